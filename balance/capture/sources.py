@@ -1,0 +1,190 @@
+"""Frame sources behind one interface: webcam, video file, folder of images.
+
+Every source has ``read() -> (frame, t_s)``: a BGR uint8 frame (H, W, 3) and its
+timestamp in seconds from the first frame, monotonically increasing; ``(None, t_s)`` at
+the end or when the device stops delivering. ``read`` never raises: the worker that owns
+the source decides what an end means. Opening a source that cannot deliver raises
+``InputError`` with one sentence for the user.
+"""
+
+import time
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from balance.errors import InputError
+
+IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".bmp", ".webp", ".tif", ".tiff"}
+
+
+class FrameSource:
+    """Base of all sources. ``fps`` is nominal (Hz); ``size`` is (width, height) px."""
+
+    description = "source"
+    fps: float = 30.0
+    size: tuple[int, int] = (0, 0)
+    frames_read = 0
+    expected_frames: int | None = None  # how many the container announced, when known
+    live = False
+
+    def read(self) -> tuple[np.ndarray | None, float]:
+        raise NotImplementedError
+
+    def close(self) -> None:
+        pass
+
+    def shortfall_warning(self) -> str | None:
+        """After the last read: a sentence when fewer frames decoded than announced."""
+        if self.expected_frames and self.frames_read < self.expected_frames - 1:
+            return (f"{self.description} is truncated or damaged: "
+                    f"{self.frames_read} of {self.expected_frames} frames were readable")
+        return None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def __iter__(self):
+        while True:
+            frame, t = self.read()
+            if frame is None:
+                return
+            yield frame, t
+
+
+class VideoFileSource(FrameSource):
+    """A video file read frame by frame; timestamps are frame index / the file's fps."""
+
+    def __init__(self, path: str | Path):
+        path = Path(path)
+        self.description = f"video {path.name}"
+        _check_file(path, "video file")
+        cap = cv2.VideoCapture(str(path))
+        if not cap.isOpened():
+            raise InputError(f"{path} is not a video file OpenCV can read")
+        ok, first = cap.read()
+        if not ok or first is None:
+            cap.release()
+            raise InputError(f"{path}: no frame could be decoded (not a video, or damaged)")
+        self._cap, self._pending = cap, first
+        fps = cap.get(cv2.CAP_PROP_FPS)
+        self.fps = float(fps) if np.isfinite(fps) and 1.0 <= fps <= 1000.0 else 30.0
+        self.size = (first.shape[1], first.shape[0])
+        count = int(cap.get(cv2.CAP_PROP_FRAME_COUNT))
+        self.expected_frames = count if count > 0 else None
+
+    def read(self):
+        t = self.frames_read / self.fps
+        if self._pending is not None:
+            frame, self._pending = self._pending, None
+        else:
+            try:
+                ok, frame = self._cap.read()
+            except cv2.error:
+                ok, frame = False, None
+            if not ok:
+                return None, t
+        self.frames_read += 1
+        return frame, t
+
+    def close(self):
+        self._cap.release()
+
+
+class ImageFolderSource(FrameSource):
+    """Images in a folder, in name order, played at ``fps``; unreadable images are skipped."""
+
+    def __init__(self, path: str | Path, fps: float = 30.0):
+        path = Path(path)
+        self.description = f"image folder {path.name}"
+        self._files = sorted(p for p in path.iterdir() if p.suffix.lower() in IMAGE_SUFFIXES)
+        if not self._files:
+            raise InputError(f"{path} holds no images ({', '.join(sorted(IMAGE_SUFFIXES))})")
+        self.fps = float(fps)
+        self.expected_frames = len(self._files)
+        self._next = 0
+        first = self._peek()
+        if first is None:
+            raise InputError(f"{path}: none of its {len(self._files)} images could be decoded")
+        self.size = (first.shape[1], first.shape[0])
+
+    def _peek(self):
+        while self._next < len(self._files):
+            frame = cv2.imread(str(self._files[self._next]), cv2.IMREAD_COLOR)
+            if frame is not None:
+                return frame
+            self._next += 1
+        return None
+
+    def read(self):
+        frame = self._peek()
+        t = self.frames_read / self.fps
+        if frame is None:
+            return None, t
+        self._next += 1
+        self.frames_read += 1
+        return frame, t
+
+
+class WebcamSource(FrameSource):
+    """A webcam by index; timestamps from the monotonic clock, 0 at the first frame."""
+
+    live = True
+
+    def __init__(self, index: int, size: tuple[int, int] | None = (1280, 720)):
+        self.description = f"webcam {index}"
+        cap = cv2.VideoCapture(index)
+        if not cap.isOpened():
+            raise InputError(f"webcam {index} is not available (no camera at that index, or in use)")
+        if size:
+            cap.set(cv2.CAP_PROP_FRAME_WIDTH, size[0])
+            cap.set(cv2.CAP_PROP_FRAME_HEIGHT, size[1])
+        ok, first = cap.read()
+        if not ok or first is None:
+            cap.release()
+            raise InputError(f"webcam {index} opened but delivers no frames")
+        self._cap, self._pending = cap, first
+        self._t0 = time.monotonic()
+        fps = cap.get(cv2.CAP_PROP_FPS)
+        self.fps = float(fps) if np.isfinite(fps) and fps >= 1.0 else 30.0
+        self.size = (first.shape[1], first.shape[0])
+
+    def read(self):
+        if self._pending is not None:
+            frame, self._pending = self._pending, None
+        else:
+            ok, frame = self._cap.read()
+            if not ok:
+                return None, time.monotonic() - self._t0
+        self.frames_read += 1
+        return frame, time.monotonic() - self._t0
+
+    def close(self):
+        self._cap.release()
+
+
+def open_source(spec: str | int, *, fps: float = 30.0) -> FrameSource:
+    """Open what the user named: a webcam index ("0"), a video file or an image folder."""
+    if isinstance(spec, int) or str(spec).isdigit():
+        return WebcamSource(int(spec))
+    path = Path(spec)
+    if path.is_dir():
+        return ImageFolderSource(path, fps=fps)
+    return VideoFileSource(path)
+
+
+def _check_file(path: Path, what: str) -> None:
+    if not path.exists():
+        raise InputError(f"{path}: no such {what}")
+    if not path.is_file():
+        raise InputError(f"{path} is not a file")
+    if path.stat().st_size == 0:
+        raise InputError(f"{path} is empty")
+    try:
+        with path.open("rb"):
+            pass
+    except OSError as exc:
+        raise InputError(f"{path} cannot be read: {exc.strerror}") from None

@@ -1,0 +1,85 @@
+"""Source -> pose -> recorder, with no Qt: the one loop the CLI and the window share."""
+
+import time
+from dataclasses import dataclass, field
+from typing import Callable
+
+import numpy as np
+
+from balance.capture.sources import FrameSource
+from balance.storage.session import SessionWriter
+
+
+@dataclass
+class FrameResult:
+    """What one frame produced: its index, time (s) and landmarks ((33, 4) float32 each)."""
+
+    index: int
+    t_s: float
+    image: np.ndarray
+    world: np.ndarray
+    detected: bool
+    inference_ms: float
+
+
+@dataclass
+class AnalysisStats:
+    """Counts and timings of one run; ``inference_ms`` holds one value per frame."""
+
+    frames: int = 0
+    detected: int = 0
+    wall_s: float = 0.0
+    inference_ms: list[float] = field(default_factory=list)
+    warning: str | None = None
+
+    @property
+    def detection_rate(self) -> float:
+        return self.detected / self.frames if self.frames else 0.0
+
+    @property
+    def total_fps(self) -> float:
+        return self.frames / self.wall_s if self.wall_s > 0 else 0.0
+
+    @property
+    def inference_fps(self) -> float:
+        total = sum(self.inference_ms)
+        return 1000.0 * len(self.inference_ms) / total if total > 0 else 0.0
+
+    def summary(self) -> str:
+        ms = np.asarray(self.inference_ms) if self.inference_ms else np.zeros(1)
+        return (f"frames {self.frames}, person found in {self.detected} "
+                f"({100 * self.detection_rate:.1f} %), inference {np.median(ms):.1f} ms median "
+                f"/ {np.percentile(ms, 95):.1f} ms p95 per frame ({self.inference_fps:.1f} fps), "
+                f"total {self.total_fps:.1f} fps")
+
+
+def run(source: FrameSource, estimator, writer: SessionWriter | None = None, *,
+        video_writer=None, on_frame: Callable[[FrameResult], None] | None = None,
+        max_frames: int | None = None) -> AnalysisStats:
+    """Run every frame of ``source`` through ``estimator``, recording as it goes.
+
+    ``estimator`` has ``detect(frame_bgr, t_s)`` returning image, world, detected and
+    inference_ms (see ``balance.pose.estimator``). ``video_writer`` (an OpenCV
+    VideoWriter) keeps the frames beside the session. ``on_frame`` sees every result.
+    """
+    stats = AnalysisStats()
+    start = time.perf_counter()
+    for index, (frame, t_s) in enumerate(source):
+        pose = estimator.detect(frame, t_s)
+        result = FrameResult(index, t_s, pose.image, pose.world, pose.detected,
+                             pose.inference_ms)
+        if writer is not None:
+            writer.write_frame(t_s, pose.image, pose.world, pose.detected)
+        if video_writer is not None:
+            video_writer.write(frame)
+        stats.frames += 1
+        stats.detected += pose.detected
+        stats.inference_ms.append(pose.inference_ms)
+        if on_frame is not None:
+            on_frame(result)
+        if max_frames is not None and stats.frames >= max_frames:
+            break
+    else:
+        stats.warning = source.shortfall_warning()
+    stats.wall_s = time.perf_counter() - start
+    return stats

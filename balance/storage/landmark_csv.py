@@ -1,0 +1,50 @@
+"""The landmark CSV: one row per frame, for spreadsheets and for re-scoring.
+
+Header ``frame,t_s,detected,x0,y0,z0,v0,...,x32,y32,z32,v32``: image landmarks (x, y
+normalised to the image, z, visibility), empty cells as NaN when no person was found.
+"""
+
+import csv
+from pathlib import Path
+
+import numpy as np
+
+from balance.errors import InputError
+from balance.pose.landmarks import N_LANDMARKS
+
+HEADER = ["frame", "t_s", "detected"] + [
+    f"{c}{i}" for i in range(N_LANDMARKS) for c in ("x", "y", "z", "v")
+]
+
+
+def write_landmark_csv(path: str | Path, t: np.ndarray, image: np.ndarray,
+                       detected: np.ndarray) -> None:
+    """Write ``t`` (n,) s, ``image`` (n, 33, 4) and ``detected`` (n,) to ``path``."""
+    flat = image.reshape(len(t), -1)
+    with open(path, "w", newline="") as fh:
+        out = csv.writer(fh)
+        out.writerow(HEADER)
+        for i, (ti, det, row) in enumerate(zip(t, detected, flat)):
+            out.writerow([i, f"{ti:.6f}", int(bool(det))] + [f"{v:.6g}" for v in row])
+
+
+def read_landmark_csv(path: str | Path) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Read a landmark CSV back as (t (n,), image (n, 33, 4) float32, detected (n,) bool)."""
+    path = Path(path)
+    try:
+        with open(path, newline="") as fh:
+            rows = list(csv.reader(fh))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"{path} cannot be read as a landmark CSV: {exc}") from None
+    if not rows or rows[0] != HEADER:
+        raise InputError(f"{path} is not a landmark CSV (header must start "
+                         f"'frame,t_s,detected,x0,y0,z0,v0')")
+    try:
+        data = np.array([[float(v) if v != "" else np.nan for v in r] for r in rows[1:]],
+                        dtype=np.float64).reshape(-1, len(HEADER))
+    except ValueError:
+        raise InputError(f"{path}: a row has a non-numeric value or the wrong length") from None
+    if data.shape[0] == 0:
+        raise InputError(f"{path} has no frames")
+    image = data[:, 3:].reshape(-1, N_LANDMARKS, 4).astype(np.float32)
+    return data[:, 1], image, data[:, 2] > 0

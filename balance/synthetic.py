@@ -1,0 +1,268 @@
+"""A parametric standing person, for samples and for tests with known ground truth.
+
+The body is a rigid stick figure of a person facing the camera, built from segment
+proportions of height (Winter 2009). It sways as an inverted pendulum about the ankles,
+shifts its weight over the stance foot before a lift, raises the other foot and puts it
+down again, all at times the caller chooses. The truth of what it did comes back with
+the landmarks, so a detector or a protocol can be checked to the frame.
+
+Coordinates: body frame in cm, X to the image right (the person's left side, since they
+face the camera), Y up from the floor, Z towards the camera. The image is an orthographic
+view from slightly above (points nearer the camera appear a little lower).
+"""
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from balance.pose.landmarks import INDEX, N_LANDMARKS
+
+# Segment proportions as fractions of body height (Winter 2009, fig. 4.1).
+_NOSE_Y, _EYE_Y, _EAR_Y, _MOUTH_Y = 0.925, 0.936, 0.930, 0.905
+_SHOULDER_Y, _HIP_Y, _KNEE_Y, _ANKLE_Y = 0.818, 0.530, 0.285, 0.039
+_SHOULDER_X, _HIP_X = 0.120, 0.055
+_FOOT_LENGTH = 0.152
+_COM_Y = 0.55  # whole-body centre of mass height, fraction of height
+_VIEW_TILT = 0.2  # image drop per cm towards the camera: a camera a little above the hips
+
+ARM_POSES = ("hips", "crossed", "down")
+
+
+@dataclass(frozen=True)
+class Lift:
+    """One foot lift: which foot leaves the floor, and when it leaves and lands (s)."""
+
+    side: str
+    t_lift: float
+    t_touchdown: float
+
+
+@dataclass
+class SyntheticSession:
+    """Generated landmarks with their ground truth.
+
+    Attributes
+    ----------
+    t : ndarray, shape (n,), float64
+        Frame times in seconds from 0, regular at ``fps``.
+    image : ndarray, shape (n, 33, 4), float32
+        Image landmarks: x, y normalised to width and height, z, visibility.
+    world : ndarray, shape (n, 33, 4), float32
+        World landmarks in metres about the mid-hip, y down (MediaPipe's convention).
+    image_size : (width, height) in pixels.
+    fps, height_cm, px_per_cm : the recording rate, the person's height and the scale.
+    lifts : the foot lifts with frame-exact truth in ``truth_frames``.
+    truth_frames : list of dict(side, lift_frame, touchdown_frame): the first frame at or
+        after the foot leaves the floor, and the first frame at or after it lands.
+    com_ml_cm, com_ap_cm : ndarray, shape (n,)
+        The true centre-of-mass displacement from its start position (cm; ML positive to
+        the person's left, AP positive towards the camera).
+    """
+
+    t: np.ndarray
+    image: np.ndarray
+    world: np.ndarray
+    image_size: tuple[int, int]
+    fps: float
+    height_cm: float
+    px_per_cm: float
+    lifts: tuple[Lift, ...]
+    truth_frames: list[dict] = field(default_factory=list)
+    com_ml_cm: np.ndarray | None = None
+    com_ap_cm: np.ndarray | None = None
+
+
+def generate(
+    *,
+    fps: float = 30.0,
+    duration_s: float = 20.0,
+    lifts: tuple[Lift, ...] | list = (),
+    sway_cm: tuple[float, float] = (0.6, 0.4),
+    single_leg_sway_factor: float = 2.0,
+    jitter_px: float = 1.0,
+    height_cm: float = 170.0,
+    image_size: tuple[int, int] = (1280, 720),
+    arms: str = "hips",
+    lift_height_cm: float = 15.0,
+    seed: int = 0,
+) -> SyntheticSession:
+    """Generate a person standing, swaying and lifting feet, with known truth.
+
+    Parameters
+    ----------
+    fps : frame rate in Hz.
+    duration_s : length in seconds.
+    lifts : ``Lift`` items (or (side, t_lift, t_touchdown) tuples), side "left"/"right".
+    sway_cm : RMS sway of the centre of mass (AP, ML) in cm while on both feet.
+    single_leg_sway_factor : sway multiplier while on one foot.
+    jitter_px : standard deviation of per-landmark detection noise, image pixels.
+    height_cm : the person's height; the figure fills 80 % of the image height.
+    arms : "hips" (hands on the iliac crests), "crossed" over the chest, or "down".
+    lift_height_cm : how high the raised foot is held.
+    seed : seed of the random sway and jitter.
+    """
+    if arms not in ARM_POSES:
+        raise ValueError(f"arms must be one of {ARM_POSES}, not {arms!r}")
+    lifts = tuple(x if isinstance(x, Lift) else Lift(*x) for x in lifts)
+    rng = np.random.default_rng(seed)
+    n = int(round(duration_s * fps))
+    t = np.arange(n) / fps
+    base = _standing_body(height_cm, arms)
+    raise_cm = {s: _foot_height(t, [x for x in lifts if x.side == s], lift_height_cm)
+                for s in ("left", "right")}
+    theta_ml, theta_ap = _sway_angles(t, lifts, sway_cm, single_leg_sway_factor,
+                                      height_cm, rng)
+    body = _pose_body(base, raise_cm, theta_ml, theta_ap, height_cm)
+
+    width, height = image_size
+    px_per_cm = 0.8 * height / height_cm
+    image = _project(body, px_per_cm, image_size)
+    image[:, :, :2] += rng.normal(0.0, jitter_px, (n, N_LANDMARKS, 2)) / np.array([width, height])
+    image[:, :, 3] = np.clip(rng.normal(0.97, 0.01, (n, N_LANDMARKS)), 0.0, 1.0)
+    world = _world(body)
+    com_height = _COM_Y * height_cm
+    return SyntheticSession(
+        t=t,
+        image=image.astype(np.float32),
+        world=world.astype(np.float32),
+        image_size=(width, height),
+        fps=fps,
+        height_cm=height_cm,
+        px_per_cm=px_per_cm,
+        lifts=lifts,
+        truth_frames=[_truth(x, fps) for x in lifts],
+        com_ml_cm=com_height * np.tan(theta_ml),
+        com_ap_cm=com_height * np.tan(theta_ap),
+    )
+
+
+def _truth(lift: Lift, fps: float) -> dict:
+    return {
+        "side": lift.side,
+        "lift_frame": int(np.ceil(lift.t_lift * fps - 1e-9)),
+        "touchdown_frame": int(np.ceil(lift.t_touchdown * fps - 1e-9)),
+    }
+
+
+def _standing_body(h: float, arms: str) -> np.ndarray:
+    """The (33, 3) body-frame positions (cm) of a person standing still."""
+    p = np.zeros((N_LANDMARKS, 3))
+
+    def put(name, x, y, z=0.0):
+        p[INDEX[name]] = (x * h, y * h, z * h)
+
+    put("nose", 0.0, _NOSE_Y, 0.06)
+    for sign, side in ((1, "left"), (-1, "right")):
+        put(f"{side}_eye_inner", sign * 0.009, _EYE_Y, 0.05)
+        put(f"{side}_eye", sign * 0.019, _EYE_Y, 0.05)
+        put(f"{side}_eye_outer", sign * 0.027, _EYE_Y, 0.045)
+        put(f"{side}_ear", sign * 0.042, _EAR_Y, 0.0)
+        put(f"mouth_{side}", sign * 0.014, _MOUTH_Y, 0.05)
+        put(f"{side}_shoulder", sign * _SHOULDER_X, _SHOULDER_Y)
+        put(f"{side}_hip", sign * _HIP_X, _HIP_Y)
+        put(f"{side}_knee", sign * _HIP_X, _KNEE_Y, 0.01)
+        put(f"{side}_ankle", sign * _HIP_X, _ANKLE_Y)
+        put(f"{side}_heel", sign * _HIP_X, 0.0, -0.03)
+        put(f"{side}_foot_index", sign * (_HIP_X + 0.012), 0.0, _FOOT_LENGTH - 0.03)
+        _put_arm(put, sign, side, arms)
+    return p
+
+
+def _put_arm(put, sign: int, side: str, arms: str) -> None:
+    if arms == "hips":
+        elbow, wrist = (sign * 0.20, 0.66, -0.02), (sign * 0.10, 0.56, 0.0)
+    elif arms == "crossed":
+        elbow, wrist = (sign * 0.13, 0.68, 0.06), (-sign * 0.07, 0.74, 0.08)
+    else:
+        elbow, wrist = (sign * 0.15, 0.63, 0.0), (sign * 0.16, 0.485, 0.01)
+    put(f"{side}_elbow", *elbow)
+    put(f"{side}_wrist", *wrist)
+    hand_dy = -0.02 if arms == "down" else 0.0
+    put(f"{side}_pinky", wrist[0] - sign * 0.005, wrist[1] + hand_dy, wrist[2] + 0.01)
+    put(f"{side}_index", wrist[0], wrist[1] + hand_dy, wrist[2] + 0.02)
+    put(f"{side}_thumb", wrist[0], wrist[1] + hand_dy / 2, wrist[2] + 0.025)
+
+
+def _smoothstep(u: np.ndarray) -> np.ndarray:
+    u = np.clip(u, 0.0, 1.0)
+    return u * u * (3.0 - 2.0 * u)
+
+
+def _foot_height(t: np.ndarray, lifts: list[Lift], top_cm: float) -> np.ndarray:
+    """Raised-foot height above the floor (cm): up in 0.25 s, down in 0.2 s."""
+    up_s, down_s = 0.25, 0.2
+    hgt = np.zeros_like(t)
+    for x in lifts:
+        rise = _smoothstep((t - x.t_lift) / up_s)
+        fall = _smoothstep((x.t_touchdown - t) / down_s)
+        hgt = np.maximum(hgt, top_cm * np.minimum(rise, fall))
+    return hgt
+
+
+def _sway_angles(t, lifts, sway_cm, factor, h, rng):
+    """Pendulum angles (rad) about the ankles, ML and AP: random sway plus weight shift."""
+    com_height = _COM_Y * h
+    single = np.zeros_like(t)
+    shift = np.zeros_like(t)
+    for x in lifts:
+        sign = 1.0 if x.side == "right" else -1.0  # lifting the right foot shifts left (+X)
+        into = _smoothstep((t - (x.t_lift - 0.6)) / 0.5)
+        out = _smoothstep((x.t_touchdown + 0.5 - t) / 0.5)
+        shift += sign * _HIP_X * h * np.minimum(into, out)
+        single = np.maximum(single, ((t >= x.t_lift) & (t < x.t_touchdown)).astype(float))
+    gain = 1.0 + (factor - 1.0) * single
+    ap = _band_noise(t, rng) * sway_cm[0] * gain
+    ml = _band_noise(t, rng) * sway_cm[1] * gain + shift
+    return np.arcsin(ml / com_height), np.arcsin(ap / com_height)
+
+
+def _band_noise(t: np.ndarray, rng) -> np.ndarray:
+    """Unit-RMS sway-like noise: sines from 0.1 to 1.2 Hz with random phases, 1/f amplitude."""
+    freqs = np.geomspace(0.1, 1.2, 12)
+    amps = 1.0 / freqs
+    phases = rng.uniform(0, 2 * np.pi, freqs.size)
+    x = (amps[:, None] * np.sin(2 * np.pi * freqs[:, None] * t + phases[:, None])).sum(0)
+    return x / np.sqrt(0.5 * np.sum(amps**2))
+
+
+_FOOT = {s: [INDEX[f"{s}_{p}"] for p in ("ankle", "heel", "foot_index")] for s in ("left", "right")}
+
+
+def _pose_body(base, raise_cm, theta_ml, theta_ap, h) -> np.ndarray:
+    """(n, 33, 3) positions: raised feet and knees, then the pendulum lean above the feet."""
+    n = theta_ml.size
+    body = np.repeat(base[None], n, axis=0)
+    for side, hgt in raise_cm.items():
+        foot, knee = _FOOT[side], INDEX[f"{side}_knee"]
+        body[:, foot, 1] += hgt[:, None]
+        body[:, foot, 2] -= 0.6 * hgt[:, None]  # the shank swings back as the knee bends
+        body[:, knee, 2] += 0.5 * hgt
+    planted = np.ones((n, N_LANDMARKS), dtype=bool)
+    for side, hgt in raise_cm.items():
+        planted[:, _FOOT[side]] = (hgt <= 0)[:, None]
+    # The lean pivots about the floor: a point at height Y moves by Y * tan(theta), except the
+    # landmarks of a foot on the floor, which stay where they stand.
+    lean = body[:, :, 1] * (~planted)
+    body[:, :, 0] += lean * np.tan(theta_ml)[:, None]
+    body[:, :, 2] += lean * np.tan(theta_ap)[:, None]
+    return body
+
+
+def _project(body: np.ndarray, px_per_cm: float, size: tuple[int, int]) -> np.ndarray:
+    width, height = size
+    out = np.zeros(body.shape[:2] + (4,))
+    x_px = width / 2 + body[..., 0] * px_per_cm
+    y_px = 0.9 * height - (body[..., 1] - _VIEW_TILT * body[..., 2]) * px_per_cm
+    out[..., 0] = x_px / width
+    out[..., 1] = y_px / height
+    out[..., 2] = -(body[..., 2] * px_per_cm) / width  # MediaPipe: smaller z is nearer
+    return out
+
+
+def _world(body: np.ndarray) -> np.ndarray:
+    mid_hip = (body[:, INDEX["left_hip"]] + body[:, INDEX["right_hip"]]) / 2
+    rel = (body - mid_hip[:, None]) / 100.0
+    out = np.zeros(body.shape[:2] + (4,))
+    out[..., 0], out[..., 1], out[..., 2] = rel[..., 0], -rel[..., 1], -rel[..., 2]
+    out[..., 3] = 0.97
+    return out
