@@ -24,6 +24,7 @@ FEATURES = (
     "free_shin",           # free shin (knee -> ankle) from straight down
     "foot_height",         # free ankle above standing ankle, in leg lengths
     "foot_over_knee",      # free ankle above the standing knee, in leg lengths
+    "knee_clearance",      # |free ankle height - standing knee height|, in leg lengths
     "foot_to_stand_leg",   # free ankle to the standing-leg segment, in leg lengths
     "foot_spread",         # horizontal ankle distance, in leg lengths
     "knee_gap",            # knee-to-knee distance, in leg lengths
@@ -116,6 +117,7 @@ def _one_side(p, st, fr, torso, leg):
         _from_down_deg(f_knee, f_ank),
         (s_ank[:, 1] - f_ank[:, 1]) / leg,
         (s_knee[:, 1] - f_ank[:, 1]) / leg,
+        np.abs(s_knee[:, 1] - f_ank[:, 1]) / leg,
         _point_to_segment(f_ank, s_hip, s_ank) / leg,
         np.abs(f_ank[:, 0] - s_ank[:, 0]) / leg,
         np.linalg.norm(f_knee - s_knee, axis=-1) / leg,
