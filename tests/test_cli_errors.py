@@ -1,0 +1,64 @@
+"""Bad input at the command line: one line on stderr, exit status 2, no traceback."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def balance(*args, cwd=None):
+    return subprocess.run([sys.executable, "-m", "balance", *map(str, args)],
+                          capture_output=True, text=True, cwd=cwd or ROOT, timeout=300)
+
+
+def assert_one_line_error(proc, *words):
+    assert proc.returncode == 2, proc.stderr
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: "), proc.stderr
+    assert "Traceback" not in proc.stderr
+    for w in words:
+        assert w in lines[0]
+
+
+def test_analyze_missing_file(tmp_path):
+    assert_one_line_error(balance("analyze", tmp_path / "nope.mp4"), "nope.mp4", "no such")
+
+
+def test_analyze_empty_file(tmp_path):
+    (tmp_path / "empty.mp4").write_bytes(b"")
+    assert_one_line_error(balance("analyze", tmp_path / "empty.mp4"), "empty")
+
+
+def test_analyze_text_renamed_mp4(tmp_path):
+    (tmp_path / "notes.mp4").write_text("shopping list\n" * 100)
+    assert_one_line_error(balance("analyze", tmp_path / "notes.mp4"), "notes.mp4")
+
+
+@pytest.mark.parametrize("content, words", [
+    (b"just some text\n", ("not a balance session",)),
+    (b"BALANCE-SESSION\n\x01\x00\x00\x00\xff\x00\x00\x00{}", ("corrupt",)),
+])
+def test_info_foreign_or_corrupt_session(tmp_path, content, words):
+    path = tmp_path / "bad.balance"
+    path.write_bytes(content)
+    assert_one_line_error(balance("info", path), *words)
+
+
+def test_info_missing_session(tmp_path):
+    assert_one_line_error(balance("info", tmp_path / "gone.balance"), "no such session")
+
+
+def test_info_summarises_the_bundled_sample():
+    proc = balance("info", ROOT / "samples" / "single_leg_stance.balance")
+    assert proc.returncode == 0, proc.stderr
+    assert "frames    1200 over 39.97 s, person found in 100.0 %" in proc.stdout
+    assert "30 fps" in proc.stdout
+
+
+def test_help_everywhere():
+    for args in ([], ["analyze"], ["info"], ["models", "prepare"], ["demo"]):
+        proc = balance(*args, "--help")
+        assert proc.returncode == 0 and "usage: balance" in proc.stdout, args
