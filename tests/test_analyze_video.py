@@ -1,0 +1,62 @@
+"""``balance analyze`` end to end on real videos (skipped without ../shared)."""
+
+import csv
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from balance.storage.landmark_csv import HEADER, read_landmark_csv
+from balance.storage.session import read_session
+from tests.test_capture import make_video
+from tests.test_cli_errors import assert_one_line_error, balance
+
+ROOT = Path(__file__).resolve().parents[1]
+REAL = ROOT.parent / "shared" / "realdata"
+needs_real = pytest.mark.skipif(not REAL.exists(), reason="../shared/realdata is absent")
+
+pytestmark = pytest.mark.model
+
+
+@needs_real
+@pytest.mark.parametrize("video", [
+    "videos/pose2sim_demo/balancing_trial/cam01.mp4",
+    "videos/yoga_warrior2/warrior2.mp4",
+])
+def test_analyze_finds_the_person_in_95_percent_of_frames(tmp_path, pose_model, video):
+    out, table = tmp_path / "s.balance", tmp_path / "s.csv"
+    proc = balance("analyze", REAL / video, "--out", out, "--csv", table, "--quiet",
+                   "--model", pose_model.path)
+    assert proc.returncode == 0, proc.stderr
+    s = read_session(out)
+    assert s.warnings == [] and len(s) > 50
+    assert s.detected.mean() >= 0.95
+    assert s.metadata["model_sha256"] == pose_model.sha256
+    assert np.all(np.diff(s.t) > 0) and s.t[0] == 0.0
+    with open(table) as fh:
+        assert next(csv.reader(fh)) == HEADER
+    t, image, detected = read_landmark_csv(table)
+    np.testing.assert_allclose(t, s.t, atol=1e-6)
+    np.testing.assert_allclose(image, s.image, rtol=1e-5, equal_nan=True)
+    assert f"frames {len(s)}" in proc.stdout and "fps" in proc.stdout
+
+
+def test_truncated_video_is_analysed_as_far_as_it_decodes(tmp_path, pose_model):
+    path = make_video(tmp_path / "v.avi", n=40)
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) // 2])
+    out = tmp_path / "t.balance"
+    proc = balance("analyze", path, "--out", out, "--quiet", "--model", pose_model.path)
+    assert proc.returncode == 0, proc.stderr
+    n = len(read_session(out))
+    warning = [x for x in proc.stderr.splitlines() if x.startswith("warning:")]
+    assert warning == [f"warning: video v.avi is truncated or damaged: {n} of 40 frames were readable"]
+
+
+def test_default_output_never_overwrites(tmp_path, pose_model):
+    path = make_video(tmp_path / "clip.avi", n=3)
+    for _ in range(2):
+        proc = balance("analyze", path, "--quiet", "--model", pose_model.path, cwd=tmp_path)
+        assert proc.returncode == 0, proc.stderr
+    assert (tmp_path / "clip.balance").exists() and (tmp_path / "clip-1.balance").exists()
