@@ -1,0 +1,42 @@
+"""The person being measured: what norms and centimetre scaling need to know."""
+
+from dataclasses import asdict, dataclass
+from datetime import date
+
+SEXES = ("female", "male", None)
+LEGS = ("left", "right", None)
+
+
+@dataclass(frozen=True)
+class Profile:
+    """A person's settings. Unknown values stay None and the norms say so.
+
+    Attributes
+    ----------
+    person_id : a name or alias, stored with every session.
+    birth_year : used for age norms.
+    sex : "female" or "male" (for sex-specific norms), or None.
+    height_cm : standing height in cm, the scale from image units to cm.
+    dominant_leg : "left" or "right"; BESS stands on the non-dominant leg.
+    """
+
+    person_id: str = "guest"
+    birth_year: int | None = None
+    sex: str | None = None
+    height_cm: float | None = None
+    dominant_leg: str | None = None
+
+    def __post_init__(self):
+        if self.sex not in SEXES:
+            raise ValueError(f"sex must be 'female' or 'male', not {self.sex!r}")
+        if self.dominant_leg not in LEGS:
+            raise ValueError(f"dominant leg must be 'left' or 'right', not {self.dominant_leg!r}")
+        if self.height_cm is not None and not 50 <= self.height_cm <= 250:
+            raise ValueError(f"height {self.height_cm} cm is outside 50-250 cm")
+
+    @property
+    def age(self) -> int | None:
+        return None if self.birth_year is None else date.today().year - self.birth_year
+
+    def to_dict(self) -> dict:
+        return asdict(self)

@@ -1,0 +1,85 @@
+"""What every protocol is: a small state machine fed one frame at a time.
+
+The same object scores a live stream (the window's worker feeds it) and a recorded one
+(``balance score`` feeds it a session): it never looks at a clock, only at frame times.
+"""
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from balance.profile import Profile
+from balance.storage.session import Event
+
+PHASES = ("waiting", "running", "paused", "rest", "done")
+
+
+@dataclass(frozen=True)
+class Frame:
+    """One frame of landmarks. ``image`` and ``world`` are (33, 4) float32, NaN if none."""
+
+    index: int
+    t_s: float
+    image: np.ndarray
+    world: np.ndarray
+    detected: bool
+
+
+@dataclass
+class Status:
+    """What a protocol reports after each frame, for the window and the CLI.
+
+    Attributes
+    ----------
+    phase : one of PHASES. "paused" means not counting (no person, body not in view).
+    instruction : what the person should do now, in plain words (large text).
+    cue : a form correction, or None.
+    trial, side : the current trial (1-based) and its side ("left"/"right"/None).
+    elapsed_s : the hold timer of the current trial, s.
+    remaining_s : the countdown to the trial's cap, s, or None.
+    sway_cm : the current (ap, ml) centre-of-mass offset in cm, or None.
+    metrics : live time-domain sway metrics of the current trial.
+    score : the running stability score 0-100, or None.
+    events : the events raised on this frame (also written to the session).
+    """
+
+    phase: str = "waiting"
+    instruction: str = ""
+    cue: str | None = None
+    trial: int = 0
+    side: str | None = None
+    elapsed_s: float = 0.0
+    remaining_s: float | None = None
+    sway_cm: tuple[float, float] | None = None
+    metrics: dict = field(default_factory=dict)
+    score: float | None = None
+    events: list[Event] = field(default_factory=list)
+
+
+class Protocol(ABC):
+    """Base of all protocols. Subclasses set ``name`` and ``title``."""
+
+    name = ""
+    title = ""
+
+    def __init__(self, profile: Profile, *, image_size: tuple[int, int], fps: float):
+        self.profile, self.image_size, self.fps = profile, image_size, fps
+
+    @abstractmethod
+    def update(self, frame: Frame) -> Status:
+        """Consume one frame (in time order) and report the state after it."""
+
+    @abstractmethod
+    def stop(self, t_s: float, reason: str = "stopped") -> list[Event]:
+        """End the running trial now (Stop button, discomfort, camera lost)."""
+
+    @property
+    @abstractmethod
+    def done(self) -> bool:
+        """True once the protocol has nothing more to do."""
+
+    @abstractmethod
+    def result(self) -> dict:
+        """JSON-ready result: ``protocol``, ``trials`` (each with ``side``,
+        ``hold_time_s``, ``end_reason``, ``metrics``, ``errors``) and ``summary``."""
