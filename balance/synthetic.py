@@ -26,6 +26,15 @@ _COM_Y = 0.55  # whole-body centre of mass height, fraction of height
 _VIEW_TILT = 0.2  # image drop per cm towards the camera: a camera a little above the hips
 
 ARM_POSES = ("hips", "crossed", "down")
+# Feet placements: ankle half-gap (ML) and the front foot's lead (AP), fractions of height.
+# Feet together touch (foot width ~0.055 H); semi-tandem puts one instep beside the other's
+# big toe (half a foot ahead); tandem is heel to toe (one foot length, 0.152 H, apart).
+STANCES = {
+    "hip_width": (_HIP_X, 0.0),
+    "together": (0.03, 0.0),
+    "semi_tandem": (0.028, _FOOT_LENGTH / 2),
+    "tandem": (0.004, _FOOT_LENGTH),
+}
 
 
 @dataclass(frozen=True)
@@ -70,6 +79,8 @@ class SyntheticSession:
     truth_frames: list[dict] = field(default_factory=list)
     com_ml_cm: np.ndarray | None = None
     com_ap_cm: np.ndarray | None = None
+    detected: np.ndarray | None = None
+    stance: np.ndarray | None = None
 
 
 def generate(
@@ -85,6 +96,14 @@ def generate(
     arms: str = "hips",
     lift_height_cm: float = 15.0,
     seed: int = 0,
+    stances=((0.0, "hip_width"),),
+    front_foot: str = "right",
+    hands_off=(),
+    hops=(),
+    abductions=(),
+    absent=(),
+    feet_hidden=(),
+    second_person=(),
 ) -> SyntheticSession:
     """Generate a person standing, swaying and lifting feet, with known truth.
 
@@ -100,6 +119,17 @@ def generate(
     arms : "hips" (hands on the iliac crests), "crossed" over the chest, or "down".
     lift_height_cm : how high the raised foot is held.
     seed : seed of the random sway and jitter.
+    stances : (t_start_s, name) schedule of feet placements, names in ``STANCES``;
+        the feet move to a new placement in 0.4 s.
+    front_foot : the leading foot in semi-tandem and tandem.
+    hands_off : (t0, t1) intervals with both hands swung off the hips (arms out 60 deg).
+    hops : (t_s, dx_cm) stance-foot displacements: planted feet move dx to the person's
+        left in 0.15 s and stay there.
+    abductions : (t0, t1) intervals with the raised leg swung out sideways 40 deg.
+    absent : (t0, t1) intervals with nobody in view: NaN landmarks, ``detected`` False.
+    feet_hidden : (t0, t1) intervals with the legs below the knees out of the frame.
+    second_person : (t0, t1) intervals where the detector jumps to another, shorter
+        person standing to the side.
     """
     if arms not in ARM_POSES:
         raise ValueError(f"arms must be one of {ARM_POSES}, not {arms!r}")
@@ -112,14 +142,19 @@ def generate(
                 for s in ("left", "right")}
     theta_ml, theta_ap = _sway_angles(t, lifts, sway_cm, single_leg_sway_factor,
                                       height_cm, rng)
-    body = _pose_body(base, raise_cm, theta_ml, theta_ap, height_cm)
+    body = _pose_body(base, raise_cm, theta_ml, theta_ap, height_cm,
+                      _feet_offsets(t, stances, front_foot, hops, height_cm))
+    _move_arms(body, t, hands_off, height_cm)
+    _abduct(body, t, abductions, raise_cm)
 
     width, height = image_size
     px_per_cm = 0.8 * height / height_cm
     image = _project(body, px_per_cm, image_size)
     image[:, :, :2] += rng.normal(0.0, jitter_px, (n, N_LANDMARKS, 2)) / np.array([width, height])
     image[:, :, 3] = np.clip(rng.normal(0.97, 0.01, (n, N_LANDMARKS)), 0.0, 1.0)
+    detected = _mess_up(image, body, t, absent, feet_hidden, second_person)
     world = _world(body)
+    world[~detected] = np.nan
     com_height = _COM_Y * height_cm
     return SyntheticSession(
         t=t,
@@ -133,6 +168,8 @@ def generate(
         truth_frames=[_truth(x, fps) for x in lifts],
         com_ml_cm=com_height * np.tan(theta_ml),
         com_ap_cm=com_height * np.tan(theta_ap),
+        detected=detected,
+        stance=_stance_labels(t, stances),
     )
 
 
@@ -228,10 +265,16 @@ def _band_noise(t: np.ndarray, rng) -> np.ndarray:
 _FOOT = {s: [INDEX[f"{s}_{p}"] for p in ("ankle", "heel", "foot_index")] for s in ("left", "right")}
 
 
-def _pose_body(base, raise_cm, theta_ml, theta_ap, h) -> np.ndarray:
-    """(n, 33, 3) positions: raised feet and knees, then the pendulum lean above the feet."""
+def _pose_body(base, raise_cm, theta_ml, theta_ap, h, feet) -> np.ndarray:
+    """(n, 33, 3) positions: placed and raised feet, then the pendulum lean above the feet."""
     n = theta_ml.size
     body = np.repeat(base[None], n, axis=0)
+    for side, (dx, dz) in feet.items():
+        foot, knee = _FOOT[side], INDEX[f"{side}_knee"]
+        body[:, foot, 0] += dx[:, None]
+        body[:, foot, 2] += dz[:, None]
+        body[:, knee, 0] += dx / 2
+        body[:, knee, 2] += dz / 2
     for side, hgt in raise_cm.items():
         foot, knee = _FOOT[side], INDEX[f"{side}_knee"]
         body[:, foot, 1] += hgt[:, None]
@@ -266,3 +309,88 @@ def _world(body: np.ndarray) -> np.ndarray:
     out[..., 0], out[..., 1], out[..., 2] = rel[..., 0], -rel[..., 1], -rel[..., 2]
     out[..., 3] = 0.97
     return out
+
+
+def _ramp(t: np.ndarray, t0: float, t1: float, edge_s: float) -> np.ndarray:
+    """0 outside [t0, t1], 1 inside, with smooth edges of ``edge_s``."""
+    return np.minimum(_smoothstep((t - t0) / edge_s), _smoothstep((t1 - t) / edge_s))
+
+
+def _feet_offsets(t, stances, front_foot, hops, h) -> dict:
+    """Per-side (dx, dz) in cm that move each foot from hip width to the scheduled stance."""
+    out = {s: [np.zeros_like(t), np.zeros_like(t)] for s in ("left", "right")}
+    prev = STANCES["hip_width"]
+    for t0, name in stances:
+        gap, lead = STANCES[name]
+        w = _smoothstep((t - t0) / 0.4)
+        for side, sign in (("left", 1.0), ("right", -1.0)):
+            dz = lead / 2 if side == front_foot else -lead / 2
+            pdz = prev[1] / 2 if side == front_foot else -prev[1] / 2
+            out[side][0] += w * sign * (gap - prev[0]) * h
+            out[side][1] += w * (dz - pdz) * h
+        prev = (gap, lead)
+    for t_hop, dx in hops:
+        w = _smoothstep((t - t_hop) / 0.15)
+        for side in out:
+            out[side][0] += w * dx
+    return out
+
+
+def _stance_labels(t, stances) -> np.ndarray:
+    labels = np.empty(t.size, dtype=object)
+    labels[:] = "hip_width"
+    for t0, name in stances:
+        labels[t >= t0] = name
+    return labels
+
+
+def _move_arms(body, t, intervals, h) -> None:
+    """Swing both arms from the hips out to 60 deg of abduction during each interval."""
+    for t0, t1 in intervals:
+        w = _ramp(t, t0, t1, 0.3)[:, None]
+        for side, sign in (("left", 1.0), ("right", -1.0)):
+            sh = body[:, INDEX[f"{side}_shoulder"]]
+            out = {"elbow": 0.17 * h, "wrist": 0.32 * h}
+            for part in ("elbow", "wrist", "pinky", "index", "thumb"):
+                reach = out.get(part, 0.35 * h)
+                target = sh + np.array([sign * reach * np.sin(np.pi / 3),
+                                        -reach * np.cos(np.pi / 3), 0.0])
+                i = INDEX[f"{side}_{part}"]
+                body[:, i] = (1 - w) * body[:, i] + w * target
+
+
+def _abduct(body, t, intervals, raise_cm) -> None:
+    """Rotate the raised leg 40 deg outwards about its hip in the frontal plane."""
+    for t0, t1 in intervals:
+        w = _ramp(t, t0, t1, 0.3)
+        for side, sign in (("left", 1.0), ("right", -1.0)):
+            angle = sign * np.radians(40.0) * w * (raise_cm[side] > 0)
+            hip = body[:, INDEX[f"{side}_hip"]]
+            for i in [INDEX[f"{side}_knee"], *_FOOT[side]]:
+                dx, dy = body[:, i, 0] - hip[:, 0], body[:, i, 1] - hip[:, 1]
+                body[:, i, 0] = hip[:, 0] + dx * np.cos(angle) - dy * np.sin(angle)
+                body[:, i, 1] = hip[:, 1] + dx * np.sin(angle) + dy * np.cos(angle)
+
+
+_LOWER_LEGS = [INDEX[f"{s}_{p}"] for s in ("left", "right")
+               for p in ("ankle", "heel", "foot_index")]
+
+
+def _mess_up(image, body, t, absent, feet_hidden, second_person) -> np.ndarray:
+    """Apply detector trouble in place; return the per-frame ``detected`` flags."""
+    detected = np.ones(t.size, dtype=bool)
+    for t0, t1 in feet_hidden:
+        m = (t >= t0) & (t < t1)
+        image[np.ix_(m, _LOWER_LEGS, [1])] += 0.2  # below the bottom edge
+        image[np.ix_(m, _LOWER_LEGS, [3])] = 0.05
+    for t0, t1 in second_person:
+        m = (t >= t0) & (t < t1)
+        mid = image[m][:, :, :2].mean(axis=1, keepdims=True)
+        other = image[m].copy()
+        other[:, :, :2] = mid + 0.85 * (other[:, :, :2] - mid) + np.array([0.3, 0.05])
+        image[m] = other
+    for t0, t1 in absent:
+        m = (t >= t0) & (t < t1)
+        image[m] = np.nan
+        detected[m] = False
+    return detected

@@ -1,0 +1,113 @@
+"""Published reference values for the balance tests, in one table with their sources.
+
+Values marked ``verify=True`` come from a secondary transcription (CLINICAL.md): correct
+them here, in one place, when the primary paper is at hand.
+"""
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Source:
+    key: str
+    citation: str
+    verify: bool = False
+
+
+SPRINGER_2007 = Source(
+    "Springer 2007",
+    "Springer BA, Marin R, Cyhan T, Roberts H, Gill NW. Normative values for the unipedal "
+    "stance test with eyes open and closed. J Geriatr Phys Ther 2007;30(1):8-15.",
+    verify=True)
+BOHANNON_2006 = Source(
+    "Bohannon 2006",
+    "Bohannon RW. Single limb stance times: a descriptive meta-analysis of data from "
+    "individuals at least 60 years of age. Topics Geriatr Rehabil 2006;22(1):70-77.")
+VELLAS_1997 = Source(
+    "Vellas 1997",
+    "Vellas BJ, Wayne SJ, Romero L, Baumgartner RN, Rubenstein LZ, Garry PJ. One-leg "
+    "balance is an important predictor of injurious falls in older persons. J Am Geriatr "
+    "Soc 1997;45(6):735-738.")
+HURVITZ_2001 = Source(
+    "Hurvitz 2001",
+    "Hurvitz EA, Richardson JK, Werner RA. Unipedal stance testing in the assessment of "
+    "peripheral neuropathy. Arch Phys Med Rehabil 2001;82(2):198-204.")
+CDC_STEADI = Source(
+    "CDC STEADI",
+    "Centers for Disease Control and Prevention. STEADI: The 4-Stage Balance Test. 2017.")
+RIEMANN_1999 = Source(
+    "Riemann 1999",
+    "Riemann BL, Guskiewicz KM, Shields EW. Relationship between clinical and forceplate "
+    "measures of postural stability. J Sport Rehabil 1999;8(2):71-82.")
+
+# Single-leg stance, eyes open, best of 3, mean seconds by age band (lo, hi inclusive).
+SLS_EYES_OPEN = ((18, 39, 44.7), (40, 49, 41.9), (50, 59, 41.2), (60, 69, 32.1),
+                 (70, 79, 21.5), (80, 99, 9.4))
+# Eyes closed, (female, male) mean seconds by age band.
+SLS_EYES_CLOSED = ((18, 39, 13.1, 16.9), (40, 49, 13.5, 12.0), (50, 59, 7.9, 8.6),
+                   (60, 69, 3.6, 5.1), (70, 79, 3.7, 2.6), (80, 99, 2.1, 1.8))
+# Meta-analytic eyes-open means for older adults (Bohannon 2006).
+SLS_META = ((60, 69, 27.0), (70, 79, 17.2), (80, 99, 8.5))
+
+FALL_RISK_SLS_S = 5.0          # cannot stand on one leg 5 s (Vellas 1997)
+NEUROPATHY_SLS_MEAN_S = 15.7   # patients with neuropathy (Hurvitz 2001)
+NO_NEUROPATHY_SLS_MEAN_S = 37.1
+NEUROPATHY_SLS_CUTOFF_S = 45.0  # < 45 s: sensitivity 83 %, specificity 71 % (Hurvitz 2001)
+FOUR_STAGE_HOLD_S = 10.0       # each stage; tandem not held 10 s = fall risk (CDC STEADI)
+
+
+@dataclass(frozen=True)
+class NormComparison:
+    """How a hold time stands against one reference value."""
+
+    label: str
+    reference_s: float
+    below: bool
+    source: Source
+
+    def to_dict(self) -> dict:
+        return {"label": self.label, "reference_s": self.reference_s, "below": self.below,
+                "source": self.source.key, "citation": self.source.citation,
+                "verify": self.source.verify}
+
+
+def _band(table, age):
+    for row in table:
+        if row[0] <= age <= row[1]:
+            return row
+    return None
+
+
+def sls_age_norm(age: int | None, eyes: str = "open", sex: str | None = None) -> float | None:
+    """Mean single-leg stance time (s) for the age (Springer 2007); None when unknown.
+
+    Eyes closed needs the sex; without it the mean of the two is returned.
+    """
+    if age is None:
+        return None
+    row = _band(SLS_EYES_OPEN if eyes == "open" else SLS_EYES_CLOSED, age)
+    if row is None:
+        return None
+    if eyes == "open":
+        return row[2]
+    female, male = row[2], row[3]
+    return {"female": female, "male": male}.get(sex, (female + male) / 2)
+
+
+def compare_sls(best_s: float, *, age: int | None, sex: str | None = None,
+                eyes: str = "open") -> list[NormComparison]:
+    """Where a best single-leg hold stands: age norm, fall-risk line, neuropathy reference."""
+    out = []
+    norm = sls_age_norm(age, eyes, sex)
+    if norm is not None:
+        out.append(NormComparison(f"age {age} mean, eyes {eyes}", norm, best_s < norm,
+                                  SPRINGER_2007))
+    if eyes == "open" and age is not None and (meta := _band(SLS_META, age)):
+        out.append(NormComparison(f"age {age} meta-analysis mean", meta[2], best_s < meta[2],
+                                  BOHANNON_2006))
+    out.append(NormComparison("fall-risk line", FALL_RISK_SLS_S, best_s < FALL_RISK_SLS_S,
+                              VELLAS_1997))
+    if eyes == "open":
+        out.append(NormComparison("neuropathy patients' mean", NEUROPATHY_SLS_MEAN_S,
+                                  best_s < NEUROPATHY_SLS_MEAN_S, HURVITZ_2001))
+    return out
