@@ -7,10 +7,16 @@ the source decides what an end means. Opening a source that cannot deliver raise
 ``InputError`` with one sentence for the user.
 """
 
+import os
 import time
 from pathlib import Path
 
-import cv2
+# OpenCV and FFmpeg print their own warnings for files and cameras they cannot open; we
+# report those ourselves in one sentence. Set before cv2 loads; a user may override.
+os.environ.setdefault("OPENCV_LOG_LEVEL", "SILENT")
+os.environ.setdefault("OPENCV_FFMPEG_LOGLEVEL", "-8")
+
+import cv2  # noqa: E402
 import numpy as np
 
 from balance.errors import InputError

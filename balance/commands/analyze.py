@@ -24,7 +24,8 @@ def run(args) -> int:
                             person_id=args.person, model_sha256=model.sha256)
         video = _video_writer(out, source) if args.save_video else None
         frames = _Collector() if args.csv else None
-        bar = ProgressBar(source.expected_frames, "analyze", enabled=not args.quiet)
+        bar = ProgressBar(source.expected_frames, "analyze",
+                          enabled=not args.quiet and sys.stderr.isatty())
         try:
             with SessionWriter(out, meta) as writer, PoseEstimator(model.path) as estimator:
                 stats = pipeline.run(source, estimator, writer, video_writer=video,

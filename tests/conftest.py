@@ -1,0 +1,20 @@
+"""Shared pytest fixtures."""
+
+import pytest
+
+
+@pytest.fixture(scope="session")
+def pose_model():
+    """The pose model, prepared once per run the way users get it (see models/README.md).
+
+    Found in the model directory, else downloaded, else built from the mediapipe 0.10.21
+    wheel (``$BALANCE_MEDIAPIPE_WHEEL``, or fetched with pip). Fails, never skips, when no
+    way works: a silent skip would hide every pose test.
+    """
+    from balance.errors import ModelError
+    from balance.pose.model import prepare_model
+
+    try:
+        return prepare_model()
+    except ModelError as exc:
+        pytest.fail(str(exc), pytrace=False)
