@@ -101,6 +101,7 @@ def generate(
     hands_off=(),
     hops=(),
     abductions=(),
+    foot_to_leg=(),
     absent=(),
     feet_hidden=(),
     second_person=(),
@@ -126,6 +127,7 @@ def generate(
     hops : (t_s, dx_cm) stance-foot displacements: planted feet move dx to the person's
         left in 0.15 s and stay there.
     abductions : (t0, t1) intervals with the raised leg swung out sideways 40 deg.
+    foot_to_leg : (t0, t1) intervals with the raised foot resting against the stance shin.
     absent : (t0, t1) intervals with nobody in view: NaN landmarks, ``detected`` False.
     feet_hidden : (t0, t1) intervals with the legs below the knees out of the frame.
     second_person : (t0, t1) intervals where the detector jumps to another, shorter
@@ -146,6 +148,7 @@ def generate(
                       _feet_offsets(t, stances, front_foot, hops, height_cm))
     _move_arms(body, t, hands_off, height_cm)
     _abduct(body, t, abductions, raise_cm)
+    _rest_foot_on_leg(body, t, foot_to_leg, raise_cm)
 
     width, height = image_size
     px_per_cm = 0.8 * height / height_cm
@@ -280,7 +283,7 @@ def _pose_body(base, raise_cm, theta_ml, theta_ap, h, feet) -> np.ndarray:
         body[:, foot, 1] += hgt[:, None]
         body[:, foot, 2] -= 0.6 * hgt[:, None]  # the shank swings back as the knee bends
         body[:, knee, 2] += 0.5 * hgt
-    planted = np.ones((n, N_LANDMARKS), dtype=bool)
+    planted = np.zeros((n, N_LANDMARKS), dtype=bool)
     for side, hgt in raise_cm.items():
         planted[:, _FOOT[side]] = (hgt <= 0)[:, None]
     # The lean pivots about the floor: a point at height Y moves by Y * tan(theta), except the
@@ -370,6 +373,18 @@ def _abduct(body, t, intervals, raise_cm) -> None:
                 dx, dy = body[:, i, 0] - hip[:, 0], body[:, i, 1] - hip[:, 1]
                 body[:, i, 0] = hip[:, 0] + dx * np.cos(angle) - dy * np.sin(angle)
                 body[:, i, 1] = hip[:, 1] + dx * np.sin(angle) + dy * np.cos(angle)
+
+
+def _rest_foot_on_leg(body, t, intervals, raise_cm) -> None:
+    """Bring the raised foot across, against the stance leg's shin (1.5 cm off its axis)."""
+    for t0, t1 in intervals:
+        w = _ramp(t, t0, t1, 0.3)
+        for side, sign in (("left", 1.0), ("right", -1.0)):
+            other = "right" if side == "left" else "left"
+            up = (raise_cm[side] > 0) * w
+            shin_x = 0.5 * (body[:, INDEX[f"{other}_ankle"], 0] + body[:, INDEX[f"{other}_knee"], 0])
+            shift = (shin_x + sign * 1.5 - body[:, INDEX[f"{side}_ankle"], 0]) * up
+            body[:, _FOOT[side], 0] += shift[:, None]
 
 
 _LOWER_LEGS = [INDEX[f"{s}_{p}"] for s in ("left", "right")

@@ -1,0 +1,52 @@
+"""Balance tests as small state machines fed one frame at a time (see ``base``).
+
+``create(name, profile, image_size=..., fps=..., **options)`` builds one;
+``score_recording`` runs one over recorded frames.
+"""
+
+import numpy as np
+
+from balance.errors import InputError
+from balance.profile import Profile
+from balance.protocols.base import Frame, Protocol, Status
+
+
+def _registry() -> dict:
+    from balance.protocols.single_leg import SingleLegStance
+    return {
+        "single-leg-stance": SingleLegStance,
+    }
+
+
+NAMES = ("single-leg-stance", "four-stage", "bess", "mbess", "romberg", "practice", "yoga")
+
+
+def create(name: str, profile: Profile | None = None, *, image_size, fps: float,
+           **options) -> Protocol:
+    """A new protocol by name (``NAMES``); ``options`` go to its constructor."""
+    registry = _registry()
+    if name not in registry:
+        raise InputError(f"unknown protocol {name!r}; choose one of {', '.join(registry)}")
+    try:
+        return registry[name](profile or Profile(), image_size=image_size, fps=fps, **options)
+    except (TypeError, ValueError) as exc:
+        raise InputError(f"{name}: {exc}") from None
+
+
+def score_recording(protocol: Protocol, t, image, world, detected) -> tuple[dict, list]:
+    """Feed recorded frames to ``protocol`` in order; return its result and all events.
+
+    ``t`` (n,) s; ``image``, ``world`` (n, 33, 4); ``detected`` (n,) bool.
+    """
+    events = []
+    for i in range(len(t)):
+        status = protocol.update(Frame(i, float(t[i]), image[i], world[i], bool(detected[i])))
+        events += status.events
+        if protocol.done:
+            break
+    if not protocol.done and len(t):
+        events += protocol.stop(float(t[-1]), "recording_ended")
+    return protocol.result(), events
+
+
+__all__ = ["Frame", "NAMES", "Protocol", "Status", "create", "score_recording"]

@@ -1,0 +1,268 @@
+"""Single-leg stance (unipedal stance test), left and right, best of three per side.
+
+A trial starts by itself when a foot leaves the floor after a steady stance on both feet,
+and ends on the first of: the raised foot touching down, the raised foot resting on the
+stance leg, the stance foot moving (hop, pivot, shift), the hands leaving the hips, a
+loss of balance, or the cap (30/45/60 s). ``side`` is the stance leg: lifting the right
+foot tests the left leg. While the view is bad the clock pauses; after ``VIEW_LOST_S`` of
+bad view the trial ends as interrupted, counting only what was seen.
+"""
+
+from collections import deque
+
+import numpy as np
+
+from balance.core import events as ev
+from balance.pose.landmarks import INDEX
+from balance.protocols import norms
+from balance.protocols.base import Frame, Protocol, Status
+from balance.protocols.tracking import BodyTracker
+from balance.protocols.trial import Trial
+from balance.protocols.view import GOOD, MESSAGES
+from balance.storage.session import Event
+
+CAPS_S = (30.0, 45.0, 60.0)
+STEADY_S = 1.0        # both feet still on the floor this long before a lift counts
+VIEW_LOST_S = 2.0     # bad view this long ends a trial
+FOOT_ON_LEG_CM = 3.0  # raised ankle this close to the stance shank = resting on it
+FOOT_ON_LEG_S = 0.2
+OTHER = {"left": "right", "right": "left"}
+
+END_TEXT = {
+    "touchdown": "the raised foot touched down",
+    "foot_on_leg": "the raised foot rested on the standing leg",
+    "stance_foot_moved": "the standing foot moved",
+    "hands_off_hips": "the hands left the hips",
+    "loss_of_balance": "balance was lost",
+    "cap": "the full time was reached",
+    "view_lost": "the body left the camera's view",
+}
+
+
+class SingleLegStance(Protocol):
+    """Parameters: ``sides`` (stance legs to test), ``trials_per_side`` (3),
+    ``cap_s`` (30, 45 or 60), ``eyes`` ("open"/"closed", declared), ``arms`` ("hips"
+    checks the hands; "crossed" does not)."""
+
+    name = "single-leg-stance"
+    title = "Single-leg stance"
+
+    def __init__(self, profile, *, image_size, fps, sides=("left", "right"),
+                 trials_per_side: int = 3, cap_s: float = 45.0, eyes: str = "open",
+                 arms: str = "hips"):
+        super().__init__(profile, image_size=image_size, fps=fps)
+        if cap_s not in CAPS_S:
+            raise ValueError(f"cap must be one of {CAPS_S} s")
+        self.sides, self.trials_per_side = tuple(sides), trials_per_side
+        self.cap_s, self.eyes, self.arms = float(cap_s), eyes, arms
+        self.body = BodyTracker(image_size, fps, profile.height_cm)
+        self.trials: list[Trial] = []
+        self.current: Trial | None = None
+        self._recent = deque(maxlen=int(3 * fps) + 1)  # (frame, t, h, v) for back-filling
+        self._steady_since: float | None = None
+        self._bad_since: float | None = None
+        self._last_t = 0.0
+        self._on_leg_since: float | None = None
+        self._ref = np.array([np.nan, np.nan])  # stance-foot position at the lift, cm
+        self._stopped = False
+
+    # --- the state machine --------------------------------------------------------------
+
+    def update(self, frame: Frame) -> Status:
+        self._last_t = frame.t_s
+        found = self.body.push(frame)
+        out: list[Event] = []
+        good = self.body.view_state == GOOD
+        if good:
+            self._remember(frame)
+        if self.current is not None:
+            self._track(frame, good, found, out)
+        elif not self.done:
+            self._wait(frame, good, found, out)
+        return self._status(frame, good, out)
+
+    def _wait(self, frame, good, found, out):
+        if not good:
+            self._steady_since = None
+            return
+        lifts = [e for e in found if e.kind == ev.FOOT_LIFT]
+        if self._steady_since is None or any(e.kind == ev.TOUCHDOWN for e in found):
+            self._steady_since = frame.t_s
+        for e in lifts:
+            stance = OTHER[e.side]
+            ready = (self._steady_since is not None
+                     and e.t_s - self._steady_since >= STEADY_S)
+            if ready and self._remaining(stance):
+                self._start(e, stance, out)
+                return
+
+    def _start(self, lift: ev.Event, stance: str, out):
+        number = len(self.trials) + 1
+        self.current = Trial(number, stance, "single_leg", lift.t_s, lift.frame,
+                             target_s=self.cap_s,
+                             extra={"eyes": self.eyes, "raised_foot": lift.side})
+        ref = [self.body.foot_cm(img, stance) for f, t, img in self._recent
+               if f <= lift.frame]
+        self._ref = np.nanmedian(np.array(ref[-5:] or [(np.nan, np.nan)]), axis=0)
+        for f, t, img in self._recent:
+            if f >= lift.frame:
+                self._sample(f, img)
+        out.append(Event(lift.t_s, "trial_start", {"trial": number, "side": stance,
+                                                  "frame": lift.frame}))
+
+    def _track(self, frame, good, found, out):
+        trial = self.current
+        if not good:
+            self._bad_since = self._bad_since if self._bad_since is not None else frame.t_s
+            if frame.t_s - self._bad_since >= VIEW_LOST_S:
+                self._finish(self._bad_since, frame.index, "view_lost", out)
+            return
+        if self._bad_since is not None:
+            trial.paused_s += frame.t_s - self._bad_since
+            self._bad_since = None
+        self._sample(frame.index, frame.image)
+        reason = self._end_event(trial, found)
+        if reason is not None:
+            self._finish(reason[0].t_s, reason[0].frame, reason[1], out, reason[0])
+        elif self._foot_on_leg(frame, trial):
+            self._finish(self._on_leg_since, frame.index, "foot_on_leg", out)
+        elif trial.elapsed(frame.t_s) >= self.cap_s:
+            self._finish(trial.start_t + trial.paused_s + self.cap_s, frame.index + 1, "cap", out)
+
+    def _end_event(self, trial, found):
+        """The first event in ``found`` that ends the trial, with its end reason."""
+        for e in sorted(found, key=lambda e: e.frame):
+            if e.frame < trial.start_frame:
+                continue
+            if e.kind == ev.TOUCHDOWN and e.side == trial.extra["raised_foot"]:
+                return e, "touchdown"
+            if e.kind == ev.STANCE_FOOT_MOVED:
+                return e, "stance_foot_moved"
+            if e.kind == ev.HANDS_OFF_HIPS and self.arms == "hips":
+                return e, "hands_off_hips"
+            if e.kind == ev.LOSS_OF_BALANCE:
+                return e, "loss_of_balance"
+        return None
+
+    def _foot_on_leg(self, frame, trial) -> bool:
+        """The raised ankle within ``FOOT_ON_LEG_CM`` of the stance shank for a while."""
+        d = _ankle_to_shank_cm(frame.image, self.image_size, trial.extra["raised_foot"],
+                               trial.side, self.body.px_per_cm)
+        if d < FOOT_ON_LEG_CM:
+            self._on_leg_since = self._on_leg_since if self._on_leg_since is not None \
+                else frame.t_s
+            return frame.t_s - self._on_leg_since >= FOOT_ON_LEG_S
+        self._on_leg_since = None
+        return False
+
+    def _finish(self, t_s, frame_index, reason, out, event=None):
+        trial = self.current
+        trial.end(t_s, frame_index, reason)
+        self.trials.append(trial)
+        self.current = None
+        self._steady_since = None
+        self._bad_since = self._on_leg_since = None
+        payload = {"trial": trial.number, "side": trial.side, "reason": reason,
+                   "hold_time_s": round(trial.hold_time_s(), 3)}
+        if event is not None:
+            payload["event"] = event.to_dict()
+        out.append(Event(trial.end_t, "trial_end", payload))
+
+    # --- helpers --------------------------------------------------------------------------
+
+    def _remember(self, frame: Frame):
+        self._recent.append((frame.index, frame.t_s, frame.image))
+
+    def _sample(self, index, image):
+        h, v = self.body.com_cm(image)
+        self.current.add_sample(index, h - self._ref[0], v - self._ref[1])
+
+    def _remaining(self, side: str) -> bool:
+        done = [t for t in self.trials if t.side == side]
+        capped = any(t.end_reason == "cap" for t in done)
+        return side in self.sides and len(done) < self.trials_per_side and not capped
+
+    def _next_side(self) -> str | None:
+        todo = [s for s in self.sides if self._remaining(s)]
+        if not todo:
+            return None
+        counts = {s: sum(t.side == s for t in self.trials) for s in todo}
+        return min(todo, key=lambda s: counts[s])
+
+    @property
+    def done(self) -> bool:
+        return self._stopped or (self.current is None and self._next_side() is None)
+
+    def stop(self, t_s: float, reason: str = "stopped") -> list[Event]:
+        out = []
+        if self.current is not None:
+            self._finish(t_s, 1 << 62, reason, out)
+        self._stopped = True
+        return out
+
+    def _status(self, frame, good, out) -> Status:
+        trial = self.current
+        st = Status(events=out)
+        if trial is not None:
+            st.trial, st.side = trial.number, trial.side
+            st.elapsed_s = trial.elapsed(frame.t_s)
+            st.remaining_s = max(0.0, self.cap_s - st.elapsed_s)
+            if trial.samples:
+                st.sway_cm = (trial.samples[-1][1], trial.samples[-1][0])
+            st.phase = "running" if good else "paused"
+            st.instruction = ("Hold it. Stay tall." if good else MESSAGES[self.body.view_state])
+            return st
+        if self.done:
+            st.phase, st.instruction = "done", "Done. Well balanced! Check both feet."
+            return st
+        st.phase = "waiting" if good else "paused"
+        nxt = self._next_side()
+        st.side, st.trial = nxt, len(self.trials) + 1
+        if not good:
+            st.instruction = MESSAGES[self.body.view_state]
+        else:
+            st.instruction = (f"Hands on hips. Stand on your {nxt} leg: lift your "
+                              f"{OTHER[nxt]} foot when ready.")
+        return st
+
+    # --- the result -----------------------------------------------------------------------
+
+    def result(self) -> dict:
+        trials = [t.to_dict(self.fps) for t in self.trials]
+        for t in trials:
+            t["end_text"] = END_TEXT.get(t["end_reason"], t["end_reason"])
+        return {"protocol": self.name, "trials": trials, "summary": self._summary()}
+
+    def _summary(self) -> dict:
+        best = {}
+        for side in self.sides:
+            holds = [t.hold_time_s() for t in self.trials if t.side == side]
+            best[side] = round(max(holds), 3) if holds else None
+        both = [v for v in best.values() if v is not None]
+        asym = None
+        if len(both) == 2 and max(both) > 0:
+            asym = round(abs(both[0] - both[1]) / max(both), 3)
+        p = self.profile
+        comparisons = {side: [c.to_dict() for c in norms.compare_sls(
+            b, age=p.age, sex=p.sex, eyes=self.eyes)] for side, b in best.items() if b is not None}
+        return {
+            "eyes": self.eyes, "cap_s": self.cap_s, "arms": self.arms,
+            "best_hold_s": best, "asymmetry": asym,
+            "fall_risk": bool(both) and min(both) < norms.FALL_RISK_SLS_S,
+            "norms": comparisons, "scale": self.body.scale_note, "fps": self.fps,
+            "plane": "frontal (front camera): horizontal = medio-lateral",
+        }
+
+
+def _ankle_to_shank_cm(image, image_size, raised: str, stance: str, px_per_cm) -> float:
+    """Distance (cm) from the raised ankle to the stance knee-ankle segment, in the image."""
+    if not px_per_cm:
+        return float("inf")
+    w, h = image_size
+    p = image[INDEX[f"{raised}_ankle"], :2] * (w, h)
+    a = image[INDEX[f"{stance}_knee"], :2] * (w, h)
+    b = image[INDEX[f"{stance}_ankle"], :2] * (w, h)
+    ab = b - a
+    u = np.clip(np.dot(p - a, ab) / max(np.dot(ab, ab), 1e-9), 0.0, 1.0)
+    d = float(np.linalg.norm(p - (a + u * ab))) / px_per_cm
+    return d if np.isfinite(d) else float("inf")
