@@ -1,0 +1,136 @@
+"""Single-leg stance scored from generated people with known lifts and endings."""
+
+import numpy as np
+import pytest
+
+from balance.profile import Profile
+from balance.protocols import create, score_recording
+from balance.storage.session import read_session
+from balance.synthetic import Lift, generate
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def score(s, **options):
+    p = create("single-leg-stance", Profile(birth_year=1958, height_cm=s.height_cm),
+               image_size=s.image_size, fps=s.fps, **options)
+    result, events = score_recording(p, s.t, s.image, s.world, s.detected)
+    return result, events
+
+
+@pytest.mark.parametrize("fps", [15.0, 30.0, 60.0])
+def test_hold_times_within_two_frames_with_jitter(fps):
+    s = generate(fps=fps, duration_s=34.0, jitter_px=1.5, seed=int(fps),
+                 lifts=[Lift("left", 3.3, 11.1), Lift("right", 16.2, 29.7)])
+    result, _ = score(s)
+    trials = result["trials"]
+    assert [t["side"] for t in trials] == ["right", "left"]  # stance legs
+    for trial, lift in zip(trials, s.lifts):
+        truth = lift.t_touchdown - lift.t_lift
+        assert abs(trial["hold_time_s"] - truth) <= 2 / fps, (trial, truth)
+        assert trial["end_reason"] == "touchdown"
+        assert trial["metrics"]["n"] > 0.9 * truth * fps
+    summary = result["summary"]
+    assert summary["best_hold_s"]["right"] == trials[0]["hold_time_s"]
+    assert summary["fall_risk"] is False
+    right, left = trials[0]["hold_time_s"], trials[1]["hold_time_s"]
+    assert summary["asymmetry"] == pytest.approx(abs(right - left) / max(right, left), abs=1e-3)
+
+
+def test_sway_metrics_follow_the_generated_sway():
+    calm = generate(duration_s=25.0, lifts=[Lift("left", 3.0, 21.0)], sway_cm=(0.3, 0.2),
+                    seed=5)
+    wobbly = generate(duration_s=25.0, lifts=[Lift("left", 3.0, 21.0)], sway_cm=(0.9, 0.8),
+                      seed=5)
+    (a,), (b,) = score(calm)[0]["trials"], score(wobbly)[0]["trials"]
+    truth = calm.com_ml_cm[int(3.5 * 30):int(20.5 * 30)]
+    assert a["metrics"]["rms_ml"] == pytest.approx(np.std(truth), rel=0.25)
+    assert b["metrics"]["rms_ml"] > 3 * a["metrics"]["rms_ml"]
+    assert b["score"] < a["score"]
+
+
+def end_of(**trouble):
+    s = generate(duration_s=30.0, lifts=[Lift("right", 3.0, 25.0)], jitter_px=1.0, seed=7,
+                 **trouble)
+    (trial,) = score(s)[0]["trials"]
+    return trial
+
+
+def test_raised_foot_resting_on_the_stance_leg_ends_the_trial():
+    trial = end_of(foot_to_leg=[(10.0, 14.0)])
+    assert trial["end_reason"] == "foot_on_leg"
+    assert 7.0 < trial["hold_time_s"] < 7.6
+
+
+def test_stance_foot_hop_ends_the_trial():
+    trial = end_of(hops=[(12.0, 8.0)])
+    assert trial["end_reason"] == "stance_foot_moved"
+    assert abs(trial["hold_time_s"] - 9.0) < 0.3
+
+
+def test_hands_leaving_the_hips_end_the_trial():
+    trial = end_of(hands_off=[(9.0, 11.0)])
+    assert trial["end_reason"] == "hands_off_hips"
+    assert abs(trial["hold_time_s"] - 6.0) < 0.4
+
+
+def test_hands_are_not_checked_with_arms_crossed():
+    s = generate(duration_s=30.0, lifts=[Lift("right", 3.0, 25.0)], seed=7,
+                 hands_off=[(9.0, 11.0)])
+    (trial,) = score(s, arms="crossed")[0]["trials"]
+    assert trial["end_reason"] == "touchdown"
+
+
+def test_cap_ends_the_trial_and_skips_the_rest_of_that_side():
+    s = generate(duration_s=50.0, lifts=[Lift("left", 3.0, 40.0), Lift("left", 43.0, 47.0)],
+                 seed=8)
+    result, _ = score(s, cap_s=30.0)
+    (trial,) = result["trials"]
+    assert trial["end_reason"] == "cap" and trial["hold_time_s"] == 30.0
+    assert trial["score"] is not None and trial["score"] > 0
+
+
+def test_a_short_dropout_pauses_the_clock_and_is_not_counted():
+    trial = end_of(absent=[(10.0, 11.0)])
+    assert trial["end_reason"] == "touchdown"
+    assert abs(trial["paused_s"] - 1.0) < 0.1
+    assert abs(trial["hold_time_s"] - 21.0) < 0.15
+
+
+def test_losing_the_person_ends_the_trial_as_interrupted_with_what_was_seen():
+    trial = end_of(absent=[(10.0, 30.0)])
+    assert trial["end_reason"] == "view_lost"
+    assert abs(trial["hold_time_s"] - 7.0) < 0.1
+
+
+def test_someone_else_in_view_pauses_instead_of_counting():
+    trial = end_of(second_person=[(8.0, 9.0)])
+    assert trial["paused_s"] >= 1.0
+    assert trial["end_reason"] == "touchdown"
+
+
+@pytest.mark.parametrize("trouble", [dict(feet_hidden=[(0.0, 30.0)]), dict(absent=[(0.0, 30.0)])])
+def test_no_trial_starts_without_a_whole_body_in_view(trouble):
+    s = generate(duration_s=30.0, lifts=[Lift("right", 3.0, 25.0)], seed=7, **trouble)
+    assert score(s)[0]["trials"] == []
+
+
+def test_quiet_standing_sample_yields_no_trial():
+    s = read_session(ROOT / "samples" / "quiet_standing.balance")
+    p = create("single-leg-stance", image_size=s.image_size, fps=s.fps)
+    result, events = score_recording(p, s.t, s.image, s.world, s.detected)
+    assert result["trials"] == [] and events == []
+
+
+def test_norms_and_fall_risk_in_the_summary():
+    s = generate(duration_s=20.0, lifts=[Lift("left", 3.0, 6.5), Lift("right", 10.0, 18.0)],
+                 seed=9)
+    result, _ = score(s)
+    summary = result["summary"]
+    assert summary["fall_risk"] is True  # the right leg held 3.5 s, under 5 s
+    norms = {n["source"]: n for n in summary["norms"]["right"]}
+    assert norms["Vellas 1997"]["below"] is True
+    age = Profile(birth_year=1958).age
+    assert "Springer 2007" in norms and norms["Springer 2007"]["reference_s"] > 5
+    assert str(age) in norms["Springer 2007"]["label"]
