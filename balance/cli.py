@@ -50,6 +50,9 @@ def _parser() -> argparse.ArgumentParser:
     a.add_argument("--person", help="person id to record in the session")
     a.add_argument("--fps", type=float, default=30.0, help="frame rate of an image folder")
     a.add_argument("--quiet", action="store_true", help="no progress bar")
+    a.add_argument("--protocol", help="score while analysing: single-leg-stance, four-stage, "
+                   "bess, mbess, romberg, practice or yoga")
+    _protocol_options(a)
     a.set_defaults(run=_cmd("balance.commands.analyze"))
 
     i = sub.add_parser("info", help="summarise a session file",
@@ -69,12 +72,24 @@ def _parser() -> argparse.ArgumentParser:
     mp.set_defaults(run=_cmd("balance.commands.models"))
     m.set_defaults(run=lambda _args: m.print_help())
 
+    sc = sub.add_parser("score", help="score a session or landmark CSV with a protocol",
+                        description="Re-score a recorded session (or a landmark CSV from "
+                                    "`analyze --csv`) with a balance test and print the result.")
+    sc.add_argument("recording", type=Path, help="a .balance session or a landmark CSV")
+    sc.add_argument("--protocol", required=True, help="single-leg-stance, four-stage, bess, "
+                    "mbess, romberg, practice or yoga")
+    sc.add_argument("--json", action="store_true", help="print the result as JSON")
+    sc.add_argument("--image-size", help="WIDTHxHEIGHT of the video behind a CSV "
+                    "(default 1280x720)")
+    _protocol_options(sc)
+    sc.set_defaults(run=_cmd("balance.commands.score"))
+
     d = sub.add_parser("demo", help="replay the bundled sample session (no camera needed)",
                        description="Replay a bundled sample session and show what balance "
                                    "measures on it.")
     d.add_argument("session", nargs="?", type=Path, help="a session to replay instead")
     d.add_argument("--protocol", help="the test to score it with (default: the session's, "
-                   "else single_leg_stance)")
+                   "else single-leg-stance)")
     d.add_argument("--side", choices=("left", "right"), help="score one side only")
     d.add_argument("--speed", type=float, default=1.0, help="replay speed (1 = as recorded)")
     d.add_argument("--terminal", action="store_true",
@@ -111,7 +126,92 @@ def _parser() -> argparse.ArgumentParser:
                     help="close the window when the test ends (scripted runs)")
     lv.add_argument("--timing", action="store_true", help="print the start-up time")
     lv.set_defaults(run=_cmd("balance.commands.live"))
+
+    hi = sub.add_parser("history", help="people and their progress week by week",
+                        description="Without --person: the people in the history. With it: "
+                                    "per test, weekly hold time, sway and score, personal "
+                                    "bests, change since the first week and last month "
+                                    "against the minimal detectable change, and age norms.")
+    hi.add_argument("--person", help="the person (name or alias) to show")
+    hi.add_argument("--protocol", help="one test only")
+    hi.add_argument("--weeks", type=int, help="only the last N weeks")
+    hi.set_defaults(run=_cmd("balance.commands.history"))
+
+    im = sub.add_parser("import", help="add session files or folders to the history",
+                        description="Add recorded sessions (from before the history existed, "
+                                    "or from another machine) to the history. Importing a "
+                                    "session again refreshes it (notes, result).")
+    im.add_argument("paths", nargs="+", help="session files and/or folders holding them")
+    im.add_argument("--person", help="file them under this person instead of their own id")
+    im.add_argument("--protocol", help="score sessions that hold no result with this test")
+    im.set_defaults(run=_cmd("balance.commands.import_"))
+
+    pe = sub.add_parser("people", help="list, add, edit or delete people in the history",
+                        description="The people in the history. Deleting a person deletes "
+                                    "their sessions, results and notes, and their session "
+                                    "files unless --keep-files.")
+    pesub = pe.add_subparsers(title="actions", metavar="ACTION", dest="action")
+    pesub.add_parser("list", help="everyone in the history")
+    for verb, text in (("add", "add a person"), ("edit", "change a person's details")):
+        pa = pesub.add_parser(verb, help=text)
+        pa.add_argument("name", help="name or alias")
+        pa.add_argument("--birth-year", type=int, help="for age norms")
+        pa.add_argument("--sex", choices=("female", "male"), help="for sex-specific norms")
+        pa.add_argument("--height", type=float, help="standing height in cm")
+        pa.add_argument("--leg", choices=("left", "right"), help="dominant leg")
+        pa.add_argument("--notes", help="free text (conditions, aids, goals)")
+    pd = pesub.add_parser("delete", help="delete a person and all their data")
+    pd.add_argument("name")
+    pd.add_argument("--yes", action="store_true", help="confirm the deletion")
+    pd.add_argument("--keep-files", action="store_true",
+                    help="keep the session files on disk (delete only the history rows)")
+    pe.set_defaults(run=_cmd("balance.commands.people"))
+
+    rp = sub.add_parser("replay", help="replay a session for review, with notes",
+                        description="Open a session in the replay window: play, pause, scrub, "
+                                    "step, 0.25x-2x; video with skeleton (if kept) or the "
+                                    "skeleton alone; events on the timeline; sway and metrics "
+                                    "at the cursor; time-stamped notes saved with the session. "
+                                    "Two sessions open side by side.")
+    rp.add_argument("sessions", nargs="+", type=Path, metavar="SESSION",
+                    help="one session, or two to compare side by side")
+    rp.add_argument("--author", help="name put on the notes you add (default: your login)")
+    rp.set_defaults(run=_cmd("balance.commands.replay"))
+
+    rt = sub.add_parser("report", help="write a PDF report of a session or of a person",
+                        description="A PDF with the person, the tests, results against norms, "
+                                    "trend plots and notes: of one SESSION, or of --person "
+                                    "over the last --weeks.")
+    rt.add_argument("session", nargs="?", type=Path, help="a session file")
+    rt.add_argument("--person", help="report on this person's history instead")
+    rt.add_argument("--weeks", type=int, default=12, help="weeks of history (default 12)")
+    rt.add_argument("--out", type=Path, help="PDF to write (default: beside the session, "
+                    "or PERSON-report.pdf)")
+    rt.set_defaults(run=_cmd("balance.commands.report"))
+
+    ex = sub.add_parser("export", help="CSV tables, or video/snapshots with the face blurred",
+                        description="Export a session's per-frame data and per-trial results "
+                                    "as CSV, or its video or a snapshot with the face blurred "
+                                    "(landmarks 0-10). --person exports their per-trial table.")
+    ex.add_argument("session", nargs="?", type=Path, help="a session file")
+    ex.add_argument("--person", help="per-trial table of this person's history")
+    ex.add_argument("--weeks", type=int, help="with --person: only the last N weeks")
+    ex.add_argument("--frames", type=Path, help="per-frame CSV to write")
+    ex.add_argument("--trials", type=Path, help="per-trial CSV to write")
+    ex.add_argument("--video", type=Path, help="video to write (needs SESSION.mp4 beside it)")
+    ex.add_argument("--snapshot", type=float, metavar="SECONDS",
+                    help="a picture at this time of the session (with --image)")
+    ex.add_argument("--image", type=Path, help="snapshot file (.png or .jpg)")
+    ex.add_argument("--skeleton", action="store_true", help="draw the skeleton on the video")
+    ex.add_argument("--no-blur", action="store_true",
+                    help="keep the face visible (only for a recipient you trust)")
+    ex.set_defaults(run=_cmd("balance.commands.export"))
     return p
+
+
+def _protocol_options(p) -> None:
+    from balance.commands.score import add_arguments
+    add_arguments(p)
 
 
 def _silence_native_logs() -> None:

@@ -142,10 +142,10 @@ def generate(
     base = _standing_body(height_cm, arms)
     raise_cm = {s: _foot_height(t, [x for x in lifts if x.side == s], lift_height_cm)
                 for s in ("left", "right")}
+    feet = _feet_offsets(t, stances, front_foot, hops, height_cm)
     theta_ml, theta_ap = _sway_angles(t, lifts, sway_cm, single_leg_sway_factor,
-                                      height_cm, rng)
-    body = _pose_body(base, raise_cm, theta_ml, theta_ap, height_cm,
-                      _feet_offsets(t, stances, front_foot, hops, height_cm))
+                                      height_cm, rng, feet)
+    body = _pose_body(base, raise_cm, theta_ml, theta_ap, height_cm, feet)
     _move_arms(body, t, hands_off, height_cm)
     _abduct(body, t, abductions, raise_cm)
     _rest_foot_on_leg(body, t, foot_to_leg, raise_cm)
@@ -157,6 +157,9 @@ def generate(
     image[:, :, 3] = np.clip(rng.normal(0.97, 0.01, (n, N_LANDMARKS)), 0.0, 1.0)
     detected = _mess_up(image, body, t, absent, feet_hidden, second_person)
     world = _world(body)
+    # MediaPipe's metric depth is far noisier than its image x, y.
+    world[:, :, :3] += rng.normal(0.0, 1.0, (n, N_LANDMARKS, 3)) * np.array([0.003, 0.003, 0.015]) \
+        * jitter_px
     world[~detected] = np.nan
     com_height = _COM_Y * height_cm
     return SyntheticSession(
@@ -239,16 +242,18 @@ def _foot_height(t: np.ndarray, lifts: list[Lift], top_cm: float) -> np.ndarray:
     return hgt
 
 
-def _sway_angles(t, lifts, sway_cm, factor, h, rng):
-    """Pendulum angles (rad) about the ankles, ML and AP: random sway plus weight shift."""
+def _sway_angles(t, lifts, sway_cm, factor, h, rng, feet):
+    """Pendulum angles (rad) about the ankles, ML and AP: random sway plus the weight
+    shift over the stance foot (wherever the stance has put it) before each lift."""
     com_height = _COM_Y * h
     single = np.zeros_like(t)
     shift = np.zeros_like(t)
     for x in lifts:
-        sign = 1.0 if x.side == "right" else -1.0  # lifting the right foot shifts left (+X)
+        stance, sign = ("left", 1.0) if x.side == "right" else ("right", -1.0)
+        foot_x = sign * _HIP_X * h + feet[stance][0]
         into = _smoothstep((t - (x.t_lift - 0.6)) / 0.5)
         out = _smoothstep((x.t_touchdown + 0.5 - t) / 0.5)
-        shift += sign * _HIP_X * h * np.minimum(into, out)
+        shift += foot_x * np.minimum(into, out)
         single = np.maximum(single, ((t >= x.t_lift) & (t < x.t_touchdown)).astype(float))
     gain = 1.0 + (factor - 1.0) * single
     ap = _band_noise(t, rng) * sway_cm[0] * gain

@@ -9,8 +9,10 @@ import numpy as np
 from balance import pipeline
 from balance.capture import open_source
 from balance.commands.progress import ProgressBar
+from balance.commands.score import format_result, profile_from, protocol_options
 from balance.pose.estimator import PoseEstimator
 from balance.pose.model import prepare_model
+from balance.protocols import Frame, create
 from balance.storage.landmark_csv import write_landmark_csv
 from balance.storage.session import SUFFIX, SessionWriter, new_metadata
 
@@ -20,17 +22,23 @@ def run(args) -> int:
     with source:
         model = prepare_model(args.model)
         out = args.out or unused_path(Path(Path(args.video).name).with_suffix(SUFFIX))
+        profile = profile_from(args)
+        protocol = (create(args.protocol, profile, image_size=source.size, fps=source.fps,
+                           **protocol_options(args)) if args.protocol else None)
         meta = new_metadata(source=str(args.video), fps=source.fps, image_size=source.size,
-                            person_id=args.person, model_sha256=model.sha256)
+                            person_id=args.person, model_sha256=model.sha256,
+                            protocol=args.protocol, profile=profile.to_dict())
         video = _video_writer(out, source) if args.save_video else None
         frames = _Collector() if args.csv else None
         bar = ProgressBar(source.expected_frames, "analyze",
                           enabled=not args.quiet and sys.stderr.isatty())
         try:
             with SessionWriter(out, meta) as writer, PoseEstimator(model.path) as estimator:
+                scorer = _Scorer(protocol, writer)
                 stats = pipeline.run(source, estimator, writer, video_writer=video,
-                                     on_frame=_both(frames, bar))
+                                     on_frame=_each(frames, bar, scorer))
                 writer.update_metadata(frames=stats.frames, detection_rate=stats.detection_rate)
+                result = scorer.finish()
         finally:
             bar.close()
             if video is not None:
@@ -43,6 +51,8 @@ def run(args) -> int:
     if args.csv:
         print(f"csv: {args.csv}")
     print(stats.summary())
+    if result is not None:
+        print(format_result(result))
     return 0
 
 
@@ -60,12 +70,39 @@ def _video_writer(session_path: Path, source):
     return cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"mp4v"), source.fps, source.size)
 
 
-def _both(frames, bar):
+def _each(frames, bar, scorer):
     def on_frame(result):
         if frames is not None:
             frames.add(result)
+        scorer.add(result)
         bar.update(result.index + 1)
     return on_frame
+
+
+class _Scorer:
+    """Feeds a protocol while analysing; its events and result go into the session."""
+
+    def __init__(self, protocol, writer):
+        self.protocol, self.writer = protocol, writer
+        self._last_t = 0.0
+
+    def add(self, r) -> None:
+        if self.protocol is None or self.protocol.done:
+            return
+        self._last_t = r.t_s
+        status = self.protocol.update(Frame(r.index, r.t_s, r.image, r.world, r.detected))
+        for event in status.events:
+            self.writer.write_event(event)
+
+    def finish(self) -> dict | None:
+        if self.protocol is None:
+            return None
+        if not self.protocol.done:
+            for event in self.protocol.stop(self._last_t, "recording_ended"):
+                self.writer.write_event(event)
+        result = self.protocol.result()
+        self.writer.update_metadata(result=result)
+        return result
 
 
 class _Collector:

@@ -12,9 +12,11 @@ from balance.protocols.base import Frame, Protocol, Status
 
 
 def _registry() -> dict:
+    from balance.protocols.four_stage import FourStage
     from balance.protocols.single_leg import SingleLegStance
     return {
         "single-leg-stance": SingleLegStance,
+        "four-stage": FourStage,
     }
 
 

@@ -49,6 +49,7 @@ class BodyTracker:
         self._seen: list[ev.Event] = []
         self._every = max(1, int(round(self.fps / DETECT_HZ)))
         self.view_state = GOOD
+        self.last_index = -1
 
     def push(self, frame: Frame) -> list[ev.Event]:
         """Add a frame; return the events first found on it (frame indices are global)."""
@@ -56,11 +57,21 @@ class BodyTracker:
         self._t.append(frame.t_s)
         self._image.append(frame.image)
         self._index.append(frame.index)
+        self.last_index = frame.index
         if self.px_per_cm is None and self.view_state == GOOD:
             self._learn_scale(frame.image)
         if self.px_per_cm is None or len(self._t) < 8 or frame.index % self._every:
             return []
         return self._detect()
+
+    def set_epoch(self, index: int) -> None:
+        """Look only at frames from ``index`` on: the feet have been placed anew (a new
+        stance, or the start of a rest), so floor levels learned before no longer hold
+        and events before it are settled."""
+        while self._index and self._index[0] < index:
+            self._index.popleft()
+            self._t.popleft()
+            self._image.popleft()
 
     def flush(self) -> list[ev.Event]:
         """Run the detector once more over what is buffered (the end of a recording)."""

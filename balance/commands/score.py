@@ -1,0 +1,113 @@
+"""``balance score SESSION_OR_CSV --protocol NAME``: score a recording with a protocol."""
+
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+
+from balance.errors import InputError
+from balance.profile import Profile
+from balance.protocols import create, score_recording
+from balance.storage.landmark_csv import read_landmark_csv
+from balance.storage.session import MAGIC, read_session
+
+DEFAULT_CSV_SIZE = (1280, 720)
+
+
+def add_arguments(p) -> None:
+    """Protocol and profile options, shared with ``analyze``."""
+    p.add_argument("--side", choices=("left", "right"),
+                   help="single-leg stance: test only this stance leg")
+    p.add_argument("--cap", type=float, default=45.0, choices=(30.0, 45.0, 60.0),
+                   help="single-leg stance cap in s (default 45)")
+    p.add_argument("--eyes", choices=("open", "closed"), default="open",
+                   help="single-leg stance: eyes open or closed (declared)")
+    p.add_argument("--arms", choices=("hips", "crossed"), default="hips",
+                   help="arm position the test asks for (hands on hips are checked)")
+    p.add_argument("--birth-year", type=int, help="for age norms")
+    p.add_argument("--sex", choices=("female", "male"), help="for sex-specific norms")
+    p.add_argument("--height", type=float, help="standing height in cm (centimetre scale)")
+    p.add_argument("--dominant-leg", choices=("left", "right"), help="BESS stands on the other")
+
+
+def run(args) -> int:
+    t, image, world, detected, size, fps, meta = _load(args.recording, args.image_size)
+    protocol = create(args.protocol, profile_from(args, meta), image_size=size, fps=fps,
+                      **protocol_options(args))
+    result, _events = score_recording(protocol, t, image, world, detected)
+    print(json.dumps(result, indent=2) if args.json else format_result(result))
+    return 0
+
+
+def profile_from(args, meta: dict | None = None) -> Profile:
+    """The CLI's profile options, falling back on a profile stored in the session."""
+    stored = (meta or {}).get("profile") or {}
+    try:
+        return Profile(
+            person_id=getattr(args, "person", None) or stored.get("person_id") or "guest",
+            birth_year=args.birth_year or stored.get("birth_year"),
+            sex=args.sex or stored.get("sex"),
+            height_cm=args.height or stored.get("height_cm") or (meta or {}).get("height_cm"),
+            dominant_leg=args.dominant_leg or stored.get("dominant_leg"))
+    except ValueError as exc:
+        raise InputError(str(exc)) from None
+
+
+def protocol_options(args) -> dict:
+    if args.protocol == "single-leg-stance":
+        sides = (args.side,) if args.side else ("left", "right")
+        return dict(sides=sides, cap_s=args.cap, eyes=args.eyes, arms=args.arms)
+    return {}
+
+
+def _load(path: Path, image_size: str | None):
+    if not path.is_file():
+        raise InputError(f"{path}: no such session or CSV file")
+    with open(path, "rb") as fh:
+        head = fh.read(len(MAGIC))
+    if head == MAGIC:
+        s = read_session(path)
+        for w in s.warnings:
+            print(f"warning: {w}", file=sys.stderr)
+        if len(s) == 0:
+            raise InputError(f"{path} holds no frames")
+        return s.t, s.image, s.world, s.detected, s.image_size, s.fps, s.metadata
+    t, image, detected = read_landmark_csv(path)
+    size = _parse_size(image_size) if image_size else DEFAULT_CSV_SIZE
+    fps = 1.0 / float(np.median(np.diff(t))) if len(t) > 2 else 30.0
+    if not np.isfinite(fps) or fps <= 0:
+        raise InputError(f"{path}: frame times must increase")
+    return t, image, image.copy(), detected, size, fps, {}
+
+
+def _parse_size(text: str) -> tuple[int, int]:
+    try:
+        w, h = (int(v) for v in text.lower().split("x"))
+        return w, h
+    except ValueError:
+        raise InputError(f"--image-size must look like 1280x720, not {text!r}") from None
+
+
+def format_result(result: dict) -> str:
+    """A few readable lines: one per trial, then the summary's main points."""
+    lines = [f"protocol  {result['protocol']}"]
+    if not result["trials"]:
+        lines.append("no trial was recorded")
+    for t in result["trials"]:
+        m = t.get("metrics") or {}
+        sway = (f", sway {m['mean_velocity_ml']:.2f} cm/s ML, area {m['ellipse_area']:.2f} cm²"
+                if m else "")
+        score = f", score {t['score']:.0f}" if t.get("score") is not None else ""
+        errors = f", {len(t['errors'])} errors" if t.get("errors") else ""
+        lines.append(f"trial {t['trial']}  {t['side'] or '-':5s} {t['hold_time_s']:6.2f} s  "
+                     f"({t.get('end_text', t['end_reason'])}){sway}{score}{errors}")
+    for key, value in result["summary"].items():
+        if key != "norms":
+            lines.append(f"{key.replace('_', ' '):14s}{value}")
+    for side, comparisons in result["summary"].get("norms", {}).items():
+        for c in comparisons:
+            where = "below" if c["below"] else "at or above"
+            lines.append(f"{side:6s} best is {where} the {c['label']} "
+                         f"({c['reference_s']:g} s, {c['source']})")
+    return "\n".join(lines)
