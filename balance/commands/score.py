@@ -100,7 +100,8 @@ def format_result(result: dict) -> str:
                 if m else "")
         score = f", score {t['score']:.0f}" if t.get("score") is not None else ""
         errors = f", {len(t['errors'])} errors" if t.get("errors") else ""
-        lines.append(f"trial {t['trial']}  {t['side'] or '-':5s} {t['hold_time_s']:6.2f} s  "
+        what = f"{t['pose']} " if t.get("pose") else ""
+        lines.append(f"trial {t['trial']}  {what}{t['side'] or '-':5s} {t['hold_time_s']:6.2f} s  "
                      f"({t.get('end_text', t['end_reason'])}){sway}{score}{errors}")
     for key, value in result["summary"].items():
         if key != "norms":

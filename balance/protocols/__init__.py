@@ -13,10 +13,14 @@ from balance.protocols.base import Frame, Protocol, Status
 
 def _registry() -> dict:
     from balance.protocols.four_stage import FourStage
+    from balance.protocols.practice import Practice
     from balance.protocols.single_leg import SingleLegStance
+    from balance.protocols.yoga import YogaPoses
     return {
         "single-leg-stance": SingleLegStance,
         "four-stage": FourStage,
+        "practice": Practice,
+        "yoga": YogaPoses,
     }
 
 

@@ -38,7 +38,8 @@ class Status:
     trial, side : the current trial (1-based) and its side ("left"/"right"/None).
     elapsed_s : the hold timer of the current trial, s.
     remaining_s : the countdown to the trial's cap, s, or None.
-    sway_cm : the current (ap, ml) centre-of-mass offset in cm, or None.
+    sway_cm : the current (horizontal, vertical) centre-of-mass offset in cm from the
+        stance reference, or None. From the front, horizontal is medio-lateral.
     metrics : live time-domain sway metrics of the current trial.
     score : the running stability score 0-100, or None.
     events : the events raised on this frame (also written to the session).

@@ -17,7 +17,7 @@ from balance.pose.landmarks import INDEX
 from balance.protocols import norms
 from balance.protocols.base import Frame, Protocol, Status
 from balance.protocols.tracking import BodyTracker
-from balance.protocols.trial import Trial
+from balance.protocols.trial import LiveSway, Trial
 from balance.protocols.view import GOOD, MESSAGES
 from balance.storage.session import Event
 
@@ -53,6 +53,8 @@ class SingleLegStance(Protocol):
         super().__init__(profile, image_size=image_size, fps=fps)
         if cap_s not in CAPS_S:
             raise ValueError(f"cap must be one of {CAPS_S} s")
+        if arms not in ("hips", "crossed", "free"):
+            raise ValueError(f"arms must be 'hips', 'crossed' or 'free', not {arms!r}")
         self.sides, self.trials_per_side = tuple(sides), trials_per_side
         self.cap_s, self.eyes, self.arms = float(cap_s), eyes, arms
         self.body = BodyTracker(image_size, fps, profile.height_cm)
@@ -64,6 +66,7 @@ class SingleLegStance(Protocol):
         self._last_t = 0.0
         self._on_leg_since: float | None = None
         self._ref = np.array([np.nan, np.nan])  # stance-foot position at the lift, cm
+        self.live = LiveSway(fps)
         self._stopped = False
 
     # --- the state machine --------------------------------------------------------------
@@ -99,11 +102,12 @@ class SingleLegStance(Protocol):
     def _start(self, lift: ev.Event, stance: str, out):
         number = len(self.trials) + 1
         self.current = Trial(number, stance, "single_leg", lift.t_s, lift.frame,
-                             target_s=self.cap_s,
+                             target_s=self.cap_s if np.isfinite(self.cap_s) else None,
                              extra={"eyes": self.eyes, "raised_foot": lift.side})
         ref = [self.body.foot_cm(img, stance) for f, t, img in self._recent
                if f <= lift.frame]
         self._ref = np.nanmedian(np.array(ref[-5:] or [(np.nan, np.nan)]), axis=0)
+        self.live.reset()
         for f, t, img in self._recent:
             if f >= lift.frame:
                 self._sample(f, img)
@@ -126,7 +130,7 @@ class SingleLegStance(Protocol):
             self._finish(reason[0].t_s, reason[0].frame, reason[1], out, reason[0])
         elif self._foot_on_leg(frame, trial):
             self._finish(self._on_leg_since, frame.index, "foot_on_leg", out)
-        elif trial.elapsed(frame.t_s) >= self.cap_s:
+        elif trial.elapsed(frame.t_s) >= self.cap_s:  # never for practice (no cap)
             self._finish(trial.start_t + trial.paused_s + self.cap_s, frame.index + 1, "cap", out)
 
     def _end_event(self, trial, found):
@@ -175,7 +179,9 @@ class SingleLegStance(Protocol):
 
     def _sample(self, index, image):
         h, v = self.body.com_cm(image)
-        self.current.add_sample(index, h - self._ref[0], v - self._ref[1])
+        h, v = h - self._ref[0], v - self._ref[1]
+        self.current.add_sample(index, h, v)
+        self.live.push(h, v)
 
     def _remaining(self, side: str) -> bool:
         done = [t for t in self.trials if t.side == side]
@@ -208,7 +214,10 @@ class SingleLegStance(Protocol):
             st.elapsed_s = trial.elapsed(frame.t_s)
             st.remaining_s = max(0.0, self.cap_s - st.elapsed_s)
             if trial.samples:
-                st.sway_cm = (trial.samples[-1][1], trial.samples[-1][0])
+                st.sway_cm = trial.samples[-1]
+            st.metrics = self.live.metrics()
+            st.score = self.live.score(st.elapsed_s, trial.target_s) if trial.target_s \
+                else self.live.score()
             st.phase = "running" if good else "paused"
             st.instruction = ("Hold it. Stay tall." if good else MESSAGES[self.body.view_state])
             return st

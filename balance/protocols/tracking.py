@@ -31,9 +31,12 @@ class BodyTracker:
     fps : nominal frame rate, Hz.
     height_cm : the person's height for the cm scale; None assumes 170 cm (and says so
         in ``scale_note``).
+    events : False skips the event detector (a protocol that needs none saves its time).
     """
 
-    def __init__(self, image_size, fps: float, height_cm: float | None = None):
+    def __init__(self, image_size, fps: float, height_cm: float | None = None, *,
+                 events: bool = True):
+        self.events = events
         self.image_size = tuple(image_size)
         self.fps = float(fps)
         self.height_cm = height_cm or DEFAULT_HEIGHT_CM
@@ -60,7 +63,8 @@ class BodyTracker:
         self.last_index = frame.index
         if self.px_per_cm is None and self.view_state == GOOD:
             self._learn_scale(frame.image)
-        if self.px_per_cm is None or len(self._t) < 8 or frame.index % self._every:
+        if (not self.events or self.px_per_cm is None or len(self._t) < 8
+                or frame.index % self._every):
             return []
         return self._detect()
 

@@ -10,7 +10,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from balance.core import lowpass_zero_phase, stability_score, sway_metrics
+from balance.core import (
+    CausalLowpass, SwayAccumulator, lowpass_zero_phase, stability_score, sway_metrics,
+)
 from balance.errors import InputError
 
 MIN_METRIC_S = 1.0  # shorter holds get no sway metrics: too few samples to mean anything
@@ -110,3 +112,29 @@ def frontal_score(metrics: dict, hold_s: float | None = None,
 
 def _round(v):
     return round(float(v), 6) if isinstance(v, (float, np.floating)) else v
+
+
+class LiveSway:
+    """The live numbers of the current stance: causal low-pass, then the core's O(1)
+    accumulator. Frontal-plane naming as ``frontal_metrics``."""
+
+    def __init__(self, fs: float):
+        self.fs = fs
+        self._filter = CausalLowpass(fs, cutoff_hz=min(SWAY_CUTOFF_HZ, 0.4 * fs), channels=2)
+        self._acc = SwayAccumulator(fs)
+
+    def reset(self) -> None:
+        self._filter.reset()
+        self._acc.reset()
+
+    def push(self, h_cm: float, v_cm: float) -> None:
+        h, v = self._filter.push((h_cm, v_cm))
+        self._acc.push(v, h)
+
+    def metrics(self) -> dict:
+        if self._acc.n < MIN_METRIC_S * self.fs:
+            return {}
+        return {k.replace("_ap", "_vertical"): v for k, v in self._acc.snapshot().to_dict().items()}
+
+    def score(self, hold_s: float | None = None, target_s: float | None = None):
+        return frontal_score(self.metrics(), hold_s, target_s)
