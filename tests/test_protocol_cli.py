@@ -1,0 +1,109 @@
+"""``balance score`` and ``balance analyze --protocol``: the same scoring from the CLI."""
+
+import json
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+
+from balance.protocols.feet import raised_foot
+from balance.storage.landmark_csv import write_landmark_csv
+from balance.storage.session import read_session
+from tests.test_cli_errors import assert_one_line_error, balance
+
+ROOT = Path(__file__).resolve().parents[1]
+REAL = ROOT.parent / "shared" / "realdata"
+SAMPLE = ROOT / "samples" / "single_leg_stance.balance"
+needs_real = pytest.mark.skipif(not REAL.exists(), reason="../shared/realdata is absent")
+
+
+def score_json(*args):
+    proc = balance("score", *args, "--json")
+    assert proc.returncode == 0, proc.stderr
+    return json.loads(proc.stdout)
+
+
+def test_score_json_has_the_documented_fields():
+    result = score_json(SAMPLE, "--protocol", "single-leg-stance", "--birth-year", "1950")
+    truth = read_session(SAMPLE).metadata["synthetic"]["truth_frames"]
+    assert result["protocol"] == "single-leg-stance"
+    assert len(result["trials"]) == len(truth) == 2
+    for trial, lift in zip(result["trials"], truth):
+        assert {"side", "hold_time_s", "end_reason", "metrics", "errors"} <= set(trial)
+        assert trial["side"] != lift["side"]  # the stance leg is the other one
+        held = (lift["touchdown_frame"] - lift["lift_frame"]) / 30.0
+        assert abs(trial["hold_time_s"] - held) <= 2 / 30.0
+    assert "summary" in result and result["summary"]["best_hold_s"]["right"] > 0
+
+
+def test_a_landmark_csv_scores_like_its_session(tmp_path):
+    s = read_session(SAMPLE)
+    table = tmp_path / "s.csv"
+    write_landmark_csv(table, s.t, s.image, s.detected)
+    from_csv = score_json(table, "--protocol", "single-leg-stance")
+    from_session = score_json(SAMPLE, "--protocol", "single-leg-stance")
+    assert [t["hold_time_s"] for t in from_csv["trials"]] == \
+        [t["hold_time_s"] for t in from_session["trials"]]
+
+
+@pytest.mark.parametrize("name", ["practice", "yoga", "four-stage"])
+def test_every_protocol_scores_the_sample(name):
+    result = score_json(SAMPLE, "--protocol", name)
+    assert result["protocol"] == name and isinstance(result["trials"], list)
+
+
+def test_practice_keeps_each_hold_as_a_trial():
+    result = score_json(SAMPLE, "--protocol", "practice")
+    assert [t["side"] for t in result["trials"]] == ["right", "left"]
+    assert result["summary"]["holds"] == 2
+
+
+@pytest.mark.parametrize("args, words", [
+    (["missing.balance", "--protocol", "practice"], ["no such"]),
+    ([SAMPLE, "--protocol", "hopscotch"], ["unknown protocol"]),
+    (["README.md", "--protocol", "practice"], ["not a landmark CSV"]),
+])
+def test_score_bad_input_is_one_line_and_status_2(args, words):
+    assert_one_line_error(balance("score", *args), *words)
+
+
+@needs_real
+def test_tree_photo_shows_a_raised_foot(pose_model):
+    from balance.pose.estimator import PoseEstimator
+    image = cv2.imread(str(REAL / "images" / "movenet_testdata" / "image3.jpeg"))
+    with PoseEstimator(pose_model.path) as est:
+        pose = est.detect_image(image)
+    assert pose.detected
+    foot = raised_foot(pose.image)
+    assert foot is not None
+    # The raised foot is the one whose ankle sits higher in the picture.
+    ankles = {s: pose.image[27 if s == "left" else 28, 1] for s in ("left", "right")}
+    assert ankles[foot] < ankles["left" if foot == "right" else "right"]
+
+
+@needs_real
+def test_two_feet_down_starts_no_single_leg_trial(tmp_path, pose_model):
+    out = tmp_path / "b.balance"
+    proc = balance("analyze", REAL / "videos/pose2sim_demo/balancing_trial/cam01.mp4",
+                   "--out", out, "--quiet", "--model", pose_model.path,
+                   "--protocol", "single-leg-stance")
+    assert proc.returncode == 0, proc.stderr
+    s = read_session(out)
+    assert s.metadata["result"]["trials"] == []
+    assert not [e for e in s.events if e.kind == "trial_start"]
+
+
+@needs_real
+def test_analyze_yoga_reports_mountain_then_warrior_two(tmp_path, pose_model):
+    out = tmp_path / "w.balance"
+    proc = balance("analyze", REAL / "videos/yoga_warrior2/warrior2.mp4", "--out", out,
+                   "--quiet", "--model", pose_model.path, "--protocol", "yoga")
+    assert proc.returncode == 0, proc.stderr
+    result = read_session(out).metadata["result"]
+    assert result["summary"]["poses_held"][:2] == ["mountain", "warrior_2"]
+    (transition,) = [x for x in result["summary"]["transitions"] if x["to"] == "warrior_2"]
+    assert 4.0 < transition["t_s"] < 10.0
+    warrior = next(t for t in result["trials"] if t["pose"] == "warrior_2")
+    assert warrior["hold_time_s"] > 8.0
+    assert "warrior_2" in proc.stdout and "transitions" in proc.stdout
