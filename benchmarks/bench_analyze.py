@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from balance import pipeline
+from balance import native_logs, pipeline
 from balance.capture import VideoFileSource
 from balance.pose.estimator import PoseEstimator
 from balance.pose.model import prepare_model
@@ -32,6 +32,7 @@ def main() -> int:
     if not args.video.exists():
         print(f"skipped: {args.video} not found (pass a video with a person in it)")
         return 0
+    native_logs.silence()
     model = prepare_model()
 
     with VideoFileSource(args.video) as src:
