@@ -1,0 +1,70 @@
+"""Which implementation of each kernel runs, and compiling them ahead of use.
+
+The package always runs the numba kernels. ``numpy_twins()`` swaps in the NumPy twins
+for the duration of a ``with`` block: the tests use it to run every public function both
+ways, the benchmark to measure the numba-over-NumPy ratio. It is process-wide and not
+meant for threads: never use it in the application.
+"""
+
+import time
+from contextlib import contextmanager
+
+import numpy as np
+
+from balance.core import _kernels
+
+_use_numpy = False
+
+
+def kernel(name: str):
+    """The active implementation of kernel ``name`` (see ``_kernels.TWINS``)."""
+    return _kernels.TWINS[name][1 if _use_numpy else 0]
+
+
+@contextmanager
+def numpy_twins():
+    """Run the NumPy twins instead of the numba kernels inside the block."""
+    global _use_numpy
+    previous, _use_numpy = _use_numpy, True
+    try:
+        yield
+    finally:
+        _use_numpy = previous
+
+
+def warmup() -> float:
+    """Compile (or load from the on-disk cache) every numba kernel; returns seconds taken.
+
+    Call it once at start-up, behind the splash screen: a kernel's first call otherwise
+    compiles for about a second, which would stall the first frames of a live test.
+    """
+    from balance.core.events import detect_events  # late: events imports this module
+    from balance.core.filters import lowpass_causal, lowpass_zero_phase, one_euro
+    from balance.core.metrics import sway_metrics
+    from balance.core.streaming import SwayAccumulator
+
+    start = time.perf_counter()
+    t = np.arange(64) / 30.0
+    x = np.sin(t)
+    sway_metrics(x, np.cos(t), 30.0)
+    acc = SwayAccumulator(30.0)
+    acc.push(0.0, 0.0)
+    acc.extend(x, x)
+    lowpass_zero_phase(x, 30.0)
+    lowpass_causal(x, 30.0)
+    one_euro(x, t)
+    detect_events(t, _still_pose(t.size), (640, 480), px_per_cm=2.0)
+    return time.perf_counter() - start
+
+
+def _still_pose(n: int) -> np.ndarray:
+    """A person standing still, just enough for the event and CoM kernels to run."""
+    from balance.pose.landmarks import INDEX, N_LANDMARKS
+
+    pose = np.zeros((n, N_LANDMARKS, 4), dtype=np.float32)
+    pose[..., 3] = 1.0
+    for name, idx in INDEX.items():
+        side = -1.0 if name.startswith("right") else 1.0
+        pose[:, idx, 0] = 0.5 + 0.02 * side * ("left" in name or "right" in name)
+        pose[:, idx, 1] = 0.1 + 0.8 * (idx / N_LANDMARKS)
+    return pose

@@ -1,0 +1,225 @@
+"""Events on generated sessions with known truth: lifts to the frame, and the rest."""
+
+import numpy as np
+import pytest
+
+from balance.core import Event, detect_events, jit
+from balance.core import events as ev
+from balance.core import stance
+from balance.errors import InputError
+from balance.pose.landmarks import INDEX
+from balance.synthetic import generate
+
+JITTER_PX = 1.5  # MediaPipe's frame-to-frame landmark noise on a still 720p person: 1-2 px
+FOOT = {s: [INDEX[f"{s}_{p}"] for p in ("ankle", "heel", "foot_index")]
+        for s in ("left", "right")}
+
+
+def _kinds(events, kind):
+    return [e for e in events if e.kind == kind]
+
+
+def _shift(session, names_or_idx, frames, dx_cm=0.0, dy_cm=0.0):
+    """Move landmarks by (dx, dy) cm (y up) over ``frames``: a change the generator
+    cannot make, applied in image units."""
+    idx = [INDEX[n] if isinstance(n, str) else n for n in names_or_idx]
+    w, h = session.image_size
+    img = session.image
+    for i in idx:
+        img[frames, i, 0] += dx_cm * session.px_per_cm / w
+        img[frames, i, 1] -= dy_cm * session.px_per_cm / h
+
+
+@pytest.mark.parametrize("fps", [15, 30, 60])
+@pytest.mark.parametrize("seed", range(4))
+def test_lift_and_touchdown_within_one_frame(fps, seed):
+    rng = np.random.default_rng(seed)
+    t1 = rng.uniform(1.5, 2.5)
+    t2 = t1 + rng.uniform(2.0, 4.0)
+    t3 = t2 + rng.uniform(1.5, 2.5)
+    t4 = t3 + rng.uniform(2.0, 4.0)
+    first, second = ("right", "left") if seed % 2 else ("left", "right")
+    s = generate(fps=fps, duration_s=t4 + 1.5, lifts=[(first, t1, t2), (second, t3, t4)],
+                 jitter_px=JITTER_PX, seed=seed)
+    events = detect_events(s.t, s.image, s.image_size, px_per_cm=s.px_per_cm)
+    lifts, downs = _kinds(events, ev.FOOT_LIFT), _kinds(events, ev.TOUCHDOWN)
+    assert [e.side for e in lifts] == [first, second]
+    assert [e.side for e in downs] == [first, second]
+    for truth, lift, down in zip(s.truth_frames, lifts, downs):
+        assert abs(lift.frame - truth["lift_frame"]) <= 1, (lift, truth)
+        assert abs(down.frame - truth["touchdown_frame"]) <= 1, (down, truth)
+        assert lift.t_s == s.t[lift.frame]
+        assert lift.payload["detected_frame"] >= lift.frame  # found after it happened
+        assert lift.payload["height_cm"] == pytest.approx(15.0 * 1.12, rel=0.1)
+
+
+def test_trace_gives_frame_exact_states_and_noise():
+    s = generate(fps=30, duration_s=8, lifts=[("right", 2.0, 5.0)], jitter_px=JITTER_PX,
+                 seed=11)
+    events, trace = detect_events(s.t, s.image, s.image_size, px_per_cm=s.px_per_cm,
+                                  return_trace=True)
+    lift, down = _kinds(events, ev.FOOT_LIFT)[0], _kinds(events, ev.TOUCHDOWN)[0]
+    assert trace.lifted[:, 1].sum() == down.frame - lift.frame
+    assert trace.lifted[lift.frame, 1] and not trace.lifted[lift.frame - 1, 1]
+    assert not trace.lifted[:, 0].any()
+    assert (trace.stance[lift.frame:down.frame] == stance.LEFT).all()
+    assert (trace.stance[:lift.frame] == stance.BOTH).all()
+    # Noise of the mean of three landmarks' heights: jitter / scale / sqrt(3).
+    expected = JITTER_PX / s.px_per_cm / np.sqrt(3)
+    assert trace.noise_cm["left"] == pytest.approx(expected, rel=0.3)
+
+
+def test_quiet_standing_raises_nothing():
+    s = generate(fps=30, duration_s=20, jitter_px=2.5, seed=5)
+    assert detect_events(s.t, s.image, s.image_size, px_per_cm=s.px_per_cm) == []
+
+
+def test_hands_leaving_and_returning_to_the_hips():
+    fps = 30
+    s = generate(fps=fps, duration_s=8, arms="hips", jitter_px=JITTER_PX, seed=6)
+    off, back = 3 * fps, 5 * fps
+    _shift(s, ["left_wrist", "left_pinky", "left_index", "left_thumb"],
+           slice(off, back), dx_cm=25.0, dy_cm=20.0)
+    events = detect_events(s.t, s.image, s.image_size, px_per_cm=s.px_per_cm)
+    assert [(e.kind, e.side) for e in events] == [(ev.HANDS_OFF_HIPS, "left"),
+                                                  (ev.HANDS_ON_HIPS, "left")]
+    assert abs(events[0].frame - off) <= 2 and abs(events[1].frame - back) <= 2
+    assert events[0].payload["ratio"] > 0.4
+
+
+def test_arms_crossed_start_off_the_hips_without_an_event():
+    s = generate(fps=30, duration_s=4, arms="crossed", jitter_px=JITTER_PX, seed=7)
+    assert detect_events(s.t, s.image, s.image_size, px_per_cm=s.px_per_cm) == []
+
+
+@pytest.mark.parametrize("moved,mode", [(["left_foot_index"], "pivot"),
+                                        (["left_ankle", "left_heel", "left_foot_index"],
+                                         "shift")])
+def test_stance_foot_pivot_and_shift(moved, mode):
+    fps = 30
+    s = generate(fps=fps, duration_s=9, lifts=[("right", 1.5, 7.5)], jitter_px=JITTER_PX,
+                 seed=8)
+    k = int(4.0 * fps)
+    _shift(s, moved, slice(k, None), dx_cm=7.0)
+    events = detect_events(s.t, s.image, s.image_size, px_per_cm=s.px_per_cm)
+    moves = _kinds(events, ev.STANCE_FOOT_MOVED)
+    assert len(moves) == 1 and moves[0].side == "left"
+    assert moves[0].payload["mode"] == mode
+    assert abs(moves[0].frame - k) <= 3
+
+
+def test_hop_is_the_stance_foot_lifting_while_the_other_is_up():
+    fps = 30
+    s = generate(fps=fps, duration_s=8, lifts=[("right", 1.5, 6.5)], jitter_px=JITTER_PX,
+                 seed=9)
+    hop = slice(int(4.0 * fps), int(4.5 * fps))
+    _shift(s, FOOT["left"], hop, dy_cm=6.0)
+    events = detect_events(s.t, s.image, s.image_size, px_per_cm=s.px_per_cm)
+    moves = _kinds(events, ev.STANCE_FOOT_MOVED)
+    assert [(e.side, e.payload["mode"]) for e in moves] == [("left", "hop")]
+    assert abs(moves[0].frame - hop.start) <= 1
+
+
+def test_loss_of_balance_when_the_body_leaves_the_base_of_support():
+    fps = 30
+    s = generate(fps=fps, duration_s=10, jitter_px=JITTER_PX, seed=10)
+    body = [i for i in range(33) if i not in FOOT["left"] + FOOT["right"]]
+    k = int(4.0 * fps)
+    # A slow drift (8 cm/s): only the position test can catch it.
+    drift = np.clip((np.arange(s.t.size) - k) / fps, 0.0, None) * 8.0
+    w = s.image_size[0]
+    s.image[:, body, 0] += (drift * s.px_per_cm / w)[:, None].astype(np.float32)
+    events = detect_events(s.t, s.image, s.image_size, px_per_cm=s.px_per_cm)
+    lob = _kinds(events, ev.LOSS_OF_BALANCE)
+    assert len(lob) == 1 and lob[0].payload["reason"] == "outside"
+    # Feet at +-9.35 cm, base of support 5 cm beyond, margin 4 cm: 18.35 cm of CoM shift;
+    # the feet don't move, so the CoM moves by the moved segments' share of the drift.
+    assert k + 2.0 * fps < lob[0].frame < k + 3.2 * fps
+
+
+def test_loss_of_balance_by_speed():
+    fps = 60
+    s = generate(fps=fps, duration_s=6, jitter_px=JITTER_PX, seed=12)
+    body = [i for i in range(33) if i not in FOOT["left"] + FOOT["right"]]
+    k = int(3.0 * fps)
+    _shift(s, body, slice(k, k + 6), dx_cm=3.0)  # a 3 cm jerk for 0.1 s, and back
+    _shift(s, body, slice(k + 6, None), dx_cm=0.0)
+    events = detect_events(s.t, s.image, s.image_size, px_per_cm=s.px_per_cm)
+    assert _kinds(events, ev.LOSS_OF_BALANCE) == []  # too short and too small
+    # A lurch: 25 cm in 0.25 s (100 cm/s), and the body stays there.
+    lurch = np.clip((np.arange(s.t.size) - k) / (0.25 * fps), 0.0, 1.0) * 25.0
+    s.image[:, body, 0] += (lurch * s.px_per_cm / s.image_size[0])[:, None].astype(np.float32)
+    events = detect_events(s.t, s.image, s.image_size, px_per_cm=s.px_per_cm)
+    lob = _kinds(events, ev.LOSS_OF_BALANCE)
+    assert len(lob) == 1 and lob[0].payload["reason"] == "speed"
+    assert abs(lob[0].frame - k) <= 0.2 * fps
+
+
+def test_numpy_twins_find_the_same_events():
+    s = generate(fps=30, duration_s=7, lifts=[("left", 2.0, 5.0)], jitter_px=JITTER_PX,
+                 seed=13)
+    a = detect_events(s.t, s.image, s.image_size, px_per_cm=s.px_per_cm)
+    with jit.numpy_twins():
+        b = detect_events(s.t, s.image, s.image_size, px_per_cm=s.px_per_cm)
+    assert [(e.kind, e.side, e.frame) for e in a] == [(e.kind, e.side, e.frame) for e in b]
+
+
+def test_event_records():
+    e = Event(1.5, 45, ev.FOOT_LIFT, "left", {"height_cm": 12.0})
+    assert e.to_dict() == {"t_s": 1.5, "frame": 45, "kind": "foot_lift", "side": "left",
+                           "payload": {"height_cm": 12.0}}
+    assert e.as_record() == (1.5, "foot_lift", {"frame": 45, "side": "left",
+                                                "height_cm": 12.0})
+
+
+def test_bad_input():
+    s = generate(fps=30, duration_s=1, seed=0)
+    with pytest.raises(InputError, match="times"):
+        detect_events(s.t[:-1], s.image, s.image_size, px_per_cm=s.px_per_cm)
+    t = s.t.copy()
+    t[5] = t[4]
+    with pytest.raises(InputError, match="increase"):
+        detect_events(t, s.image, s.image_size, px_per_cm=s.px_per_cm)
+    with pytest.raises(InputError, match="px_per_cm"):
+        detect_events(s.t, s.image, s.image_size, px_per_cm=0)
+
+
+def test_feet_re_placed_through_the_four_stances_are_not_lifts():
+    # The 4-stage test: feet together, semi-tandem, tandem, then one foot. Sliding a
+    # foot back moves it up the image; the floor under each foot must follow it.
+    s = generate(fps=30, duration_s=24, stances=[(0, "hip_width"), (5, "together"),
+                                                 (10, "semi_tandem"), (15, "tandem")],
+                 lifts=[("left", 19.0, 21.5)], jitter_px=JITTER_PX, seed=3)
+    events = detect_events(s.t, s.image, s.image_size, px_per_cm=s.px_per_cm)
+    truth = s.truth_frames[0]
+    assert [(e.kind, e.side) for e in events] == [(ev.FOOT_LIFT, "left"),
+                                                  (ev.TOUCHDOWN, "left")]
+    assert abs(events[0].frame - truth["lift_frame"]) <= 1
+    assert abs(events[1].frame - truth["touchdown_frame"]) <= 1
+
+
+def test_world_landmarks_tell_a_foot_slid_back_from_a_lifted_one():
+    # Straight into tandem: the back foot slides 13 cm away from the camera and rises
+    # 2.6 cm in the image, past the lift threshold; in world coordinates it stays level.
+    s = generate(fps=30, duration_s=16, stances=[(0, "hip_width"), (4, "tandem")],
+                 lifts=[("left", 10.0, 13.0)], jitter_px=JITTER_PX, seed=4)
+    events = detect_events(s.t, s.image, s.image_size, px_per_cm=s.px_per_cm,
+                           world=s.world)
+    truth = s.truth_frames[0]
+    assert [(e.kind, e.side) for e in events] == [(ev.FOOT_LIFT, "left"),
+                                                  (ev.TOUCHDOWN, "left")]
+    assert abs(events[0].frame - truth["lift_frame"]) <= 1
+    assert abs(events[1].frame - truth["touchdown_frame"]) <= 1
+    with pytest.raises(InputError, match="world"):
+        detect_events(s.t, s.image, s.image_size, px_per_cm=s.px_per_cm,
+                      world=s.world[:, :17])
+
+
+def test_no_floor_and_no_events_before_the_foot_first_stands_still():
+    s = generate(fps=30, duration_s=6, stances=[(0.0, "tandem")], jitter_px=JITTER_PX,
+                 seed=14)  # the feet shuffle into tandem during the first 0.4 s
+    events, trace = detect_events(s.t, s.image, s.image_size, px_per_cm=s.px_per_cm,
+                                  return_trace=True)
+    assert events == []
+    assert np.isnan(trace.foot_height_cm[0]).all()
+    assert np.isfinite(trace.foot_height_cm[60:]).all()

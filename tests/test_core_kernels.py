@@ -1,0 +1,155 @@
+"""Every numba kernel against its NumPy twin, and the kernels run without the JIT."""
+
+import ast
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from balance.core import _kernels as K
+from balance.core import com, filters, jit
+
+ROOT = Path(__file__).parents[1]
+
+
+def _walk(rng, n, scale=0.1):
+    return np.cumsum(rng.normal(0.0, scale, n)) + rng.normal(0.0, 5.0)
+
+
+def test_every_kernel_has_a_twin_pair():
+    for name, (nb, np_twin) in K.TWINS.items():
+        assert nb is not np_twin, name
+        assert callable(nb) and callable(np_twin)
+
+
+@pytest.mark.parametrize("n", [2, 3, 17, 1000])
+def test_time_stats_twins_agree(n):
+    rng = np.random.default_rng(n)
+    ap, ml = _walk(rng, n), _walk(rng, n)
+    a = K.time_stats_nb(ap, ml)
+    b = K.time_stats_np(ap, ml)
+    np.testing.assert_allclose(a, b, rtol=1e-11, atol=1e-12)
+
+
+def test_stream_twins_agree_with_gaps():
+    rng = np.random.default_rng(1)
+    ap, ml = _walk(rng, 500), _walk(rng, 500)
+    ap[[10, 11, 200]] = np.nan
+    ml[300] = np.inf
+    s_nb, s_np = K.stream_new(), K.stream_new()
+    K.stream_extend_nb(s_nb, ap, ml)
+    K.stream_extend_np(s_np, ap, ml)
+    np.testing.assert_allclose(s_nb, s_np, rtol=1e-11, atol=1e-12)
+    assert s_nb[K.ST_GAPS] == 4 and s_nb[K.ST_N] == 496
+
+
+@pytest.mark.parametrize("order", [1, 2, 3, 4])
+def test_sosfilt_twins_agree_and_carry_state(order):
+    rng = np.random.default_rng(order)
+    sos = filters.butter_lowpass_sos(order, 6.0, 60.0)
+    x = rng.normal(size=(300, 3))
+    zi0 = filters.sos_steady_state(sos)[:, :, None] * x[0][None, None, :]
+    za, zb = zi0.copy(), zi0.copy()
+    # Two chained calls must equal one call: the state handed back is complete.
+    ya = np.vstack([K.sosfilt_nb(sos, x[:120], za), K.sosfilt_nb(sos, x[120:], za)])
+    yb = np.vstack([K.sosfilt_np(sos, x[:120], zb), K.sosfilt_np(sos, x[120:], zb)])
+    np.testing.assert_allclose(ya, yb, rtol=1e-9, atol=1e-11)
+    np.testing.assert_allclose(za, zb, rtol=1e-9, atol=1e-11)
+
+
+def test_one_euro_twins_agree_with_gaps_and_repeated_times():
+    rng = np.random.default_rng(2)
+    t = np.cumsum(rng.uniform(0.01, 0.05, 400))
+    t[50] = t[49]  # a repeated timestamp holds the output
+    x = np.column_stack([_walk(rng, 400, 2.0), _walk(rng, 400, 2.0)])
+    x[100:104, 0] = np.nan
+    a = K.one_euro_nb(t, x, 1.0, 0.05, 1.0)
+    b = K.one_euro_np(t, x, 1.0, 0.05, 1.0)
+    np.testing.assert_allclose(a, b, rtol=1e-11, atol=1e-11)
+    assert np.isnan(a[100:104, 0]).all() and np.isfinite(a[100:104, 1]).all()
+    assert a[104, 0] == x[104, 0]  # restart from the first sample after the gap
+    assert a[50, 0] == a[49, 0]
+
+
+def test_com_twins_agree_with_dropouts():
+    rng = np.random.default_rng(3)
+    xy = rng.uniform(100.0, 600.0, (200, 33, 2))
+    usable = rng.uniform(size=(200, 33)) > 0.15
+    args = (com._SEG_IDX, com._SEG_FRAC, com._SEG_MASS, com._SEG_MIRROR, 0.15)
+    a = K.com_nb(xy, usable, *args)
+    b = K.com_np(xy, usable, *args)
+    np.testing.assert_allclose(a, b, rtol=1e-11, atol=1e-9)
+    # The random dropouts must exercise all three paths: measured, mirrored, NaN.
+    assert np.isnan(a[:, 0]).any() and (a[:, 2] == 1.0).sum() < np.isfinite(a[:, 2]).sum()
+
+
+@pytest.mark.parametrize("min_on,min_off,start", [(1, 1, 0), (3, 2, 0), (2, 4, 1)])
+def test_hysteresis_twins_agree(min_on, min_off, start):
+    rng = np.random.default_rng(min_on * 10 + min_off)
+    x = np.sin(np.linspace(0, 20, 600)) + rng.normal(0, 0.3, 600)
+    x[rng.integers(0, 600, 30)] = np.nan
+    a = K.hysteresis_nb(x, 0.5, -0.2, min_on, min_off, start)
+    b = K.hysteresis_np(x, 0.5, -0.2, min_on, min_off, start)
+    np.testing.assert_array_equal(a, b)
+    assert 0 < a.sum() < a.size
+
+
+def test_hysteresis_switches_at_the_start_of_the_qualifying_run():
+    x = np.array([0, 2, 0, 2, 2, 2, 0.5, 0.5, -1, -1, 2])
+    state = K.hysteresis_nb(x, 1.0, 0.0, 3, 2, 0)
+    # Up needs three samples above 1 (frames 3-5), down two below 0 (frames 8-9).
+    np.testing.assert_array_equal(state, [0, 0, 0, 1, 1, 1, 1, 1, 0, 0, 0])
+
+
+def test_numpy_twins_switch_is_scoped():
+    assert jit.kernel("com") is K.com_nb
+    with jit.numpy_twins():
+        assert jit.kernel("com") is K.com_np
+    assert jit.kernel("com") is K.com_nb
+
+
+def test_warmup_compiles_and_reports_time():
+    assert jit.warmup() >= 0.0
+    for name, (nb, _) in K.TWINS.items():
+        # With NUMBA_DISABLE_JIT the kernels are plain functions with nothing to compile.
+        assert getattr(nb, "signatures", True), f"{name} was not compiled by warmup()"
+
+
+def test_suite_passes_without_the_jit():
+    """The kernels' Python source runs (and so is covered) with NUMBA_DISABLE_JIT=1."""
+    env = dict(os.environ, NUMBA_DISABLE_JIT="1")
+    tests = sorted(str(p.relative_to(ROOT)) for p in (ROOT / "tests").glob("test_core_*.py"))
+    proc = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-x", "-p", "no:cacheprovider",
+         "-k", "not without_the_jit", *tests],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+
+
+def test_core_source_imports_neither_scipy_nor_qt():
+    """scipy is a test-only reference and the GUI toolkit stays out of the scoring core.
+
+    Checked on the source: numba itself imports scipy when it is installed, so
+    ``sys.modules`` cannot tell whether the core depends on it."""
+    banned = ("scipy", "PySide6", "pyqtgraph", "cv2")
+    for path in (ROOT / "balance" / "core").glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                names = [node.module or ""]
+            else:
+                continue
+            assert not [n for n in names if n.split(".")[0] in banned], (path.name, names)
+
+
+def test_importing_the_core_loads_no_gui_toolkit():
+    code = ("import sys, balance.core; "
+            "bad = [m for m in sys.modules if m.split('.')[0] in "
+            "('PySide6', 'pyqtgraph', 'cv2')]; print(bad); sys.exit(bool(bad))")
+    proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
+                          text=True, timeout=120)
+    assert proc.returncode == 0, proc.stdout + proc.stderr

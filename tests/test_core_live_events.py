@@ -1,0 +1,169 @@
+"""Live (per-frame) events: same truth as offline, dated back, delivered promptly."""
+
+import numpy as np
+import pytest
+
+from balance.core import LiveEventDetector, detect_events
+from balance.core import events as ev
+from balance.core._kernels import hysteresis_nb
+from balance.core.live_events import Hysteresis
+from balance.errors import InputError
+from balance.pose.landmarks import INDEX
+from balance.synthetic import generate
+
+JITTER_PX = 1.5
+
+
+def _run(session, **kwargs):
+    """Feed a session frame by frame; returns [(frame pushed, event)]."""
+    det = LiveEventDetector(session.fps, session.image_size, px_per_cm=session.px_per_cm,
+                            **kwargs)
+    out = []
+    for i, (t, pose) in enumerate(zip(session.t, session.image)):
+        out += [(i, e) for e in det.push(i, t, pose)]
+    return det, out
+
+
+@pytest.mark.parametrize("fps", [15, 30, 60])
+@pytest.mark.parametrize("seed", range(3))
+def test_live_lift_and_touchdown_within_one_frame(fps, seed):
+    rng = np.random.default_rng(seed + 50)
+    t1 = rng.uniform(1.5, 2.5)
+    t2 = t1 + rng.uniform(2.0, 4.0)
+    t3 = t2 + rng.uniform(1.5, 2.5)
+    t4 = t3 + rng.uniform(2.0, 4.0)
+    s = generate(fps=fps, duration_s=t4 + 1.5, lifts=[("left", t1, t2), ("right", t3, t4)],
+                 jitter_px=JITTER_PX, seed=seed + 50)
+    det, out = _run(s)
+    lifts = [(i, e) for i, e in out if e.kind == ev.FOOT_LIFT]
+    downs = [(i, e) for i, e in out if e.kind == ev.TOUCHDOWN]
+    assert [e.side for _, e in lifts] == ["left", "right"]
+    assert [e.side for _, e in downs] == ["left", "right"]
+    for truth, (i_lift, lift), (i_down, down) in zip(s.truth_frames, lifts, downs):
+        assert abs(lift.frame - truth["lift_frame"]) <= 1
+        assert abs(down.frame - truth["touchdown_frame"]) <= 1
+        # Heard of within min_state + filter delay (+ settle for a touchdown) + the rise.
+        assert i_lift - lift.frame <= det.min_n + round(0.2 * fps)
+        assert i_down - down.frame <= det.min_n + det.settle_n + round(0.2 * fps)
+
+
+def test_live_and_offline_agree_and_state_follows():
+    s = generate(fps=30, duration_s=9, lifts=[("right", 2.0, 6.0)], jitter_px=JITTER_PX,
+                 seed=21)
+    offline = detect_events(s.t, s.image, s.image_size, px_per_cm=s.px_per_cm)
+    det = LiveEventDetector(30, s.image_size, px_per_cm=s.px_per_cm)
+    states, live = [], []
+    for i in range(s.t.size):
+        live += det.push(i, s.t[i], s.image[i])
+        states.append(det.lifted)
+    assert det.ready
+    pairs = [(e.kind, e.side) for e in live if e.kind in (ev.FOOT_LIFT, ev.TOUCHDOWN)]
+    assert pairs == [(ev.FOOT_LIFT, "right"), (ev.TOUCHDOWN, "right")]
+    for a, b in zip([e for e in live if e.kind in (ev.FOOT_LIFT, ev.TOUCHDOWN)],
+                    [e for e in offline if e.kind in (ev.FOOT_LIFT, ev.TOUCHDOWN)]):
+        assert abs(a.frame - b.frame) <= 1
+    right_up = np.array([r for _, r in states])
+    assert right_up[int(4.0 * 30)] and not right_up[int(1.5 * 30)] and not right_up[-1]
+    assert not any(left for left, _ in states)
+
+
+def test_not_ready_while_calibrating_and_survives_missing_frames():
+    s = generate(fps=30, duration_s=4, jitter_px=JITTER_PX, seed=22)
+    det = LiveEventDetector(30, s.image_size, px_per_cm=s.px_per_cm, calibration_s=0.5)
+    for i in range(10):
+        assert det.push(i, s.t[i], s.image[i]) == []
+    assert not det.ready
+    img = s.image.copy()
+    img[40:45] = np.nan  # nobody in view for 5 frames
+    events = []
+    for i in range(10, s.t.size):
+        events += det.push(i, s.t[i], img[i])
+    assert det.ready and events == [] and det.lifted == (False, False)
+
+
+def test_live_hands_and_hop():
+    fps = 30
+    s = generate(fps=fps, duration_s=8, lifts=[("right", 1.5, 6.5)], jitter_px=JITTER_PX,
+                 seed=23)
+    w, h = s.image_size
+    off, back = 3 * fps, 4 * fps
+    for name in ("left_wrist", "left_pinky", "left_index", "left_thumb"):
+        s.image[off:back, INDEX[name], 0] += 25.0 * s.px_per_cm / w
+    hop = slice(int(5.0 * fps), int(5.5 * fps))
+    for name in ("left_ankle", "left_heel", "left_foot_index"):
+        s.image[hop, INDEX[name], 1] -= 6.0 * s.px_per_cm / h
+    _, out = _run(s)
+    kinds = [(e.kind, e.side) for _, e in out if e.kind != ev.LOSS_OF_BALANCE]
+    assert (ev.HANDS_OFF_HIPS, "left") in kinds and (ev.HANDS_ON_HIPS, "left") in kinds
+    hands = {e.kind: e for _, e in out if e.kind in (ev.HANDS_OFF_HIPS, ev.HANDS_ON_HIPS)}
+    # Causal filtering delays the crossing by its group delay, ~1 frame at 30 fps.
+    assert 0 <= hands[ev.HANDS_OFF_HIPS].frame - off <= 3
+    assert 0 <= hands[ev.HANDS_ON_HIPS].frame - back <= 3
+    hops = [e for _, e in out if e.kind == ev.STANCE_FOOT_MOVED]
+    assert [(e.side, e.payload["mode"]) for e in hops] == [("left", "hop")]
+    assert abs(hops[0].frame - hop.start) <= 1
+
+
+def test_live_pivot_and_loss_of_balance():
+    fps = 30
+    s = generate(fps=fps, duration_s=10, jitter_px=JITTER_PX, seed=24)
+    body = [i for i in range(33) if i not in
+            [INDEX[f"{a}_{b}"] for a in ("left", "right") for b in ("ankle", "heel",
+                                                                   "foot_index")]]
+    k = 4 * fps
+    drift = np.clip((np.arange(s.t.size) - k) / fps, 0.0, None) * 8.0  # 8 cm/s
+    s.image[:, body, 0] += (drift * s.px_per_cm / s.image_size[0])[:, None].astype(np.float32)
+    _, out = _run(s)
+    lob = [(i, e) for i, e in out if e.kind == ev.LOSS_OF_BALANCE]
+    assert len(lob) == 1 and lob[0][1].payload["reason"] == "outside"
+    assert k + 2.0 * fps < lob[0][1].frame < k + 3.3 * fps
+
+    s = generate(fps=fps, duration_s=8, lifts=[("right", 1.5, 7.0)], jitter_px=JITTER_PX,
+                 seed=25)
+    s.image[4 * fps:, INDEX["left_foot_index"], 0] += 7.0 * s.px_per_cm / s.image_size[0]
+    _, out = _run(s)
+    moved = [e for _, e in out if e.kind == ev.STANCE_FOOT_MOVED]
+    assert [(e.side, e.payload["mode"]) for e in moved] == [("left", "pivot")]
+    assert 0 <= moved[0].frame - 4 * fps <= 3
+
+
+def test_streaming_hysteresis_matches_the_kernel():
+    rng = np.random.default_rng(26)
+    x = np.sin(np.linspace(0, 30, 800)) + rng.normal(0, 0.4, 800)
+    x[rng.integers(0, 800, 40)] = np.nan
+    expected = hysteresis_nb(x, 0.5, -0.3, 3, 2, 0)
+    hyst, state, switches = Hysteresis(0.5, -0.3, 3, 2), [], []
+    for i, v in enumerate(x):
+        first = hyst.update(float(v), i)
+        if first is not None:
+            switches.append(first)
+        state.append(hyst.state)
+    # The kernel back-fills the run; the stream reports where the run began.
+    kernel_switches = list(np.flatnonzero(np.diff(expected)) + 1)
+    assert switches == kernel_switches
+    assert state[-1] == expected[-1]
+
+
+def test_bad_pose_shape():
+    det = LiveEventDetector(30, (1280, 720), px_per_cm=3.0)
+    with pytest.raises(InputError, match="33, 4"):
+        det.push(0, 0.0, np.zeros((17, 4)))
+
+
+@pytest.mark.parametrize("stances,world", [
+    ([(0, "hip_width"), (5, "together"), (10, "semi_tandem"), (15, "tandem")], False),
+    ([(0, "hip_width"), (4, "tandem")], True),
+])
+def test_live_floor_follows_re_placed_feet(stances, world):
+    lift_t = stances[-1][0] + 4.0
+    s = generate(fps=30, duration_s=lift_t + 5.0, stances=stances,
+                 lifts=[("left", lift_t, lift_t + 2.5)], jitter_px=JITTER_PX, seed=27)
+    det = LiveEventDetector(30, s.image_size, px_per_cm=s.px_per_cm)
+    out = []
+    for i in range(s.t.size):
+        out += det.push(i, s.t[i], s.image[i], s.world[i] if world else None)
+    truth = s.truth_frames[0]
+    assert [(e.kind, e.side) for e in out] == [(ev.FOOT_LIFT, "left"),
+                                               (ev.TOUCHDOWN, "left")]
+    assert abs(out[0].frame - truth["lift_frame"]) <= 1
+    assert abs(out[1].frame - truth["touchdown_frame"]) <= 1
