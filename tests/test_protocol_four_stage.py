@@ -61,8 +61,10 @@ def test_tandem_not_held_ten_seconds_flags_fall_risk_and_stops():
     trials = result["trials"]
     assert [t["stance"] for t in trials] == ["side_by_side", "semi_tandem", "tandem"]
     tandem = trials[-1]
-    assert not tandem["held"] and tandem["end_reason"] == "feet_moved"
-    assert 5.0 < tandem["hold_time_s"] < 6.0
+    # Stepping out of tandem: the feet leave the stance, and the detector may first see
+    # the centre of mass leave the narrowed base; either way the stage was not held.
+    assert not tandem["held"] and tandem["end_reason"] in ("feet_moved", "loss_of_balance")
+    assert 5.5 < tandem["hold_time_s"] < 6.5  # the feet start moving at 30.0 s
     assert result["summary"]["fall_risk"] is True and result["summary"]["stages_held"] == 2
 
 

@@ -25,6 +25,8 @@ def add_arguments(p) -> None:
                    help="single-leg stance: eyes open or closed (declared)")
     p.add_argument("--arms", choices=("hips", "crossed"), default="hips",
                    help="arm position the test asks for (hands on hips are checked)")
+    p.add_argument("--sharpened", action="store_true",
+                   help="romberg: the sharpened Romberg (tandem stance)")
     p.add_argument("--birth-year", type=int, help="for age norms")
     p.add_argument("--sex", choices=("female", "male"), help="for sex-specific norms")
     p.add_argument("--height", type=float, help="standing height in cm (centimetre scale)")
@@ -58,6 +60,8 @@ def protocol_options(args) -> dict:
     if args.protocol == "single-leg-stance":
         sides = (args.side,) if args.side else ("left", "right")
         return dict(sides=sides, cap_s=args.cap, eyes=args.eyes, arms=args.arms)
+    if args.protocol == "romberg":
+        return dict(sharpened=bool(getattr(args, "sharpened", False)))
     return {}
 
 
@@ -96,7 +100,7 @@ def format_result(result: dict) -> str:
         lines.append("no trial was recorded")
     for t in result["trials"]:
         m = t.get("metrics") or {}
-        sway = (f", sway {m['mean_velocity_ml']:.2f} cm/s ML, area {m['ellipse_area']:.2f} cm²"
+        sway = (f", sway {m['mean_velocity_ml']:.2f} cm/s, RMS {m['rms_ml']:.2f} cm (ML)"
                 if m else "")
         score = f", score {t['score']:.0f}" if t.get("score") is not None else ""
         errors = f", {len(t['errors'])} errors" if t.get("errors") else ""

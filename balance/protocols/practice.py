@@ -48,7 +48,7 @@ class Practice(SingleLegStance):
         h, v = self.body.com_cm(frame.image)
         if self._standing_ref is None:
             self._standing_ref = (h, v)
-        self.live.push(h - self._standing_ref[0], v - self._standing_ref[1])
+        self.live.push(h - self._standing_ref[0])
 
     def _summary(self) -> dict:
         summary = super()._summary()

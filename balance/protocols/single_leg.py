@@ -181,7 +181,7 @@ class SingleLegStance(Protocol):
         h, v = self.body.com_cm(image)
         h, v = h - self._ref[0], v - self._ref[1]
         self.current.add_sample(index, h, v)
-        self.live.push(h, v)
+        self.live.push(h)
 
     def _remaining(self, side: str) -> bool:
         done = [t for t in self.trials if t.side == side]
@@ -259,7 +259,7 @@ class SingleLegStance(Protocol):
             "best_hold_s": best, "asymmetry": asym,
             "fall_risk": bool(both) and min(both) < norms.FALL_RISK_SLS_S,
             "norms": comparisons, "scale": self.body.scale_note, "fps": self.fps,
-            "plane": "frontal (front camera): horizontal = medio-lateral",
+            "sway_axis": "medio-lateral (front camera)",
         }
 
 

@@ -1,9 +1,9 @@
 """The per-frame body picture every protocol shares: view, scale, events, centre of mass.
 
-Events come from the core's detector (``balance.core.detect_events``) run over the recent
-frames a few times a second. The detector back-dates each event to the frame it happened
-on, so a lift found 0.2 s late still starts the timer on the right frame; and because the
-same cadence runs on a recorded session as on a live stream, both score alike.
+Events come from the core's ``LiveEventDetector``, one frame at a time. It back-dates
+each event to the frame it happened on, so a lift heard of 0.2 s late still starts the
+timer on the right frame; and since it only ever looks backwards, a recorded session
+scores exactly as the live stream did.
 """
 
 from collections import deque
@@ -12,14 +12,14 @@ import numpy as np
 
 from balance.core import com as com_mod
 from balance.core import events as ev
+from balance.core.live_events import LiveEventDetector
 from balance.errors import InputError
 from balance.protocols.base import Frame
 from balance.protocols.view import GOOD, ViewCheck
 
-DETECT_HZ = 5.0        # how often the event detector runs over the recent frames
-WINDOW_S = 80.0        # how far back it looks: a 60 s hold plus the stance before it
 DEFAULT_HEIGHT_CM = 170.0
 SCALE_FRAMES = 15      # upright frames that fix the image scale
+REPLAY_S = 3.0         # frames kept to restart the detector from a recent epoch
 
 
 class BodyTracker:
@@ -43,43 +43,45 @@ class BodyTracker:
         self.scale_note = ("scaled by the person's height" if height_cm else
                            f"scaled by an assumed height of {DEFAULT_HEIGHT_CM:g} cm")
         self.view = ViewCheck()
-        self.px_per_cm: float | None = None
-        maxlen = int(WINDOW_S * self.fps) + 1
-        self._t = deque(maxlen=maxlen)
-        self._image = deque(maxlen=maxlen)
-        self._index = deque(maxlen=maxlen)
-        self._upright = []
-        self._seen: list[ev.Event] = []
-        self._every = max(1, int(round(self.fps / DETECT_HZ)))
         self.view_state = GOOD
+        self.px_per_cm: float | None = None
         self.last_index = -1
+        self._upright = []
+        self._recent = deque(maxlen=int(REPLAY_S * self.fps) + 1)
+        self._detector: LiveEventDetector | None = None
+        self._epoch = 0
+        self._seen: list[ev.Event] = []
 
     def push(self, frame: Frame) -> list[ev.Event]:
         """Add a frame; return the events first found on it (frame indices are global)."""
         self.view_state = self.view.update(frame.t_s, frame.image, frame.detected)
-        self._t.append(frame.t_s)
-        self._image.append(frame.image)
-        self._index.append(frame.index)
         self.last_index = frame.index
+        self._recent.append(frame)
         if self.px_per_cm is None and self.view_state == GOOD:
             self._learn_scale(frame.image)
-        if (not self.events or self.px_per_cm is None or len(self._t) < 8
-                or frame.index % self._every):
+        if not self.events or self.px_per_cm is None:
             return []
-        return self._detect()
+        if self._detector is None:
+            return self._restart()
+        return self._new(self._detector.push(frame.index, frame.t_s, frame.image, frame.world))
 
     def set_epoch(self, index: int) -> None:
-        """Look only at frames from ``index`` on: the feet have been placed anew (a new
-        stance, or the start of a rest), so floor levels learned before no longer hold
-        and events before it are settled."""
-        while self._index and self._index[0] < index:
-            self._index.popleft()
-            self._t.popleft()
-            self._image.popleft()
+        """Restart the detector from frame ``index`` (within the last few seconds): the
+        feet have been placed anew, so its floor calibration starts again there."""
+        self._epoch = index
+        self._detector = None
 
     def flush(self) -> list[ev.Event]:
-        """Run the detector once more over what is buffered (the end of a recording)."""
-        return self._detect() if self.px_per_cm is not None and len(self._t) >= 8 else []
+        """Nothing is held back: events are reported as soon as they are certain."""
+        return []
+
+    def _restart(self) -> list[ev.Event]:
+        self._detector = LiveEventDetector(self.fps, self.image_size, px_per_cm=self.px_per_cm)
+        found = []
+        for f in self._recent:
+            if f.index >= self._epoch:
+                found += self._detector.push(f.index, f.t_s, f.image, f.world)
+        return self._new(found)
 
     def _learn_scale(self, image: np.ndarray) -> None:
         self._upright.append(image)
@@ -90,27 +92,13 @@ class BodyTracker:
             except InputError:
                 self._upright.clear()
 
-    def _detect(self) -> list[ev.Event]:
-        t = np.fromiter(self._t, float)
-        if (np.diff(t) <= 0).any():
-            return []
-        try:
-            found = ev.detect_events(t, np.array(self._image), self.image_size,
-                                     px_per_cm=self.px_per_cm)
-        except InputError:
-            return []
-        offset = self._index[0]
-        new = []
-        for e in found:
-            g = ev.Event(e.t_s, e.frame + offset, e.kind, e.side, e.payload)
-            if not self._known(g):
-                self._seen.append(g)
-                new.append(g)
+    def _new(self, found: list[ev.Event]) -> list[ev.Event]:
+        new = [e for e in found if not self._known(e)]
+        self._seen += new
         return new
 
     def _known(self, e: ev.Event) -> bool:
-        """The same event seen on an earlier pass (its frame may shift by a frame or two
-        as the window moves)."""
+        """The same event reported before (a restarted detector may find it again)."""
         tol = max(2, int(0.1 * self.fps))
         return any(s.kind == e.kind and s.side == e.side and abs(s.frame - e.frame) <= tol
                    for s in self._seen[-50:])

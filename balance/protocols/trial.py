@@ -1,9 +1,8 @@
 """One timed trial: its clock, pauses, centre-of-mass samples, errors and result.
 
 Sway is measured in the camera's image plane. From the front (the set-up every protocol
-asks for) that is the frontal plane: horizontal = medio-lateral, vertical = up. The
-core's two-axis metrics are computed on (vertical, horizontal) and reported with
-``_vertical`` / ``_ml`` names; antero-posterior sway needs a side view.
+asks for) the horizontal axis is medio-lateral: the metrics are the core's one-axis ML
+metrics and the score its ML form. Antero-posterior sway needs a side view.
 """
 
 from dataclasses import dataclass, field
@@ -11,7 +10,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from balance.core import (
-    CausalLowpass, SwayAccumulator, lowpass_zero_phase, stability_score, sway_metrics,
+    CausalLowpass, SwayAccumulator, finite_runs, lowpass_zero_phase, stability_score,
+    sway_metrics,
 )
 from balance.errors import InputError
 
@@ -64,10 +64,19 @@ class Trial:
         held = self.elapsed(self.end_t if self.end_t is not None else self.start_t)
         return min(held, self.target_s) if self.target_s else held
 
+    def _with_gaps(self) -> np.ndarray:
+        """Samples in frame order with a NaN row wherever frames were skipped (pauses)."""
+        if not self.frames:
+            return np.empty((0, 2))
+        frames = np.asarray(self.frames)
+        out = np.full((frames[-1] - frames[0] + 1, 2), np.nan)
+        out[frames - frames[0]] = self.samples
+        return out
+
     def to_dict(self, fs: float) -> dict:
         hold = self.hold_time_s()
-        metrics = frontal_metrics(self.samples, fs)
-        score = frontal_score(metrics, hold if self.target_s else None, self.target_s)
+        metrics = sway_of(self._with_gaps(), fs)
+        score = sway_score(metrics, hold if self.target_s else None, self.target_s)
         return {
             "trial": self.number, "side": self.side, "stance": self.stance,
             "start_s": round(self.start_t, 4), "end_s": round(self.end_t, 4),
@@ -78,63 +87,72 @@ class Trial:
         }
 
 
-def frontal_metrics(samples, fs: float) -> dict:
-    """Sway metrics of (horizontal, vertical) cm samples, keys named for the frontal plane,
-    after the ``SWAY_CUTOFF_HZ`` low-pass (named in the result's "filter").
+def sway_of(samples, fs: float) -> dict:
+    """Medio-lateral sway metrics of (horizontal, vertical) cm samples, NaN = a gap.
 
-    Returns {} when there are fewer than ``MIN_METRIC_S`` seconds of finite samples.
-    The AP-named fields of ``SwayMetrics`` hold the vertical axis and are renamed.
+    The trace is low-passed (``SWAY_CUTOFF_HZ``, zero phase, each run on its own) and
+    measured on its longest unbroken run: the metrics are not defined across a gap, and
+    joining runs would add a jump to the path. Returns {} under ``MIN_METRIC_S`` seconds.
+    Only finite values are kept (the AP fields need a side view).
     """
-    arr = np.asarray(samples, dtype=float).reshape(-1, 2)
-    arr = arr[np.isfinite(arr).all(axis=1)]
-    if arr.shape[0] < max(8, MIN_METRIC_S * fs):
+    ml = np.asarray(samples, dtype=float).reshape(-1, 2)[:, 0]
+    runs = finite_runs(ml)
+    if not runs:
         return {}
-    arr = lowpass_zero_phase(arr, fs, cutoff_hz=min(SWAY_CUTOFF_HZ, 0.4 * fs))
+    start, stop = max(runs, key=lambda r: r[1] - r[0])
+    if stop - start < max(8, MIN_METRIC_S * fs):
+        return {}
+    cutoff = min(SWAY_CUTOFF_HZ, 0.4 * fs)
+    trace = lowpass_zero_phase(ml[start:stop], fs, cutoff_hz=cutoff)
     try:
-        m = sway_metrics(arr[:, 1], arr[:, 0], fs).to_dict()
+        m = sway_metrics(None, trace, fs).to_dict()
     except InputError:
         return {}
-    out = {k.replace("_ap", "_vertical"): _round(v) for k, v in m.items()}
-    out["filter"] = f"zero-phase Butterworth low-pass {min(SWAY_CUTOFF_HZ, 0.4 * fs):g} Hz"
+    out = {k: _round(v) for k, v in m.items() if not _is_nan(v)}
+    out["filter"] = f"zero-phase Butterworth low-pass {cutoff:g} Hz"
+    out["span_s"] = round((stop - start) / fs, 3)
     return out
 
 
-def frontal_score(metrics: dict, hold_s: float | None = None,
-                  target_s: float | None = None) -> float | None:
-    """The core's stability score of ``frontal_metrics`` (vertical as the second axis)."""
+def sway_score(metrics: dict, hold_s: float | None = None,
+               target_s: float | None = None) -> float | None:
+    """The core's stability score from the medio-lateral velocity (one camera axis)."""
     if not metrics:
         return None
-    return stability_score({"mean_velocity_ap": metrics["mean_velocity_vertical"],
-                            "mean_velocity_ml": metrics["mean_velocity_ml"],
-                            "ellipse_area": metrics["ellipse_area"]},
-                           hold_s=hold_s, target_s=target_s)
+    return stability_score(metrics, hold_s=hold_s, target_s=target_s, axes="ml")
 
 
 def _round(v):
     return round(float(v), 6) if isinstance(v, (float, np.floating)) else v
 
 
+def _is_nan(v) -> bool:
+    return isinstance(v, (float, np.floating)) and not np.isfinite(v)
+
+
 class LiveSway:
     """The live numbers of the current stance: causal low-pass, then the core's O(1)
-    accumulator. Frontal-plane naming as ``frontal_metrics``."""
+    accumulator, medio-lateral fields only (the other axis is fed zeros and not read)."""
 
     def __init__(self, fs: float):
         self.fs = fs
-        self._filter = CausalLowpass(fs, cutoff_hz=min(SWAY_CUTOFF_HZ, 0.4 * fs), channels=2)
+        self._filter = CausalLowpass(fs, cutoff_hz=min(SWAY_CUTOFF_HZ, 0.4 * fs))
         self._acc = SwayAccumulator(fs)
 
     def reset(self) -> None:
         self._filter.reset()
         self._acc.reset()
 
-    def push(self, h_cm: float, v_cm: float) -> None:
-        h, v = self._filter.push((h_cm, v_cm))
-        self._acc.push(v, h)
+    def push(self, h_cm: float) -> None:
+        (ml,) = self._filter.push(h_cm)
+        if np.isfinite(ml):
+            self._acc.push(0.0, ml)
 
     def metrics(self) -> dict:
         if self._acc.n < MIN_METRIC_S * self.fs:
             return {}
-        return {k.replace("_ap", "_vertical"): v for k, v in self._acc.snapshot().to_dict().items()}
+        snap = self._acc.snapshot().to_dict()
+        return {k: v for k, v in snap.items() if k.endswith("_ml") or k in ("n", "duration_s")}
 
     def score(self, hold_s: float | None = None, target_s: float | None = None):
-        return frontal_score(self.metrics(), hold_s, target_s)
+        return sway_score(self.metrics(), hold_s, target_s)

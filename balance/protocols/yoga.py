@@ -9,7 +9,7 @@ import numpy as np
 
 from balance.protocols.base import Frame, Protocol, Status
 from balance.protocols.tracking import BodyTracker
-from balance.protocols.trial import LiveSway, frontal_metrics, frontal_score
+from balance.protocols.trial import LiveSway, sway_of, sway_score
 from balance.protocols.view import GOOD, MESSAGES
 from balance.storage.session import Event
 from balance.yoga import UNKNOWN, CueLimiter, YogaHold
@@ -64,7 +64,7 @@ class YogaPoses(Protocol):
         h, v = self.body.com_cm(frame.image) if good else (np.nan, np.nan)
         self._rows.append((frame.t_s, h, v, state.counting))
         if state.counting:
-            self.live.push(h, v)
+            self.live.push(h)
         return self._status(state, cue, good, out)
 
     def _status(self, state, cue, good, out) -> Status:
@@ -104,8 +104,8 @@ class YogaPoses(Protocol):
 
     def _trial(self, number, hold, rows) -> dict:
         inside = (rows[:, 0] >= hold.start_s) & (rows[:, 0] <= hold.end_s) & (rows[:, 3] > 0)
-        metrics = frontal_metrics(rows[inside][:, 1:3], self.fps)
-        score = frontal_score(metrics)
+        metrics = sway_of(np.where(inside[:, None], rows[:, 1:3], np.nan), self.fps)
+        score = sway_score(metrics)
         return {"trial": number, "pose": hold.pose, "side": hold.side,
                 "start_s": round(hold.start_s, 3), "end_s": round(hold.end_s, 3),
                 "hold_time_s": round(hold.duration_s, 3), "end_reason": "pose_ended",
