@@ -105,6 +105,9 @@ def generate(
     absent=(),
     feet_hidden=(),
     second_person=(),
+    sway_gains=(),
+    bends=(),
+    heel_raises=(),
 ) -> SyntheticSession:
     """Generate a person standing, swaying and lifting feet, with known truth.
 
@@ -132,6 +135,14 @@ def generate(
     feet_hidden : (t0, t1) intervals with the legs below the knees out of the frame.
     second_person : (t0, t1) intervals where the detector jumps to another, shorter
         person standing to the side.
+    sway_gains : (t_s, factor) items: from ``t_s`` on the random sway (both axes) is
+        ``factor`` times ``sway_cm`` (ramped in 0.5 s), e.g. a larger sway with the eyes
+        closed. Factors of later items replace earlier ones.
+    bends : (t0, t1) or (t0, t1, deg) intervals with the trunk (head and arms with it)
+        flexed forward at the hips by ``deg`` (45 unless given), ramped in 0.5 s. The
+        truth ``com_*_cm`` stays the pendulum's: it does not include the bend.
+    heel_raises : (side, t0, t1) intervals with that foot's heel 6 cm off the floor (the
+        ankle 4 cm, the toes down), ramped in 0.2 s.
     """
     if arms not in ARM_POSES:
         raise ValueError(f"arms must be one of {ARM_POSES}, not {arms!r}")
@@ -144,11 +155,13 @@ def generate(
                 for s in ("left", "right")}
     feet = _feet_offsets(t, stances, front_foot, hops, height_cm)
     theta_ml, theta_ap = _sway_angles(t, lifts, sway_cm, single_leg_sway_factor,
-                                      height_cm, rng, feet)
+                                      height_cm, rng, feet, sway_gains)
     body = _pose_body(base, raise_cm, theta_ml, theta_ap, height_cm, feet)
     _move_arms(body, t, hands_off, height_cm)
     _abduct(body, t, abductions, raise_cm)
     _rest_foot_on_leg(body, t, foot_to_leg, raise_cm)
+    _bend(body, t, bends)
+    _raise_heels(body, t, heel_raises)
 
     width, height = image_size
     px_per_cm = 0.8 * height / height_cm
@@ -242,7 +255,7 @@ def _foot_height(t: np.ndarray, lifts: list[Lift], top_cm: float) -> np.ndarray:
     return hgt
 
 
-def _sway_angles(t, lifts, sway_cm, factor, h, rng, feet):
+def _sway_angles(t, lifts, sway_cm, factor, h, rng, feet, sway_gains=()):
     """Pendulum angles (rad) about the ankles, ML and AP: random sway plus the weight
     shift over the stance foot (wherever the stance has put it) before each lift."""
     com_height = _COM_Y * h
@@ -256,9 +269,20 @@ def _sway_angles(t, lifts, sway_cm, factor, h, rng, feet):
         shift += foot_x * np.minimum(into, out)
         single = np.maximum(single, ((t >= x.t_lift) & (t < x.t_touchdown)).astype(float))
     gain = 1.0 + (factor - 1.0) * single
+    if sway_gains:  # only when asked: keeps the existing outputs bit-identical
+        gain = gain * _gain_schedule(t, sway_gains)
     ap = _band_noise(t, rng) * sway_cm[0] * gain
     ml = _band_noise(t, rng) * sway_cm[1] * gain + shift
     return np.arcsin(ml / com_height), np.arcsin(ap / com_height)
+
+
+def _gain_schedule(t: np.ndarray, items) -> np.ndarray:
+    """Sway multiplier per frame from (t_s, factor) items, each ramped in over 0.5 s."""
+    gain = np.ones_like(t)
+    for t0, factor in sorted(items):
+        w = _smoothstep((t - t0) / 0.5)
+        gain = (1 - w) * gain + w * factor
+    return gain
 
 
 def _band_noise(t: np.ndarray, rng) -> np.ndarray:
@@ -390,6 +414,33 @@ def _rest_foot_on_leg(body, t, intervals, raise_cm) -> None:
             shin_x = 0.5 * (body[:, INDEX[f"{other}_ankle"], 0] + body[:, INDEX[f"{other}_knee"], 0])
             shift = (shin_x + sign * 1.5 - body[:, INDEX[f"{side}_ankle"], 0]) * up
             body[:, _FOOT[side], 0] += shift[:, None]
+
+
+_UPPER_BODY = [i for name, i in INDEX.items()
+               if not any(p in name for p in ("hip", "knee", "ankle", "heel", "foot_index"))]
+
+
+def _bend(body, t, intervals) -> None:
+    """Flex the trunk forward (towards the camera) about the mid-hip, in the sagittal plane:
+    everything above the hips rotates; the thigh-trunk angle grows by the bend angle."""
+    for item in intervals:
+        t0, t1 = item[:2]
+        deg = item[2] if len(item) > 2 else 45.0
+        a = np.radians(deg) * _ramp(t, t0, t1, 0.5)
+        hip = 0.5 * (body[:, INDEX["left_hip"]] + body[:, INDEX["right_hip"]])
+        dy = body[:, _UPPER_BODY, 1] - hip[:, None, 1]
+        dz = body[:, _UPPER_BODY, 2] - hip[:, None, 2]
+        c, s = np.cos(a)[:, None], np.sin(a)[:, None]
+        body[:, _UPPER_BODY, 1] = hip[:, None, 1] + dy * c - dz * s
+        body[:, _UPPER_BODY, 2] = hip[:, None, 2] + dy * s + dz * c
+
+
+def _raise_heels(body, t, items) -> None:
+    """Lift a heel off the floor (6 cm; the ankle 4 cm) with the toes down."""
+    for side, t0, t1 in items:
+        w = _ramp(t, t0, t1, 0.2)
+        body[:, INDEX[f"{side}_heel"], 1] += 6.0 * w
+        body[:, INDEX[f"{side}_ankle"], 1] += 4.0 * w
 
 
 _LOWER_LEGS = [INDEX[f"{s}_{p}"] for s in ("left", "right")

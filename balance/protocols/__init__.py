@@ -12,13 +12,18 @@ from balance.protocols.base import Frame, Protocol, Status
 
 
 def _registry() -> dict:
+    from balance.protocols.bess import BESS, ModifiedBESS
     from balance.protocols.four_stage import FourStage
+    from balance.protocols.romberg import Romberg
     from balance.protocols.practice import Practice
     from balance.protocols.single_leg import SingleLegStance
     from balance.protocols.yoga import YogaPoses
     return {
         "single-leg-stance": SingleLegStance,
         "four-stage": FourStage,
+        "bess": BESS,
+        "mbess": ModifiedBESS,
+        "romberg": Romberg,
         "practice": Practice,
         "yoga": YogaPoses,
     }

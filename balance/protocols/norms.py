@@ -39,6 +39,18 @@ RIEMANN_1999 = Source(
     "Riemann 1999",
     "Riemann BL, Guskiewicz KM, Shields EW. Relationship between clinical and forceplate "
     "measures of postural stability. J Sport Rehabil 1999;8(2):71-82.")
+BELL_2011 = Source(
+    "Bell 2011",
+    "Bell DR, Guskiewicz KM, Clark MA, Padua DA. Systematic review of the balance error "
+    "scoring system. Sports Health 2011;3(3):287-295.")
+VAN_PARYS_1976 = Source(
+    "van Parys 1976",
+    "Van Parys JAP, Njiokiktjien CJ. Romberg's sign expressed in a quotient. "
+    "Agressologie 1976;17(spec no):95-99.",
+    verify=True)
+KHASNIS_2003 = Source(
+    "Khasnis 2003",
+    "Khasnis A, Gokula RM. Romberg's test. J Postgrad Med 2003;49(2):169-172.")
 
 # Single-leg stance, eyes open, best of 3, mean seconds by age band (lo, hi inclusive).
 SLS_EYES_OPEN = ((18, 39, 44.7), (40, 49, 41.9), (50, 59, 41.2), (60, 69, 32.1),
@@ -54,6 +66,9 @@ NEUROPATHY_SLS_MEAN_S = 15.7   # patients with neuropathy (Hurvitz 2001)
 NO_NEUROPATHY_SLS_MEAN_S = 37.1
 NEUROPATHY_SLS_CUTOFF_S = 45.0  # < 45 s: sensitivity 83 %, specificity 71 % (Hurvitz 2001)
 FOUR_STAGE_HOLD_S = 10.0       # each stage; tandem not held 10 s = fall risk (CDC STEADI)
+BESS_TRIAL_S = 20.0            # each BESS trial, eyes closed (Riemann 1999; Bell 2011)
+BESS_MAX_ERRORS = 10           # per trial; also the score of a stance not held 5 s
+ROMBERG_PHASE_S = 30.0         # eyes open, then eyes closed (Khasnis 2003)
 
 
 @dataclass(frozen=True)
