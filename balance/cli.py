@@ -4,11 +4,10 @@ Any ``BalanceError`` ends the command with ``error: ...`` on one line and exit s
 """
 
 import argparse
-import os
 import sys
 from pathlib import Path
 
-from balance import __version__
+from balance import __version__, native_logs
 from balance.errors import BalanceError
 
 
@@ -18,7 +17,7 @@ def main(argv: list[str] | None = None) -> int:
     if not hasattr(args, "run"):
         parser.print_help()
         return 0
-    _silence_native_logs()
+    native_logs.silence()
     try:
         return args.run(args) or 0
     except BalanceError as exc:
@@ -134,7 +133,9 @@ def _parser() -> argparse.ArgumentParser:
                                     "against the minimal detectable change, and age norms.")
     hi.add_argument("--person", help="the person (name or alias) to show")
     hi.add_argument("--protocol", help="one test only")
-    hi.add_argument("--weeks", type=int, help="only the last N weeks")
+    hi.add_argument("--weeks", type=int,
+                    help="only the N weeks up to the person's latest session")
+    hi.add_argument("--window", action="store_true", help="show the trend plots in a window")
     hi.set_defaults(run=_cmd("balance.commands.history"))
 
     im = sub.add_parser("import", help="add session files or folders to the history",
@@ -184,7 +185,8 @@ def _parser() -> argparse.ArgumentParser:
                                     "over the last --weeks.")
     rt.add_argument("session", nargs="?", type=Path, help="a session file")
     rt.add_argument("--person", help="report on this person's history instead")
-    rt.add_argument("--weeks", type=int, default=12, help="weeks of history (default 12)")
+    rt.add_argument("--weeks", type=int, default=12,
+                    help="weeks of history up to the latest session (default 12)")
     rt.add_argument("--out", type=Path, help="PDF to write (default: beside the session, "
                     "or PERSON-report.pdf)")
     rt.set_defaults(run=_cmd("balance.commands.report"))
@@ -195,7 +197,8 @@ def _parser() -> argparse.ArgumentParser:
                                     "(landmarks 0-10). --person exports their per-trial table.")
     ex.add_argument("session", nargs="?", type=Path, help="a session file")
     ex.add_argument("--person", help="per-trial table of this person's history")
-    ex.add_argument("--weeks", type=int, help="with --person: only the last N weeks")
+    ex.add_argument("--weeks", type=int,
+                    help="with --person: only the N weeks up to their latest session")
     ex.add_argument("--frames", type=Path, help="per-frame CSV to write")
     ex.add_argument("--trials", type=Path, help="per-trial CSV to write")
     ex.add_argument("--video", type=Path, help="video to write (needs SESSION.mp4 beside it)")
@@ -212,20 +215,6 @@ def _parser() -> argparse.ArgumentParser:
 def _protocol_options(p) -> None:
     from balance.commands.score import add_arguments
     add_arguments(p)
-
-
-def _silence_native_logs() -> None:
-    """Send what native libraries write to fd 2 (MediaPipe's LiteRT and absl logs, dozens
-    of lines per model load, from their own threads) to /dev/null, keeping Python's
-    ``sys.stderr`` on the real terminal. ``BALANCE_NATIVE_LOGS=1`` keeps them."""
-    if os.environ.get("BALANCE_NATIVE_LOGS"):
-        return
-    sys.stderr.flush()
-    real = os.dup(2)
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, 2)
-    os.close(devnull)
-    sys.stderr = os.fdopen(real, "w", buffering=1)
 
 
 def _cmd(module: str):

@@ -18,3 +18,13 @@ def pose_model():
         return prepare_model()
     except ModelError as exc:
         pytest.fail(str(exc), pytrace=False)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _private_data_dir(tmp_path_factory):
+    """No test touches the user's own history: the store lives in a temporary folder
+    (subprocesses inherit the variable)."""
+    patch = pytest.MonkeyPatch()
+    patch.setenv("BALANCE_DATA_DIR", str(tmp_path_factory.mktemp("balance-data")))
+    yield
+    patch.undo()

@@ -26,3 +26,11 @@ def test_view_states_follow_the_generated_trouble(fps):
                       if not any(a - 0.01 <= t < b + 0.6 for a, b in
                                  [(2.0, 3.0), (4.0, 5.0), (6.0, 7.0)])]
     assert set(good_elsewhere) == {GOOD}
+
+
+@pytest.mark.parametrize("fps", [15.0, 30.0, 60.0])
+def test_a_fast_trunk_bend_is_not_another_person(fps):
+    s = generate(fps=fps, duration_s=12.0, jitter_px=1.5, bends=[(6.0, 10.0, 45.0)], seed=4)
+    check = ViewCheck()
+    states = {check.update(t, img, det) for t, img, det in zip(s.t, s.image, s.detected)}
+    assert states == {GOOD}

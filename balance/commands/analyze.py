@@ -13,6 +13,7 @@ from balance.commands.score import format_result, profile_from, protocol_options
 from balance.pose.estimator import PoseEstimator
 from balance.pose.model import prepare_model
 from balance.protocols import Frame, create
+from balance.storage.history import add_to_history
 from balance.storage.landmark_csv import write_landmark_csv
 from balance.storage.session import SUFFIX, SessionWriter, new_metadata
 
@@ -53,6 +54,9 @@ def run(args) -> int:
     print(stats.summary())
     if result is not None:
         print(format_result(result))
+        _, problem = add_to_history(out)
+        if problem:
+            print(f"warning: {problem}", file=sys.stderr)
     return 0
 
 

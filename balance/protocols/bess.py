@@ -52,7 +52,6 @@ from balance.storage.session import Event
 TRIAL_S = norms.BESS_TRIAL_S
 SETTLE_S = 0.5            # a stance seen this long starts its trial (clock back-dated)
 BROKEN_S = 0.4            # a placement lost (or regained) this long has changed
-VIEW_LOST_S = 2.0         # bad view this long interrupts a trial (it is done again)
 SIMULTANEOUS_S = 1.0      # errors closer than this to the last counted one count once
 SETTLE_ERRORS_S = 2.0     # how far behind the newest frame errors are settled, s
 MAX_ERRORS = norms.BESS_MAX_ERRORS
@@ -226,7 +225,6 @@ class BESS(Protocol):
         self._recent = deque(maxlen=int(3 * fps) + 1)  # frames for back-filling a start
         self._found = deque(maxlen=64)  # recent core events: those dated into a new trial
         self._seen = Seen()
-        self._bad_since: float | None = None
         self._stopped = False
 
     # --- stance -----------------------------------------------------------------------
@@ -314,14 +312,11 @@ class BESS(Protocol):
 
     def _run(self, frame, good, found, out):
         trial = self.current
+        lost = trial.watch_view(frame.t_s, good)
+        if lost is not None:
+            self._end(lost, "view_lost", out)
         if not good:
-            self._bad_since = frame.t_s if self._bad_since is None else self._bad_since
-            if frame.t_s - self._bad_since >= VIEW_LOST_S:
-                self._end(self._bad_since, "view_lost", out)
             return
-        if self._bad_since is not None:
-            trial.paused_s += frame.t_s - self._bad_since
-            self._bad_since = None
         self._watch.events(found)
         self._watch.frame(frame)
         end_t = trial.start_t + trial.paused_s + self.trial_s
@@ -338,7 +333,6 @@ class BESS(Protocol):
         trial.extra.update(watch.summary(t_s))
         self.trials.append(trial)
         self.current = None
-        self._bad_since = None
         self._seen.reset()
         out.append(Event(trial.end_t, "trial_end", {
             "trial": trial.number, "reason": reason, "surface": trial.extra["surface"],

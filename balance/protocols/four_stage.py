@@ -22,7 +22,6 @@ STAGES = (
 )
 SETTLE_S = 0.5      # a stance must be seen this long before its clock starts
 BROKEN_S = 0.4      # and lost this long before it counts as the feet having moved
-VIEW_LOST_S = 2.0
 
 
 class FourStage(Protocol):
@@ -38,7 +37,6 @@ class FourStage(Protocol):
         self.current: Trial | None = None
         self._seen_since: float | None = None
         self._off_since: float | None = None
-        self._bad_since: float | None = None
         self._failed = self._stopped = False
 
     @property
@@ -89,14 +87,11 @@ class FourStage(Protocol):
 
     def _hold(self, frame, good, found, out):
         trial = self.current
+        lost = trial.watch_view(frame.t_s, good)
+        if lost is not None:
+            self._end(lost, "view_lost", out)
         if not good:
-            self._bad_since = frame.t_s if self._bad_since is None else self._bad_since
-            if frame.t_s - self._bad_since >= VIEW_LOST_S:
-                self._end(self._bad_since, "view_lost", out)
             return
-        if self._bad_since is not None:
-            trial.paused_s += frame.t_s - self._bad_since
-            self._bad_since = None
         h, v = self.body.com_cm(frame.image)
         trial.add_sample(frame.index, h, v)
         broken = self._broken(frame, found, trial)
@@ -131,7 +126,7 @@ class FourStage(Protocol):
         trial.end(t_s, 1 << 62, reason)
         self.trials.append(trial)
         self.current = None
-        self._seen_since = self._bad_since = None
+        self._seen_since = None
         out.append(Event(trial.end_t, "stage_end", {"stage": trial.number, "reason": reason,
                                                     "hold_time_s": round(trial.hold_time_s(), 3)}))
         if reason == "held":

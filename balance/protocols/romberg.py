@@ -38,7 +38,6 @@ from balance.storage.session import Event
 PHASE_S = norms.ROMBERG_PHASE_S  # each half, s
 EXCLUDE_BEFORE_S = 0.5    # samples this close before the switch are not in the metrics
 EXCLUDE_AFTER_S = 0.5     # nor this close after it
-VIEW_LOST_S = 2.0
 CHEST_DOWN = 0.25         # chest centre: this far from mid-shoulder towards mid-hip
 UNFOLDED_RATIO = 0.5      # wrist-to-chest distance / trunk length: the arms have unfolded
 ARMS_MIN_S = 0.3
@@ -82,7 +81,6 @@ class Romberg(Protocol):
         self._recent = deque(maxlen=int(3 * fps) + 1)
         self._seen = Seen()
         self._found = deque(maxlen=64)  # core events while waiting: some date into the test
-        self._bad_since: float | None = None
         self._stopped = False
 
     # --- recognising the position --------------------------------------------------------
@@ -152,14 +150,11 @@ class Romberg(Protocol):
 
     def _run(self, frame, good, found, out):
         trial = self.current
+        lost = trial.watch_view(frame.t_s, good)
+        if lost is not None:
+            self._fail(lost, "view_lost", out)
         if not good:
-            self._bad_since = frame.t_s if self._bad_since is None else self._bad_since
-            if frame.t_s - self._bad_since >= VIEW_LOST_S:
-                self._fail(self._bad_since, "view_lost", out)
             return
-        if self._bad_since is not None:
-            trial.paused_s += frame.t_s - self._bad_since
-            self._bad_since = None
         step = self._step_event(found)
         if step is not None:
             self._fail(step[0], "step", out, step[1])

@@ -23,7 +23,6 @@ from balance.storage.session import Event
 
 CAPS_S = (30.0, 45.0, 60.0)
 STEADY_S = 1.0        # both feet still on the floor this long before a lift counts
-VIEW_LOST_S = 2.0     # bad view this long ends a trial
 FOOT_ON_LEG_CM = 3.0  # raised ankle this close to the stance shank = resting on it
 FOOT_ON_LEG_S = 0.2
 OTHER = {"left": "right", "right": "left"}
@@ -62,7 +61,6 @@ class SingleLegStance(Protocol):
         self.current: Trial | None = None
         self._recent = deque(maxlen=int(3 * fps) + 1)  # (frame, t, h, v) for back-filling
         self._steady_since: float | None = None
-        self._bad_since: float | None = None
         self._last_t = 0.0
         self._on_leg_since: float | None = None
         self._ref = np.array([np.nan, np.nan])  # stance-foot position at the lift, cm
@@ -116,14 +114,11 @@ class SingleLegStance(Protocol):
 
     def _track(self, frame, good, found, out):
         trial = self.current
+        lost = trial.watch_view(frame.t_s, good)
+        if lost is not None:
+            self._finish(lost, frame.index, "view_lost", out)
         if not good:
-            self._bad_since = self._bad_since if self._bad_since is not None else frame.t_s
-            if frame.t_s - self._bad_since >= VIEW_LOST_S:
-                self._finish(self._bad_since, frame.index, "view_lost", out)
             return
-        if self._bad_since is not None:
-            trial.paused_s += frame.t_s - self._bad_since
-            self._bad_since = None
         self._sample(frame.index, frame.image)
         reason = self._end_event(trial, found)
         if reason is not None:
@@ -165,7 +160,7 @@ class SingleLegStance(Protocol):
         self.trials.append(trial)
         self.current = None
         self._steady_since = None
-        self._bad_since = self._on_leg_since = None
+        self._on_leg_since = None
         payload = {"trial": trial.number, "side": trial.side, "reason": reason,
                    "hold_time_s": round(trial.hold_time_s(), 3)}
         if event is not None:

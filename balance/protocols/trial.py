@@ -15,6 +15,7 @@ from balance.core import (
 )
 from balance.errors import InputError
 
+VIEW_LOST_S = 2.0   # a bad view this long ends (interrupts) a trial
 MIN_METRIC_S = 1.0  # shorter holds get no sway metrics: too few samples to mean anything
 # Zero-phase low-pass before the metrics: postural sway lies below ~2 Hz while landmark
 # jitter is white, and jitter inflates path length and velocity (CLINICAL.md).
@@ -38,6 +39,7 @@ class Trial:
     frames: list[int] = field(default_factory=list)
     samples: list[tuple[float, float]] = field(default_factory=list)
     extra: dict = field(default_factory=dict)
+    bad_since: float | None = None
 
     @property
     def running(self) -> bool:
@@ -47,6 +49,19 @@ class Trial:
         """Counted time at ``t_s``: wall time since the start minus pauses."""
         end = t_s if self.end_t is None else self.end_t
         return max(0.0, end - self.start_t - self.paused_s)
+
+    def watch_view(self, t_s: float, good: bool) -> float | None:
+        """Pause the clock while the view is bad (no person, part of the body, someone
+        else). Returns the time the view went bad once it has stayed bad for
+        ``VIEW_LOST_S``: the trial should end there, counting only what was seen."""
+        if good:
+            if self.bad_since is not None:
+                self.paused_s += t_s - self.bad_since
+                self.bad_since = None
+            return None
+        if self.bad_since is None:
+            self.bad_since = t_s
+        return self.bad_since if t_s - self.bad_since >= VIEW_LOST_S else None
 
     def add_sample(self, frame: int, h_cm: float, v_cm: float) -> None:
         self.frames.append(frame)

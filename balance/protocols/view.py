@@ -17,6 +17,8 @@ MIN_VISIBILITY = 0.5
 # A jump of the mid-hip by this many torso lengths in one frame is not a body moving: the
 # detector has switched to someone else (or lost the person).
 JUMP_TORSOS = 0.35
+RESIZE_PER_FRAME = 0.25  # nor a torso 25 % longer or shorter than on the frame before
+# (a fast 45 deg bend shortens it ~13 % a frame at 15 fps)
 SETTLE_S = 0.5  # how long the view must stay good after a jump before scoring resumes
 
 GOOD, NO_PERSON, PARTIAL, OTHER_PERSON = "good", "no_person", "partial", "other_person"
@@ -49,6 +51,9 @@ class ViewCheck:
         return OTHER_PERSON if t_s < self._bad_until else GOOD
 
     def _jumped(self, image: np.ndarray) -> bool:
+        """The mid-hip moved, or the torso changed length, more in one frame than a body
+        can: compared with the previous frame only, so a slow bend or a step towards the
+        camera never counts."""
         hip = image[[INDEX["left_hip"], INDEX["right_hip"]], :2].mean(axis=0)
         shoulder = image[[INDEX["left_shoulder"], INDEX["right_shoulder"]], :2].mean(axis=0)
         torso = float(np.hypot(*(shoulder - hip)))
@@ -56,8 +61,6 @@ class ViewCheck:
         if self._last_hip is not None and self._torso:
             moved = float(np.hypot(*(hip - self._last_hip))) / self._torso
             resized = abs(torso / self._torso - 1.0)
-            jumped = moved > JUMP_TORSOS or resized > 0.1
-        self._last_hip = hip
-        # A slow running torso length: follows a person walking closer, not a switch.
-        self._torso = torso if self._torso is None or jumped else 0.9 * self._torso + 0.1 * torso
+            jumped = moved > JUMP_TORSOS or resized > RESIZE_PER_FRAME
+        self._last_hip, self._torso = hip, torso
         return jumped

@@ -260,3 +260,55 @@ def _frames_to_arrays(frames: list[bytes]):
     detected = buf[:, 8].astype(bool)
     poses = buf[:, 9:].copy().view("<f4").reshape(n, 2, N_LANDMARKS, 4)
     return t, detected, poses[:, 0].astype(np.float32), poses[:, 1].astype(np.float32)
+
+
+def append_events(path: str | Path, events: list[Event]) -> int:
+    """Append events (therapist notes, corrections) to a finished session file.
+
+    The file is checked first: a foreign or corrupt file raises ``SessionFormatError``
+    and is left untouched. A tail cut off mid-write (a killed recorder) is trimmed back
+    to the last whole record before appending, since a record after it would turn the
+    damaged tail into mid-file corruption. All the events go to the OS in one write and
+    are fsynced, so an append is whole or absent.
+
+    Do not append to a file that is still being recorded: its writer does not append.
+
+    Parameters
+    ----------
+    path : the session file.
+    events : list of Event (payloads must be JSON-ready).
+
+    Returns
+    -------
+    int, the number of bytes the file now holds.
+    """
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise SessionFormatError(f"{path}: no such session file") from None
+    except OSError as exc:
+        raise SessionFormatError(f"{path} cannot be read: {exc.strerror}") from None
+    _, pos = _read_header(path, data)
+    while pos < len(data):
+        _, end, damaged = _next_record(path, data, pos)
+        if damaged:
+            break
+        pos = end
+    blob = b"".join(
+        _U32.pack(len(rec)) + rec + _U32.pack(zlib.crc32(rec))
+        for rec in (b"E" + _json({"t_s": float(e.t_s), "kind": e.kind,
+                                  "payload": e.payload}) for e in events))
+    try:
+        fd = os.open(path, os.O_WRONLY)
+    except OSError as exc:
+        raise SessionFormatError(f"{path} cannot be written: {exc.strerror}") from None
+    try:
+        if pos < len(data):
+            os.ftruncate(fd, pos)
+        os.lseek(fd, pos, os.SEEK_SET)
+        os.write(fd, blob)
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+    return pos + len(blob)

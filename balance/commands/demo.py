@@ -1,0 +1,43 @@
+"""``balance demo``: the window on a bundled sample session, no camera needed.
+
+Without a screen (Linux with no DISPLAY or WAYLAND_DISPLAY, and no QT_QPA_PLATFORM
+chosen) it replays the session in the terminal instead and prints what the test measures.
+"""
+
+import time
+from pathlib import Path
+
+from balance.errors import InputError
+
+SAMPLE = Path(__file__).resolve().parents[2] / "samples" / "single_leg_stance.balance"
+DEFAULT_PROTOCOL = "single-leg-stance"
+
+
+def run(args) -> int:
+    t_launch = time.perf_counter()
+    from balance.gui.app import display_available
+    from balance.gui.replay import ReplayFeed
+
+    path = Path(args.session) if args.session else SAMPLE
+    if not args.session and not path.is_file():
+        raise InputError(f"the bundled sample {path} is missing; pass a session file to replay")
+    feed = ReplayFeed(path)
+    protocol = args.protocol or feed.session.metadata.get("protocol") or DEFAULT_PROTOCOL
+    if getattr(args, "speed", 1.0) <= 0:
+        raise InputError("--speed must be above 0")
+    if args.terminal or not display_available():
+        from balance.gui.terminal import replay_in_terminal
+        return replay_in_terminal(feed, protocol, side=args.side, realtime=args.speed
+                                  if args.realtime else 0.0)
+    from balance.gui.live import create_protocol, profile_from_metadata
+    from balance.gui.run import run_window
+    profile = profile_from_metadata(feed.session.metadata)
+    # An unknown test is one line on the terminal, not a window waiting for ever.
+    create_protocol(protocol, profile, image_size=feed.size, fps=feed.fps, side=args.side)
+    # A replay has nobody balancing in front of the screen: no checklist, no set-up.
+    return run_window(feed, checklist=False, setup=False, autostart=True,
+                      realtime=args.speed, protocol=protocol, side=args.side or "none",
+                      profile=profile,
+                      record=args.out is not None, session_path=args.out,
+                      exit_when_done=args.exit_when_done, remember=False,
+                      t_launch=t_launch if args.timing else None)

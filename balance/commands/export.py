@@ -1,0 +1,50 @@
+"""``balance export``: CSV tables, and video or snapshots with the face blurred."""
+
+from balance.errors import InputError
+from balance.storage import export
+from balance.storage.session import read_session
+
+
+def run(args) -> int:
+    if not (args.frames or args.trials or args.video or args.snapshot is not None):
+        raise InputError("say what to export: --frames F.csv, --trials F.csv, --video F.mp4 "
+                         "or --snapshot SECONDS --image F.png")
+    if args.person:
+        return _person(args)
+    if not args.session:
+        raise InputError("give a SESSION file, or --person NAME for their per-trial table")
+    s = read_session(args.session)
+    if args.frames:
+        from balance.timeline import build
+        n = export.write_frames_csv(args.frames, build(s))
+        print(f"frames: {args.frames} ({n} rows)")
+    if args.trials:
+        rows = export.session_trial_rows(s)
+        if not rows:
+            raise InputError(f"{args.session} holds no result to export; import it into the "
+                             "history to score it (`balance import --protocol NAME`)")
+        print(f"trials: {args.trials} ({export.write_trials_csv(args.trials, rows)} rows)")
+    if args.video:
+        n = export.export_video(s, args.video, blur=not args.no_blur, skeleton=args.skeleton)
+        print(f"video: {args.video} ({n} frames, face {'kept' if args.no_blur else 'blurred'})")
+    if args.snapshot is not None:
+        if not args.image:
+            raise InputError("--snapshot needs --image F.png")
+        export.export_snapshot(s, args.snapshot, args.image, blur=not args.no_blur)
+        print(f"snapshot: {args.image}")
+    return 0
+
+
+def _person(args) -> int:
+    from balance.storage.history import History
+    from balance.storage.trends import since_weeks
+
+    if args.frames or args.video or args.snapshot is not None:
+        raise InputError("--person exports the per-trial table only (--trials F.csv); "
+                         "per-frame data, video and snapshots are per SESSION")
+    with History() as h:
+        rows = export.history_trial_rows(h, args.person,
+                                         since=since_weeks(h, args.person, args.weeks))
+    n = export.write_trials_csv(args.trials, rows)
+    print(f"trials: {args.trials} ({n} rows)")
+    return 0

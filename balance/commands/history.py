@@ -1,0 +1,54 @@
+"""``balance history [--person X]``: people and their trends, in the terminal."""
+
+from balance.storage.history import History
+from balance.storage.trends import describe, since_weeks, trends
+
+
+def run(args) -> int:
+    if args.window:
+        return _window(args.person)
+    with History() as h:
+        if not args.person:
+            print(people_table(h))
+            return 0
+        since = since_weeks(h, args.person, args.weeks)
+        found = trends(h, args.person, protocol=args.protocol, since=since)
+        if not found:
+            print(f"{args.person}: no results yet (import sessions with `balance import`)")
+            return 0
+        print("\n\n".join(describe(t) for t in found))
+    return 0
+
+
+def people_table(h: History) -> str:
+    people = h.people()
+    if not people:
+        return ("The history is empty. Record a test, or add sessions with "
+                "`balance import FILE_OR_FOLDER`.")
+    lines = [f"{'person':<16} {'born':>5} {'sessions':>8}  last session  tests"]
+    for p in people:
+        sessions = h.sessions(p.name)
+        last = sessions[-1].started[:10] if sessions else "-"
+        tests = ", ".join(sorted({s.protocol or "-" for s in sessions})) or "-"
+        lines.append(f"{p.name:<16} {p.birth_year or '-':>5} {len(sessions):>8}  "
+                     f"{last:<12}  {tests}")
+    lines.append(f"({h.path})")
+    return "\n".join(lines)
+
+
+def _window(person: str | None) -> int:
+    from balance.errors import InputError
+    from balance.gui.app import application, display_available
+
+    if not display_available():
+        raise InputError("--window needs a screen (no DISPLAY or WAYLAND_DISPLAY here); "
+                         "without it `balance history` prints the same numbers")
+    with History() as h:
+        if person:
+            h.person(person)  # one clear line for an unknown name, before any window
+        app = application()
+        from balance.gui.history_view import HistoryWindow
+        window = HistoryWindow(h, person)
+        window.resize(1200, 900)
+        window.show()
+        return app.exec() or 0

@@ -1,0 +1,42 @@
+"""``balance live``: the training window on a webcam, or on a video file played as if live."""
+
+import time
+
+from balance.errors import InputError
+
+
+def run(args) -> int:
+    t_launch = time.perf_counter()
+    from balance.gui.app import display_available
+    from balance.gui import live
+
+    if not display_available():
+        raise InputError("balance live needs a screen (no DISPLAY or WAYLAND_DISPLAY here); "
+                         "`balance demo` replays a session in the terminal instead")
+    if args.speed <= 0:
+        raise InputError("--speed must be above 0")
+    profile = _profile(args)
+    spec = args.source if args.source is not None else str(args.camera)
+    feed = live.open_feed(spec)
+    if args.protocol:  # an unknown test is one line here, not a message in the window
+        from balance.profile import Profile
+        live.create_protocol(args.protocol, profile or Profile(), image_size=feed.size,
+                             fps=feed.fps, side=args.side)
+    from balance.gui.run import run_window
+    return run_window(feed, estimator_factory=live.estimator_factory(feed, args.model),
+                      realtime=args.speed, protocol=args.protocol, side=args.side,
+                      person=args.person, profile=profile, session_path=args.out,
+                      session_dir=args.sessions_dir, exit_when_done=args.exit_when_done,
+                      t_launch=t_launch if args.timing else None)
+
+
+def _profile(args):
+    """A profile from the command line, or None to use the remembered one."""
+    if not any((args.birth_year, args.sex, args.height, args.leg)):
+        return None
+    from balance.profile import Profile
+    try:
+        return Profile(person_id=args.person or "guest", birth_year=args.birth_year,
+                       sex=args.sex, height_cm=args.height, dominant_leg=args.leg)
+    except ValueError as exc:
+        raise InputError(str(exc)) from None

@@ -1,0 +1,43 @@
+"""``balance replay SESSION [SESSION2]``: the replay window, for review and notes."""
+
+import sys
+
+from balance.errors import InputError
+from balance.storage.session import read_session
+
+
+def run(args) -> int:
+    from balance.gui.app import display_available
+
+    if len(args.sessions) > 2:
+        raise InputError("replay opens one session, or two side by side")
+    for path in args.sessions:  # a bad file is one clear line before any window opens
+        if len(read_session(path)) == 0:
+            raise InputError(f"{path} holds no frames to replay")
+    if not display_available():
+        raise InputError("balance replay needs a screen (no DISPLAY or WAYLAND_DISPLAY here); "
+                         "`balance info SESSION` and `balance report SESSION` work without")
+    from balance.gui.app import application
+    from balance.gui.replay_window import ReplayWindow
+
+    app = application()
+    history = _history()
+    window = ReplayWindow(args.sessions, author=args.author, history=history)
+    window.resize(1400 if len(args.sessions) == 2 else 900, 900)
+    window.show()
+    try:
+        return app.exec() or 0
+    finally:
+        if history is not None:
+            history.close()
+
+
+def _history():
+    """The history, so notes reach it too; replay works without it."""
+    from balance.errors import BalanceError
+    from balance.storage.history import History
+    try:
+        return History()
+    except BalanceError as exc:
+        print(f"warning: notes will be saved in the session file only: {exc}", file=sys.stderr)
+        return None

@@ -1,0 +1,460 @@
+"""The live loop without Qt: capture thread -> one-slot queue -> pose and scoring thread.
+
+Two threads and one rule: never build latency. The capture thread reads frames as they
+come (a webcam) or as they would come (a file paced at its frame rate) and drops them into
+a one-slot queue where the newest frame wins; the processing thread takes whatever is
+newest, finds the pose, feeds the protocol, records to the session and hands a
+`Snapshot` to a callback. The window turns those callbacks into Qt signals
+(`balance.gui.workers`); tests and the benchmark can drive the same code without Qt.
+"""
+
+from __future__ import annotations
+
+import queue
+import threading
+import time
+from collections import deque
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import cv2
+import numpy as np
+
+from balance.pose.landmarks import empty_pose
+from balance.protocols.base import Frame, Protocol, Status
+from balance.storage.session import Event, SessionWriter
+
+# A live source that delivers nothing for this long has gone (unplugged, taken by another
+# program); shorter gaps are hiccups the capture thread rides out.
+LOST_AFTER_S = 1.0
+# The display never needs more pixels than a screen shows: shrinking in the worker keeps
+# the GUI thread's paint cheap.
+DISPLAY_MAX_WIDTH = 960
+WINDOW_CLOSED = "window closed"
+
+
+@dataclass
+class Captured:
+    """One item from a feed: a camera frame (BGR) or, in a replay, landmarks already found."""
+
+    index: int
+    t_s: float
+    t_wall: float  # perf_counter() when it was captured: the start of the latency clock
+    frame: np.ndarray | None = None
+    pose: tuple[np.ndarray, np.ndarray, bool] | None = None  # image, world, detected
+
+
+@dataclass
+class Snapshot:
+    """What the window shows for one processed frame."""
+
+    index: int
+    t_s: float            # session time (s from the start of recording, or of the feed)
+    t_wall: float         # capture time, perf_counter()
+    display: np.ndarray | None  # picture to show: BGRA uint8, shrunk; None in a replay
+    image_size: tuple[int, int]  # (w, h) of the original frame: landmarks are normalised
+    landmarks: np.ndarray  # (33, 4) image landmarks
+    detected: bool
+    status: Status | None  # None while not testing (set-up preview)
+    recording: bool
+    inference_ms: float = 0.0
+    trial_result: dict | None = None  # set on the frame where a trial ended
+
+
+class LatestSlot:
+    """A one-slot queue: ``put`` replaces what is there (counting a drop), ``get`` waits."""
+
+    def __init__(self):
+        self._item = None
+        self._cond = threading.Condition()
+        self.dropped = 0
+        self.closed = False
+
+    def put(self, item) -> None:
+        with self._cond:
+            if self._item is not None:
+                self.dropped += 1
+            self._item = item
+            self._cond.notify()
+
+    def close(self) -> None:
+        """No more items: a waiting ``get`` returns None once the slot is empty."""
+        with self._cond:
+            self.closed = True
+            self._cond.notify_all()
+
+    def get(self, timeout: float | None = None):
+        """The newest item, or None after ``timeout`` s or once closed and empty."""
+        with self._cond:
+            if self._item is None and not self.closed:
+                self._cond.wait(timeout)
+            item, self._item = self._item, None
+            return item
+
+
+class FrameFeed:
+    """A `balance.capture` FrameSource as a feed of `Captured` frames."""
+
+    def __init__(self, source):
+        self.source = source
+        self.fps, self.size, self.live = source.fps, source.size, source.live
+        self.description = source.description
+        self._index = 0
+
+    def next(self) -> Captured | None:
+        frame, t_s = self.source.read()
+        if frame is None:
+            return None
+        item = Captured(self._index, t_s, time.perf_counter(), frame=frame)
+        self._index += 1
+        return item
+
+    def close(self) -> None:
+        self.source.close()
+
+
+class CaptureThread(threading.Thread):
+    """Reads a feed into a `LatestSlot`, paced like a camera when the feed is a file.
+
+    ``realtime`` scales the pace of a file or replay (1.0 = its own frame rate, 2.0 =
+    twice as fast, 0 = as fast as it reads). A live feed is never paced: the device is the
+    clock. ``on_end(reason)`` is called once: "end of video" for a file that ran out,
+    "camera lost" for a live feed that stopped delivering, "stopped" after ``stop()``.
+    """
+
+    def __init__(self, feed, slot: LatestSlot, *, realtime: float = 1.0,
+                 on_end: Callable[[str], None] | None = None):
+        super().__init__(name="balance-capture", daemon=True)
+        self.feed, self.slot, self.realtime = feed, slot, realtime
+        self.on_end = on_end
+        self.captured = 0
+        self._stop_event = threading.Event()
+
+    def stop(self) -> None:
+        self._stop_event.set()
+
+    def run(self) -> None:
+        reason = "stopped"
+        try:
+            reason = self._loop()
+        finally:
+            # Say why before closing the slot: the processing thread reads the reason
+            # as soon as it finds the slot closed.
+            if self.on_end is not None:
+                self.on_end(reason)
+            self.slot.close()
+
+    def _loop(self) -> str:
+        start, first_t = time.perf_counter(), None
+        while not self._stop_event.is_set():
+            item = self._read()
+            if item is None:
+                return "stopped" if self._stop_event.is_set() else (
+                    "camera lost" if self.feed.live else "end of video")
+            if first_t is None:
+                first_t = item.t_s
+            if not self.feed.live and self.realtime > 0:
+                # Sleep until the frame's time has come: a file behaves like a camera.
+                due = start + (item.t_s - first_t) / self.realtime
+                if self._stop_event.wait(max(0.0, due - time.perf_counter())):
+                    return "stopped"
+                item.t_wall = time.perf_counter()
+            self.captured += 1
+            self.slot.put(item)
+        return "stopped"
+
+    def _read(self) -> Captured | None:
+        """The next item; a live feed gets ``LOST_AFTER_S`` to come back from a hiccup."""
+        item = self.feed.next()
+        if item is not None or not self.feed.live:
+            return item
+        deadline = time.monotonic() + LOST_AFTER_S
+        while time.monotonic() < deadline and not self._stop_event.is_set():
+            time.sleep(0.05)
+            item = self.feed.next()
+            if item is not None:
+                return item
+        return None
+
+
+@dataclass
+class LiveStats:
+    """Counters of a run, updated by the threads; latency is filled in by the display."""
+
+    processed: int = 0
+    inference_ms: deque = field(default_factory=lambda: deque(maxlen=300))
+    latency_ms: deque = field(default_factory=lambda: deque(maxlen=300))
+    all_latency_ms: list = field(default_factory=list)  # whole run, for the benchmark
+    _times: deque = field(default_factory=lambda: deque(maxlen=120))
+
+    def frame_done(self, inference_ms: float) -> None:
+        self.processed += 1
+        self.inference_ms.append(inference_ms)
+        self._times.append(time.perf_counter())
+
+    def shown(self, latency_ms: float) -> None:
+        self.latency_ms.append(latency_ms)
+        self.all_latency_ms.append(latency_ms)
+
+    @property
+    def fps(self) -> float:
+        """Processed frames per second over the last couple of seconds."""
+        if len(self._times) < 2:
+            return 0.0
+        span = self._times[-1] - self._times[0]
+        return (len(self._times) - 1) / span if span > 0 else 0.0
+
+    def latency_p(self, q: float) -> float:
+        return float(np.percentile(self.latency_ms, q)) if self.latency_ms else float("nan")
+
+
+class Recording:
+    """A protocol run and its session file: the part that must stay correct under stress.
+
+    Times are rebased so the session starts at 0 s with its first frame; the protocol sees
+    the same times. Every event goes to the file the moment it happens.
+    """
+
+    def __init__(self, protocol: Protocol, writer: SessionWriter | None):
+        self.protocol, self.writer = protocol, writer
+        self.t0: float | None = None
+        self.t_last = 0.0
+        self.frames = 0
+        self.events: list[Event] = []
+        self.ended: str | None = None
+        self._trials_seen = 0
+        self._phase = None
+
+    def feed(self, index: int, t_src: float, image, world, detected) -> tuple[Status, dict | None]:
+        """Score one frame and record it; returns the status and a trial result if one ended."""
+        if self.t0 is None:
+            self.t0 = t_src
+        t = t_src - self.t0
+        self.t_last = t
+        if self.writer is not None:
+            self.writer.write_frame(t, image, world, detected)
+        self.frames += 1
+        status = self.protocol.update(Frame(index, t, image, world, detected))
+        self._log(status.events)
+        trial = self._new_trial_result(status)
+        return status, trial
+
+    def stop(self, reason: str, *, discomfort: bool = False, by: str = "") -> None:
+        """End the run now (Stop, Esc, camera lost); the protocol marks its trial."""
+        if self.ended:
+            return
+        t = self.t_last
+        if discomfort:
+            self._log([Event(t, "discomfort", {"by": by or "stop"})])
+        if not self.protocol.done:
+            self._log(self.protocol.stop(t, reason))
+        if reason == "camera lost":
+            self._log([Event(t, "interrupted", {"reason": reason})])
+        self.finish(reason)
+
+    def finish(self, reason: str) -> dict:
+        """Write the result and close the file; safe to call twice."""
+        if self.ended:
+            return self.result()
+        self.ended = reason
+        result = self.result()
+        if self.writer is not None:
+            self.writer.update_metadata(result=result, end_reason=reason,
+                                        interrupted=reason == "camera lost",
+                                        frames=self.frames)
+            self.writer.close()
+        return result
+
+    def result(self) -> dict:
+        try:
+            return self.protocol.result()
+        except Exception as exc:  # a protocol bug must not lose the recording
+            return {"protocol": getattr(self.protocol, "name", "?"), "trials": [],
+                    "summary": {}, "error": f"{type(exc).__name__}: {exc}"}
+
+    def _log(self, events) -> None:
+        for e in events:
+            self.events.append(e)
+            if self.writer is not None:
+                self.writer.write_event(e)
+
+    def _new_trial_result(self, status: Status) -> dict | None:
+        """The trial that just ended, found by its appearance in ``result()``.
+
+        Asked only when something happened (events or a phase change), so a long hold
+        does not build the result on every frame.
+        """
+        changed = status.phase != self._phase
+        self._phase = status.phase
+        if not (changed or status.events):
+            return None
+        trials = self.result().get("trials") or []
+        if len(trials) > self._trials_seen:
+            self._trials_seen = len(trials)
+            return trials[-1]
+        return None
+
+
+def shrink_for_display(frame_bgr: np.ndarray, max_width: int = DISPLAY_MAX_WIDTH) -> np.ndarray:
+    """The picture as the screen wants it, made off the GUI thread: at most ``max_width``
+    wide and in BGRA, the byte order of QImage.Format_RGB32, so painting it is a plain
+    copy with no conversion and no scaling."""
+    h, w = frame_bgr.shape[:2]
+    if w > max_width:
+        # Linear, not area: ~5x cheaper here, and the picture is only for looking at.
+        frame_bgr = cv2.resize(frame_bgr, (max_width, max(1, round(h * max_width / w))),
+                               interpolation=cv2.INTER_LINEAR)
+    return cv2.cvtColor(frame_bgr, cv2.COLOR_BGR2BGRA)
+
+
+class ProcessThread(threading.Thread):
+    """Takes the newest capture, finds the pose, scores and records it, reports a snapshot.
+
+    Commands from the window (start a test, stop) arrive through ``command`` and run on
+    this thread, so the protocol and the session file are only ever touched here.
+
+    Parameters
+    ----------
+    slot : LatestSlot fed by a CaptureThread.
+    estimator_factory : callable returning an object with ``detect(frame_bgr, t_s)``
+        (see `balance.pose.estimator`), created on this thread (MediaPipe wants one
+        thread per landmarker); None for a replay, whose items carry their landmarks.
+    image_size : (w, h) of the feed.
+    on_snapshot(Snapshot), on_trial(dict), on_finished(reason, result, path), on_error(str):
+        callbacks, called on this thread.
+    warmup : callable run once on this thread before the first frame (numba compiles).
+    """
+
+    def __init__(self, slot: LatestSlot, *, image_size, estimator_factory=None,
+                 on_snapshot=None, on_finished=None, on_error=None, on_ready=None,
+                 warmup: Callable[[], None] | None = None, stats: LiveStats | None = None):
+        super().__init__(name="balance-process", daemon=True)
+        self.slot, self.image_size = slot, tuple(image_size)
+        self.estimator_factory, self.warmup = estimator_factory, warmup
+        self.on_snapshot = on_snapshot or (lambda s: None)
+        self.on_finished = on_finished or (lambda reason, result, path: None)
+        self.on_error = on_error or (lambda message: None)
+        self.on_ready = on_ready or (lambda: None)
+        self.stats = stats or LiveStats()
+        # The width the window shows the picture at; set from the GUI thread on resize
+        # (an int assignment is atomic, so no lock).
+        self.display_width = DISPLAY_MAX_WIDTH
+        self.recording: Recording | None = None
+        self.source_end: str | None = None
+        self._commands: queue.SimpleQueue = queue.SimpleQueue()
+        self._quit = threading.Event()
+
+    # Commands, callable from any thread -------------------------------------------------
+    def start_test(self, protocol: Protocol, writer: SessionWriter | None) -> None:
+        self._commands.put(("start", protocol, writer))
+
+    def stop_test(self, reason: str = "stopped", *, discomfort: bool = False, by: str = ""):
+        self._commands.put(("stop", reason, discomfort, by))
+
+    def source_ended(self, reason: str) -> None:
+        """The capture thread's end: remembered, acted on once the slot is drained.
+        Capture is only ever stopped by the window shutting the worker down."""
+        self.source_end = WINDOW_CLOSED if reason == "stopped" else reason
+
+    def quit(self) -> None:
+        self._quit.set()
+        self.slot.close()
+
+    # The loop --------------------------------------------------------------------------
+    def run(self) -> None:
+        estimator = None
+        try:
+            estimator = self.estimator_factory() if self.estimator_factory else None
+            if self.warmup is not None:
+                self.warmup()
+            self.on_ready()
+            self._loop(estimator)
+        except Exception as exc:  # shown in the window; the recording is still closed
+            self.on_error(f"{type(exc).__name__}: {exc}")
+            try:
+                self._end_recording("error")
+            except Exception:  # the protocol is broken: at least keep the frames
+                if self.recording is not None and self.recording.writer is not None:
+                    self.recording.writer.close()
+        finally:
+            if estimator is not None and hasattr(estimator, "close"):
+                estimator.close()
+
+    def _loop(self, estimator) -> None:
+        while not self._quit.is_set():
+            self._run_commands()
+            item = self.slot.get(timeout=0.1)
+            if item is None:
+                if self.slot.closed:
+                    self._run_commands()
+                    self._end_recording(self.source_end or WINDOW_CLOSED)
+                    return
+                continue
+            self._process(item, estimator)
+        self._run_commands()  # a Stop pressed just before closing still counts
+        self._end_recording(WINDOW_CLOSED)
+
+    def _run_commands(self) -> None:
+        while True:
+            try:
+                cmd = self._commands.get_nowait()
+            except queue.Empty:
+                return
+            if cmd[0] == "start":
+                self._end_recording("stopped")  # a new test replaces an unfinished one
+                self.recording = Recording(cmd[1], cmd[2])
+            elif cmd[0] == "stop" and self.recording is not None and not self.recording.ended:
+                _, reason, discomfort, by = cmd
+                self.recording.stop(reason, discomfort=discomfort, by=by)
+                self._report_end(self.recording)
+
+    def _process(self, item: Captured, estimator) -> None:
+        if item.pose is not None:
+            image, world, detected = item.pose
+            inference_ms = 0.0
+        elif estimator is not None:
+            pose = estimator.detect(item.frame, item.t_s)
+            image, world, detected, inference_ms = (pose.image, pose.world, pose.detected,
+                                                    pose.inference_ms)
+        else:
+            image, world, detected, inference_ms = empty_pose(), empty_pose(), False, 0.0
+        status, trial, t_s, rec = None, None, item.t_s, self.recording
+        recording = rec is not None and not rec.ended
+        if recording:
+            status, trial = rec.feed(item.index, item.t_s, image, world, detected)
+            t_s = rec.t_last
+        display = (shrink_for_display(item.frame, self.display_width)
+                   if item.frame is not None else None)
+        self.stats.frame_done(inference_ms)
+        self.on_snapshot(Snapshot(item.index, t_s, item.t_wall, display, self.image_size, image,
+                                  bool(detected), status, recording, inference_ms, trial))
+        # The end is reported after the frame that caused it, so the window shows the
+        # last trial's card first and the whole result over it.
+        if recording and rec.protocol.done:
+            rec.finish("done")
+            self._report_end(rec)
+
+    def _end_recording(self, reason: str) -> None:
+        """End the recording for a reason outside the protocol; its running trial, if
+        any, ends with that reason too (``Recording.stop``)."""
+        rec = self.recording
+        if rec is None or rec.ended:
+            return
+        rec.stop(reason)
+        self._report_end(rec)
+
+    def _report_end(self, rec: Recording) -> None:
+        path = rec.writer.path if rec.writer is not None else None
+        self.on_finished(rec.ended, rec.result(), str(path) if path else None)
+
+
+def default_session_path(folder: Path, protocol: str) -> Path:
+    """A new file name in ``folder``: date, time and protocol, never overwriting."""
+    folder.mkdir(parents=True, exist_ok=True)
+    stem = time.strftime("%Y%m%d-%H%M%S") + f"-{protocol or 'session'}"
+    path, n = folder / f"{stem}.balance", 0
+    while path.exists():
+        n += 1
+        path = folder / f"{stem}-{n}.balance"
+    return path

@@ -1,0 +1,145 @@
+"""The history view: a person's trends per test, week by week (pyqtgraph).
+
+Four plots share the week axis: hold time (with the age-norm band and the fall-risk
+line), sway velocity, sway ellipse area and the stability score; left and right in two
+colours. Below them: personal bests and whether the change since the first week and the
+last month exceeds the measurement's variability. The numbers come from
+``balance.storage.trends`` (Qt-free), the same ones ``balance history`` prints.
+"""
+
+from __future__ import annotations
+
+import pyqtgraph as pg
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (QComboBox, QGridLayout, QHBoxLayout, QLabel, QMainWindow,
+                               QScrollArea, QVBoxLayout, QWidget)
+
+from balance.storage.trends import LABELS, MEASURES, Trend, describe, trends
+
+SIDE_COLOURS = {"left": "#35e0ff", "right": "#ffb04d", None: "#e0e0e0"}
+SIDE_SYMBOLS = {"left": "o", "right": "s", None: "t"}
+NORM_BRUSH = (127, 224, 160, 50)
+FALL_RISK = "#ff5a5a"
+
+
+class TrendPlots(QWidget):
+    """The four plots and the text of one ``Trend``."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        pg.setConfigOptions(antialias=True, background="#101418", foreground="#e0e0e0")
+        grid = QGridLayout(self)
+        self.plots = {}
+        for k, measure in enumerate(MEASURES):
+            label, unit = LABELS[measure]
+            plot = pg.PlotWidget(title=f"{label} ({unit})" if unit else label)
+            plot.setLabel("bottom", "week")
+            plot.showGrid(x=True, y=True, alpha=0.25)
+            plot.setMenuEnabled(False)
+            plot.setMinimumHeight(220)
+            plot.addLegend(offset=(5, 5))
+            self.plots[measure] = plot
+            grid.addWidget(plot, k // 2, k % 2)
+        self.text = QLabel("")
+        self.text.setWordWrap(True)
+        self.text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.text.setAlignment(Qt.AlignmentFlag.AlignTop)
+        grid.addWidget(self.text, 2, 0, 1, 2)
+        self.curves: dict = {}
+        self.norm_band = None
+        self.fall_line = None
+
+    def show_trend(self, trend: Trend | None) -> None:
+        """Draw one trend (None clears the plots)."""
+        for plot in self.plots.values():
+            plot.clear()
+        self.curves.clear()
+        self.norm_band = self.fall_line = None
+        if trend is None:
+            self.text.setText("No results yet.")
+            return
+        for measure, plot in self.plots.items():
+            label, unit = LABELS[measure]
+            given = any(trend.series(measure, side)[0] for side in trend.sides)
+            plot.setTitle((f"{label} ({unit})" if unit else label)
+                          + ("" if given else " - not measured by this test"))
+            for side in trend.sides:
+                weeks, values = trend.series(measure, side)
+                self.curves[(measure, side)] = plot.plot(
+                    weeks, values, name=side or "both", pen=pg.mkPen(SIDE_COLOURS[side], width=2),
+                    symbol=SIDE_SYMBOLS[side], symbolBrush=SIDE_COLOURS[side], symbolSize=9)
+        hold = self.plots["hold_time_s"]
+        if trend.norm_band_s:
+            lo, hi = trend.norm_band_s
+            self.norm_band = pg.LinearRegionItem((lo, hi), orientation="horizontal",
+                                                 movable=False, brush=pg.mkBrush(*NORM_BRUSH))
+            hold.addItem(self.norm_band)
+            label = pg.TextItem(f"age norm {lo:g}-{hi:g} s", color="#7fe0a0", anchor=(0, 1))
+            label.setPos(1, hi)
+            hold.addItem(label, ignoreBounds=True)
+        if trend.fall_risk_s is not None:
+            self.fall_line = pg.InfiniteLine(trend.fall_risk_s, angle=0, movable=False,
+                                             pen=pg.mkPen(FALL_RISK, width=2,
+                                                          style=Qt.PenStyle.DashLine),
+                                             label=f"fall risk < {trend.fall_risk_s:g} s",
+                                             labelOpts={"position": 0.85, "color": FALL_RISK})
+            hold.addItem(self.fall_line)
+        self.text.setText(summary_text(trend))
+
+
+def summary_text(trend: Trend) -> str:
+    """Bests, changes and practice: the lines after the weekly table of ``describe``."""
+    lines = describe(trend).splitlines()
+    start = next((i for i, line in enumerate(lines) if line.startswith("personal bests")),
+                 len(lines))
+    return "\n".join(lines[start:])
+
+
+class HistoryView(QWidget):
+    """Person and test pickers over ``TrendPlots``."""
+
+    def __init__(self, history, person: str | None = None, parent=None):
+        super().__init__(parent)
+        self.history = history
+        self.trends: list[Trend] = []
+        outer = QVBoxLayout(self)
+        bar = QHBoxLayout()
+        self.person_box = QComboBox()
+        self.test_box = QComboBox()
+        bar.addWidget(QLabel("person"))
+        bar.addWidget(self.person_box, 1)
+        bar.addWidget(QLabel("test"))
+        bar.addWidget(self.test_box, 1)
+        outer.addLayout(bar)
+        self.plots = TrendPlots()
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(self.plots)
+        outer.addWidget(scroll, 1)
+        for p in history.people():
+            self.person_box.addItem(p.name)
+        self.person_box.currentTextChanged.connect(self.show_person)
+        self.test_box.currentIndexChanged.connect(self._show_test)
+        if person:
+            self.person_box.setCurrentText(history.person(person).name)
+        self.show_person(self.person_box.currentText())
+
+    def show_person(self, name: str) -> None:
+        self.trends = trends(self.history, name) if name else []
+        self.test_box.blockSignals(True)
+        self.test_box.clear()
+        for t in self.trends:
+            self.test_box.addItem(t.protocol)
+        self.test_box.blockSignals(False)
+        self._show_test(0)
+
+    def _show_test(self, k: int) -> None:
+        self.plots.show_trend(self.trends[k] if 0 <= k < len(self.trends) else None)
+
+
+class HistoryWindow(QMainWindow):
+    def __init__(self, history, person: str | None = None):
+        super().__init__()
+        self.setWindowTitle("balance - progress")
+        self.view = HistoryView(history, person)
+        self.setCentralWidget(self.view)

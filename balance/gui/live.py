@@ -1,0 +1,88 @@
+"""Qt-free helpers that set a live run up: which feed, which pose step, which protocol."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from balance.errors import InputError
+from balance.gui.engine import FrameFeed
+from balance.gui.replay import ReplayFeed
+from balance.storage.session import SUFFIX
+
+# What the pickers offer until the protocol registry says otherwise.
+FALLBACK_NAMES = ("single-leg-stance", "four-stage", "bess", "mbess", "romberg", "practice",
+                  "yoga")
+SIDES = ("left", "right", "none")
+
+
+def protocol_names() -> tuple[str, ...]:
+    try:
+        from balance.protocols import NAMES
+    except ImportError:
+        return FALLBACK_NAMES
+    return tuple(NAMES)
+
+
+def create_protocol(name: str, profile, *, image_size, fps, side: str | None = None,
+                    **options):
+    """A protocol from the registry (`balance.protocols.create`); ``side`` None or "none"
+    leaves the choice to the protocol (both sides, or the non-dominant leg for BESS)."""
+    try:
+        from balance.protocols import create
+    except ImportError:
+        raise InputError("the balance tests (balance.protocols) are not available in this "
+                         "installation") from None
+    # Protocols name the stance side differently (a list of sides to test, or one side),
+    # and tests without a side (4-stage, BESS, Romberg...) choose for themselves.
+    tries = [{"sides": (side,)}, {"side": side}, {}] if side and side != "none" else [{}]
+    for i, extra in enumerate(tries):
+        try:
+            return create(name, profile, image_size=tuple(image_size), fps=float(fps),
+                          **options, **extra)
+        except InputError as exc:
+            if "unexpected keyword" not in str(exc) or i == len(tries) - 1:
+                raise
+
+
+def open_feed(spec: str | int):
+    """A webcam index, a video file or image folder (played as if live), or a session
+    file (``.balance``, its landmarks replayed with no pose step)."""
+    if isinstance(spec, (str, Path)) and str(spec).endswith(SUFFIX):
+        return ReplayFeed(spec)
+    from balance.capture import open_source
+    return FrameFeed(open_source(spec))
+
+
+def estimator_factory(feed, model_path=None):
+    """A callable that loads the pose model (on the processing thread), or None for a
+    replay. The model is prepared there too: a first run may take a minute to build it."""
+    if isinstance(feed, ReplayFeed):
+        return None
+
+    def make():
+        from balance.pose.estimator import PoseEstimator
+        from balance.pose.model import prepare_model
+        return PoseEstimator(prepare_model(model_path).path)
+    return make
+
+
+def warmup() -> None:
+    """Compile (or load from cache) the scoring kernels before the first frame."""
+    try:
+        from balance.core.jit import warmup as core_warmup
+    except ImportError:
+        return
+    core_warmup()
+
+
+def profile_from_metadata(meta: dict):
+    """The person of a recorded session, as far as its metadata tells (for replays)."""
+    from balance.profile import Profile
+    stored = meta.get("profile") if isinstance(meta.get("profile"), dict) else {}
+    values = {"person_id": meta.get("person_id") or "guest", **stored}
+    if meta.get("height_cm") and not values.get("height_cm"):
+        values["height_cm"] = float(meta["height_cm"])
+    try:
+        return Profile(**values)
+    except (TypeError, ValueError):
+        return Profile(person_id=str(values["person_id"]))

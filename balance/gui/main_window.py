@@ -1,0 +1,400 @@
+"""The training window: layout and wiring only.
+
+The rules (what may start when) are in `balance.gui.flow`, the threads in
+`balance.gui.engine`, the words in `balance.gui.report`. This file puts widgets on the
+screen, connects them, and repaints from the newest snapshot at most ~30 times a second.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
+from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtWidgets import QHBoxLayout, QMainWindow, QStackedWidget, QVBoxLayout, QWidget
+
+from balance.errors import BalanceError
+from balance.gui import flow as F
+from balance.gui import live, report, settings as S
+from balance.gui.engine import default_session_path
+from balance.gui.panels import ControlBar, TrialReadout
+from balance.gui.profile_panel import ProfilePanel
+from balance.gui.safety import ChecklistPanel
+from balance.gui.setup_assistant import SetupPanel
+from balance.gui.widgets import CameraView, ResultCard, SwayPlots, big_label
+from balance.gui.workers import LiveWorker
+from balance.storage.session import SessionWriter, new_metadata
+
+REPAINT_MS = 33          # ~30 Hz: the display never runs faster than this
+# A new frame is painted as soon as it arrives unless another was painted this recently
+# (then the timer shows it): latency stays low and a fast feed cannot flood the display.
+MIN_PAINT_GAP_S = 0.020
+
+
+class MainWindow(QMainWindow):
+    """One window, one feed at a time.
+
+    Parameters
+    ----------
+    settings : remembered choices; ``qsettings`` stores them (None: not remembered).
+    flow : the session order (checklist, set-up, rest); a replay skips the first two.
+    protocol_factory : ``(name, profile, image_size=, fps=, side=) -> Protocol``.
+    sound : a `balance.gui.sound.Sound` (or anything with ``play(name)`` and ``muted``).
+    session_dir : where recordings go; ``session_path`` fixes the next file instead.
+    exit_when_done : close the window when the test ends (scripted runs).
+    """
+
+    def __init__(self, settings: S.GuiSettings, *, flow: F.Flow, sound, qsettings=None,
+                 protocol_factory=live.create_protocol, session_dir: Path | None = None,
+                 session_path: Path | None = None, exit_when_done: bool = False,
+                 record: bool = True):
+        super().__init__()
+        self.settings, self.flow, self.sound, self.qsettings = settings, flow, sound, qsettings
+        self.protocol_factory = protocol_factory
+        self.session_dir = session_dir or Path.home() / "balance-sessions"
+        self.session_path, self.record = session_path, record
+        self.exit_when_done = exit_when_done
+        self.worker: LiveWorker | None = None
+        self.latest = None
+        self.last_result: tuple | None = None  # (reason, result, path)
+        self._painted = -1
+        self._last_paint = 0.0
+        self._last_status = 0.0
+        self._phase = None
+        self._trial = None
+        self._trial_rest_until = 0.0
+        self._tick_s = None
+        self.setWindowTitle("balance")
+        self._build()
+        self._restore_geometry()
+        self.timer = QTimer(self)
+        self.timer.setInterval(REPAINT_MS)
+        self.timer.timeout.connect(self._repaint)
+        self.timer.start()
+        self._refresh_controls()
+
+    # Layout ----------------------------------------------------------------------------
+    def _build(self) -> None:
+        root = QWidget()
+        outer = QVBoxLayout(root)
+        self.bar = ControlBar(self.settings, live.protocol_names(), live.SIDES)
+        outer.addWidget(self.bar)
+        self.banner = big_label("banner")
+        self.banner.hide()
+        outer.addWidget(self.banner)
+        body = QHBoxLayout()
+        self.camera = CameraView(on_shown=self._shown, on_resized=self._camera_resized)
+        body.addWidget(self.camera, 1)
+        body.addWidget(self._build_side())
+        outer.addLayout(body, 1)
+        self.setCentralWidget(root)
+        self.status = self.statusBar()
+        self._connect()
+
+    def _build_side(self) -> QWidget:
+        self.readout = TrialReadout()
+        self.checklist = ChecklistPanel()
+        self.setup_panel = SetupPanel()
+        self.plots = SwayPlots()
+        self.profile_panel = ProfilePanel()
+        self.pages = QStackedWidget()
+        for page in (self.checklist, self.setup_panel, self.plots, self.profile_panel):
+            self.pages.addWidget(page)
+        self.card = ResultCard()
+        side = QWidget()
+        # The picture gets whatever the text and plots do not need.
+        side.setMinimumWidth(440)
+        side.setMaximumWidth(600)
+        layout = QVBoxLayout(side)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.readout)
+        layout.addWidget(self.card)
+        layout.addWidget(self.pages, 1)
+        return side
+
+    def _connect(self) -> None:
+        b = self.bar
+        b.source_edit.returnPressed.connect(self._open_typed_source)
+        b.profile_button.toggled.connect(self._toggle_profile)
+        b.mute.toggled.connect(self._mute)
+        b.start_button.clicked.connect(self.start_test)
+        b.stop_button.clicked.connect(lambda: self.stop_test(discomfort=True, by="Stop button"))
+        self.checklist.confirmed.connect(self._checklist_done)
+        self.profile_panel.saved.connect(self._profile_saved)
+        self._shortcuts()
+
+    def _shortcuts(self) -> None:
+        esc = QShortcut(QKeySequence(Qt.Key.Key_Escape), self)
+        esc.setContext(Qt.ShortcutContext.ApplicationShortcut)
+        esc.activated.connect(lambda: self.stop_test(discomfort=True, by="Esc key"))
+        self.space = QShortcut(QKeySequence(Qt.Key.Key_Space), self)
+        self.space.setContext(Qt.ShortcutContext.ApplicationShortcut)
+        self.space.activated.connect(self._space)
+        for keys, factor in ((QKeySequence.StandardKey.ZoomIn, 1.15),
+                             (QKeySequence.StandardKey.ZoomOut, 1 / 1.15)):
+            zoom = QShortcut(QKeySequence(keys), self)
+            zoom.activated.connect(lambda f=factor: self.scale_text(f))
+
+    def scale_text(self, factor: float) -> None:
+        """Ctrl+plus / Ctrl+minus: larger or smaller type, remembered."""
+        from PySide6.QtWidgets import QApplication
+        from balance.gui.app import apply_style
+        self.settings.font_scale = min(3.0, max(0.6, self.settings.font_scale * factor))
+        apply_style(QApplication.instance(), self.settings.font_scale)
+
+    # Feeds -----------------------------------------------------------------------------
+    def open_feed(self, feed, *, estimator_factory=None, realtime: float = 1.0,
+                  warmup=live.warmup, autostart: bool = False) -> None:
+        """Show a feed (camera, file or replay); ``autostart`` starts the test with it."""
+        self.close_feed()
+        self.feed = feed
+        self.worker = LiveWorker(feed, estimator_factory=estimator_factory,
+                                 realtime=realtime, warmup=warmup, parent=self)
+        w = self.worker
+        self._camera_resized(int(self.camera._target().width()))
+        w.snapshot.connect(self._on_snapshot)
+        w.finished.connect(self._on_finished)
+        w.source_ended.connect(self._on_source_ended)
+        w.error.connect(lambda m: self.show_banner(f"Something went wrong: {m}"))
+        w.ready.connect(lambda: self.status.showMessage("ready", 3000))
+        self.status.showMessage("starting: loading the pose model..." if estimator_factory
+                                else "starting...")
+        self._painted = -1  # a new feed numbers its frames from 0 again
+        if autostart:  # only where the flow allows it (a replay: no checklist, no set-up)
+            self.start_test()
+        w.start()
+
+    def _open_typed_source(self) -> None:
+        spec = self.bar.source_edit.text().strip()
+        try:
+            feed = live.open_feed(spec)
+        except BalanceError as exc:
+            self.show_banner(str(exc))
+            return
+        self.settings.camera = spec
+        self.open_feed(feed, estimator_factory=live.estimator_factory(feed))
+
+    def close_feed(self) -> None:
+        if self.worker is not None:
+            self.worker.shutdown()
+            self.worker = None
+
+    # Starting and stopping -------------------------------------------------------------
+    def start_test(self) -> bool:
+        if self.worker is None or not self.flow.can_start(time.monotonic()):
+            return False
+        try:
+            protocol = self._make_protocol()
+            writer = self._make_writer(protocol)
+        except (BalanceError, ValueError, OSError) as exc:
+            self.show_banner(f"Cannot start: {exc}")
+            return False
+        self.flow.start(time.monotonic())
+        self.setup_panel.gate.reset()  # the next test checks the view afresh
+        self._phase = self._trial = self._tick_s = None
+        self.banner.hide()
+        self.card.hide()
+        self.plots.clear()
+        self.pages.setCurrentWidget(self.plots)
+        self.worker.start_test(protocol, writer)
+        self.sound.play("start")
+        self._remember_choices()
+        self._refresh_controls()
+        return True
+
+    def stop_test(self, *, discomfort: bool = False, by: str = "") -> None:
+        """Stop button, Esc and Space: end the trial now. The first two log discomfort."""
+        if self.worker is None or self.flow.state != F.TESTING:
+            return
+        reason = "discomfort" if discomfort else "stopped"
+        self.worker.stop_test(reason, discomfort=discomfort, by=by)
+
+    def _space(self) -> None:
+        if self.flow.state == F.TESTING:
+            self.stop_test(by="Space key")
+        else:
+            self.start_test()
+
+    def _make_protocol(self):
+        f = self.feed
+        side = self.bar.side_box.currentText()
+        return self.protocol_factory(self.bar.protocol_box.currentText(), self._profile(),
+                                     image_size=f.size, fps=f.fps,
+                                     side=None if side == "none" else side)
+
+    def _make_writer(self, protocol):
+        if not self.record:
+            return None
+        path = self.session_path or default_session_path(self.session_dir, protocol.name)
+        self.session_path = None  # a fixed path is for one recording only
+        meta = new_metadata(source=self.feed.description, fps=self.feed.fps,
+                            image_size=self.feed.size, protocol=protocol.name,
+                            person_id=self._profile().person_id,
+                            profile=self._profile().to_dict(), live=True)
+        return SessionWriter(path, meta)
+
+    def _profile(self):
+        self.settings.person_id = self.bar.person_box.currentText().strip() or "guest"
+        return self.settings.profile()
+
+    # What the worker reports -----------------------------------------------------------
+    def _on_snapshot(self, snap) -> None:
+        self.latest = snap
+        st = snap.status
+        if st is not None:
+            if st.phase == "running" and st.trial != self._trial:
+                # A new trial: its own trace; the last one's card has been read by now.
+                self._trial = st.trial
+                self.plots.clear()
+                self.card.hide()
+            self.plots.add(snap.t_s, st.sway_cm)
+            self._cues(st)
+        elif self.flow.state in (F.SETUP, F.READY):
+            self.flow.camera(self.setup_panel.update_from(snap))
+        if snap.trial_result is not None:
+            self._show_trial(snap.trial_result)
+            self._trial_rest_until = time.monotonic() + self.settings.trial_rest_s
+        if time.perf_counter() - self._last_paint >= MIN_PAINT_GAP_S:
+            self._repaint()  # paint now rather than wait for the timer: less latency
+
+    def _cues(self, st) -> None:
+        if st.phase != self._phase:
+            if st.phase == "running":
+                self.sound.play("hold")
+            elif self._phase == "running":
+                self.sound.play("stop")
+            self._phase = st.phase
+        if st.phase == "running" and st.remaining_s is not None and st.remaining_s <= 3.5:
+            second = int(st.remaining_s + 0.5)
+            if second != self._tick_s and second > 0:
+                self._tick_s = second
+                self.sound.play("tick")
+
+    def _show_trial(self, trial: dict) -> None:
+        self.card.show_text("Trial result", "\n".join(report.trial_card(trial)))
+
+    def _on_finished(self, reason: str, result, path) -> None:
+        self.last_result = (reason, result, path)
+        self.flow.ended(reason, time.monotonic())
+        text = report.result_text(result or {}, self._profile(), reason=reason)
+        if path:
+            text += f"\nSaved: {path}"
+        self.card.show_text("Test finished" if reason == "done" else f"Test ended: {reason}",
+                            text)
+        if reason == "camera lost":
+            self.show_banner(report.CAMERA_LOST + (f" Saved: {path}" if path else ""))
+        elif reason == "discomfort":
+            self.show_banner(report.DISCOMFORT)
+        if reason != "done" or self._phase == "running":
+            self.sound.play("stop")
+        self._refresh_controls()
+        if self.exit_when_done:
+            QTimer.singleShot(300, self.close)
+
+    def _on_source_ended(self, reason: str) -> None:
+        if reason == "camera lost" and self.flow.state != F.TESTING:
+            self.show_banner("The camera stopped sending pictures. Check its cable, "
+                             "then open it again.")
+        elif reason == "end of video":
+            self.status.showMessage("the video has ended", 5000)
+
+    def _camera_resized(self, width: int) -> None:
+        if self.worker is not None:
+            self.worker.process.display_width = max(160, width)
+
+    def _shown(self, latency_ms: float) -> None:
+        if self.worker is not None:
+            self.worker.stats.shown(latency_ms)
+
+    # Repaint ---------------------------------------------------------------------------
+    def _repaint(self) -> None:
+        snap = self.latest
+        if snap is not None and snap.index != self._painted:
+            self._last_paint = time.perf_counter()
+            self._painted = snap.index
+            self.camera.show_snapshot(snap)
+            if snap.status is not None:
+                rest = max(0.0, self._trial_rest_until - time.monotonic())
+                self.readout.show_status(snap.status, rest)
+            self.plots.refresh()
+        self._refresh_controls()
+        self._status_bar()
+
+    def _refresh_controls(self) -> None:
+        now = time.monotonic()
+        self.flow.tick(now)
+        state = self.flow.state
+        can_start = self.worker is not None and self.flow.can_start(now)
+        self.bar.show_start(can_start, self.flow.rest_left(now))
+        self.bar.lock_choices(state == F.TESTING)
+        self.space.setEnabled(can_start or state == F.TESTING)
+        page = {F.CHECKLIST: self.checklist, F.SETUP: self.setup_panel,
+                F.READY: self.setup_panel}.get(state, self.plots)
+        if self.bar.profile_button.isChecked() and state != F.TESTING:
+            page = self.profile_panel
+        if self.pages.currentWidget() is not page:
+            self.pages.setCurrentWidget(page)
+
+    def _status_bar(self) -> None:
+        w = self.worker
+        now = time.perf_counter()
+        if w is None or now - self._last_status < 0.25:  # 4 Hz is plenty to read
+            return
+        self._last_status = now
+        s = w.stats
+        inf = (sum(s.inference_ms) / len(s.inference_ms)) if s.inference_ms else 0.0
+        self.status.showMessage(
+            f"{s.fps:4.1f} fps   latency {s.latency_p(50):3.0f} ms (p95 {s.latency_p(95):3.0f})"
+            f"   dropped {w.dropped}   pose {inf:4.1f} ms   sound: "
+            f"{'muted' if self.sound.muted else getattr(self.sound, 'backend', 'on')}")
+
+    def show_banner(self, text: str) -> None:
+        self.banner.setText(text)
+        self.banner.show()
+
+    # Settings --------------------------------------------------------------------------
+    def _checklist_done(self) -> None:
+        self.flow.checklist_done()
+        self._refresh_controls()
+
+    def _toggle_profile(self, shown: bool) -> None:
+        if shown:
+            self.profile_panel.show_profile(self._profile())
+        self._refresh_controls()
+
+    def _profile_saved(self, profile) -> None:
+        self.settings.remember(profile)
+        if self.bar.person_box.findText(profile.person_id) < 0:
+            self.bar.person_box.addItem(profile.person_id)
+        self.bar.person_box.setCurrentText(profile.person_id)
+        self.bar.profile_button.setChecked(False)
+
+    def _mute(self, muted: bool) -> None:
+        self.sound.muted = self.settings.muted = muted
+
+    def _remember_choices(self) -> None:
+        self.settings.protocol = self.bar.protocol_box.currentText()
+        self.settings.side = self.bar.side_box.currentText()
+        self.settings.remember(self.settings.profile())
+
+    def _restore_geometry(self) -> None:
+        geometry = self.qsettings.value("geometry") if self.qsettings else None
+        if isinstance(geometry, QByteArray) and not geometry.isEmpty():
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1400, 850)
+
+    def closeEvent(self, event) -> None:
+        self.timer.stop()
+        self.close_feed()
+        if self.qsettings is not None:
+            self.qsettings.setValue("geometry", self.saveGeometry())
+            S.save(self.qsettings, self.settings)
+        if hasattr(self.sound, "close"):
+            self.sound.close()
+        super().closeEvent(event)
+
+
+def qsettings() -> QSettings:
+    return QSettings(S.ORGANISATION, S.APPLICATION)

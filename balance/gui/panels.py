@@ -1,0 +1,105 @@
+"""The two panels the window is made of besides the picture: the control bar on top and
+the trial readout (timer, countdown, instruction, cue, score) beside the picture."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QHBoxLayout, QLabel, QLineEdit,
+                               QPushButton, QSizePolicy, QVBoxLayout, QWidget)
+
+from balance.gui import report
+from balance.gui.widgets import big_label
+
+
+class ControlBar(QWidget):
+    """Pickers (test, side, person, camera), mute, and the big Start and Stop buttons."""
+
+    def __init__(self, settings, protocol_names, sides, parent=None):
+        super().__init__(parent)
+        self.protocol_box = _combo(protocol_names, settings.protocol)
+        self.side_box = _combo(sides, settings.side)
+        self.person_box = _combo(sorted(set(settings.profiles) | {settings.person_id}),
+                                 settings.person_id)
+        self.person_box.setEditable(True)
+        self.profile_button = QPushButton("Profile")
+        self.profile_button.setCheckable(True)
+        self.source_edit = QLineEdit(settings.camera)
+        self.source_edit.setPlaceholderText("camera number or video file")
+        self.mute = QCheckBox("Mute")
+        self.mute.setChecked(settings.muted)
+        self.start_button = QPushButton("Start (Space)")
+        self.start_button.setObjectName("start")
+        self.stop_button = QPushButton("STOP (Esc)")
+        self.stop_button.setObjectName("stop")
+        # Never takes the focus, so Space cannot "click" it: Stop is the button or Esc.
+        self.stop_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        bar = QHBoxLayout(self)
+        bar.setContentsMargins(0, 0, 0, 0)
+        for label, w in (("Test", self.protocol_box), ("Side", self.side_box),
+                         ("Person", self.person_box), (None, self.profile_button),
+                         ("Camera", self.source_edit)):
+            if label:
+                bar.addWidget(QLabel(label))
+            bar.addWidget(w)
+        bar.addStretch(1)
+        for w in (self.mute, self.start_button, self.stop_button):
+            bar.addWidget(w)
+
+    def lock_choices(self, locked: bool) -> None:
+        """No changing the test, person or camera while a test runs."""
+        for w in (self.protocol_box, self.side_box, self.person_box, self.source_edit,
+                  self.profile_button):
+            w.setEnabled(not locked)
+
+    def show_start(self, enabled: bool, rest_s: float) -> None:
+        self.start_button.setEnabled(enabled)
+        text = f"Rest {rest_s:.0f} s" if rest_s > 0 else "Start (Space)"
+        if self.start_button.text() != text:
+            self.start_button.setText(text)
+
+
+class TrialReadout(QWidget):
+    """What a person reads from across the room: the hold timer above all."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.timer_label = big_label("timer", report.clock(0.0), wrap=False)
+        self.countdown_label = big_label("cue", "")
+        self.instruction = big_label("instruction", "")
+        self.cue = big_label("cue", "")
+        self.score = big_label("score", "")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        for w in (self.timer_label, self.countdown_label, self.instruction, self.cue,
+                  self.score):
+            # Never squeezed below the height its wrapped text needs.
+            w.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
+            w.setVisible(bool(w.text()))
+            layout.addWidget(w)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
+
+    def show_status(self, st, rest_s: float = 0.0) -> None:
+        """``rest_s``: the window's own rest advice after a trial, shown while waiting."""
+        countdown = ""
+        if st.remaining_s is not None:
+            countdown = (f"rest {report.clock(st.remaining_s)} s" if st.phase == "rest"
+                         else f"{report.clock(st.remaining_s)} s to go")
+        elif rest_s > 0 and st.phase in ("waiting", "paused"):
+            countdown = f"Rest {rest_s:.0f} s. Hold on to your support."
+        score = f"stability {st.score:.0f}" if st.score is not None else ""
+        for label, text in ((self.timer_label, report.clock(st.elapsed_s)),
+                            (self.countdown_label, countdown),
+                            (self.instruction, st.instruction), (self.cue, st.cue or ""),
+                            (self.score, score)):
+            # Only on change: every setText lays the side panel out again.
+            if label.text() != text:
+                label.setText(text)
+                # An empty line gives its room to the others (long instructions wrap).
+                label.setVisible(bool(text))
+
+
+def _combo(items, current) -> QComboBox:
+    box = QComboBox()
+    box.addItems(list(items))
+    box.setCurrentText(current)
+    return box

@@ -1,0 +1,285 @@
+"""PDF reports: one session, or a person's last weeks of training.
+
+``write_session_report(SESSION, OUT)`` and ``write_person_report(history, PERSON, OUT,
+weeks=N)`` write A4 PDFs with Qt's own PDF writer; ``render_*`` paint the same pages
+into images. What goes in: the person (alias, age, sex, height, dominant leg), each test
+with its results against the published norms, trend plots with the age-norm band and the
+fall-risk line, bests and changes judged against the minimal detectable change, practice
+per week, and the therapist's notes. Numbers come from the Qt-free modules
+(``balance.storage.trends``, ``balance.timeline``, ``balance.protocols.norms``), so the
+report says what ``balance history`` prints.
+
+A QGuiApplication must exist (fonts); ``balance.commands.report`` creates one offscreen
+when there is no screen.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+from PySide6.QtCore import QRectF
+
+from balance import __version__
+from balance.gui.pdf_layout import (GREY, SIDE, ImagePager, Layout, PdfPager, Series, chart,
+                                    notes_block, person_lines)
+from balance.privacy import owner_only
+from balance.protocols import norms
+from balance.storage.history import History, Person, score_session
+from balance.storage.session import read_session
+from balance.storage.trends import LABELS, MEASURES, SLS_NAMES, since_weeks, trends
+
+TRIAL_HEADER = ["#", "leg", "hold (s)", "ended", "errors", "score", "sway (cm/s)",
+                "area (cm²)"]
+TRIAL_WIDTHS = [0.05, 0.09, 0.11, 0.29, 0.09, 0.09, 0.14, 0.14]
+
+
+# --- public API -------------------------------------------------------------------------
+
+def write_session_report(session_path, out, *, history: History | None = None) -> Path:
+    pager = PdfPager(out, f"balance report - {Path(session_path).name}")
+    _session_report(Layout(pager, _footer()), session_path, history)
+    owner_only(out)
+    return Path(out)
+
+
+def render_session_report(session_path, *, history: History | None = None, dpi: int = 100):
+    pager = ImagePager(dpi)
+    _session_report(Layout(pager, _footer()), session_path, history)
+    return pager.images
+
+
+def write_person_report(history: History, person: str, out, *, weeks: int = 12) -> Path:
+    name = history.person(person).name  # an unknown name fails before a file is made
+    pager = PdfPager(out, f"balance progress report - {name}")
+    _person_report(Layout(pager, _footer()), history, name, weeks)
+    owner_only(out)
+    return Path(out)
+
+
+def render_person_report(history: History, person: str, *, weeks: int = 12, dpi: int = 100):
+    pager = ImagePager(dpi)
+    _person_report(Layout(pager, _footer()), history, history.person(person).name, weeks)
+    return pager.images
+
+
+def _footer() -> str:
+    return f"balance {__version__} - made {date.today().isoformat()}"
+
+
+# --- one session --------------------------------------------------------------------------
+
+def _session_report(lay: Layout, path, history: History | None) -> None:
+    from balance.timeline import build
+
+    session = read_session(path)
+    meta = session.metadata
+    record = history.session_by_file(path) if history is not None else None
+    person = _person(history, meta)
+    result = meta.get("result") if isinstance(meta.get("result"), dict) else None
+    if result is None and record is not None:
+        result = record.result
+    if result is None:
+        result, _why = score_session(session, None)
+    protocol = (result or {}).get("protocol") or meta.get("protocol") or "recording"
+    tl = build(session, height_cm=person.height_cm)
+    lay.text(f"Balance report: {protocol.replace('-', ' ')}", 18, bold=True)
+    lay.text(f"{person.name} - {person_lines(person)}", 11)
+    duration = float(session.t[-1] - session.t[0]) if len(session) > 1 else 0.0
+    lay.text(f"Recorded {(meta.get('start_time') or '?')[:16].replace('T', ' ')} UTC from "
+             f"{meta.get('source') or '?'}; {len(session)} frames over {duration:.1f} s at "
+             f"{session.fps:g} fps; sway {tl.scale_note}. File: {Path(path).name}", 9,
+             colour=GREY)
+    lay.heading("Results")
+    _results_block(lay, result, tl, person, protocol)
+    lay.heading("Sway during the session")
+    _session_chart(lay, tl)
+    if history is not None and history.find_person(person.name) is not None:
+        _progress_block(lay, history, person.name, protocol)
+    notes_block(lay, [("this session", e.t_s, e.payload.get("text", ""),
+                       e.payload.get("author")) for e in tl.notes])
+    lay.finish()
+
+
+def _person(history: History | None, meta: dict) -> Person:
+    name = meta.get("person_id") or "guest"
+    if history is not None and (found := history.find_person(name)) is not None:
+        return found
+    stored = meta.get("profile") if isinstance(meta.get("profile"), dict) else {}
+    p = Person(name=name, **{k: stored.get(k) for k in ("birth_year", "sex", "dominant_leg")},
+               height_cm=stored.get("height_cm") or meta.get("height_cm"))
+    return p
+
+
+def _results_block(lay: Layout, result, tl, person: Person, protocol: str) -> None:
+    trials = (result or {}).get("trials") or []
+    if not trials:
+        lay.text("No test result is stored in this session. Holds found by the detector "
+                 "(lift to touchdown):", 10)
+        trials = [{"side": t.side, "hold_time_s": t.end_s - t.start_s,
+                   "end_reason": "touchdown", "metrics": tl.at(tl.index_at(t.end_s))["metrics"]}
+                  for t in tl.trials]
+    rows = [_trial_row(i, t) for i, t in enumerate(trials, start=1)]
+    lay.table(TRIAL_HEADER, rows, TRIAL_WIDTHS)
+    if protocol.lower() in SLS_NAMES or not result:
+        for line in _norm_lines(trials, person):
+            lay.text(line, 9.5)
+
+
+def _trial_row(i: int, t: dict) -> list[str]:
+    m = t.get("metrics") or {}
+    errors = t.get("errors")
+    n_err = len(errors) if isinstance(errors, list) else errors
+
+    def f(v, d=1):
+        return "-" if not isinstance(v, (int, float)) else f"{v:.{d}f}"
+    return [str(i), t.get("side") or "-", f(t.get("hold_time_s")),
+            str(t.get("end_text") or t.get("end_reason") or "-")[:34], f(n_err, 0),
+            f(t.get("score"), 0), f(m.get("mean_velocity"), 2), f(m.get("ellipse_area"), 1)]
+
+
+def _norm_lines(trials: list[dict], person: Person) -> list[str]:
+    """Each leg's best hold against the age norm, fall-risk line and neuropathy mean."""
+    out = []
+    for side in ("left", "right", None):
+        holds = [t["hold_time_s"] for t in trials if t.get("side") == side
+                 and isinstance(t.get("hold_time_s"), (int, float))]
+        if not holds:
+            continue
+        best = max(holds)
+        cmp = norms.compare_sls(best, age=person.profile().age, sex=person.sex)
+        where = "; ".join(f"{'below' if c.below else 'at or above'} the {c.label} "
+                          f"({c.reference_s:g} s, {c.source.key}"
+                          f"{', verify' if c.source.verify else ''})" for c in cmp)
+        out.append(f"{(side or 'both').capitalize()} leg best {best:.1f} s: {where}.")
+    return out
+
+
+def _session_chart(lay: Layout, tl) -> None:
+    height = lay.mm(62)
+    lay.ensure(height)
+    t0 = float(tl.t[0]) if len(tl) else 0.0
+    step = max(1, len(tl) // 1500)  # a vector path of ~1500 points is plenty on paper
+    xs = [float(v) - t0 for v in tl.t[::step]]
+    series = [Series("side to side (cm)", xs, [float(v) for v in tl.sway_h[::step]],
+                     SIDE["left"], markers=False)]
+    finite = tl.sway_h[np.isfinite(tl.sway_h)]
+    # 1st-99th percentile: the jump of the reference at a lift must not flatten the sway
+    y_range = tuple(np.percentile(finite, [1, 99])) if finite.size else None
+    chart(lay, QRectF(lay.left, lay.y, lay.width, height), series,
+          title="Centre of mass, side to side, relative to the standing foot (trials shaded, "
+                "events marked)", x_label="time (s)", y_zero=True, y_range=y_range,
+          shade=[(t.start_s - t0, t.end_s - t0) for t in tl.trials],
+          marks=[(e.t_s - t0, e.kind) for e in tl.events + tl.notes])
+    lay.y += height + lay.mm(3)
+
+
+def _progress_block(lay: Layout, history: History, name: str, protocol: str) -> None:
+    found = [t for t in trends(history, name) if t.protocol == protocol]
+    if not found or len({p.week for p in found[0].points}) < 2:
+        return
+    lay.heading("Progress so far")
+    _trend_charts(lay, found[0], measures=("hold_time_s", "mean_velocity"))
+
+
+# --- a person over weeks ------------------------------------------------------------------
+
+def _person_report(lay: Layout, history: History, name: str, weeks: int) -> None:
+    person = history.person(name)
+    since = since_weeks(history, name, weeks)
+    sessions = history.sessions(name, since=since)
+    lay.text("Balance progress report", 18, bold=True)
+    lay.text(f"{person.name} - {person_lines(person)}", 11)
+    if person.notes:
+        lay.text(f"Notes on the person: {person.notes}", 9.5)
+    span = (f"{sessions[0].started[:10]} to {sessions[-1].started[:10]}" if sessions
+            else "no sessions")
+    lay.text(f"The {weeks} weeks up to the latest session: {span}; {len(sessions)} "
+             f"session(s).", 9.5, colour=GREY)
+    found = trends(history, name, since=since)
+    if not found:
+        lay.text("No test results in this period.", 11)
+    for trend in found:
+        lay.heading(trend.protocol.replace("-", " ").capitalize())
+        _trend_charts(lay, trend, MEASURES)
+        _trend_text(lay, trend)
+    lay.heading("Sessions", 12)
+    lay.table(["date", "test", "trials", "best left (s)", "best right (s)", "minutes"],
+              [_session_row(s) for s in sessions], [0.18, 0.3, 0.1, 0.15, 0.15, 0.12])
+    notes_block(lay, [(n.started[:10], n.t_s, n.text, n.author)
+                      for n in history.notes(name, since=since)])
+    lay.finish()
+
+
+def _trend_charts(lay: Layout, trend, measures) -> None:
+    """Charts two per row: hold time carries the norm band and the fall-risk line.
+    A measure the test does not give (no values at all) gets a line of text instead."""
+    missing = [m for m in measures if not any(trend.series(m, s)[0] for s in trend.sides)]
+    measures = [m for m in measures if m not in missing]
+    w, h = (lay.width - lay.mm(6)) / 2, lay.mm(58)
+    for k in range(0, len(measures), 2):
+        lay.ensure(h)
+        for j, measure in enumerate(measures[k:k + 2]):
+            label, unit = LABELS[measure]
+            series = [Series(side or "both", *trend.series(measure, side), SIDE[side])
+                      for side in trend.sides]
+            hold = measure == "hold_time_s"
+            band = trend.norm_band_s if hold else None
+            chart(lay, QRectF(lay.left + j * (w + lay.mm(6)), lay.y, w, h), series,
+                  title=f"{label} ({unit})" if unit else label, x_label="week",
+                  band=band, band_label="age norm" if band else "",
+                  hline=(trend.fall_risk_s, f"fall risk < {trend.fall_risk_s:g} s")
+                  if hold and trend.fall_risk_s else None, y_zero=hold)
+        lay.y += h + lay.mm(3)
+    if missing:
+        lay.text("Not measured by this test: " + ", ".join(LABELS[m][0] for m in missing)
+                 + ".", 8.5, colour=GREY)
+
+
+def _trend_text(lay: Layout, trend) -> None:
+    bests = [f"{LABELS[m][0]} ({side}) {v:.3g}{' ' + LABELS[m][1] if LABELS[m][1] else ''} "
+             f"on {d}"
+             for (m, side), (v, d) in sorted(trend.bests.items(), key=lambda kv: (
+                 MEASURES.index(kv[0][0]), str(kv[0][1])))]
+    if bests:
+        lay.text("Personal bests: " + "; ".join(bests) + ".", 9)
+    if trend.changes:
+        lay.text("Change: real only when larger than the minimal detectable change (MDC)",
+                 9.5, bold=True, gap_mm=0.5)
+        lay.table(CHANGE_HEADER, [_change_row(c) for c in trend.changes], CHANGE_WIDTHS, pt=8)
+        sources = {LABELS[c.measure][0]: c.mdc_source for c in trend.changes}
+        lay.text("MDC sources: " + "; ".join(f"{k}: {v}" for k, v in sources.items()) + ".",
+                 8, colour=GREY)
+    if trend.norm_band_s:
+        lay.text(f"Age norm band: {trend.norm_band_s[0]:g}-{trend.norm_band_s[1]:g} s "
+                 f"({trend.norm_sources}); fall-risk line {trend.fall_risk_s:g} s "
+                 "(Vellas 1997).", 8.5, colour=GREY)
+    if trend.adherence:
+        lay.text("Practice: " + ", ".join(f"week {w}: {n} session(s), {m:.0f} min"
+                                          for w, n, m in trend.adherence) + ".", 8.5)
+
+
+CHANGE_HEADER = ["measure", "leg", "since", "then", "now", "change", "MDC", "verdict"]
+CHANGE_WIDTHS = [0.17, 0.08, 0.15, 0.09, 0.09, 0.1, 0.09, 0.23]
+
+
+def _change_row(c) -> list[str]:
+    label, unit = LABELS[c.measure]
+    verdict = ("not known yet" if c.real is None else "within variability" if not c.real
+               else "real improvement" if c.better else "real decline")
+    return [label, c.side or "-", f"{c.since} (wk {c.baseline_week})", f"{c.baseline:.3g}",
+            f"{c.latest:.3g}", f"{c.delta:+.3g} {unit}".strip(),
+            "-" if c.mdc is None else f"{c.mdc:.3g}", verdict]
+
+
+def _session_row(s) -> list[str]:
+    trials = (s.result or {}).get("trials") or []
+
+    def best(side):
+        holds = [t.get("hold_time_s") for t in trials if t.get("side") == side
+                 and isinstance(t.get("hold_time_s"), (int, float))]
+        return f"{max(holds):.1f}" if holds else "-"
+    minutes = f"{s.duration_s / 60:.1f}" if s.duration_s else "-"
+    return [s.started[:10], s.protocol or "-", str(len(trials)), best("left"), best("right"),
+            minutes]

@@ -1,0 +1,360 @@
+"""One session under review, for the replay window (``replay_window``).
+
+A ``ReplayPane`` shows the picture (the kept video with the skeleton drawn on it, or
+the skeleton alone on a dark canvas), a timeline of the sway trace with the trials
+shaded and the events marked (click a mark, or a row of the event list, to jump there),
+a draggable cursor and a slider, the metrics of the trial up to the cursor, and the
+notes, which are appended to the session file. All numbers come from
+``balance.timeline`` (Qt-free); this module only shows them.
+"""
+
+from __future__ import annotations
+
+import getpass
+import time
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (QCheckBox, QHBoxLayout, QLabel, QLineEdit, QListWidget,
+                               QPushButton, QSlider, QVBoxLayout, QWidget)
+
+from balance import timeline as tl_mod
+from balance.gui.widgets import CameraView
+from balance.storage.export import video_beside
+from balance.storage.session import Event, append_events, read_session
+
+METRICS_EVERY_S = 0.2  # while playing, the metrics readout refreshes at most 5 times a second
+MARK_COLOURS = {"foot_lift": "#7fe0a0", "touchdown": "#ffb04d", "note": "#ff7ad9"}
+ERROR_KINDS = ("stance_foot_moved", "hands_off_hips", "loss_of_balance", "error",
+               "foot_on_leg")
+# What the readout shows of the trial's metrics, when the protocol provides it.
+CURSOR_METRICS = (("mean_velocity", "sway speed", ".2f", "cm/s"),
+                  ("ellipse_area", "area (95 %)", ".1f", "cm²"),
+                  ("path_length", "path", ".1f", "cm"),
+                  ("rms_distance", "RMS", ".2f", "cm"))
+
+
+@dataclass
+class _Snap:
+    """What ``CameraView`` draws: the same fields as the live window's snapshots."""
+
+    index: int
+    display: np.ndarray | None
+    image_size: tuple[int, int]
+    detected: bool
+    landmarks: np.ndarray
+    t_wall: float = 0.0
+
+
+class _Video:
+    """Frames of the video kept beside a session, read in order, seeking only on a jump."""
+
+    def __init__(self, path: Path):
+        import cv2
+        self._cv2 = cv2
+        self.cap = cv2.VideoCapture(str(path))
+        self._next = 0
+
+    def frame(self, i: int, blur_landmarks=None) -> np.ndarray | None:
+        if i != self._next:
+            self.cap.set(self._cv2.CAP_PROP_POS_FRAMES, i)
+        ok, bgr = self.cap.read()
+        self._next = i + 1
+        if not ok:
+            return None
+        if blur_landmarks is not None:
+            from balance.privacy import blur_face
+            blur_face(bgr, blur_landmarks)
+        return self._cv2.cvtColor(bgr, self._cv2.COLOR_BGR2BGRA)
+
+    def close(self) -> None:
+        self.cap.release()
+
+
+def mark_colour(kind: str) -> str:
+    if kind in MARK_COLOURS:
+        return MARK_COLOURS[kind]
+    return "#ff5a5a" if kind in ERROR_KINDS or "error" in kind else "#ffd75e"
+
+
+class ReplayPane(QWidget):
+    """One session under review. ``moved(index)`` is emitted after every seek."""
+
+    moved = Signal(int)
+
+    def __init__(self, path: str | Path, *, author: str | None = None, history=None,
+                 parent=None):
+        super().__init__(parent)
+        self.path = Path(path)
+        self.author = author or _login()
+        self.history = history
+        self.session = read_session(self.path)
+        self.timeline = tl_mod.build(self.session)
+        self.index = 0
+        self.video = _Video(v) if (v := video_beside(self.path)) else None
+        self._marks: list[pg.InfiniteLine] = []
+        self._metrics_at = -1.0
+        self._build()
+        self._draw_marks()
+        self.seek(0)
+
+    # --- layout -------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        s, tl = self.session, self.timeline
+        layout = QVBoxLayout(self)
+        title = QLabel(f"{self.path.name} - {s.metadata.get('person_id') or '-'}, "
+                       f"{(s.metadata.get('start_time') or '')[:16].replace('T', ' ')}, "
+                       f"{s.metadata.get('protocol') or 'no test named'}")
+        title.setWordWrap(True)
+        layout.addWidget(title)
+        self.view = CameraView()
+        self.view.setMinimumSize(240, 180)
+        layout.addWidget(self.view, 4)
+        self.blur = QCheckBox("blur face")
+        self.blur.setVisible(self.video is not None)
+        self.blur.toggled.connect(lambda _on: self.seek(self.index))
+        layout.addWidget(self.blur)
+        self.plot = pg.PlotWidget(title="Sway (cm) - click a mark to jump")
+        self.plot.setLabel("bottom", "time (s)")
+        self.plot.setMenuEnabled(False)
+        self.plot.setMouseEnabled(x=True, y=False)
+        self.plot.addLegend(offset=(5, 5))
+        self.vertical = per_run_offsets(tl.sway_v, tl.stance)
+        self.plot.plot(tl.t, tl.sway_h, pen=pg.mkPen("#35e0ff", width=2), name="side to side",
+                       connect="finite")
+        self.plot.plot(tl.t, self.vertical, pen=pg.mkPen("#ffb04d", width=1),
+                       name="up and down", connect="finite")
+        self.plot.setYRange(*_y_range(tl.sway_h, self.vertical), padding=0.05)
+        self.plot.setMinimumHeight(170)
+        for trial in tl.trials:
+            region = pg.LinearRegionItem((trial.start_s, trial.end_s), movable=False,
+                                         brush=pg.mkBrush(255, 255, 255, 25))
+            self.plot.addItem(region)
+        self.cursor = pg.InfiniteLine(pos=float(tl.t[0]) if len(tl) else 0.0, angle=90,
+                                      movable=True, pen=pg.mkPen("#ffffff", width=2))
+        self.cursor.sigPositionChanged.connect(
+            lambda line: self.seek_time(line.value(), from_cursor=True))
+        self.plot.addItem(self.cursor)
+        layout.addWidget(self.plot, 2)
+        self.slider = QSlider(Qt.Orientation.Horizontal)
+        self.slider.setRange(0, max(len(tl) - 1, 0))
+        self.slider.valueChanged.connect(lambda i: self.seek(i) if i != self.index else None)
+        layout.addWidget(self.slider)
+        lower = QHBoxLayout()
+        self.readout = QLabel("")
+        self.readout.setWordWrap(True)
+        self.readout.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        lower.addWidget(self.readout, 2)
+        self.stabilo = pg.PlotWidget(title="This trial so far (cm)")
+        self.stabilo.setAspectLocked(True)
+        self.stabilo.setMenuEnabled(False)
+        self.stabilo.setMinimumWidth(160)
+        self.stabilo.setFixedHeight(200)
+        self.trail = self.stabilo.plot(pen=pg.mkPen("#35e0ff", width=1))
+        lower.addWidget(self.stabilo, 1)
+        layout.addLayout(lower, 0)
+        self.events_list = QListWidget()
+        self.events_list.itemActivated.connect(
+            lambda item: self.jump_to_event(self.events_list.row(item)))
+        self.events_list.itemClicked.connect(
+            lambda item: self.jump_to_event(self.events_list.row(item)))
+        self.events_list.setMaximumHeight(110)
+        layout.addWidget(self.events_list, 0)
+        notes = QHBoxLayout()
+        self.note_edit = QLineEdit()
+        self.note_edit.setPlaceholderText("Note at the cursor (saved with the session)")
+        self.note_edit.returnPressed.connect(self._add_typed_note)
+        self.note_button = QPushButton("Add note")
+        self.note_button.clicked.connect(self._add_typed_note)
+        notes.addWidget(self.note_edit, 1)
+        notes.addWidget(self.note_button)
+        layout.addLayout(notes)
+        self.status = QLabel("; ".join(self.session.warnings + [self.timeline.scale_note]
+                                      + (["events found by the detector (none recorded)"]
+                                         if self.timeline.detected_events else [])))
+        self.status.setWordWrap(True)
+        layout.addWidget(self.status)
+
+    def marks(self) -> list[Event]:
+        """Everything on the timeline, in time order: events and notes."""
+        return sorted(self.timeline.events + self.timeline.notes, key=lambda e: e.t_s)
+
+    def _draw_marks(self) -> None:
+        for line in self._marks:
+            self.plot.removeItem(line)
+        self._marks.clear()
+        self.events_list.clear()
+        for k, e in enumerate(self.marks()):
+            text = _event_text(e)
+            line = pg.InfiniteLine(pos=e.t_s, angle=90, movable=False,
+                                   pen=pg.mkPen(mark_colour(e.kind), width=2),
+                                   label=e.kind.replace("_", " "),
+                                   labelOpts={"position": 0.92, "color": mark_colour(e.kind)})
+            line.setToolTip(text)
+            line.sigClicked.connect(lambda _line, _ev, k=k: self.jump_to_event(k))
+            self.plot.addItem(line)
+            self._marks.append(line)
+            self.events_list.addItem(f"{e.t_s:7.2f} s  {text}")
+
+    # --- moving -------------------------------------------------------------------------
+
+    def seek(self, i: int) -> None:
+        """Show frame ``i`` (clipped to the session)."""
+        n = len(self.timeline)
+        if n == 0:
+            return
+        self.index = int(np.clip(i, 0, n - 1))
+        t_s = float(self.timeline.t[self.index])
+        if self.cursor.value() != t_s:
+            self.cursor.blockSignals(True)
+            self.cursor.setValue(t_s)
+            self.cursor.blockSignals(False)
+        if self.slider.value() != self.index:
+            self.slider.blockSignals(True)
+            self.slider.setValue(self.index)
+            self.slider.blockSignals(False)
+        self._show_frame()
+        self._show_readout()
+        self.moved.emit(self.index)
+
+    def seek_time(self, t_s: float, *, from_cursor: bool = False) -> None:
+        self.seek(self.timeline.index_at(t_s))
+
+    def step(self, frames: int) -> None:
+        self.seek(self.index + frames)
+
+    def jump_to_event(self, k: int) -> Event:
+        """Move the cursor to the k-th mark (events and notes in time order)."""
+        e = self.marks()[k]
+        self.seek_time(e.t_s + 1e-9)
+        self.events_list.setCurrentRow(k)
+        return e
+
+    @property
+    def t_s(self) -> float:
+        return float(self.timeline.t[self.index]) if len(self.timeline) else 0.0
+
+    @property
+    def at_end(self) -> bool:
+        return self.index >= len(self.timeline) - 1
+
+    def _show_frame(self) -> None:
+        s, i = self.session, self.index
+        display = None
+        if self.video is not None:
+            lm = s.image[i] if self.blur.isChecked() and s.detected[i] else None
+            display = self.video.frame(i, lm)
+        self.view.show_snapshot(_Snap(i, display, s.image_size, bool(s.detected[i]), s.image[i]))
+
+    def _show_readout(self, force: bool = False) -> None:
+        now = time.perf_counter()
+        playing = self.window() is not None and getattr(self.window(), "playing", False)
+        if playing and not force and now - self._metrics_at < METRICS_EVERY_S:
+            return
+        self._metrics_at = now
+        info = self.timeline.at(self.index)
+        self.readout.setText(cursor_text(info))
+        tl = self.timeline
+        if info["trial"] is not None:
+            lo = tl.index_at(info["t_s"] - info["elapsed_s"])
+            h = tl.sway_h[lo:self.index + 1]
+            self.trail.setData(h, self.vertical[lo:self.index + 1], connect="finite")
+        else:
+            self.trail.setData([], [])
+        self.last_info = info
+
+    # --- notes --------------------------------------------------------------------------
+
+    def _add_typed_note(self) -> None:
+        text = self.note_edit.text().strip()
+        if text:
+            self.add_note(text)
+            self.note_edit.clear()
+
+    def add_note(self, text: str) -> Event:
+        """Save a note at the cursor into the session file (appended) and show it."""
+        note = Event(self.t_s, tl_mod.NOTE, {
+            "text": text, "author": self.author,
+            "written": datetime.now(timezone.utc).isoformat(timespec="seconds")})
+        append_events(self.path, [note])
+        self.timeline.notes = sorted(self.timeline.notes + [note], key=lambda e: e.t_s)
+        self._draw_marks()
+        self._refresh_history()
+        return note
+
+    def _refresh_history(self) -> None:
+        """Copy the notes into the history too, when this session is in it."""
+        if self.history is None:
+            return
+        try:
+            if self.history.session_by_file(self.path) is not None:
+                self.history.import_session(self.path, rescore=False)
+        except Exception as exc:  # the note is safe in the file; the history can catch up
+            self.status.setText(f"note saved in the session; the history was not updated: {exc}")
+
+    def close_video(self) -> None:
+        if self.video is not None:
+            self.video.close()
+            self.video = None
+
+
+def per_run_offsets(v: np.ndarray, stance: np.ndarray) -> np.ndarray:
+    """Vertical sway about its median within each stance run: the reference point moves
+    between the feet and the stance foot at a lift, which is not sway."""
+    from balance.core.stance import runs
+
+    out = np.full(v.shape, np.nan)
+    for start, stop, _code in runs(stance):
+        part = v[start:stop]
+        if np.isfinite(part).any():
+            out[start:stop] = part - np.nanmedian(part)
+    return out
+
+
+def _y_range(*series) -> tuple[float, float]:
+    """A range holding 99 % of the samples: one wild frame must not flatten the trace."""
+    vals = np.concatenate([np.asarray(s, float) for s in series])
+    vals = vals[np.isfinite(vals)]
+    if vals.size == 0:
+        return -1.0, 1.0
+    lo, hi = np.percentile(vals, [0.5, 99.5])
+    half = max(abs(lo), abs(hi), 0.5)
+    return -half, half
+
+
+def cursor_text(info: dict) -> str:
+    """The readout under the timeline: time, sway, and the trial's metrics so far."""
+    lines = [f"time {info['t_s']:.2f} s (frame {info['frame']})"]
+    if info["sway_h_cm"] is not None:
+        lines.append(f"sway side to side {info['sway_h_cm']:+.1f} cm")
+    if info["trial"] is None:
+        lines.append("between trials")
+        return "\n".join(lines)
+    side = f", {info['side']} leg" if info["side"] else ""
+    lines.append(f"trial {info['trial']}{side}: {info['elapsed_s']:.1f} s in")
+    m = info["metrics"]
+    parts = [f"{label} {m[key]:{fmt}} {unit}" for key, label, fmt, unit in CURSOR_METRICS
+             if isinstance(m.get(key), (int, float))]
+    if parts:
+        lines.append(", ".join(parts))
+    return "\n".join(lines)
+
+
+def _event_text(e: Event) -> str:
+    p = e.payload or {}
+    if e.kind == tl_mod.NOTE:
+        return f"note ({p.get('author') or '?'}): {p.get('text', '')}"
+    side = f" {p['side']}" if p.get("side") else ""
+    return f"{e.kind.replace('_', ' ')}{side}"
+
+
+def _login() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:  # no login name in some containers: notes are still worth saving
+        return "therapist"

@@ -1,0 +1,152 @@
+"""The words the window shows: result cards with norms, safety text, gentle suggestions.
+
+Qt-free, so the terminal demo prints exactly what the window shows.
+"""
+
+from __future__ import annotations
+
+import math
+
+from balance.profile import Profile
+from balance.protocols import norms
+
+CHECKLIST = (
+    ("warm", "I have warmed up (a few minutes of walking or marching on the spot)."),
+    ("shoes", "I wear supportive shoes, or I am barefoot because this test asks for it."),
+    ("support", "A sturdy chair or a wall is within reach of my hands."),
+    ("floor", "The floor around me is clear: no rugs, cables or pets."),
+    ("pain", "I will stop at once if I feel sharp or lasting pain, or feel dizzy."),
+)
+FEET_REMINDER = ("Before you go: check both feet for blisters, cuts or red marks. "
+                 "Numb feet do not feel them.")
+DISCOMFORT = ("Stopped. Hold on to your chair or wall and rest. If the pain is sharp or does "
+              "not go away, stop for today and tell your therapist.")
+CAMERA_LOST = ("The camera stopped sending pictures, so the trial was marked interrupted. "
+               "Everything recorded up to that moment is saved.")
+SLS_NAMES = ("single_leg_stance", "single-leg-stance", "sls")
+# Metric keys worth a line on the card (the core's names), with their label and unit.
+METRIC_LINES = (
+    ("mean_velocity_cm_s", "sway speed", "cm/s"),
+    ("mean_velocity", "sway speed", "cm/s"),
+    ("mean_velocity_ml", "side-to-side speed", "cm/s"),
+    ("path_length", "sway path", "cm"),
+    ("ellipse_area", "sway area (95 %)", "cm²"),
+    ("rms_ml", "side-to-side RMS", "cm"),
+)
+
+
+def trial_card(trial: dict) -> list[str]:
+    """Lines for one finished trial: hold time, why it ended, errors, score, a few metrics."""
+    name = " ".join(str(x) for x in ("Trial", trial.get("trial"),
+                                      f"({trial['side']} leg)" if trial.get("side") else None)
+                    if x is not None)
+    why = trial.get("end_text") or trial.get("end_reason")
+    lines = [f"{name}: held {_s(trial.get('hold_time_s'))}" + (f", {why}" if why else "")]
+    errors = trial.get("errors")
+    if isinstance(errors, (int, float)):
+        lines.append(f"errors: {errors:g}")
+    elif errors:
+        lines.append(f"errors: {len(errors)}")
+    if _finite(trial.get("score")):
+        lines.append(f"stability score: {trial['score']:.0f} / 100")
+    lines += metric_lines(trial.get("metrics") or {})
+    return lines
+
+
+def metric_lines(metrics: dict, limit: int = 3) -> list[str]:
+    out, seen = [], set()
+    for key, label, unit in METRIC_LINES:
+        value = metrics.get(key)
+        if label in seen or not _finite(value):
+            continue
+        seen.add(label)
+        out.append(f"{label}: {value:.1f} {unit}")
+        if len(out) == limit:
+            break
+    return out
+
+
+def best_hold(result: dict) -> float | None:
+    holds = [t.get("hold_time_s") for t in result.get("trials") or []]
+    holds = [h for h in holds if _finite(h)]
+    return max(holds) if holds else None
+
+
+def best_lines(result: dict) -> list[str]:
+    """"Best hold: 12.0 s", or one per side when the protocol reports them by side."""
+    per_side = (result.get("summary") or {}).get("best_hold_s")
+    if isinstance(per_side, dict):
+        held = [f"{side} leg {v:.1f} s" for side, v in per_side.items() if _finite(v)]
+        return [f"Best hold: {', '.join(held)}"] if held else []
+    best = best_hold(result)
+    return [f"Best hold: {best:.1f} s"] if best is not None else []
+
+
+def norm_lines(result: dict, profile: Profile) -> list[str]:
+    """How the best hold compares with published values (single-leg stance only)."""
+    summary = result.get("summary") or {}
+    given = result.get("norms") or summary.get("norms")
+    if isinstance(given, dict):  # per side, from the protocol
+        return [f"{side} leg: {_norm_text(n)}" for side, ns in given.items() for n in ns]
+    if given:
+        return [_norm_text(n) for n in given]
+    best = best_hold(result)
+    if best is None or str(result.get("protocol", "")).lower() not in SLS_NAMES:
+        return []
+    eyes = summary.get("eyes") or "open"
+    cmp = norms.compare_sls(best, age=profile.age, sex=profile.sex, eyes=eyes)
+    return [_norm_text(c.to_dict()) for c in cmp]
+
+
+def _norm_text(n: dict) -> str:
+    where = "below" if n.get("below") else "at or above"
+    return f"{where} {n.get('label')} ({n.get('reference_s'):g} s, {n.get('source')})"
+
+
+def progress_suggestion(result: dict, *, cap_s: float | None = None) -> str:
+    """A gentle next step. Holding the full time earns a small progression, never a big one."""
+    best = best_hold(result)
+    if best is None:
+        return "Take your time. Practising a little every day helps more than long sessions."
+    if best < norms.FALL_RISK_SLS_S:
+        return ("Keep practising this level with a hand near your support. "
+                "Progress slowly: small, steady steps.")
+    if cap_s and best >= cap_s - 0.05:
+        return ("You held the full time. If it felt steady, next time try one small change "
+                "only (for example arms crossed instead of on the hips). Progress slowly.")
+    return "Good work. Stay at this level until it feels easy, then progress slowly."
+
+
+def result_text(result: dict, profile: Profile, *, reason: str | None = None) -> str:
+    """The whole result card as plain text (the window and the terminal demo)."""
+    lines = []
+    if reason == "camera lost":
+        lines.append(CAMERA_LOST)
+    elif reason == "discomfort":
+        lines.append(DISCOMFORT)
+    for trial in result.get("trials") or []:
+        lines += trial_card(trial)
+    lines += best_lines(result)
+    lines += norm_lines(result, profile)
+    lines.append(progress_suggestion(result,
+                                     cap_s=(result.get("summary") or {}).get("cap_s")))
+    lines.append(FEET_REMINDER)
+    return "\n".join(lines)
+
+
+def clock(seconds: float | None) -> str:
+    """12.3 -> '12.3', 75 -> '1:15': a timer readable from across the room."""
+    if not _finite(seconds):
+        return "--"
+    if seconds < 60:
+        return f"{seconds:4.1f}"
+    m, s = divmod(int(seconds), 60)
+    return f"{m}:{s:02d}"
+
+
+def _s(value) -> str:
+    return f"{value:.1f} s" if _finite(value) else "-"
+
+
+def _finite(value) -> bool:
+    return isinstance(value, (int, float)) and math.isfinite(value)

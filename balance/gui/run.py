@@ -1,0 +1,68 @@
+"""Open the window on a feed and run Qt's event loop: what ``balance live`` and
+``balance demo`` call once they have checked their arguments."""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+from balance.gui.app import application
+
+
+def run_window(feed, *, estimator_factory=None, checklist: bool = True, setup: bool = True,
+               autostart: bool = False, realtime: float = 1.0, protocol: str | None = None,
+               side: str | None = None, person: str | None = None, profile=None,
+               session_path: Path | None = None, session_dir: Path | None = None,
+               record: bool = True, exit_when_done: bool = False, remember: bool = True,
+               t_launch: float | None = None, protocol_factory=None) -> int:
+    """Show the window until it is closed; returns the exit status (0)."""
+    app = application()
+    from balance.gui import flow as F
+    from balance.gui import live, settings as S
+    from balance.gui.main_window import MainWindow, qsettings
+    from balance.gui.sound import Sound
+
+    store = qsettings() if remember else None
+    settings = S.load(store) if store is not None else S.GuiSettings()
+    for key, value in (("protocol", protocol), ("side", side), ("person_id", person)):
+        if value:
+            setattr(settings, key, value)
+    if profile is not None:
+        settings.remember(profile)
+    app_font_scale(app, settings.font_scale)
+    window = MainWindow(
+        settings, qsettings=store, sound=Sound(muted=settings.muted),
+        flow=F.Flow(checklist=checklist, setup=setup, rest_s=0 if autostart else settings.rest_s),
+        protocol_factory=protocol_factory or live.create_protocol,
+        session_dir=session_dir, session_path=session_path, record=record,
+        exit_when_done=exit_when_done)
+    window.open_feed(feed, estimator_factory=estimator_factory, realtime=realtime,
+                     autostart=autostart)
+    window.show()
+    if t_launch is not None:
+        _report_start_time(window, t_launch)
+    return app.exec() or 0
+
+
+def app_font_scale(app, scale: float) -> None:
+    from balance.gui.app import apply_style
+    apply_style(app, scale)
+
+
+def _report_start_time(window, t_launch: float) -> None:
+    """Print, once, how long the window took to show its first frame (``--timing``)."""
+    def first_frame():
+        print(f"start-up: first frame on screen {time.perf_counter() - t_launch:.2f} s after "
+              "launch", file=sys.stderr, flush=True)
+    window.worker.snapshot.connect(_once(first_frame))
+
+
+def _once(fn):
+    done = []
+
+    def call(*_):
+        if not done:
+            done.append(True)
+            fn()
+    return call

@@ -1,0 +1,77 @@
+"""The engine's threads, reporting to the window through Qt signals.
+
+All the work happens in `balance.gui.engine` (Qt-free); this only turns its callbacks into
+signals, which Qt delivers on the GUI thread in order.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, Signal
+
+from balance.gui.engine import CaptureThread, LatestSlot, LiveStats, ProcessThread
+
+
+class LiveWorker(QObject):
+    """Owns a capture and a processing thread for one feed.
+
+    Signals
+    -------
+    snapshot(Snapshot) : every processed frame.
+    ready() : the pose model is loaded and the kernels compiled.
+    finished(reason, result, session_path) : a recording ended (done, stopped, camera lost...).
+    source_ended(reason) : the feed ran out ("end of video", "camera lost", "stopped").
+    error(message) : the processing thread failed.
+    """
+
+    snapshot = Signal(object)
+    ready = Signal()
+    finished = Signal(str, object, object)
+    source_ended = Signal(str)
+    error = Signal(str)
+
+    def __init__(self, feed, *, estimator_factory=None, realtime: float = 1.0, warmup=None,
+                 parent=None):
+        super().__init__(parent)
+        self.feed = feed
+        self.stats = LiveStats()
+        self.slot = LatestSlot()
+        self.process = ProcessThread(
+            self.slot, image_size=feed.size, estimator_factory=estimator_factory,
+            warmup=warmup, stats=self.stats,
+            on_snapshot=self.snapshot.emit, on_ready=self._ready,
+            on_finished=self.finished.emit, on_error=self.error.emit)
+        self.capture = CaptureThread(feed, self.slot, realtime=realtime, on_end=self._ended)
+        self._started = False
+
+    @property
+    def dropped(self) -> int:
+        return self.slot.dropped
+
+    def start(self) -> None:
+        """Start processing; capture starts once the model is ready, so no frame waits."""
+        self._started = True
+        self.process.start()
+
+    def _ready(self) -> None:
+        self.capture.start()
+        self.ready.emit()
+
+    def _ended(self, reason: str) -> None:
+        self.process.source_ended(reason)
+        self.source_ended.emit(reason)
+
+    def start_test(self, protocol, writer) -> None:
+        self.process.start_test(protocol, writer)
+
+    def stop_test(self, reason: str = "stopped", *, discomfort: bool = False, by: str = ""):
+        self.process.stop_test(reason, discomfort=discomfort, by=by)
+
+    def shutdown(self, timeout: float = 5.0) -> None:
+        """Stop both threads and wait for them; the recording is finished and closed."""
+        self.capture.stop()
+        self.process.quit()
+        if self.capture.is_alive():
+            self.capture.join(timeout)
+        if self.process.is_alive():
+            self.process.join(timeout)
+        self.feed.close()

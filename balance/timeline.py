@@ -1,0 +1,200 @@
+"""A recorded session laid out in time, for replay, reports and per-frame export.
+
+Qt-free. From a session it computes, once: the centre-of-mass sway (cm, relative to the
+stance foot), the stance per frame, the events to mark (the recorded ones, or, for a
+session recorded without a protocol, the core detector's lifts and touchdowns), the
+trials (from the stored result, else from detected lifts) and the notes. ``at(i)`` then
+answers "what was happening at frame i": the trial, its elapsed time and its sway metrics
+up to that frame.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from balance.core import com as com_mod
+from balance.core import events as core_events
+from balance.errors import InputError
+from balance.storage.session import Event, Session
+
+DEFAULT_HEIGHT_CM = 170.0
+SCALE_S = 1.5  # the opening seconds (the person standing on both feet) set the scale
+NOTE = "note"
+
+
+@dataclass(frozen=True)
+class TrialSpan:
+    """One trial on the timeline: times in the session's clock, s."""
+
+    number: int
+    side: str | None
+    start_s: float
+    end_s: float
+    result: dict = field(default_factory=dict)
+
+
+@dataclass
+class Timeline:
+    """Per-frame series and marks of one session.
+
+    Attributes
+    ----------
+    session : the Session.
+    t : ndarray (n,), s.
+    sway_h, sway_v : ndarray (n,), cm: horizontal (front view: medio-lateral, + to the
+        image right) and vertical CoM position relative to the stance foot; NaN unknown.
+    stance : ndarray (n,) int8 stance codes (``balance.core.stance``), zeros if unknown.
+    px_per_cm : the scale used, or None when the body could not be scaled.
+    scale_note : how the scale was found (height given or assumed).
+    events : list of Event to mark (notes excluded), sorted by time.
+    notes : list of Event of kind "note", sorted by time.
+    trials : list of TrialSpan.
+    detected_events : True when ``events`` came from the detector, not the recording.
+    """
+
+    session: Session
+    t: np.ndarray
+    sway_h: np.ndarray
+    sway_v: np.ndarray
+    stance: np.ndarray
+    px_per_cm: float | None
+    scale_note: str
+    events: list[Event]
+    notes: list[Event]
+    trials: list[TrialSpan]
+    detected_events: bool = False
+
+    def __len__(self) -> int:
+        return self.t.size
+
+    def index_at(self, t_s: float) -> int:
+        """The frame shown at time ``t_s`` (the last frame at or before it)."""
+        if self.t.size == 0:
+            return 0
+        return int(np.clip(np.searchsorted(self.t, t_s, side="right") - 1, 0, self.t.size - 1))
+
+    def trial_at(self, t_s: float) -> TrialSpan | None:
+        for trial in self.trials:
+            if trial.start_s <= t_s <= trial.end_s:
+                return trial
+        return None
+
+    def at(self, i: int) -> dict:
+        """What the cursor shows at frame ``i``: time, sway, trial and its metrics so far."""
+        i = int(np.clip(i, 0, max(self.t.size - 1, 0)))
+        t_s = float(self.t[i]) if self.t.size else 0.0
+        out = {"frame": i, "t_s": t_s, "sway_h_cm": _f(self.sway_h[i]) if self.t.size else None,
+               "sway_v_cm": _f(self.sway_v[i]) if self.t.size else None,
+               "trial": None, "side": None, "elapsed_s": None, "metrics": {}}
+        trial = self.trial_at(t_s)
+        if trial is None:
+            return out
+        out.update(trial=trial.number, side=trial.side, elapsed_s=t_s - trial.start_s)
+        lo = int(np.searchsorted(self.t, trial.start_s, side="left"))
+        samples = np.column_stack([self.sway_h[lo:i + 1], self.sway_v[lo:i + 1]])
+        out["metrics"] = trial_metrics(samples, self.fps)
+        return out
+
+    @property
+    def fps(self) -> float:
+        if self.session.fps:
+            return self.session.fps
+        if self.t.size > 1 and self.t[-1] > self.t[0]:
+            return (self.t.size - 1) / float(self.t[-1] - self.t[0])
+        return 30.0
+
+
+def trial_metrics(samples: np.ndarray, fps: float) -> dict:
+    """Sway metrics of (horizontal, vertical) cm samples, by the protocols' conventions
+    (whatever they are: the protocols own them, the replay only shows them)."""
+    try:
+        from balance.protocols import trial as protocol_trial
+    except ImportError:
+        return {}
+    measure = getattr(protocol_trial, "sway_of", None) or getattr(
+        protocol_trial, "frontal_metrics", None)
+    return measure(samples, fps) if measure is not None else {}
+
+
+def build(session: Session, *, height_cm: float | None = None) -> Timeline:
+    """Lay a session out in time (a second or two of computation for a long session).
+
+    Parameters
+    ----------
+    session : a read Session.
+    height_cm : the person's height for the cm scale; default the session's
+        ``height_cm`` or profile, else 170 cm (and ``scale_note`` says it was assumed).
+    """
+    meta = session.metadata
+    profile = meta.get("profile") if isinstance(meta.get("profile"), dict) else {}
+    given = height_cm or meta.get("height_cm") or profile.get("height_cm")
+    height = float(given) if given else DEFAULT_HEIGHT_CM
+    note = "scaled by the person's height" if given else \
+        f"height unknown: scaled assuming {DEFAULT_HEIGHT_CM:g} cm"
+    n = len(session)
+    recorded = sorted((e for e in session.events if e.kind != NOTE), key=lambda e: e.t_s)
+    notes = sorted((e for e in session.events if e.kind == NOTE), key=lambda e: e.t_s)
+    nan = np.full(n, np.nan)
+    tl = Timeline(session, session.t, nan, nan.copy(), np.zeros(n, np.int8), None, note,
+                  recorded, notes, [])
+    size = session.image_size
+    if n < 8 or size[0] <= 0:
+        tl.scale_note = "too short or no image size: no sway"
+        tl.trials = _trials_from_result(meta.get("result"))
+        return tl
+    try:
+        tl.px_per_cm = _scale(session, height)
+        found, trace = core_events.detect_events(session.t, session.image, size,
+                                                 px_per_cm=tl.px_per_cm, return_trace=True)
+        tl.stance = trace.stance
+        sway = com_mod.com_sway(session.image, size, px_per_cm=tl.px_per_cm,
+                                stance=trace.stance)
+        tl.sway_h, tl.sway_v = sway.horizontal_cm, sway.vertical_cm
+    except InputError as exc:
+        tl.scale_note = f"no sway: {exc}"
+        found = []
+    tl.trials = _trials_from_result(meta.get("result")) or _trials_from_events(found)
+    if not recorded and found:
+        tl.events = [Event(e.t_s, e.kind, {"side": e.side, "frame": e.frame, **e.payload})
+                     for e in found]
+        tl.detected_events = True
+    return tl
+
+
+def _scale(session: Session, height_cm: float) -> float:
+    lo = session.t[0] if len(session) else 0.0
+    first = session.image[session.t <= lo + SCALE_S]
+    try:
+        return com_mod.px_per_cm_from_height(first, session.image_size, height_cm)
+    except InputError:  # not standing in the opening seconds: use every frame
+        return com_mod.px_per_cm_from_height(session.image, session.image_size, height_cm)
+
+
+def _trials_from_result(result) -> list[TrialSpan]:
+    out = []
+    for i, t in enumerate((result or {}).get("trials") or [], start=1):
+        if isinstance(t, dict) and isinstance(t.get("start_s"), (int, float)) \
+                and isinstance(t.get("end_s"), (int, float)):
+            out.append(TrialSpan(int(t.get("trial") or i), t.get("side"),
+                                 float(t["start_s"]), float(t["end_s"]), t))
+    return out
+
+
+def _trials_from_events(found) -> list[TrialSpan]:
+    """Without a stored result, each lift-to-touchdown is a trial: the stance leg is the
+    one that stayed down."""
+    out, open_lift = [], {}
+    for e in found:
+        if e.kind == core_events.FOOT_LIFT:
+            open_lift[e.side] = e.t_s
+        elif e.kind == core_events.TOUCHDOWN and e.side in open_lift:
+            stance = {"left": "right", "right": "left"}.get(e.side)
+            out.append(TrialSpan(len(out) + 1, stance, open_lift.pop(e.side), e.t_s))
+    return out
+
+
+def _f(v) -> float | None:
+    v = float(v)
+    return v if np.isfinite(v) else None

@@ -1,0 +1,162 @@
+"""The training window on a 720p video paced at its frame rate, as a webcam would deliver.
+
+Prints sustained fps, dropped frames, capture-to-screen latency (p50/p95: from the moment
+a frame is read to the end of the paint that shows it), pose time and memory at start
+and end. Targets (issue 6): 30 fps sustained, p95 under 50 ms, memory flat.
+
+    QT_QPA_PLATFORM=offscreen .venv/bin/python benchmarks/bench_live.py [--seconds 26]
+
+Uses ../shared/realdata/videos/yoga_warrior2/warrior2.mp4 and skips when it is absent.
+"""
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+VIDEO = ROOT.parent / "shared" / "realdata" / "videos" / "yoga_warrior2" / "warrior2.mp4"
+
+
+def rss_mb() -> float:
+    """Resident memory of this process in MB (Linux /proc; 0 elsewhere)."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
+def main(argv=None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--video", type=Path, default=VIDEO)
+    p.add_argument("--seconds", type=float, default=60.0, help="stop after this long")
+    p.add_argument("--protocol", default="single-leg-stance",
+                   help="test fed every frame during the run (skipped when unavailable)")
+    p.add_argument("--startup", action="store_true",
+                   help="only time two starts of `balance live` (the second has warm caches)")
+    args = p.parse_args(argv)
+    if not args.video.is_file():
+        print(f"skipped: {args.video} is absent")
+        return 0
+    if not os.environ.get("DISPLAY"):
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    print(f"machine    {os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f} "
+          "(other work on the machine shows up as pose-time spikes)")
+    if args.startup:
+        return startup(args.video)
+
+    from balance.gui.app import application
+    app = application()
+    from PySide6.QtCore import QTimer
+
+    from balance.gui import flow as F, live, settings as S
+    from balance.gui.main_window import MainWindow
+    from balance.gui.sound import Sound
+    from balance.pose.model import prepare_model
+
+    model = prepare_model()
+    feed = live.open_feed(str(args.video))
+    protocol_ok = _has_protocol(args.protocol)
+    tmp = tempfile.TemporaryDirectory()
+    window = MainWindow(S.GuiSettings(protocol=args.protocol, side="none"),
+                        flow=F.Flow(checklist=False, setup=False, rest_s=0),
+                        sound=Sound(muted=True), session_dir=Path(tmp.name),
+                        record=protocol_ok)
+    window.resize(1280, 800)
+    window.show()
+    marks = {"t0": time.perf_counter()}
+    window.open_feed(feed, estimator_factory=lambda: _estimator(model.path),
+                     realtime=1.0, autostart=protocol_ok)
+    w = window.worker
+    w.ready.connect(lambda: marks.setdefault("ready", time.perf_counter()))
+    first = []
+
+    def on_snapshot(snap):
+        if not first:
+            first.append(snap.index)
+            marks["first"] = time.perf_counter()
+            marks["rss0"] = rss_mb()
+        marks["last"] = time.perf_counter()
+        marks["n"] = snap.index
+    w.snapshot.connect(on_snapshot)
+    w.source_ended.connect(lambda reason: QTimer.singleShot(300, window.close))
+    QTimer.singleShot(int(args.seconds * 1000) + 15000, window.close)
+    app.exec()
+
+    stats = w.stats
+    lat = sorted(stats.all_latency_ms)
+    run_s = marks["last"] - marks["first"]
+    processed = stats.processed
+
+    def pct(q):
+        return lat[min(len(lat) - 1, int(q / 100 * len(lat)))] if lat else float("nan")
+    inf = sorted(stats.inference_ms)
+    print(f"video      {args.video.name} {feed.size[0]}x{feed.size[1]} at {feed.fps:.2f} fps, "
+          f"{feed.source.frames_read} frames read over {run_s:.1f} s")
+    print(f"protocol   {args.protocol if protocol_ok else 'none (registry not available)'}")
+    print(f"start-up   model loaded + kernels warm {marks['ready'] - marks['t0']:.2f} s, "
+          f"first frame on screen {marks['first'] - marks['t0']:.2f} s")
+    print(f"sustained  {(processed - 1) / run_s:.1f} fps processed ({processed} frames), "
+          f"{len(lat)} frames painted ({len(lat) / run_s:.1f} fps)")
+    print(f"dropped    {w.dropped} of {w.capture.captured} captured "
+          f"({100 * w.dropped / max(1, w.capture.captured):.1f} %)")
+    print(f"latency    capture-to-screen p50 {pct(50):.1f} ms, p95 {pct(95):.1f} ms, "
+          f"max {lat[-1]:.1f} ms")
+    print(f"pose       {inf[len(inf) // 2]:.1f} ms median, {inf[int(0.95 * len(inf))]:.1f} ms "
+          f"p95 per frame (last {len(inf)} frames)")
+    print(f"memory     RSS {marks['rss0']:.0f} MB at the first frame, {rss_mb():.0f} MB at "
+          f"the end")
+    tmp.cleanup()
+    return 0
+
+
+def startup(video: Path, runs: int = 2) -> int:
+    """Wall time from launching ``balance live --source VIDEO`` to its first frame on screen,
+    measured from outside the process (interpreter start and imports included)."""
+    import subprocess
+    # A fresh numba cache: the first start compiles every kernel, the second loads them.
+    cache = tempfile.TemporaryDirectory(prefix="balance-numba-")
+    env = {**os.environ, "GLOG_minloglevel": "2", "NUMBA_CACHE_DIR": cache.name}
+    for run in range(1, runs + 1):
+        t0 = time.perf_counter()
+        proc = subprocess.Popen([sys.executable, "-m", "balance", "live", "--source",
+                                 str(video), "--timing"], stderr=subprocess.PIPE, text=True,
+                                cwd=ROOT, env=env)
+        shown = None
+        for line in proc.stderr:
+            if line.startswith("start-up:"):
+                shown = time.perf_counter() - t0
+                break
+        proc.terminate()  # our own child, by its handle
+        proc.wait(10)
+        label = "first start (cold numba)" if run == 1 else "second start (warm numba)"
+        print(f"{label:<27}" + (f"first frame on screen {shown:.2f} s after launch"
+                                  if shown else "no frame shown"))
+    cache.cleanup()
+    return 0
+
+
+def _estimator(path):
+    from balance.pose.estimator import PoseEstimator
+    return PoseEstimator(path)
+
+
+def _has_protocol(name: str) -> bool:
+    """Whether the registry can build ``name`` (it may list tests not written yet)."""
+    from balance.errors import BalanceError
+    from balance.gui import live
+    from balance.profile import Profile
+    try:
+        live.create_protocol(name, Profile(), image_size=(1280, 720), fps=30.0)
+    except BalanceError:
+        return False
+    return True
+
+
+if __name__ == "__main__":
+    sys.exit(main())

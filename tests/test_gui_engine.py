@@ -1,0 +1,544 @@
+"""The window's Qt-free parts: one-slot queue, pacing, recording, camera loss, set-up
+advice, flow, words, tones, replay, terminal demo. Also home of the fakes the window
+tests share (a tiny single-leg protocol, feeds, an estimator that knows the truth)."""
+
+import io
+import re
+import subprocess
+import sys
+import time
+import wave
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from balance.gui import engine, flow as F, report, setup_check, tones
+from balance.gui.engine import (Captured, CaptureThread, LatestSlot, ProcessThread,
+                                Recording)
+from balance.gui.replay import ReplayFeed
+from balance.pose.landmarks import INDEX
+from balance.profile import Profile
+from balance.protocols.base import Protocol, Status
+from balance.storage.session import Event, SessionWriter, new_metadata, read_session
+from balance.synthetic import Lift, generate
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "samples" / "single_leg_stance.balance"
+LA, RA = INDEX["left_ankle"], INDEX["right_ankle"]
+
+
+# --- fakes shared with test_gui_window.py ------------------------------------------------
+
+class FakeStance(Protocol):
+    """One single-leg trial: starts when a foot leaves the floor, ends at touchdown or cap.
+
+    Small on purpose: the window must work with any protocol that keeps the contract.
+    """
+
+    name = "single-leg-stance"
+    title = "Single-leg stance (test fake)"
+
+    def __init__(self, profile, *, image_size, fps, side=None, cap_s=45.0):
+        super().__init__(profile, image_size=image_size, fps=fps)
+        self.cap_s, self.side = cap_s, side
+        self.t_start = None
+        self.trials = []
+        self._done = False
+        self._hip0 = None
+        # The synthetic person fills 80 % of the image height.
+        self.cm_per_unit = (profile.height_cm or 170.0) / 0.8
+
+    def update(self, frame):
+        lm = frame.image
+        if not frame.detected:
+            return Status("paused", "Step into the picture", side=self.side)
+        lifted = abs(float(lm[LA, 1] - lm[RA, 1])) > 0.03
+        events = []
+        if self._done:
+            return Status("done", "Finished", trial=1)
+        if self.t_start is None:
+            if not lifted:
+                return Status("waiting", "Lift one foot", trial=1, side=self.side)
+            self.t_start = frame.t_s
+            self._hip0 = lm[[23, 24], :2].mean(axis=0)
+            events.append(Event(frame.t_s, "trial_start", {"trial": 1}))
+        elapsed = frame.t_s - self.t_start
+        hip = lm[[23, 24], :2].mean(axis=0)
+        ml, ap = (hip - self._hip0) * self.cm_per_unit
+        if not lifted or elapsed >= self.cap_s:
+            events += self._end(frame.t_s, "touchdown" if not lifted else "cap reached")
+        return Status("done" if self._done else "running", "Hold still", "Arms on hips",
+                      1, self.side, elapsed, max(0.0, self.cap_s - elapsed),
+                      (float(ap), float(ml)), {"mean_velocity_cm_s": 1.5},
+                      80.0, events)
+
+    def _end(self, t, reason):
+        hold = t - self.t_start
+        self.trials.append({"side": self.side, "hold_time_s": hold, "end_reason": reason,
+                            "metrics": {"mean_velocity_cm_s": 1.5}, "errors": []})
+        self._done = True
+        return [Event(t, "trial_end", {"hold_time_s": hold, "reason": reason})]
+
+    def stop(self, t_s, reason="stopped"):
+        if self._done:
+            return []
+        if self.t_start is None:
+            self._done = True
+            return []
+        return self._end(t_s, reason)
+
+    @property
+    def done(self):
+        return self._done
+
+    def result(self):
+        best = max((t["hold_time_s"] for t in self.trials), default=None)
+        return {"protocol": self.name, "trials": list(self.trials),
+                "summary": {"best_s": best}}
+
+
+def fake_factory(name, profile, *, image_size, fps, side=None, **options):
+    return FakeStance(profile, image_size=image_size, fps=fps, side=side, **options)
+
+
+class ListFeed:
+    """A feed of synthetic landmarks (as a replay) with optional pictures and camera loss.
+
+    ``live=True`` behaves like a webcam: one item every 1/fps s, then None for ever
+    after ``lost_after`` items (the cable pulled out).
+    """
+
+    def __init__(self, synth, *, live=False, lost_after=None, frames=False):
+        self.synth, self.live, self.lost_after, self.frames = synth, live, lost_after, frames
+        self.fps, self.size = synth.fps, synth.image_size
+        self.description = "fake feed"
+        self.i = 0
+        self.closed = False
+
+    def next(self):
+        if self.i >= len(self.synth.t) or (self.lost_after is not None
+                                           and self.i >= self.lost_after):
+            return None
+        if self.live:
+            time.sleep(1.0 / self.fps)
+        i, s = self.i, self.synth
+        self.i += 1
+        frame = np.full((s.image_size[1] // 4, s.image_size[0] // 4, 3), 110, np.uint8) \
+            if self.frames else None
+        pose = None if self.frames else (s.image[i], s.world[i], True)
+        return Captured(i, float(s.t[i]), time.perf_counter(), frame=frame, pose=pose)
+
+    def close(self):
+        self.closed = True
+
+
+class TruthEstimator:
+    """Stands in for MediaPipe: returns the synthetic landmarks of the frame at ``t_s``."""
+
+    def __init__(self, synth):
+        self.synth = synth
+        self.calls = 0
+
+    def detect(self, frame_bgr, t_s):
+        from balance.pose.estimator import PoseResult
+        self.calls += 1
+        i = min(int(round(t_s * self.synth.fps)), len(self.synth.t) - 1)
+        return PoseResult(self.synth.image[i], self.synth.world[i], True, 1.0)
+
+
+def person(duration_s=6.0, lift=(2.0, 4.5), seed=3):
+    return generate(fps=30.0, duration_s=duration_s, lifts=(Lift("left", *lift),),
+                    seed=seed, height_cm=170.0)
+
+
+# --- the one-slot queue and the threads ------------------------------------------------
+
+def test_latest_slot_keeps_the_newest_and_counts_drops():
+    slot = LatestSlot()
+    for i in range(5):
+        slot.put(i)
+    assert slot.get(timeout=0) == 4
+    assert slot.dropped == 4
+    assert slot.get(timeout=0.01) is None  # empty: times out
+    slot.put(9)
+    slot.close()
+    assert slot.get() == 9 and slot.get() is None  # drained, then closed
+
+
+def test_a_file_is_paced_like_a_camera():
+    synth = person(duration_s=1.0)
+    slot, ended = LatestSlot(), []
+    got = []
+    cap = CaptureThread(ListFeed(synth), slot, realtime=2.0, on_end=ended.append)
+    start = time.perf_counter()
+    cap.start()
+    while (item := slot.get(timeout=2)) is not None:
+        got.append(item.index)
+    elapsed = time.perf_counter() - start
+    cap.join(2)
+    # 30 frames at 30 fps played twice as fast: the last one is due at 29/30/2 = 0.48 s.
+    assert 0.45 <= elapsed < 1.5
+    assert ended == ["end of video"]
+    assert got[-1] == 29 and len(got) + slot.dropped == 30
+
+
+def _run_threads(feed, protocol, writer, *, start_after=0, estimator=None, realtime=1.0):
+    """Capture + processing on ``feed`` with a test started at once; returns what ended."""
+    slot, finished, snaps = LatestSlot(), [], []
+    proc = ProcessThread(slot, image_size=feed.size,
+                         estimator_factory=(lambda: estimator) if estimator else None,
+                         on_snapshot=snaps.append,
+                         on_finished=lambda *a: finished.append(a))
+    cap = CaptureThread(feed, slot, realtime=realtime, on_end=proc.source_ended)
+    proc.start_test(protocol, writer)
+    proc.start()
+    cap.start()
+    cap.join(20)
+    proc.join(20)
+    assert not proc.is_alive()
+    return finished, snaps, slot
+
+
+def test_camera_lost_mid_trial_is_marked_interrupted_and_keeps_the_frames(tmp_path):
+    synth = person(duration_s=6.0, lift=(1.0, 5.5))
+    feed = ListFeed(synth, live=True, lost_after=75)  # the camera dies at 2.5 s, mid-hold
+    proto = FakeStance(Profile(height_cm=170.0), image_size=feed.size, fps=feed.fps)
+    path = tmp_path / "lost.balance"
+    writer = SessionWriter(path, new_metadata(source="fake", fps=30, image_size=feed.size))
+    engine.LOST_AFTER_S, saved = 0.2, engine.LOST_AFTER_S
+    try:
+        finished, snaps, slot = _run_threads(feed, proto, writer)
+    finally:
+        engine.LOST_AFTER_S = saved
+    assert [f[0] for f in finished] == ["camera lost"]
+    s = read_session(path)
+    assert s.metadata["interrupted"] is True and s.metadata["end_reason"] == "camera lost"
+    assert len(s) + slot.dropped == 75  # every frame that was processed is in the file
+    kinds = [e.kind for e in s.events]
+    assert kinds == ["trial_start", "trial_end", "interrupted"]
+    trial = s.metadata["result"]["trials"][0]
+    assert trial["end_reason"] == "camera lost"
+    # The trial ends at the last frame the camera delivered, not later.
+    assert s.events[1].t_s == s.t[-1] == pytest.approx(74 / 30, abs=0.05)
+    assert trial["hold_time_s"] == pytest.approx(s.t[-1] - s.events[0].t_s)
+    assert 1.0 < trial["hold_time_s"] < 1.5  # lift seen just after 1.0 s
+
+
+def test_replay_runs_a_trial_to_its_end_and_records_it(tmp_path):
+    synth = person(duration_s=6.0, lift=(2.0, 4.5))
+    proto = FakeStance(Profile(height_cm=170.0), image_size=synth.image_size, fps=30.0)
+    path = tmp_path / "replay.balance"
+    writer = SessionWriter(path, new_metadata(source="fake", fps=30,
+                                              image_size=synth.image_size))
+    # Four times real time: fast, yet slow enough that frames are rarely dropped.
+    finished, snaps, slot = _run_threads(ListFeed(synth), proto, writer, realtime=4.0)
+    reason, result, saved = finished[0]
+    assert reason == "done" and saved == str(path)
+    # Lift at 2.0 s, touchdown at 4.5 s; the fake counts the foot up once it is 6 cm off
+    # the floor, which trims ~0.1 s at each end of the smooth lift.
+    assert result["trials"][0]["hold_time_s"] == pytest.approx(2.3, abs=0.1)
+    ended = [s for s in snaps if s.trial_result is not None]
+    assert len(ended) == 1 and ended[0].trial_result["end_reason"] == "touchdown"
+    s = read_session(path)
+    assert [e.kind for e in s.events] == ["trial_start", "trial_end"]
+    assert s.t[0] == 0.0 and s.metadata["end_reason"] == "done"
+
+
+def test_frames_go_through_the_estimator_and_are_shrunk_for_display(tmp_path):
+    synth = person(duration_s=1.0)
+    est = TruthEstimator(synth)
+    proto = FakeStance(Profile(), image_size=synth.image_size, fps=30.0)
+    finished, snaps, _ = _run_threads(ListFeed(synth, frames=True), proto, None,
+                                      estimator=est, realtime=0)
+    assert est.calls == len(snaps) > 0
+    assert snaps[0].display.shape == (180, 320, 4)  # small frames are not enlarged
+    frame = np.zeros((720, 1280, 3), np.uint8)
+    frame[..., 2] = 200  # red in BGR
+    big = engine.shrink_for_display(frame, 640)
+    assert big.shape == (360, 640, 4) and tuple(big[5, 5]) == (0, 0, 200, 255)  # BGRA
+    assert finished[0][0] == "end of video"
+
+
+def test_stop_with_discomfort_logs_it_and_ends_the_trial(tmp_path):
+    synth = person(duration_s=3.0, lift=(0.5, 2.9))
+    proto = FakeStance(Profile(), image_size=synth.image_size, fps=30.0)
+    path = tmp_path / "stop.balance"
+    writer = SessionWriter(path, new_metadata(source="fake", fps=30,
+                                              image_size=synth.image_size))
+    rec = Recording(proto, writer)
+    for i in range(45):
+        rec.feed(i, 10.0 + synth.t[i], synth.image[i], synth.world[i], True)
+    rec.stop("discomfort", discomfort=True, by="Esc key")
+    rec.stop("stopped")  # a second press changes nothing
+    s = read_session(path)
+    assert [e.kind for e in s.events] == ["trial_start", "discomfort", "trial_end"]
+    assert s.events[1].payload == {"by": "Esc key"}
+    assert s.t[0] == 0.0 and s.t[-1] == pytest.approx(44 / 30)  # rebased to the start
+    assert s.metadata["result"]["trials"][0]["end_reason"] == "discomfort"
+
+
+# --- camera set-up advice ---------------------------------------------------------------
+
+def _standing():
+    return person(duration_s=0.2, lift=(5, 6)).image[0].copy()
+
+
+def test_setup_accepts_a_well_framed_person_and_explains_what_is_wrong():
+    lm = _standing()
+    assert setup_check.assess(lm, True, brightness=120).ok
+    assert "cannot see you" in setup_check.assess(None, False).advice[0]
+    left = lm.copy()
+    left[:, 0] -= 0.3  # standing on the image's left = the person's right
+    assert setup_check.assess(left, True).advice == (
+        "Move a step to your left, towards the middle of the picture.",)
+    small = lm.copy()
+    small[:, :2] = 0.5 + (small[:, :2] - 0.5) * 0.4
+    assert "closer" in setup_check.assess(small, True).advice[0]
+    low = lm.copy()
+    low[:, 1] += 0.15  # feet below the bottom edge
+    assert "feet" in setup_check.assess(low, True).advice[0]
+    side_on = lm.copy()
+    side_on[[11, 12], 0] = lm[[11, 12], 0].mean()  # shoulders one behind the other
+    assert setup_check.assess(side_on, True).advice[0].startswith("Turn to face the camera")
+    dark = setup_check.assess(lm, True, brightness=20)
+    assert not dark.ok and "dark" in dark.advice[0]
+
+
+def test_setup_gate_needs_a_run_of_good_frames():
+    gate = setup_check.SetupGate(needed=3)
+    good, bad = setup_check.SetupReport(True, ()), setup_check.SetupReport(False, ("x",))
+    assert [gate.update(r) for r in (good, good, bad, good, good, good)] == \
+        [False, False, False, False, False, True]
+    gate.reset()
+    assert not gate.ready and gate.update(good) is False
+
+
+# --- flow, words, tones ----------------------------------------------------------------
+
+def test_flow_order_checklist_setup_test_rest():
+    f = F.Flow(rest_s=30)
+    assert not f.start(0)
+    f.checklist_done()
+    assert f.state == F.SETUP and not f.can_start(0)
+    f.camera(True)
+    assert f.start(1.0) and f.state == F.TESTING
+    f.ended("done", 10.0)
+    assert f.state == F.REST and f.rest_left(20.0) == 20.0 and not f.can_start(20.0)
+    assert f.state == F.REST
+    f.tick(40.0)
+    assert f.state == F.SETUP  # the camera must be checked again after a rest
+
+
+def test_result_text_has_norms_reminders_and_reason():
+    result = {"protocol": "single-leg-stance", "summary": {},
+              "trials": [{"trial": 1, "side": "left", "hold_time_s": 12.04,
+                          "end_reason": "touchdown", "score": 71.6,
+                          "metrics": {"mean_velocity": 2.345, "ellipse_area": 3.06},
+                          "errors": [{"kind": "hands_off_hips"}]},
+                         {"side": "right", "hold_time_s": 18.5, "end_reason": "cap",
+                          "metrics": {}, "errors": []}]}
+    text = report.result_text(result, Profile(birth_year=time.localtime().tm_year - 72))
+    assert "Trial 1 (left leg): held 12.0 s, touchdown\nerrors: 1\n" in text
+    assert "stability score: 72 / 100\nsway speed: 2.3 cm/s\nsway area (95 %): 3.1 cm²" in text
+    assert "Trial (right leg): held 18.5 s, cap" in text
+    assert "Best hold: 18.5 s" in text
+    assert "below age 72 mean, eyes open (21.5 s, Springer 2007)" in text
+    assert "at or above age 72 meta-analysis mean (17.2 s, Bohannon 2006)" in text
+    assert "at or above fall-risk line (5 s, Vellas 1997)" in text
+    assert report.FEET_REMINDER in text and "slowly" in text
+    lost = report.result_text(result, Profile(), reason="camera lost")
+    assert lost.startswith(report.CAMERA_LOST) and "age" not in lost
+
+
+def test_result_text_uses_the_protocols_own_per_side_norms():
+    result = {"protocol": "single-leg-stance", "trials": [],
+              "summary": {"best_hold_s": {"left": 12.0, "right": None}, "cap_s": 45.0,
+                          "norms": {"left": [{"label": "fall-risk line", "reference_s": 5.0,
+                                              "below": False, "source": "Vellas 1997"}]}}}
+    text = report.result_text(result, Profile())
+    assert "Best hold: left leg 12.0 s\n" in text
+    assert "left leg: at or above fall-risk line (5 s, Vellas 1997)" in text
+
+
+def test_clock():
+    assert report.clock(3.04) == " 3.0" and report.clock(75) == "1:15"
+    assert report.clock(None) == "--" and report.clock(float("nan")) == "--"
+
+
+def test_tones_are_valid_short_wavs(tmp_path):
+    paths = tones.write_cues(tmp_path)
+    assert set(paths) == {"start", "stop", "hold", "tick"}
+    with wave.open(io.BytesIO(paths["start"].read_bytes())) as w:
+        assert (w.getnchannels(), w.getsampwidth(), w.getframerate()) == (1, 2, tones.RATE)
+        assert w.getnframes() == int(tones.RATE * 0.12) + int(tones.RATE * 0.04) \
+            + int(tones.RATE * 0.18)
+    s = tones.tone([(440, 0.1)])
+    assert abs(int(s[0])) < 50 and np.abs(s).max() > 10000  # faded in, then loud enough
+
+
+# --- replay and terminal demo ------------------------------------------------------------
+
+def test_replay_feed_plays_the_bundled_sample():
+    feed = ReplayFeed(SAMPLE)
+    assert (len(feed), feed.fps, feed.size) == (1200, 30.0, (1280, 720))
+    first = feed.next()
+    assert first.frame is None and first.pose[0].shape == (33, 4) and first.t_s == 0.0
+
+
+def test_replay_of_a_non_session_is_an_input_error(tmp_path):
+    from balance.errors import InputError
+    bad = tmp_path / "x.balance"
+    bad.write_text("hello")
+    with pytest.raises(InputError, match="not a balance session"):
+        ReplayFeed(bad)
+
+
+def test_terminal_replay_prints_what_the_test_measures(monkeypatch):
+    from balance.gui import live, terminal
+    monkeypatch.setattr(live, "create_protocol", fake_factory)
+    lines = []
+    assert terminal.replay_in_terminal(ReplayFeed(SAMPLE), "single-leg-stance",
+                                       out=lines.append) == 0
+    text = "\n".join(lines)
+    assert "1200 frames at 30 fps" in text and "170 cm" in text
+    assert "event: trial_start" in text and "event: trial_end" in text
+    # The sample lifts the left foot from 4.0 s to 16.0 s: a 12 s hold (the fake sees
+    # the foot up once it is 6 cm off the floor, a little after it leaves).
+    best = float(re.search(r"Best hold: ([0-9.]+) s", text).group(1))
+    assert best == pytest.approx(12.0, abs=0.4)
+    assert report.FEET_REMINDER in text
+
+
+def test_qt_stays_inside_the_gui_package():
+    code = ("import sys; import balance.core, balance.capture.sources, balance.pose.estimator, "
+            "balance.storage.session, balance.pipeline, balance.protocols.base, "
+            "balance.gui.engine, balance.gui.replay, balance.gui.flow, balance.gui.report, "
+            "balance.gui.setup_check, balance.gui.terminal, balance.gui.live, "
+            "balance.gui.tones, balance.commands.demo, balance.commands.live; "
+            "import balance.protocols as p; "
+            "bad = [m for m in sys.modules if m.startswith(('PySide6', 'pyqtgraph'))]; "
+            "print(bad); sys.exit(1 if bad else 0)")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=120)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+# --- the commands -----------------------------------------------------------------------
+
+def _balance(*args, env=None):
+    import os
+    clean = {k: v for k, v in os.environ.items()
+             if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
+    return subprocess.run([sys.executable, "-m", "balance", *map(str, args)],
+                          capture_output=True, text=True, cwd=ROOT, timeout=300,
+                          env={**clean, **(env or {})})
+
+
+def test_live_without_a_screen_is_a_one_line_error():
+    proc = _balance("live", "--source", SAMPLE)
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    assert proc.stderr.strip().splitlines() == [
+        "error: balance live needs a screen (no DISPLAY or WAYLAND_DISPLAY here); "
+        "`balance demo` replays a session in the terminal instead"]
+
+
+def test_demo_of_a_missing_or_foreign_session_is_a_one_line_error(tmp_path):
+    proc = _balance("demo", tmp_path / "gone.balance")
+    assert proc.returncode == 2 and proc.stderr.startswith("error: ")
+    assert "no such session file" in proc.stderr and "Traceback" not in proc.stderr
+    (tmp_path / "text.balance").write_text("not a session")
+    proc = _balance("demo", tmp_path / "text.balance", "--terminal")
+    assert proc.returncode == 2 and "not a balance session" in proc.stderr
+
+
+def test_live_rejects_an_impossible_profile_before_opening_anything():
+    proc = _balance("live", "--height", "20", env={"QT_QPA_PLATFORM": "offscreen"})
+    assert proc.returncode == 2
+    assert proc.stderr.strip() == "error: height 20.0 cm is outside 50-250 cm"
+
+
+def test_demo_without_a_screen_replays_in_the_terminal():
+    try:
+        from balance.protocols import create  # noqa: F401
+    except ImportError:
+        pytest.skip("the protocol registry has not landed yet")
+    proc = _balance("demo")
+    assert proc.returncode == 0, proc.stderr
+    assert "no screen found: replaying in the terminal" in proc.stdout
+    assert "Best hold:" in proc.stdout and report.FEET_REMINDER in proc.stdout
+
+
+def test_a_failing_protocol_is_reported_and_the_frames_are_kept(tmp_path):
+    class Broken(FakeStance):
+        def update(self, frame):
+            if frame.index >= 20:  # >=: a dropped frame 20 must not hide the failure
+                raise ZeroDivisionError("boom")
+            return super().update(frame)
+
+    synth = person(duration_s=2.0)
+    path = tmp_path / "broken.balance"
+    writer = SessionWriter(path, new_metadata(source="fake", fps=30,
+                                              image_size=synth.image_size))
+    slot, errors, finished = LatestSlot(), [], []
+    proc = ProcessThread(slot, image_size=synth.image_size, on_error=errors.append,
+                         on_finished=lambda *a: finished.append(a))
+    proc.start_test(Broken(Profile(), image_size=synth.image_size, fps=30.0), writer)
+    proc.start()
+    feed = ListFeed(synth)
+    for _ in range(30):
+        slot.put(feed.next())
+        time.sleep(0.005)
+    proc.join(5)
+    assert errors == ["ZeroDivisionError: boom"] and not proc.is_alive()
+    assert finished[0][0] == "error"
+    s = read_session(path)
+    assert s.metadata["end_reason"] == "error"
+    assert len(s) > 1 and s.t[-1] >= 19 / 30 - 1e-9  # kept, up to the failing frame
+
+
+def test_demo_window_replays_the_sample_and_exits_when_done(tmp_path):
+    """`balance demo` end to end: the real window (offscreen), the real protocol."""
+    try:
+        from balance.protocols import create  # noqa: F401
+    except ImportError:
+        pytest.skip("the protocol registry has not landed yet")
+    out = tmp_path / "demo.balance"
+    proc = _balance("demo", "--exit-when-done", "--speed", "2", "--out", out, "--timing",
+                    env={"QT_QPA_PLATFORM": "offscreen"})
+    assert proc.returncode == 0, proc.stderr
+    assert "start-up: first frame on screen" in proc.stderr
+    s = read_session(out)
+    # Played "as if live": a busy machine may drop a few frames, never many.
+    assert 1000 <= len(s) <= 1200 and s.metadata["end_reason"] == "end of video"
+    # The sample lifts the left foot 4-16 s (standing on the right leg), then the right
+    # foot 22-31 s: 12 s and 9 s holds.
+    holds = [(t["side"], t["hold_time_s"]) for t in s.metadata["result"]["trials"]]
+    assert [side for side, _ in holds] == ["right", "left"]
+    assert [h for _, h in holds] == pytest.approx([12.0, 9.0], abs=0.15)
+
+
+def test_an_unknown_test_is_a_one_line_error_before_any_window():
+    try:
+        from balance.protocols import create  # noqa: F401
+    except ImportError:
+        pytest.skip("the protocol registry has not landed yet")
+    proc = _balance("demo", "--protocol", "moonwalk", env={"QT_QPA_PLATFORM": "offscreen"})
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    assert proc.stderr.startswith("error: ") and "moonwalk" in proc.stderr
+    proc = _balance("live", "--source", SAMPLE, "--protocol", "moonwalk",
+                    env={"QT_QPA_PLATFORM": "offscreen"})
+    assert proc.returncode == 2 and "moonwalk" in proc.stderr
+
+
+def test_the_side_picker_reaches_the_tests_that_have_a_side():
+    try:
+        from balance.protocols import create  # noqa: F401
+    except ImportError:
+        pytest.skip("the protocol registry has not landed yet")
+    from balance.gui import live
+    make = lambda name, side: live.create_protocol(  # noqa: E731
+        name, Profile(height_cm=170.0), image_size=(1280, 720), fps=30.0, side=side)
+    assert make("single-leg-stance", "right").sides == ("right",)
+    assert make("single-leg-stance", "none").sides == ("left", "right")
+    assert make("four-stage", "left").name == "four-stage"  # no side: its own order

@@ -1,0 +1,178 @@
+"""Trends over weeks of generated results, and the terminal commands that print them."""
+
+import os
+import subprocess
+import sys
+from datetime import date, timedelta
+
+import pytest
+
+from balance.storage.history import History
+from balance.storage.session import Event, append_events
+from balance.storage.trends import MDC, trends
+from tests.test_cli_errors import assert_one_line_error
+from tests.test_history_store import trial, write_session
+
+START = date(2026, 1, 5)
+
+
+def left_hold(week, k):
+    return 8.0 + 4.0 * (week - 1) + k  # best of week 1: 10 s; of week 8: 38 s
+
+
+def right_hold(week, k):
+    return 7.0 + 1.5 * (week - 1) + k  # 9 s -> 19.5 s: less than the 24.1 s MDC
+
+
+def balance(*args):
+    """The real command line in a subprocess (it redirects fd 2 to hide native logs)."""
+    proc = subprocess.run([sys.executable, "-m", "balance", *map(str, args)],
+                          capture_output=True, text=True, timeout=300)
+    return proc
+
+
+def make_weeks(db: History, folder, weeks: int = 8, person: str = "ann"):
+    """Two sessions a week, three trials per side, steadily improving."""
+    for week in range(1, weeks + 1):
+        for day in (0, 3):
+            when = START + timedelta(weeks=week - 1, days=day)
+            trials = []
+            for k in range(3):
+                v = 2.0 - (week - 1) / 7.0  # 2.0 cm/s -> 1.0 cm/s
+                area = 8.0 - 4.0 * (week - 1) / 7.0 + (-0.5, 0.0, 0.5)[k]
+                trials.append(trial("left", left_hold(week, k), velocity=v, area=area,
+                                    score=40.0 + 5 * week + k, n=len(trials) + 1))
+                trials.append(trial("right", right_hold(week, k), velocity=v, area=area,
+                                    score=35.0 + 2 * week + k, n=len(trials) + 1))
+            f = write_session(folder / f"{person}-w{week}-{day}.balance", person=person,
+                              start=f"{when.isoformat()}T18:00:00+00:00", trials=trials,
+                              seconds=0.4)
+            if week == 8 and day == 3:
+                append_events(f, [Event(0.2, "note", {"text": "much steadier on the left",
+                                                      "author": "PT Kim"})])
+            db.import_session(f)
+
+
+@pytest.fixture
+def eight_weeks(tmp_path, monkeypatch):
+    monkeypatch.setenv("BALANCE_DATA_DIR", str(tmp_path / "data"))
+    with History() as h:
+        make_weeks(h, tmp_path)
+        yield h
+
+
+def test_weekly_points_bests_and_norms(eight_weeks):
+    (t,) = trends(eight_weeks, "ann")
+    assert t.protocol == "single-leg-stance" and t.first_day == START
+    assert t.sides == ["left", "right"]
+    weeks, holds = t.series("hold_time_s", "left")
+    assert weeks == list(range(1, 9))
+    assert holds == [left_hold(w, 2) for w in weeks]  # best of the week
+    _, velocity = t.series("mean_velocity", "right")
+    assert velocity[0] == pytest.approx(2.0) and velocity[-1] == pytest.approx(1.0)
+    _, area = t.series("ellipse_area", "left")
+    assert area[0] == pytest.approx(8.0)  # the median trial, not the best
+    assert t.bests[("hold_time_s", "left")] == (38.0, START + timedelta(weeks=7, days=0))
+    assert t.bests[("ellipse_area", "right")][0] == pytest.approx(3.5)
+    # born 1960: 60-69 band, Bohannon 2006 meta-analysis 27.0 s to Springer 2007 32.1 s
+    age = date.today().year - 1960
+    expected = (27.0, 32.1) if 60 <= age <= 69 else None
+    if expected:
+        assert t.norm_band_s == expected
+    assert t.fall_risk_s == 5.0
+    assert [(w, n) for w, n, _ in t.adherence] == [(w, 2) for w in range(1, 9)]
+
+
+def _change(t, measure, side, since):
+    return next(c for c in t.changes if (c.measure, c.side, c.since) == (measure, side, since))
+
+
+def test_changes_are_judged_against_the_minimal_detectable_change(eight_weeks):
+    (t,) = trends(eight_weeks, "ann")
+    left = _change(t, "hold_time_s", "left", "first week")
+    assert (left.baseline, left.latest, left.delta) == (10.0, 38.0, 28.0)
+    assert left.mdc == MDC["hold_time_s"].absolute == 24.1
+    assert left.real and left.better
+    right = _change(t, "hold_time_s", "right", "first week")
+    assert right.delta == pytest.approx(10.5) and right.real is False
+    month = _change(t, "hold_time_s", "left", "last month")
+    assert (month.baseline_week, month.delta) == (4, 16.0) and month.real is False
+    vel = _change(t, "mean_velocity", "left", "first week")
+    assert vel.mdc == pytest.approx(0.66) and vel.real and vel.better  # lower sway is better
+    area = _change(t, "ellipse_area", "left", "first week")
+    # no published MDC: the person's own trial-to-trial SD (0.5 cm²) x 1.96 x sqrt(2)
+    assert area.mdc == pytest.approx(1.386, abs=0.001) and area.real and area.better
+    assert "a real improvement" in left.sentence() and "variability" in right.sentence()
+
+
+def test_history_command_prints_the_trend(eight_weeks):
+    proc = balance("history", "--person", "ann")
+    assert proc.returncode == 0, proc.stderr
+    out = proc.stdout
+    assert "ann - single-leg-stance" in out
+    assert "   8 left        6        38.0" in out
+    assert "hold time (left) since first week (week 1): 10 -> 38 s (+28 s, MDC 24.1 s)" in out
+    assert "fall-risk line: 5 s" in out
+    assert "ann" in balance("history").stdout
+
+
+def test_unknown_person_is_one_clear_line(eight_weeks):
+    assert_one_line_error(balance("history", "--person", "nobody"), "no person 'nobody'",
+                          "known: ann")
+    assert_one_line_error(balance("report", "--person", "nobody"), "no person 'nobody'")
+
+
+def test_people_delete_asks_for_confirmation_then_deletes_files(eight_weeks):
+    files = [s.file for s in eight_weeks.sessions("ann")]
+    assert_one_line_error(balance("people", "delete", "ann"), "--yes")
+    assert all(os.path.exists(f) for f in files)
+    proc = balance("people", "delete", "ann", "--yes")
+    assert "16 session(s), 96 result(s), 1 note(s)" in proc.stdout, proc.stderr
+    assert not any(os.path.exists(f) for f in files)
+    assert "history is empty" in balance("history").stdout
+
+
+def test_import_command_reports_each_file(tmp_path, monkeypatch):
+    monkeypatch.setenv("BALANCE_DATA_DIR", str(tmp_path / "data"))
+    (tmp_path / "in").mkdir()
+    good = write_session(tmp_path / "in" / "a.balance", trials=[trial("left", 5.0)])
+    (tmp_path / "in" / "bad.balance").write_text("garbage")
+    proc = balance("import", tmp_path / "in")
+    assert proc.returncode == 1
+    assert f"added: {good} -> ann, 1 trial(s), 0 note(s)" in proc.stdout
+    assert "skipped:" in proc.stderr and "bad.balance is not a balance session" in proc.stderr
+    assert_one_line_error(balance("import", tmp_path / "nothing"), "no such file")
+
+
+def test_corrupt_or_busy_database_is_one_line_and_kept(tmp_path, monkeypatch):
+    import sqlite3
+
+    monkeypatch.setenv("BALANCE_DATA_DIR", str(tmp_path))
+    db = tmp_path / "history.sqlite3"
+    db.write_bytes(b"\x00garbage" * 512)
+    assert_one_line_error(balance("history"), "damaged", "left untouched")
+    assert db.read_bytes() == b"\x00garbage" * 512
+    db.unlink()
+    with History() as h:
+        h.add_person("ann")
+    blocker = sqlite3.connect(db, isolation_level=None)
+    blocker.execute("BEGIN EXCLUSIVE")  # even readers wait: another process mid-write
+    monkeypatch.setenv("BALANCE_DB_TIMEOUT_S", "0.2")
+    try:
+        proc = balance("people", "add", "bob")
+    finally:
+        blocker.execute("ROLLBACK")
+    assert_one_line_error(proc, "busy", "Try again")
+    assert [p.name for p in History().people()] == ["ann"]
+
+
+def test_last_weeks_keep_their_week_numbers(eight_weeks):
+    from balance.storage.trends import since_weeks
+
+    since = since_weeks(eight_weeks, "ann", 3)
+    assert since == "2026-02-06"  # three weeks ending with the last session, 26 February
+    (t,) = trends(eight_weeks, "ann", since=since)
+    weeks, holds = t.series("hold_time_s", "left")
+    assert weeks == [6, 7, 8] and holds == [30.0, 34.0, 38.0]
+    first = _change(t, "hold_time_s", "left", "first week")
+    assert (first.baseline_week, first.delta, first.real) == (6, 8.0, False)

@@ -1,0 +1,156 @@
+"""The replay window, offscreen: open a sample, seek to an event, add a note, reopen."""
+
+import os
+import shutil
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+
+from balance.gui.app import clear_opencv_qt_paths
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+clear_opencv_qt_paths()
+
+from PySide6.QtCore import Qt  # noqa: E402
+
+from balance.gui.replay_window import SPEEDS, ReplayWindow  # noqa: E402
+from balance.storage.history import History  # noqa: E402
+from balance.storage.session import read_session  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "samples" / "single_leg_stance.balance"
+QUIET = ROOT / "samples" / "quiet_standing.balance"
+
+
+@pytest.fixture
+def sample(tmp_path):
+    """A private copy: notes are appended to the file."""
+    path = tmp_path / "sls.balance"
+    shutil.copy(SAMPLE, path)
+    return path
+
+
+def open_window(qtbot, *paths, **kw):
+    w = ReplayWindow(paths, author="PT Kim", **kw)
+    qtbot.addWidget(w)
+    w.resize(1200, 800)
+    w.show()
+    return w
+
+
+def test_seek_to_an_event_shows_the_trial_and_its_metrics(qtbot, sample):
+    w = open_window(qtbot, sample)
+    pane = w.panes[0]
+    kinds = [e.kind for e in pane.marks()]
+    # the sample has no recorded events: the detector's lifts and touchdowns are marked
+    assert kinds == ["foot_lift", "touchdown", "foot_lift", "touchdown"]
+    truth = read_session(sample).metadata["synthetic"]["truth_frames"]
+    lift = pane.jump_to_event(2)  # the second lift: the right foot, standing on the left
+    assert pane.index == truth[1]["lift_frame"] == 660
+    assert pane.slider.value() == 660 and pane.cursor.value() == pytest.approx(lift.t_s)
+    assert "trial 2, left leg: 0.0 s in" in pane.readout.text()
+    pane.step(150)  # five seconds into the hold
+    info = pane.last_info
+    assert (info["trial"], info["side"]) == (2, "left")
+    assert info["elapsed_s"] == pytest.approx(5.0, abs=0.05)
+    assert 0.1 < info["metrics"]["mean_velocity"] < 5.0
+    assert "sway speed" in pane.readout.text()
+    # clicking a mark on the timeline jumps too
+    pane._marks[1].sigClicked.emit(pane._marks[1], None)
+    touchdown = pane.marks()[1]
+    assert pane.index == round(touchdown.t_s * 30)  # exactly the mark's frame...
+    assert abs(pane.index - truth[0]["touchdown_frame"]) <= 2  # ...which is the true one
+
+
+def test_note_is_saved_with_the_session_and_found_after_reopening(qtbot, sample, tmp_path):
+    with History(tmp_path / "h.sqlite3") as h:
+        h.import_session(sample, protocol="single-leg-stance")
+        w = open_window(qtbot, sample, history=h)
+        pane = w.panes[0]
+        pane.jump_to_event(0)
+        qtbot.keyClicks(pane.note_edit, "weight shifts late before the lift")
+        qtbot.mouseClick(pane.note_button, Qt.MouseButton.LeftButton)
+        assert pane.note_edit.text() == ""
+        w.close()
+        assert [n.text for n in h.notes("sample")] == ["weight shifts late before the lift"]
+    (note,) = [e for e in read_session(sample).events if e.kind == "note"]
+    assert note.t_s == pytest.approx(4.0, abs=0.05)
+    assert note.payload["author"] == "PT Kim"
+    again = open_window(qtbot, sample)
+    marks = again.panes[0].marks()
+    assert [e.kind for e in marks].count("note") == 1
+    k = next(i for i, e in enumerate(marks) if e.kind == "note")
+    assert "weight shifts late" in again.panes[0].events_list.item(k).text()
+    assert again.panes[0].jump_to_event(k).payload["text"].startswith("weight shifts")
+
+
+def test_play_pause_step_and_speed(qtbot, sample):
+    w = open_window(qtbot, sample)
+    pane = w.panes[0]
+    w.set_speed(0.25)
+    w.play()
+    w.advance(2.0)  # two wall seconds at a quarter speed: half a second of session
+    assert pane.t_s == pytest.approx(0.5, abs=1 / 30)
+    w.set_speed(2.0)
+    w.advance(1.0)
+    assert pane.t_s == pytest.approx(2.5, abs=1 / 30)
+    w.step(1)
+    assert not w.playing and pane.index == 76
+    w.step(-3)
+    assert pane.index == 73
+    with pytest.raises(ValueError):
+        w.set_speed(3.0)
+    assert SPEEDS == (0.25, 0.5, 1.0, 1.5, 2.0)
+    w.play()
+    qtbot.waitUntil(lambda: pane.index > 80, timeout=3000)  # the timer really plays
+    w.pause()
+
+
+def test_two_sessions_side_by_side_play_in_step(qtbot, sample):
+    w = open_window(qtbot, sample, QUIET)
+    a, b = w.panes
+    assert not w.compare_button.isEnabled()
+    a.seek(300)
+    w.advance(1.0)
+    assert a.index == 330 and b.index == 30
+    assert b.last_info["trial"] is None and "between trials" in b.readout.text()
+
+
+def test_video_beside_the_session_is_shown_with_a_blurred_face(qtbot, tmp_path):
+    path = tmp_path / "v.balance"
+    shutil.copy(QUIET, path)
+    s = read_session(path)
+    w_, h_ = s.image_size
+    writer = cv2.VideoWriter(str(path.with_suffix(".mp4")), cv2.VideoWriter_fourcc(*"MJPG"),
+                             30.0, (w_, h_))
+    rng = np.random.default_rng(0)
+    for _ in range(10):
+        writer.write(rng.integers(0, 255, (h_, w_, 3), dtype=np.uint8))
+    writer.release()
+    w = open_window(qtbot, path)
+    pane = w.panes[0]
+    assert pane.video is not None and pane.blur.isVisibleTo(w)
+    sharp = pane.view._snap.display.copy()
+    pane.blur.setChecked(True)
+    blurred = pane.view._snap.display
+    x, y = (s.image[0, 0, :2] * (w_, h_)).astype(int)  # the nose
+    face = np.s_[y - 10:y + 10, x - 10:x + 10, :3]
+    assert blurred[face].std() < 0.5 * sharp[face].std()
+    assert np.array_equal(blurred[5:25, 5:25], sharp[5:25, 5:25])  # far from the face
+
+
+def test_replay_command_bad_input_is_one_line(tmp_path):
+    from tests.test_cli_errors import assert_one_line_error, balance
+
+    (tmp_path / "junk.balance").write_text("junk")
+    assert_one_line_error(balance("replay", tmp_path / "junk.balance"), "not a balance session")
+    assert_one_line_error(balance("replay", tmp_path / "gone.balance"), "no such session")
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
+    import subprocess
+    import sys
+    proc = subprocess.run([sys.executable, "-m", "balance", "replay", str(SAMPLE)], env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert_one_line_error(proc, "needs a screen")

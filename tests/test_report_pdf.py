@@ -1,0 +1,140 @@
+"""PDF reports: written by Qt, rendered back to images (poppler) and read for content."""
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from balance.gui.app import clear_opencv_qt_paths
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+clear_opencv_qt_paths()
+
+from PySide6.QtGui import QImage  # noqa: E402
+
+from balance.gui import pdf_report  # noqa: E402
+from balance.gui.pdf_layout import nice_ticks  # noqa: E402
+from balance.storage.history import History  # noqa: E402
+from balance.storage.session import Event, append_events  # noqa: E402
+from tests.test_cli_errors import assert_one_line_error  # noqa: E402
+from tests.test_history_trends import balance, make_weeks  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "samples" / "single_leg_stance.balance"
+POPPLER = shutil.which("pdftoppm") and shutil.which("pdftotext")
+needs_poppler = pytest.mark.skipif(not POPPLER, reason="poppler-utils (pdftoppm, pdftotext) "
+                                   "not installed: apt-get install poppler-utils")
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory, qapp):
+    folder = tmp_path_factory.mktemp("report")
+    h = History(folder / "h.sqlite3")
+    make_weeks(h, folder)
+    sls = folder / "sls.balance"
+    shutil.copy(SAMPLE, sls)
+    append_events(sls, [Event(4.0, "note", {"text": "weight shifts late before the lift",
+                                            "author": "PT Kim"})])
+    h.import_session(sls, protocol="single-leg-stance")
+    yield folder, h, sls
+    h.close()
+
+
+def pages(pdf: Path, dpi: int = 60) -> list[np.ndarray]:
+    """The PDF's pages as RGB arrays, rendered by poppler (an independent reader)."""
+    prefix = pdf.with_suffix("")
+    subprocess.run(["pdftoppm", "-r", str(dpi), "-png", str(pdf), str(prefix)], check=True)
+    out = []
+    for png in sorted(pdf.parent.glob(f"{prefix.name}-*.png")):
+        img = QImage(str(png)).convertToFormat(QImage.Format.Format_RGB888)
+        arr = np.frombuffer(img.constBits(), np.uint8).reshape(img.height(), img.bytesPerLine())
+        out.append(arr[:, :img.width() * 3].reshape(img.height(), img.width(), 3).copy())
+    return out
+
+
+def text_of(pdf: Path) -> str:
+    return subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True,
+                          text=True, check=True).stdout
+
+
+def colour_pixels(page: np.ndarray, rgb, tol: int = 40) -> int:
+    return int((np.abs(page.astype(int) - rgb).max(axis=2) < tol).sum())
+
+
+@needs_poppler
+def test_person_report_pages_show_trends_norms_changes_and_notes(world):
+    folder, h, _ = world
+    pdf = pdf_report.write_person_report(h, "ann", folder / "ann.pdf", weeks=12)
+    assert oct(pdf.stat().st_mode & 0o777) == "0o600"
+    text = text_of(pdf)
+    for words in ("Balance progress report", "ann - ", "female, 165 cm",
+                  "Single leg stance", "hold time (s)", "sway velocity (cm/s)",
+                  "age norm", "fall risk < 5 s", "Goldberg 2011",
+                  "much steadier on the left", "PT Kim", "2026-02-26"):
+        assert words in text, words
+    # the week 1 -> 8 left hold change is real (28 s > MDC 24.1 s), the right one is not
+    row = next(line for line in text.splitlines() if line.split()[:2] == ["hold", "time"]
+               and "first week" in line and "left" in line)
+    assert "+28 s" in row and "24.1" in row and "real improvement" in row
+    shown = pages(pdf)
+    assert len(shown) == 2
+    first = shown[0]
+    assert colour_pixels(first, (0x0a, 0x7b, 0xbf)) > 300  # left curves (blue)
+    assert colour_pixels(first, (0xd9, 0x73, 0x0d)) > 300  # right curves (orange)
+    assert colour_pixels(first, (0xc8, 0x1e, 0x1e), 50) > 40  # the fall-risk line
+    # the age-norm band (translucent green on white) sits between the 27 and 32 s grid
+    assert colour_pixels(first, (0xd8, 0xee, 0xde), 12) > 500
+    assert (first < 128).all(axis=2).mean() > 0.01  # plenty of dark text and lines
+
+
+@needs_poppler
+def test_session_report_shows_results_norms_sway_and_the_note(world):
+    folder, h, sls = world
+    pdf = pdf_report.write_session_report(sls, folder / "sls.pdf", history=h)
+    text = text_of(pdf)
+    for words in ("Balance report: single leg stance", "Results", "touched down",
+                  "fall-risk line (5 s, Vellas 1997)", "Sway during the session",
+                  "weight shifts late before the lift", "at 4.0 s - PT Kim"):
+        assert words in text, words
+    rows = [line.split() for line in text.splitlines() if line.split()[:2] in (
+        ["1", "right"], ["2", "left"])]
+    assert [r[2] for r in rows] == ["12.0", "9.0"]  # the sample's holds: 12 s and 9 s
+    (page,) = pages(pdf)
+    assert colour_pixels(page, (0x0a, 0x7b, 0xbf)) > 300  # the sway trace
+
+
+def test_image_pages_match_the_pdf_layout(world):
+    _, h, sls = world
+    images = pdf_report.render_person_report(h, "ann", weeks=12, dpi=50)
+    assert len(images) == 2 and images[0].width() == round(210 / 25.4 * 50)
+    img = images[0].convertToFormat(QImage.Format.Format_RGB888)
+    arr = np.frombuffer(img.constBits(), np.uint8).reshape(img.height(), img.bytesPerLine())
+    assert (arr < 128).mean() > 0.01
+    assert len(pdf_report.render_session_report(sls, history=h, dpi=40)) == 1
+
+
+def test_nice_ticks():
+    assert nice_ticks(0, 38) == [0, 10, 20, 30, 40]
+    assert nice_ticks(1.0, 2.0, 4) == pytest.approx([1.0, 1.5, 2.0])
+    assert nice_ticks(5, 5)[0] == 5
+
+
+def test_report_command_writes_pdfs_and_refuses_bad_input(world, monkeypatch, tmp_path):
+    folder, h, sls = world
+    monkeypatch.setenv("BALANCE_DATA_DIR", str(tmp_path / "data"))
+    bare = tmp_path / "s.balance"
+    shutil.copy(SAMPLE, bare)
+    proc = balance("report", bare, "--out", tmp_path / "s.pdf")
+    assert proc.returncode == 0, proc.stderr
+    assert (tmp_path / "s.pdf").read_bytes().startswith(b"%PDF")
+    if POPPLER:  # no stored result and no history: the detector's holds are reported
+        assert "Holds found by the detector" in text_of(tmp_path / "s.pdf")
+    (tmp_path / "junk.balance").write_text("junk")
+    assert_one_line_error(balance("report", tmp_path / "junk.balance"), "not a balance session")
+    assert_one_line_error(balance("report"), "SESSION", "--person")
+    assert_one_line_error(balance("report", bare, "--out", tmp_path / "x.txt"), "PDF")
+    assert_one_line_error(balance("report", "--person", "ann"), "no person 'ann'")
+    assert not (tmp_path / "x.txt").exists()
