@@ -334,13 +334,14 @@ def test_result_text_has_norms_reminders_and_reason():
     result = {"protocol": "single-leg-stance", "summary": {},
               "trials": [{"trial": 1, "side": "left", "hold_time_s": 12.04,
                           "end_reason": "touchdown", "score": 71.6,
-                          "metrics": {"mean_velocity": 2.345, "ellipse_area": 3.06},
+                          "metrics": {"mean_velocity_ml": 2.345, "rms_ml": 0.61},
                           "errors": [{"kind": "hands_off_hips"}]},
                          {"side": "right", "hold_time_s": 18.5, "end_reason": "cap",
                           "metrics": {}, "errors": []}]}
     text = report.result_text(result, Profile(birth_year=time.localtime().tm_year - 72))
     assert "Trial 1 (left leg): held 12.0 s, touchdown\nerrors: 1\n" in text
-    assert "stability score: 72 / 100\nsway speed: 2.3 cm/s\nsway area (95 %): 3.1 cm²" in text
+    assert ("stability score: 72 / 100\nside-to-side sway speed: 2.3 cm/s\n"
+            "side-to-side sway (RMS): 0.6 cm") in text
     assert "Trial (right leg): held 18.5 s, cap" in text
     assert "Best hold: 18.5 s" in text
     assert "below age 72 mean, eyes open (21.5 s, Springer 2007)" in text

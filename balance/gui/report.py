@@ -25,13 +25,11 @@ CAMERA_LOST = ("The camera stopped sending pictures, so the trial was marked int
                "Everything recorded up to that moment is saved.")
 SLS_NAMES = ("single_leg_stance", "single-leg-stance", "sls")
 # Metric keys worth a line on the card (the core's names), with their label and unit.
+# A front camera measures medio-lateral sway (see balance/protocols/trial.py).
 METRIC_LINES = (
-    ("mean_velocity_cm_s", "sway speed", "cm/s"),
-    ("mean_velocity", "sway speed", "cm/s"),
-    ("mean_velocity_ml", "side-to-side speed", "cm/s"),
-    ("path_length", "sway path", "cm"),
-    ("ellipse_area", "sway area (95 %)", "cm²"),
-    ("rms_ml", "side-to-side RMS", "cm"),
+    ("mean_velocity_ml", "side-to-side sway speed", "cm/s"),
+    ("rms_ml", "side-to-side sway (RMS)", "cm"),
+    ("range_ml", "side-to-side range", "cm"),
 )
 
 
@@ -54,12 +52,11 @@ def trial_card(trial: dict) -> list[str]:
 
 
 def metric_lines(metrics: dict, limit: int = 3) -> list[str]:
-    out, seen = [], set()
+    out = []
     for key, label, unit in METRIC_LINES:
         value = metrics.get(key)
-        if label in seen or not _finite(value):
+        if not _finite(value):
             continue
-        seen.add(label)
         out.append(f"{label}: {value:.1f} {unit}")
         if len(out) == limit:
             break
