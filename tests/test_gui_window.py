@@ -293,12 +293,12 @@ def test_sway_is_shown_from_where_the_trial_started(qtbot):
     plots = SwayPlots(seconds=5, fps=10)
     qtbot.addWidget(plots)
     for i in range(80):  # 8 s at 10 Hz: the trace keeps the last 5 s
-        plots.add(i / 10, (2.0 + 0.1 * i, 100.0 - 0.05 * i))  # (ap, ml), far from zero
+        plots.add(i / 10, (100.0 - 0.05 * i, 2.0 + 0.1 * i))  # (ml, up), far from zero
     plots.refresh(force=True)
     x, y = plots.ml_curve.getData()
     assert -5.0 <= x[0] <= -4.9 and x[-1] == 0.0  # "seconds ago", the last 5 s
     assert y[-1] == pytest.approx(-0.05 * 79)  # ml change since the first sample
-    assert plots.ap_curve.getData()[1][-1] == pytest.approx(7.9)
+    assert plots.up_curve.getData()[1][-1] == pytest.approx(7.9)
     assert plots._scale["trace"] == 10.0  # 7.9 cm fits the 10 cm step
     plots.add(9.0, (float("nan"), 1.0))  # a sample without a position is skipped
     assert plots.trace_buf.count == 80

@@ -13,6 +13,7 @@ from balance.storage.landmark_csv import read_landmark_csv
 from balance.storage.session import MAGIC, read_session
 
 DEFAULT_CSV_SIZE = (1280, 720)
+NEEDS_DEPTH = ("four-stage", "bess", "mbess", "romberg")
 
 
 def add_arguments(p) -> None:
@@ -35,6 +36,10 @@ def add_arguments(p) -> None:
 
 def run(args) -> int:
     t, image, world, detected, size, fps, meta = _load(args.recording, args.image_size)
+    if meta.get("csv") and args.protocol in NEEDS_DEPTH:
+        print("warning: a landmark CSV holds no world landmarks (depth), so semi-tandem and "
+              "tandem stances cannot be recognised from it: score the session file instead",
+              file=sys.stderr)
     protocol = create(args.protocol, profile_from(args, meta), image_size=size, fps=fps,
                       **protocol_options(args))
     result, _events = score_recording(protocol, t, image, world, detected)
@@ -82,7 +87,7 @@ def _load(path: Path, image_size: str | None):
     fps = 1.0 / float(np.median(np.diff(t))) if len(t) > 2 else 30.0
     if not np.isfinite(fps) or fps <= 0:
         raise InputError(f"{path}: frame times must increase")
-    return t, image, image.copy(), detected, size, fps, {}
+    return t, image, np.full_like(image, np.nan), detected, size, fps, {"csv": True}
 
 
 def _parse_size(text: str) -> tuple[int, int]:

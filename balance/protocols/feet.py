@@ -33,12 +33,15 @@ def placement(image: np.ndarray, world: np.ndarray, image_width: int, px_per_cm:
     -------
     (placement, gap_cm, lead_cm): gap between the ankle centres across the body, lead of
     the front ankle along the line of sight; placement is SIDE_BY_SIDE, SEMI_TANDEM,
-    TANDEM or UNCLEAR (in between, or not measurable).
+    TANDEM or UNCLEAR (in between, or not measurable). Without world landmarks the lead
+    is taken as 0: only side-by-side can then be recognised.
     """
     gap = abs(float(image[_ANKLES[0], 0] - image[_ANKLES[1], 0])) * image_width / px_per_cm
     lead = abs(float(world[_ANKLES[0], 2] - world[_ANKLES[1], 2])) * 100.0
-    if not (np.isfinite(gap) and np.isfinite(lead)):
+    if not np.isfinite(gap):
         return UNCLEAR, gap, lead
+    if not np.isfinite(lead):
+        lead = 0.0  # no depth (a landmark CSV): the feet are taken as level
     foot_len, foot_w = FOOT_LENGTH * height_cm, FOOT_WIDTH * height_cm
     if lead < 0.25 * foot_len:
         kind = SIDE_BY_SIDE

@@ -63,7 +63,8 @@ class BodyTracker:
             return []
         if self._detector is None:
             return self._restart()
-        return self._new(self._detector.push(frame.index, frame.t_s, frame.image, frame.world))
+        return self._new(self._detector.push(frame.index, frame.t_s, frame.image,
+                                             _world(frame)))
 
     def set_epoch(self, index: int) -> None:
         """Restart the detector from frame ``index`` (within the last few seconds): the
@@ -80,7 +81,7 @@ class BodyTracker:
         found = []
         for f in self._recent:
             if f.index >= self._epoch:
-                found += self._detector.push(f.index, f.t_s, f.image, f.world)
+                found += self._detector.push(f.index, f.t_s, f.image, _world(f))
         return self._new(found)
 
     def _learn_scale(self, image: np.ndarray) -> None:
@@ -117,3 +118,9 @@ class BodyTracker:
         xy, vis = com_mod.landmarks(image[None], self.image_size)
         base = com_mod.foot_base(xy, com_mod.usable_mask(vis), side)[0]
         return float(base[0] / self.px_per_cm), float(-base[1] / self.px_per_cm)
+
+
+def _world(frame: Frame):
+    """The frame's world landmarks, or None when it has none (a landmark CSV): the
+    detector then judges lifts from the image alone."""
+    return frame.world if np.isfinite(frame.world[:, :3]).any() else None

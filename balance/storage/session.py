@@ -193,12 +193,7 @@ def read_session(path: str | Path) -> Session:
     Raises ``SessionFormatError`` for a missing, foreign or corrupt file.
     """
     path = Path(path)
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise SessionFormatError(f"{path}: no such session file") from None
-    except OSError as exc:
-        raise SessionFormatError(f"{path} cannot be read: {exc.strerror}") from None
+    data = _read_bytes(path)
     metadata, pos = _read_header(path, data)
     frames, events, warnings = [], [], []
     while pos < len(data):
@@ -218,6 +213,15 @@ def read_session(path: str | Path) -> Session:
         else:
             raise SessionFormatError(f"{path} is corrupt: unknown record at byte {pos}")
     return Session(path, metadata, *_frames_to_arrays(frames), events, warnings)
+
+
+def _read_bytes(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise SessionFormatError(f"{path}: no such session file") from None
+    except OSError as exc:
+        raise SessionFormatError(f"{path} cannot be read: {exc.strerror}") from None
 
 
 def _read_header(path: Path, data: bytes) -> tuple[dict, int]:
@@ -283,12 +287,7 @@ def append_events(path: str | Path, events: list[Event]) -> int:
     int, the number of bytes the file now holds.
     """
     path = Path(path)
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise SessionFormatError(f"{path}: no such session file") from None
-    except OSError as exc:
-        raise SessionFormatError(f"{path} cannot be read: {exc.strerror}") from None
+    data = _read_bytes(path)
     _, pos = _read_header(path, data)
     while pos < len(data):
         _, end, damaged = _next_record(path, data, pos)
