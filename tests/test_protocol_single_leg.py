@@ -134,3 +134,25 @@ def test_norms_and_fall_risk_in_the_summary():
     age = Profile(birth_year=1958).age
     assert "Springer 2007" in norms and norms["Springer 2007"]["reference_s"] > 5
     assert str(age) in norms["Springer 2007"]["label"]
+
+
+@pytest.mark.parametrize("fps", [15.0, 30.0, 60.0])
+def test_a_large_sudden_sway_ends_the_trial_as_loss_of_balance(fps):
+    s = generate(fps=fps, duration_s=30.0, lifts=[Lift("right", 3.0, 25.0)], jitter_px=1.0,
+                 seed=7, sway_gains=[(12.0, 12.0)])  # sway 12x larger from 12 s on
+    (trial,) = score(s)[0]["trials"]
+    assert trial["end_reason"] == "loss_of_balance"
+    # The sway grows from 12.0 s (9 s into the hold); the touchdown would come at 22 s.
+    assert 9.0 <= trial["hold_time_s"] < 15.0
+
+
+def test_stop_ends_the_running_trial_with_its_reason():
+    s = generate(duration_s=12.0, lifts=[Lift("left", 3.0, 11.0)], seed=2)
+    p = create("single-leg-stance", Profile(height_cm=170), image_size=s.image_size, fps=s.fps)
+    from balance.protocols.base import Frame
+    for i in range(int(7.0 * s.fps)):
+        p.update(Frame(i, s.t[i], s.image[i], s.world[i], True))
+    events = p.stop(7.0, "discomfort")
+    (trial,) = p.result()["trials"]
+    assert trial["end_reason"] == "discomfort" and abs(trial["hold_time_s"] - 4.0) < 0.05
+    assert [e.kind for e in events] == ["trial_end"] and p.done
