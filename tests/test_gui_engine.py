@@ -543,3 +543,26 @@ def test_the_side_picker_reaches_the_tests_that_have_a_side():
     assert make("single-leg-stance", "right").sides == ("right",)
     assert make("single-leg-stance", "none").sides == ("left", "right")
     assert make("four-stage", "left").name == "four-stage"  # no side: its own order
+
+
+def test_the_testers_key_reaches_bess_and_the_session(tmp_path):
+    from balance.protocols import create
+    from balance.synthetic import generate
+    s = generate(duration_s=23.0, jitter_px=1.5, seed=9, stances=[(0, "hip_width"), (1, "together")])
+    proto = create("mbess", Profile(height_cm=170), image_size=s.image_size, fps=s.fps,
+                   stances=("double_leg",))
+    path = tmp_path / "bess.balance"
+    rec = Recording(proto, SessionWriter(path, new_metadata(source="synthetic", fps=s.fps,
+                                                            image_size=s.image_size)))
+    for i in range(s.t.size):
+        rec.feed(i, s.t[i], s.image[i], s.world[i], True)
+        if i == int(8.0 * s.fps):
+            assert rec.tester_error("eyes_opened")
+    rec.finish("done")
+    session = read_session(path)
+    (trial,) = session.metadata["result"]["trials"]
+    assert [e["kind"] for e in trial["errors"]] == ["eyes_opened"]
+    assert trial["errors"][0]["t_s"] == pytest.approx(8.0, abs=0.05)
+    assert "tester_key" in [e.kind for e in session.events]
+    assert not Recording(FakeStance(Profile(), image_size=s.image_size, fps=30.0),
+                         None).tester_error("eyes_opened")  # a test without the key

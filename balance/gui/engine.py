@@ -253,6 +253,16 @@ class Recording:
             self._log([Event(t, "interrupted", {"reason": reason})])
         self.finish(reason)
 
+    def tester_error(self, kind: str) -> bool:
+        """An error the tester saw and the camera cannot (BESS: eyes opened), at the last
+        frame's time. False when the protocol takes no such errors."""
+        add = getattr(self.protocol, "add_error", None)
+        if self.ended or add is None:
+            return False
+        self._log([Event(self.t_last, "tester_key", {"kind": kind})])
+        self._log(add(self.t_last, kind))
+        return True
+
     def finish(self, reason: str) -> dict:
         """Write the result and close the file; safe to call twice."""
         if self.ended:
@@ -352,6 +362,9 @@ class ProcessThread(threading.Thread):
     def stop_test(self, reason: str = "stopped", *, discomfort: bool = False, by: str = ""):
         self._commands.put(("stop", reason, discomfort, by))
 
+    def tester_error(self, kind: str = "eyes_opened") -> None:
+        self._commands.put(("tester_error", kind))
+
     def source_ended(self, reason: str) -> None:
         """The capture thread's end: remembered, acted on once the slot is drained.
         Capture is only ever stopped by the window shutting the worker down."""
@@ -404,6 +417,8 @@ class ProcessThread(threading.Thread):
             if cmd[0] == "start":
                 self._end_recording("stopped")  # a new test replaces an unfinished one
                 self.recording = Recording(cmd[1], cmd[2])
+            elif cmd[0] == "tester_error" and self.recording is not None:
+                self.recording.tester_error(cmd[1])
             elif cmd[0] == "stop" and self.recording is not None and not self.recording.ended:
                 _, reason, discomfort, by = cmd
                 self.recording.stop(reason, discomfort=discomfort, by=by)

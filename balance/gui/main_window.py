@@ -131,6 +131,9 @@ class MainWindow(QMainWindow):
         self.space = QShortcut(QKeySequence(Qt.Key.Key_Space), self)
         self.space.setContext(Qt.ShortcutContext.ApplicationShortcut)
         self.space.activated.connect(self._space)
+        # BESS: the tester's key for an error the camera cannot see (eyes opened).
+        tester = QShortcut(QKeySequence(Qt.Key.Key_E), self)
+        tester.activated.connect(self.tester_error)
         for keys, factor in ((QKeySequence.StandardKey.ZoomIn, 1.15),
                              (QKeySequence.StandardKey.ZoomOut, 1 / 1.15)):
             zoom = QShortcut(QKeySequence(keys), self)
@@ -209,6 +212,11 @@ class MainWindow(QMainWindow):
             return
         reason = "discomfort" if discomfort else "stopped"
         self.worker.stop_test(reason, discomfort=discomfort, by=by)
+
+    def tester_error(self) -> None:
+        """E: the tester saw the eyes open (or another error the camera cannot see)."""
+        if self.worker is not None and self.flow.state == F.TESTING:
+            self.worker.tester_error("eyes_opened")
 
     def _space(self) -> None:
         if self.flow.state == F.TESTING:
