@@ -566,3 +566,18 @@ def test_the_testers_key_reaches_bess_and_the_session(tmp_path):
     assert "tester_key" in [e.kind for e in session.events]
     assert not Recording(FakeStance(Profile(), image_size=s.image_size, fps=30.0),
                          None).tester_error("eyes_opened")  # a test without the key
+
+
+def test_a_finished_recording_reaches_the_history(tmp_path):
+    from balance.storage.history import History
+    synth = person(duration_s=3.0, lift=(0.5, 2.0))
+    path = tmp_path / "h.balance"
+    rec = Recording(FakeStance(Profile(), image_size=synth.image_size, fps=30.0),
+                    SessionWriter(path, new_metadata(source="fake", fps=30,
+                                                     image_size=synth.image_size)))
+    for i in range(60):
+        rec.feed(i, synth.t[i], synth.image[i], synth.world[i], True)
+    rec.finish("done")
+    assert rec.history_problem is None
+    with History() as h:
+        assert h.session_by_file(path) is not None

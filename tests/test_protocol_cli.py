@@ -92,6 +92,9 @@ def test_two_feet_down_starts_no_single_leg_trial(tmp_path, pose_model):
     s = read_session(out)
     assert s.metadata["result"]["trials"] == []
     assert not [e for e in s.events if e.kind == "trial_start"]
+    from balance.storage.history import History
+    with History() as h:  # scored recordings reach the history (a temporary one here)
+        assert h.session_by_file(out) is not None
 
 
 @needs_real

@@ -23,6 +23,7 @@ import numpy as np
 
 from balance.pose.landmarks import empty_pose
 from balance.protocols.base import Frame, Protocol, Status
+from balance.storage.history import add_to_history
 from balance.storage.session import Event, SessionWriter
 
 # A live source that delivers nothing for this long has gone (unplugged, taken by another
@@ -225,6 +226,7 @@ class Recording:
         self.ended: str | None = None
         self._trials_seen = 0
         self._phase = None
+        self.history_problem: str | None = None  # why the session did not reach the history
 
     def feed(self, index: int, t_src: float, image, world, detected) -> tuple[Status, dict | None]:
         """Score one frame and record it; returns the status and a trial result if one ended."""
@@ -274,6 +276,7 @@ class Recording:
                                         interrupted=reason == "camera lost",
                                         frames=self.frames)
             self.writer.close()
+            _, self.history_problem = add_to_history(self.writer.path)
         return result
 
     def result(self) -> dict:
