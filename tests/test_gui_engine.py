@@ -533,10 +533,6 @@ def test_an_unknown_test_is_a_one_line_error_before_any_window():
 
 
 def test_the_side_picker_reaches_the_tests_that_have_a_side():
-    try:
-        from balance.protocols import create  # noqa: F401
-    except ImportError:
-        pytest.skip("the protocol registry has not landed yet")
     from balance.gui import live
     make = lambda name, side: live.create_protocol(  # noqa: E731
         name, Profile(height_cm=170.0), image_size=(1280, 720), fps=30.0, side=side)

@@ -63,8 +63,7 @@ def profile_from(args, meta: dict | None = None) -> Profile:
 
 def protocol_options(args) -> dict:
     if args.protocol == "single-leg-stance":
-        sides = (args.side,) if args.side else ("left", "right")
-        return dict(sides=sides, cap_s=args.cap, eyes=args.eyes, arms=args.arms)
+        return dict(side=args.side, cap_s=args.cap, eyes=args.eyes, arms=args.arms)
     if args.protocol == "romberg":
         return dict(sharpened=bool(getattr(args, "sharpened", False)))
     return {}

@@ -4,44 +4,25 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from balance.errors import InputError
 from balance.gui.engine import FrameFeed
 from balance.gui.replay import ReplayFeed
+from balance.protocols import NAMES, SIDED, create
 from balance.storage.session import SUFFIX
 
-# What the pickers offer until the protocol registry says otherwise.
-FALLBACK_NAMES = ("single-leg-stance", "four-stage", "bess", "mbess", "romberg", "practice",
-                  "yoga")
 SIDES = ("left", "right", "none")
 
 
 def protocol_names() -> tuple[str, ...]:
-    try:
-        from balance.protocols import NAMES
-    except ImportError:
-        return FALLBACK_NAMES
     return tuple(NAMES)
 
 
 def create_protocol(name: str, profile, *, image_size, fps, side: str | None = None,
                     **options):
-    """A protocol from the registry (`balance.protocols.create`); ``side`` None or "none"
-    leaves the choice to the protocol (both sides, or the non-dominant leg for BESS)."""
-    try:
-        from balance.protocols import create
-    except ImportError:
-        raise InputError("the balance tests (balance.protocols) are not available in this "
-                         "installation") from None
-    # Protocols name the stance side differently (a list of sides to test, or one side),
-    # and tests without a side (4-stage, BESS, Romberg...) choose for themselves.
-    tries = [{"sides": (side,)}, {"side": side}, {}] if side and side != "none" else [{}]
-    for i, extra in enumerate(tries):
-        try:
-            return create(name, profile, image_size=tuple(image_size), fps=float(fps),
-                          **options, **extra)
-        except InputError as exc:
-            if "unexpected keyword" not in str(exc) or i == len(tries) - 1:
-                raise
+    """A protocol from the registry. The side picker's choice reaches the tests that have
+    one; "none", and every other test, leave the choice to the protocol."""
+    side = side if name in SIDED and side != "none" else None
+    return create(name, profile, image_size=tuple(image_size), fps=float(fps), side=side,
+                  **options)
 
 
 def open_feed(spec: str | int):
@@ -68,10 +49,7 @@ def estimator_factory(feed, model_path=None):
 
 def warmup() -> None:
     """Compile (or load from cache) the scoring kernels before the first frame."""
-    try:
-        from balance.core.jit import warmup as core_warmup
-    except ImportError:
-        return
+    from balance.core.jit import warmup as core_warmup
     core_warmup()
 
 

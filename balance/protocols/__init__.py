@@ -29,15 +29,24 @@ def _registry() -> dict:
     }
 
 
+SIDED = ("single-leg-stance",)
 NAMES = ("single-leg-stance", "four-stage", "bess", "mbess", "romberg", "practice", "yoga")
 
 
 def create(name: str, profile: Profile | None = None, *, image_size, fps: float,
-           **options) -> Protocol:
-    """A new protocol by name (``NAMES``); ``options`` go to its constructor."""
+           side: str | None = None, **options) -> Protocol:
+    """A new protocol by name (``NAMES``); ``options`` go to its constructor.
+
+    ``side``: the stance leg to test, for the tests where the person chooses it (single-leg
+    stance); the others choose for themselves (BESS stands on the non-dominant leg).
+    """
     registry = _registry()
     if name not in registry:
         raise InputError(f"unknown protocol {name!r}; choose one of {', '.join(registry)}")
+    if side is not None:
+        if name not in SIDED:
+            raise InputError(f"{name} has no side to choose")
+        options["sides"] = (side,)
     try:
         return registry[name](profile or Profile(), image_size=image_size, fps=fps, **options)
     except (TypeError, ValueError) as exc:
