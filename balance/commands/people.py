@@ -6,8 +6,6 @@ from pathlib import Path
 from balance.errors import InputError
 from balance.storage.history import History
 
-FIELDS = ("birth_year", "sex", "height_cm", "dominant_leg", "notes")
-
 
 def run(args) -> int:
     action = getattr(args, "action", None) or "list"

@@ -465,6 +465,8 @@ class ProcessThread(threading.Thread):
     def _report_end(self, rec: Recording) -> None:
         path = rec.writer.path if rec.writer is not None else None
         self.on_finished(rec.ended, rec.result(), str(path) if path else None)
+        if rec.history_problem:
+            self.on_error(rec.history_problem)
 
 
 def default_session_path(folder: Path, protocol: str) -> Path:
