@@ -168,6 +168,35 @@ def _parser() -> argparse.ArgumentParser:
                     help="keep the session files on disk (delete only the history rows)")
     pe.set_defaults(run=_cmd("balance.commands.people"))
 
+    pl = sub.add_parser("plan", help="today's training plan; levels and targets",
+                        description="Today's plan for a person from their history: warm-up, "
+                                    "balance at their level, strengthening, cool-down and a "
+                                    "foot check, each with what, how much and why. A "
+                                    "therapist adjusts levels and targets with --set-level "
+                                    "and --set-target; results done without the camera are "
+                                    "recorded with --log.")
+    pl.add_argument("--person", help="the person (default: the only one in the history)")
+    pl.add_argument("--date", help="plan for this day, YYYY-MM-DD (default today)")
+    pl.add_argument("--levels", action="store_true", help="list every ladder's levels, "
+                    "marking the person's")
+    pl.add_argument("--rules", action="store_true", help="print the progression rules")
+    pl.add_argument("--set-level", action="append", default=[], metavar="LADDER=LEVEL",
+                    help="put the person on this level (therapist)")
+    pl.add_argument("--set-target", action="append", default=[], metavar="LADDER=NUMBER",
+                    help="their own target at the current level, s or reps (therapist)")
+    pl.add_argument("--log", action="append", default=[], metavar="LADDER=ACHIEVED",
+                    help="record today's result of a ladder (s held or good reps)")
+    pl.add_argument("--discomfort", action="append", default=[], metavar="LADDER",
+                    help="record discomfort during that exercise today (steps back)")
+    pl.add_argument("--json", action="store_true", help="print the plan as JSON")
+    pl.add_argument("--window", action="store_true", help="walk through the plan in a "
+                    "window, the camera counting and timing, and log it in the history")
+    pl.add_argument("--source", help="with --window: a video file or .balance session to "
+                    "play as if live instead of the webcam")
+    pl.add_argument("--camera", type=int, default=0, help="with --window: webcam number")
+    pl.add_argument("--model", type=Path, help="with --window: pose model .task file")
+    pl.set_defaults(run=_cmd("balance.commands.plan"))
+
     rp = sub.add_parser("replay", help="replay a session for review, with notes",
                         description="Open a session in the replay window: play, pause, scrub, "
                                     "step, 0.25x-2x; video with skeleton (if kept) or the "

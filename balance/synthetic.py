@@ -108,6 +108,10 @@ def generate(
     sway_gains=(),
     bends=(),
     heel_raises=(),
+    toe_raises=(),
+    squats=(),
+    seated=(),
+    hands_down=(),
 ) -> SyntheticSession:
     """Generate a person standing, swaying and lifting feet, with known truth.
 
@@ -143,6 +147,17 @@ def generate(
         truth ``com_*_cm`` stays the pendulum's: it does not include the bend.
     heel_raises : (side, t0, t1) intervals with that foot's heel 6 cm off the floor (the
         ankle 4 cm, the toes down), ramped in 0.2 s.
+    toe_raises : (side, t0, t1) intervals with that foot's toes 5 cm off the floor (the
+        heel down), ramped in 0.2 s.
+    squats : (t0, t1) or (t0, t1, depth_cm) or (t0, t1, depth_cm, knees_in_cm) mini
+        squats: the hips (and all above) lower by ``depth_cm`` (12 unless given), the
+        knees bend forward, and ``knees_in_cm`` (0 unless given) moves each knee towards
+        the midline (knees caving in: bad form). Ramped in 0.5 s.
+    seated : (t0, t1) intervals sitting on a chair: the hips drop to knee height and
+        move back, the knees come forward; ramped in 0.6 s (standing up and sitting
+        down take that long). Start at a negative t0 to begin seated.
+    hands_down : (t0, t1) intervals with both hands down beside the hips (pushing on
+        the thighs or the chair), ramped in 0.2 s.
     """
     if arms not in ARM_POSES:
         raise ValueError(f"arms must be one of {ARM_POSES}, not {arms!r}")
@@ -162,6 +177,10 @@ def generate(
     _rest_foot_on_leg(body, t, foot_to_leg, raise_cm)
     _bend(body, t, bends)
     _raise_heels(body, t, heel_raises)
+    _raise_toes(body, t, toe_raises)
+    _squat(body, t, squats, height_cm)
+    _sit(body, t, seated, height_cm)
+    _hands_down(body, t, hands_down, height_cm)
 
     width, height = image_size
     px_per_cm = 0.8 * height / height_cm
@@ -441,6 +460,60 @@ def _raise_heels(body, t, items) -> None:
         w = _ramp(t, t0, t1, 0.2)
         body[:, INDEX[f"{side}_heel"], 1] += 6.0 * w
         body[:, INDEX[f"{side}_ankle"], 1] += 4.0 * w
+
+
+def _raise_toes(body, t, items) -> None:
+    """Lift a foot's toes off the floor (5 cm) with the heel down."""
+    for side, t0, t1 in items:
+        body[:, INDEX[f"{side}_foot_index"], 1] += 5.0 * _ramp(t, t0, t1, 0.2)
+
+
+_ABOVE_KNEES = [i for name, i in INDEX.items()
+                if not any(p in name for p in ("knee", "ankle", "heel", "foot_index"))]
+
+
+def _squat(body, t, items, h) -> None:
+    """Lower everything above the knees; the knees go forward (and in, if asked)."""
+    for item in items:
+        t0, t1 = item[:2]
+        depth = item[2] if len(item) > 2 else 12.0
+        knees_in = item[3] if len(item) > 3 else 0.0
+        w = _ramp(t, t0, t1, 0.5)
+        body[:, _ABOVE_KNEES, 1] -= (depth * w)[:, None]
+        for side, sign in (("left", 1.0), ("right", -1.0)):
+            k = INDEX[f"{side}_knee"]
+            body[:, k, 1] -= 0.3 * depth * w
+            body[:, k, 2] += 0.6 * depth * w
+            body[:, k, 0] -= sign * knees_in * w
+
+
+def _sit(body, t, items, h) -> None:
+    """Sit down on a chair: hips to knee height and back, knees forward."""
+    drop = (_HIP_Y - _KNEE_Y) * h
+    for t0, t1 in items:
+        w = _ramp(t, t0, t1, 0.6)
+        body[:, _ABOVE_KNEES, 1] -= (drop * w)[:, None]
+        body[:, _ABOVE_KNEES, 2] -= (0.15 * h * w)[:, None]
+        for side in ("left", "right"):
+            body[:, INDEX[f"{side}_knee"], 2] += 0.1 * h * w
+
+
+_HANDS = ("wrist", "pinky", "index", "thumb")
+
+
+def _hands_down(body, t, items, h) -> None:
+    """Both hands down beside the hips (on the thighs or the chair seat)."""
+    for t0, t1 in items:
+        w = _ramp(t, t0, t1, 0.2)[:, None]
+        for side, sign in (("left", 1.0), ("right", -1.0)):
+            hip = body[:, INDEX[f"{side}_hip"]]
+            target = hip + np.array([sign * 0.04 * h, 0.0, 0.08 * h])
+            elbow = INDEX[f"{side}_elbow"]
+            body[:, elbow] = (1 - w) * body[:, elbow] + w * (hip + np.array(
+                [sign * 0.08 * h, 0.12 * h, 0.0]))
+            for part in _HANDS:
+                i = INDEX[f"{side}_{part}"]
+                body[:, i] = (1 - w) * body[:, i] + w * target
 
 
 _LOWER_LEGS = [INDEX[f"{s}_{p}"] for s in ("left", "right")

@@ -13,11 +13,18 @@ def run(args) -> int:
             return 0
         since = since_weeks(h, args.person, args.weeks)
         found = trends(h, args.person, protocol=args.protocol, since=since)
+        print(_adherence(h, args.person))
         if not found:
             print(f"{args.person}: no results yet (import sessions with `balance import`)")
             return 0
         print("\n\n".join(describe(t) for t in found))
     return 0
+
+
+def _adherence(h: History, person: str) -> str:
+    """Training days a week, streaks and plan completion (the programme's log)."""
+    from balance.programme.adherence import of_person
+    return of_person(h, h.person(person).name).describe()
 
 
 def people_table(h: History) -> str:

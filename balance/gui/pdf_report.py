@@ -204,6 +204,7 @@ def _person_report(lay: Layout, history: History, name: str, weeks: int) -> None
         lay.heading(trend.protocol.replace("-", " ").capitalize())
         _trend_charts(lay, trend, MEASURES)
         _trend_text(lay, trend)
+    _programme_block(lay, history, name)
     lay.heading("Sessions", 12)
     lay.table(["date", "test", "trials", "best left (s)", "best right (s)", "minutes"],
               [_session_row(s) for s in sessions], [0.18, 0.3, 0.1, 0.15, 0.15, 0.12])
@@ -283,3 +284,14 @@ def _session_row(s) -> list[str]:
     minutes = f"{s.duration_s / 60:.1f}" if s.duration_s else "-"
     return [s.started[:10], s.protocol or "-", str(len(trials)), best("left"), best("right"),
             minutes]
+
+
+def _programme_block(lay: Layout, history: History, name: str) -> None:
+    """The training programme: adherence and the current level of each ladder."""
+    from balance.programme import adherence, store
+    levels = store.levels(history, name)
+    lay.heading("Training programme", 12)
+    lay.text(adherence.of_person(history, name).describe(), 9.5)
+    lay.table(["exercise", "level", "target", "set by"],
+              [[ladder, s.level, f"{s.goal:g} {s.spec.unit}", s.set_by or "rules"]
+               for ladder, s in levels.items()], [0.22, 0.38, 0.2, 0.2])

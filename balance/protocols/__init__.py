@@ -18,6 +18,7 @@ def _registry() -> dict:
     from balance.protocols.practice import Practice
     from balance.protocols.single_leg import SingleLegStance
     from balance.protocols.yoga import YogaPoses
+    from balance.protocols import chair_stand, reps
     return {
         "single-leg-stance": SingleLegStance,
         "four-stage": FourStage,
@@ -26,11 +27,19 @@ def _registry() -> dict:
         "romberg": Romberg,
         "practice": Practice,
         "yoga": YogaPoses,
+        "heel-raises": reps.HeelRaises,
+        "toe-raises": reps.ToeRaises,
+        "mini-squats": reps.MiniSquats,
+        "sit-to-stand": chair_stand.SitToStand,
+        "chair-stand-30": chair_stand.ChairStand30,
     }
 
 
 SIDED = ("single-leg-stance",)
 NAMES = ("single-leg-stance", "four-stage", "bess", "mbess", "romberg", "practice", "yoga")
+# Strengthening exercises counted by the camera (balance.protocols.reps), and the
+# 30-second chair stand test.
+NAMES += ("heel-raises", "toe-raises", "mini-squats", "sit-to-stand", "chair-stand-30")
 
 
 def create(name: str, profile: Profile | None = None, *, image_size, fps: float,

@@ -126,3 +126,45 @@ def compare_sls(best_s: float, *, age: int | None, sex: str | None = None,
         out.append(NormComparison("neuropathy patients' mean", NEUROPATHY_SLS_MEAN_S,
                                   best_s < NEUROPATHY_SLS_MEAN_S, HURVITZ_2001))
     return out
+
+
+# --- 30-second chair stand -------------------------------------------------------------
+
+RIKLI_JONES_1999 = Source(
+    "Rikli & Jones 1999",
+    "Rikli RE, Jones CJ. Functional fitness normative scores for community-residing older "
+    "adults, ages 60-94. J Aging Phys Act 1999;7(2):162-181. (Also Jones CJ, Rikli RE, "
+    "Beam WC. A 30-s chair-stand test as a measure of lower body strength in "
+    "community-residing older adults. Res Q Exerc Sport 1999;70(2):113-119.)",
+    verify=True)
+CDC_STEADI_CHAIR = Source(
+    "CDC STEADI 30-Second Chair Stand",
+    "Centers for Disease Control and Prevention. STEADI: Assessment 30-Second Chair Stand. "
+    "2017. Below-average scores after Rikli & Jones 2013, Senior Fitness Test Manual.",
+    verify=True)
+
+CHAIR_STAND_S = 30.0  # arms crossed, full stands in 30 s, half-way up at the end counts
+# A score below these stands in 30 s is below average for the age band (CDC STEADI chair
+# stand form; transcribed, *verify*): (lo, hi inclusive, women, men).
+CHAIR_STAND_BELOW_AVERAGE = ((60, 64, 12, 14), (65, 69, 11, 12), (70, 74, 10, 12),
+                             (75, 79, 10, 11), (80, 84, 9, 10), (85, 89, 8, 8),
+                             (90, 94, 4, 7))
+
+
+def chair_stand_norm(age: int | None, sex: str | None = None) -> float | None:
+    """The below-average line (stands in 30 s) for the age; the mean of the sexes when
+    the sex is unknown; None outside 60-94 or without an age."""
+    row = _band(CHAIR_STAND_BELOW_AVERAGE, age) if age is not None else None
+    if row is None:
+        return None
+    return {"female": row[2], "male": row[3]}.get(sex, (row[2] + row[3]) / 2)
+
+
+def compare_chair_stand(stands: int, *, age: int | None,
+                        sex: str | None = None) -> list[NormComparison]:
+    """Where a 30-second chair stand score stands (``reference_s`` holds stands here)."""
+    line = chair_stand_norm(age, sex)
+    if line is None:
+        return []
+    return [NormComparison(f"age {age} below-average line (stands in 30 s)", line,
+                           stands < line, CDC_STEADI_CHAIR)]

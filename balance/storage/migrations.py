@@ -14,6 +14,9 @@ Versions
 3. Adherence and notes: ``people.notes``; ``sessions.duration_s`` and ``sessions.frames``
    (how long each practice lasted); ``notes`` (therapist notes, time-stamped in their
    session, copied from the session file's ``note`` events).
+4. Training programme: ``programme_levels`` (each person's level, own target and
+   met/missed streaks per ladder, who set it) and ``programme_log`` (each plan item done
+   or skipped on a day: target, achieved, discomfort).
 
 The steps are frozen: they never import code that may change later (a step written for
 version 2 must still do the same thing when version 9 exists).
@@ -23,7 +26,7 @@ import json
 import math
 import sqlite3
 
-LATEST = 3
+LATEST = 4
 
 
 def _step_1(con: sqlite3.Connection) -> None:
@@ -119,7 +122,36 @@ def _step_3(con: sqlite3.Connection) -> None:
     con.execute("CREATE INDEX notes_by_session ON notes (session_id, t_s)")
 
 
-STEPS = {1: _step_1, 2: _step_2, 3: _step_3}
+def _step_4(con: sqlite3.Connection) -> None:
+    con.execute("""
+        CREATE TABLE programme_levels (
+            person_id INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,
+            ladder TEXT NOT NULL,
+            level TEXT NOT NULL,
+            target REAL,
+            met INTEGER NOT NULL DEFAULT 0,
+            missed INTEGER NOT NULL DEFAULT 0,
+            set_by TEXT,
+            updated TEXT NOT NULL,
+            PRIMARY KEY (person_id, ladder))""")
+    con.execute("""
+        CREATE TABLE programme_log (
+            id INTEGER PRIMARY KEY,
+            person_id INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,
+            day TEXT NOT NULL,
+            item TEXT NOT NULL,
+            ladder TEXT,
+            level TEXT,
+            target REAL,
+            achieved REAL,
+            done INTEGER NOT NULL,
+            discomfort INTEGER NOT NULL DEFAULT 0,
+            session_id INTEGER REFERENCES sessions(id) ON DELETE SET NULL,
+            logged TEXT NOT NULL)""")
+    con.execute("CREATE INDEX programme_log_by_person ON programme_log (person_id, day)")
+
+
+STEPS = {1: _step_1, 2: _step_2, 3: _step_3, 4: _step_4}
 
 
 def version(con: sqlite3.Connection) -> int:

@@ -1,0 +1,140 @@
+"""``balance plan [--person X]``: today's plan; a therapist's levels and targets."""
+
+import json
+from datetime import date
+from pathlib import Path
+
+from balance.errors import InputError
+from balance.programme import adherence, plan as P, rules as R, store
+from balance.programme.progression import Outcome
+from balance.storage.history import History
+
+
+def run(args) -> int:
+    today = _day(args.date)
+    with History() as h:
+        person = _person(h, args.person)
+        for text in args.set_level:
+            ladder, level = _pair(text, "--set-level")
+            s = store.set_level(h, person, ladder, level)
+            print(f"{person}: {ladder} set to {s.level} ({s.spec.what})")
+        for text in args.set_target:
+            ladder, value = _pair(text, "--set-target")
+            s = store.set_level(h, person, ladder, target=_number(value, "--set-target"))
+            print(f"{person}: {ladder} target {s.goal:g} {s.spec.unit} at {s.level}")
+        if args.log or args.discomfort:
+            _log(h, person, args, today)
+        if args.rules:
+            print(rules_text())
+        if args.levels:
+            print(levels_text(store.levels(h, person)))
+        if args.rules or args.levels:
+            return 0
+        plan = store.today_plan(h, person, today)
+        if args.window:
+            return _window(h, person, plan, args)
+        if args.json:
+            print(json.dumps({"person": person, **plan.to_dict()}, indent=2))
+            return 0
+        print(f"{person}\n" + P.describe(plan))
+        print("\n" + adherence.of_person(h, person, today).describe())
+    return 0
+
+
+def _window(h: History, person: str, plan, args) -> int:
+    """Walk through ``plan`` in a window; what was done is logged when it ends."""
+    from balance.gui.app import application, display_available
+    if not display_available():
+        raise InputError("--window needs a screen (no DISPLAY or WAYLAND_DISPLAY here); "
+                         "`balance plan` prints the same plan")
+    from balance.gui import live
+    from balance.gui.plan_page import PlanWindow
+    from balance.programme.walk import PlanWalk
+
+    feed = live.open_feed(args.source if args.source is not None else args.camera)
+    app = application()
+    walk = PlanWalk(plan)
+
+    def save(w):
+        for o, rule in w.save(h, person):
+            print(f"{person}: {o.ladder} -> {R.RULE[rule].then}")
+
+    window = PlanWindow(walk, feed, profile=h.person(person).profile(),
+                        estimator_factory=live.estimator_factory(feed, args.model),
+                        on_finished=save, warmup=live.warmup,
+                        session_dir=Path.home() / "balance-sessions")  # as `balance live`
+    window.resize(900, 600)
+    window.show()
+    return app.exec() or 0
+
+
+def _log(h, person, args, today) -> None:
+    states = store.levels(h, person)
+    results = dict(_pair(t, "--log") for t in args.log)
+    for ladder in list(results) + list(args.discomfort):
+        if ladder not in R.LADDERS:
+            raise InputError(f"no ladder {ladder!r}; ladders: {', '.join(R.LADDERS)}")
+    outcomes = []
+    for ladder in dict.fromkeys(list(results) + list(args.discomfort)):
+        s = states[ladder]
+        value = _number(results[ladder], "--log") if ladder in results else None
+        outcomes.append(Outcome(today, ladder, s.level, s.goal, value,
+                                ladder in args.discomfort))
+    for o, rule in store.log_outcomes(h, person, outcomes):
+        print(f"{person}: {o.ladder} {o.achieved if o.achieved is not None else '-'} "
+              f"against {o.target:g} -> {R.RULE[rule].then}")
+
+
+def rules_text() -> str:
+    lines = ["Progression rules (first that applies):"]
+    for r in R.RULES:
+        lines.append(f"- when {r.when}: {r.then}.\n  why: {r.why}")
+    return "\n".join(lines)
+
+
+def levels_text(states) -> str:
+    lines = []
+    for ladder, levels in R.LADDERS.items():
+        s = states[ladder]
+        lines.append(f"{ladder}:")
+        for x in levels:
+            mark = "->" if x.key == s.level else "  "
+            own = f" (own target {s.target:g})" if x.key == s.level and s.target else ""
+            lines.append(f" {mark} {x.key:<24} {x.target:g} {x.unit}{own}  {x.what}")
+    return "\n".join(lines)
+
+
+def _person(h: History, name: str | None) -> str:
+    if name:
+        return h.person(name).name
+    people = h.people()
+    if len(people) == 1:
+        return people[0].name
+    if not people:
+        raise InputError("the history is empty: add the person first with "
+                         "`balance people add NAME`")
+    raise InputError("say whose plan with --person (" + ", ".join(p.name for p in people)
+                     + ")")
+
+
+def _pair(text: str, flag: str) -> tuple[str, str]:
+    if "=" not in text:
+        raise InputError(f"{flag} wants LADDER=VALUE, not {text!r}")
+    a, b = text.split("=", 1)
+    return a.strip(), b.strip()
+
+
+def _number(text: str, flag: str) -> float:
+    try:
+        return float(text)
+    except ValueError:
+        raise InputError(f"{flag}: {text!r} is not a number") from None
+
+
+def _day(text: str | None) -> date:
+    if not text:
+        return date.today()
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise InputError(f"--date {text!r} is not a YYYY-MM-DD date") from None

@@ -1,0 +1,98 @@
+"""Sit-to-stand reps and the 30-second chair stand test, counted by the camera.
+
+The signal is the hip's height above the knees in shank lengths, absolute (not from a
+resting level): seated, the thighs point at the camera and the hips sit at knee height.
+A stand counts when full standing is reached after being seen seated, as the chair stand
+test counts; with ``hands="crossed"`` a stand with the hands down on the thighs or the
+chair, anywhere from the seat up, is not counted.
+"""
+
+import numpy as np
+
+from balance.protocols import norms
+from balance.protocols.reps import Exercise, RepCounter, xy
+
+# Sit-to-stand: hip height above the knee (about 1 shank standing, ~0.2 seated).
+STAND = Exercise("sit-to-stand", "Sit to stand",
+                 "Arms crossed, stand up fully from the chair, then sit down again.",
+                 up=0.8, down=0.45, relative=False)
+
+# Seated ~0.2, standing ~1.05 shank lengths of hip above knee: half-way up is ~0.6.
+HALF_WAY = 0.6
+HANDS_DOWN = 0.7        # wrists this far from shoulders to hips = hands on thighs/chair
+
+
+class SitToStand(RepCounter):
+    """Stands from a chair: each counts on reaching full standing after being seen
+    seated (as the chair stand test counts), and the next needs the seat again."""
+
+    name, title, exercise = "sit-to-stand", "Sit to stand", STAND
+
+    def __init__(self, profile, *, image_size, fps, **kw):
+        super().__init__(profile, image_size=image_size, fps=fps, **kw)
+        self._seated = False
+        self._rise_flags: set[str] = set()
+
+    def signals(self, image):
+        return np.array([(xy(image, f"{s}_knee")[1] - xy(image, f"{s}_hip")[1]) * self.h
+                         for s in ("left", "right")])
+
+    def form(self, image):
+        if self.hands != "crossed":
+            return set()
+        for side in ("left", "right"):
+            sh, hip = xy(image, f"{side}_shoulder")[1], xy(image, f"{side}_hip")[1]
+            if (xy(image, f"{side}_wrist")[1] - sh) / max(hip - sh, 1e-6) > HANDS_DOWN:
+                return {"hands"}
+        return set()
+
+    def _step(self, frame, out) -> None:
+        x = float(self._smoothed(frame.image).mean())
+        self._last_value = x
+        if x < self.exercise.down and not self._seated:
+            self._seated, self._rise_flags = True, set()  # faults count from the seat up
+        if self._seated:  # hands are checked from the seat up to standing
+            self._rise_flags |= self.form(frame.image)
+            if x > self.exercise.up:
+                self._seated = False
+                self._flags, self._peak = self._rise_flags, np.array([x, x])
+                self._finish_rep(frame, out)
+
+    def _instruction(self) -> str:
+        if self.hands == "crossed":
+            return self.exercise.instruction
+        return "Stand up fully from the chair, pushing with your hands if you need to."
+
+    def _drop_partial(self) -> None:
+        super()._drop_partial()
+        self._seated, self._rise_flags = False, set()  # must be seen seated again
+
+    def half_way(self) -> bool:
+        """Rising and past half-way between seated and standing (the test's last stand)."""
+        return self._seated and self._last_value > HALF_WAY and not self._rise_flags
+
+
+class ChairStand30(SitToStand):
+    """30-second chair stand (Rikli & Jones 1999; CDC STEADI): arms crossed, as many full
+    stands as possible in 30 s from the start; a stand more than half-way up when the
+    time ends counts. Compared with the age and sex norms in ``norms``."""
+
+    name, title = "chair-stand-30", "30-second chair stand"
+
+    def __init__(self, profile, *, image_size, fps):
+        super().__init__(profile, image_size=image_size, fps=fps,
+                         duration_s=norms.CHAIR_STAND_S, hands="crossed")
+        self._half = False
+
+    def _end(self, t_s, reason, out) -> None:
+        self._half = reason == "time" and self.half_way()
+        super()._end(t_s, reason, out)
+
+    def _summary(self) -> dict:
+        summary = super()._summary()
+        stands = len(self.good) + int(self._half)
+        summary["stands"] = stands
+        # keyed like the other tests' norms (by side there): ``reference_s`` holds stands
+        summary["norms"] = {"stands": [c.to_dict() for c in norms.compare_chair_stand(
+            stands, age=self.profile.age, sex=self.profile.sex)]}
+        return summary

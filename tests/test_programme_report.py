@@ -1,0 +1,39 @@
+"""The therapist's PDF report shows the training programme: adherence and levels."""
+
+import os
+import shutil
+import subprocess
+from datetime import date, timedelta
+
+import pytest
+
+from balance.gui.app import clear_opencv_qt_paths
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+clear_opencv_qt_paths()
+
+from balance.gui import pdf_report  # noqa: E402
+from balance.programme import store  # noqa: E402
+from balance.programme.progression import Outcome  # noqa: E402
+from balance.storage.history import History  # noqa: E402
+
+
+@pytest.mark.skipif(not shutil.which("pdftotext"), reason="poppler-utils not installed")
+def test_person_report_has_the_programme_block(tmp_path, qapp):
+    with History(tmp_path / "h.sqlite3") as h:
+        h.add_person("Ann")
+        store.set_level(h, "Ann", "balance", "tandem")
+        today = date.today()
+        for k in (1, 2, 3):
+            store.log_outcomes(h, "Ann", [Outcome(today - timedelta(days=k), "heel-raises",
+                                                  "heel-raises-8", 8, 9.0)])
+        pdf = pdf_report.write_person_report(h, "Ann", tmp_path / "ann.pdf", weeks=4)
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True,
+                          text=True, check=True).stdout
+    assert "Training programme" in text
+    assert "3 day(s) in a row" in text
+    row = next(line.split() for line in text.splitlines() if line.split()[:1] == ["balance"])
+    assert row[1:5] == ["tandem", "10", "s", "therapist"]
+    row = next(line.split() for line in text.splitlines()
+               if line.split()[:1] == ["heel-raises"])
+    assert row[1:4] == ["heel-raises-10", "10", "reps"]  # two sessions met -> level up
