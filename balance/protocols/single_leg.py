@@ -211,8 +211,9 @@ class SingleLegStance(Protocol):
             if trial.samples:
                 st.sway_cm = trial.samples[-1]
             st.metrics = self.live.metrics()
-            st.score = self.live.score(st.elapsed_s, trial.target_s) if trial.target_s \
-                else self.live.score()
+            # Live: the steadiness so far. The trial's final score also weighs the hold
+            # time against the cap, which would read as a low score early in every hold.
+            st.score = self.live.score()
             st.phase = "running" if good else "paused"
             st.instruction = ("Hold it. Stay tall." if good else MESSAGES[self.body.view_state])
             return st
