@@ -3,7 +3,8 @@
 Four plots share the week axis: hold time (with the age-norm band and the fall-risk
 line), sway velocity, sway ellipse area and the stability score; left and right in two
 colours. Below them: personal bests and whether the change since the first week and the
-last month exceeds the measurement's variability. The numbers come from
+last month exceeds the measurement's variability; above them, the training adherence.
+The numbers come from
 ``balance.storage.trends`` (Qt-free), the same ones ``balance history`` prints.
 """
 
@@ -14,6 +15,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QComboBox, QGridLayout, QHBoxLayout, QLabel, QMainWindow,
                                QScrollArea, QVBoxLayout, QWidget)
 
+from balance.programme.adherence import of_person
 from balance.storage.trends import LABELS, MEASURES, Trend, describe, trends
 
 SIDE_COLOURS = {"left": "#35e0ff", "right": "#ffb04d", None: "#e0e0e0"}
@@ -111,6 +113,9 @@ class HistoryView(QWidget):
         bar.addWidget(QLabel("test"))
         bar.addWidget(self.test_box, 1)
         outer.addLayout(bar)
+        self.adherence = QLabel("")  # days a week, streaks, plan completion
+        self.adherence.setWordWrap(True)
+        outer.addWidget(self.adherence)
         self.plots = TrendPlots()
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
@@ -126,6 +131,7 @@ class HistoryView(QWidget):
 
     def show_person(self, name: str) -> None:
         self.trends = trends(self.history, name) if name else []
+        self.adherence.setText(of_person(self.history, name).describe() if name else "")
         self.test_box.blockSignals(True)
         self.test_box.clear()
         for t in self.trends:
