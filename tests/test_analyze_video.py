@@ -56,6 +56,16 @@ def test_truncated_video_is_analysed_as_far_as_it_decodes(tmp_path, pose_model):
     assert warning == [f"warning: video v.avi is truncated or damaged: {n} of 40 frames were readable"]
 
 
+def test_saved_video_and_csv_are_private_to_their_owner(tmp_path, pose_model):
+    path = make_video(tmp_path / "clip.avi", n=5)
+    out, table = tmp_path / "p.balance", tmp_path / "p.csv"
+    proc = balance("analyze", path, "--out", out, "--csv", table, "--save-video", "--quiet",
+                   "--model", pose_model.path)
+    assert proc.returncode == 0, proc.stderr
+    for f in (out, table, out.with_suffix(".mp4")):
+        assert f.stat().st_mode & 0o077 == 0, f
+
+
 def test_default_output_never_overwrites(tmp_path, pose_model):
     path = make_video(tmp_path / "clip.avi", n=3)
     for _ in range(2):

@@ -12,6 +12,7 @@ from balance.commands.progress import ProgressBar
 from balance.commands.score import format_result, profile_from, protocol_options
 from balance.pose.estimator import PoseEstimator
 from balance.pose.model import prepare_model
+from balance.privacy import owner_only
 from balance.protocols import Frame, create
 from balance.storage.history import add_to_history
 from balance.storage.landmark_csv import write_landmark_csv
@@ -44,10 +45,12 @@ def run(args) -> int:
             bar.close()
             if video is not None:
                 video.release()
+                owner_only(out.with_suffix(".mp4"))
     if stats.warning:
         print(f"warning: {stats.warning}", file=sys.stderr)
     if args.csv:
         write_landmark_csv(args.csv, *frames.arrays())
+        owner_only(args.csv)
     print(f"session: {out}")
     if args.csv:
         print(f"csv: {args.csv}")
