@@ -28,3 +28,11 @@ def _private_data_dir(tmp_path_factory):
     patch.setenv("BALANCE_DATA_DIR", str(tmp_path_factory.mktemp("balance-data")))
     yield
     patch.undo()
+
+
+@pytest.fixture(autouse=True)
+def _keep_pytest_stderr(monkeypatch):
+    """``balance.cli.main`` called in-process must not point fd 2 at /dev/null under
+    pytest's capture (subprocess runs of the CLI still do, as users get)."""
+    from balance import native_logs
+    monkeypatch.setattr(native_logs, "silence", lambda: None)

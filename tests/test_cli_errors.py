@@ -58,6 +58,29 @@ def test_info_summarises_the_bundled_sample():
     assert "30 fps" in proc.stdout
 
 
+@pytest.mark.parametrize("option", ["--out", "--csv"])
+def test_analyze_into_a_missing_folder(tmp_path, option):
+    proc = balance("analyze", tmp_path / "any.mp4", option, tmp_path / "no" / "such" / "x")
+    assert_one_line_error(proc, "does not exist")
+
+
+def test_an_os_error_is_one_line_too(monkeypatch, capsys):
+    import balance.cli as cli
+
+    def fail(args):
+        raise PermissionError(13, "Permission denied", "/root/secret.balance")
+    monkeypatch.setattr(cli, "_cmd", lambda module: fail)
+    assert cli.main(["info", "whatever"]) == 2
+    assert capsys.readouterr().err == "error: /root/secret.balance: Permission denied\n"
+
+
+def test_image_folder_with_a_zero_frame_rate(tmp_path):
+    import cv2
+    import numpy as np
+    cv2.imwrite(str(tmp_path / "a.png"), np.zeros((8, 8, 3), np.uint8))
+    assert_one_line_error(balance("analyze", tmp_path, "--fps", "0"), "frame rate")
+
+
 def test_help_everywhere():
     for args in ([], ["analyze"], ["info"], ["models", "prepare"], ["demo"]):
         proc = balance(*args, "--help")

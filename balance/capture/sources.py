@@ -108,6 +108,8 @@ class ImageFolderSource(FrameSource):
     def __init__(self, path: str | Path, fps: float = 30.0):
         path = Path(path)
         self.description = f"image folder {path.name}"
+        if not (np.isfinite(fps) and fps > 0):
+            raise InputError(f"the frame rate of an image folder must be above 0, not {fps}")
         self._files = sorted(p for p in path.iterdir() if p.suffix.lower() in IMAGE_SUFFIXES)
         if not self._files:
             raise InputError(f"{path} holds no images ({', '.join(sorted(IMAGE_SUFFIXES))})")

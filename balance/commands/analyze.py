@@ -10,6 +10,7 @@ from balance import pipeline
 from balance.capture import open_source
 from balance.commands.progress import ProgressBar
 from balance.commands.score import format_result, profile_from, protocol_options
+from balance.errors import InputError
 from balance.pose.estimator import PoseEstimator
 from balance.pose.model import prepare_model
 from balance.privacy import owner_only
@@ -20,6 +21,9 @@ from balance.storage.session import SUFFIX, SessionWriter, new_metadata
 
 
 def run(args) -> int:
+    for path in (args.out, args.csv):  # before the model and the video: fail fast
+        if path is not None and not path.resolve().parent.is_dir():
+            raise InputError(f"{path}: its folder {path.resolve().parent} does not exist")
     source = open_source(args.video, fps=args.fps)
     with source:
         model = prepare_model(args.model)
