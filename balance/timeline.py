@@ -17,6 +17,7 @@ import numpy as np
 from balance.core import com as com_mod
 from balance.core import events as core_events
 from balance.errors import InputError
+from balance.protocols.trial import sway_of
 from balance.storage.session import Event, Session
 
 DEFAULT_HEIGHT_CM = 170.0
@@ -94,7 +95,7 @@ class Timeline:
         out.update(trial=trial.number, side=trial.side, elapsed_s=t_s - trial.start_s)
         lo = int(np.searchsorted(self.t, trial.start_s, side="left"))
         samples = np.column_stack([self.sway_h[lo:i + 1], self.sway_v[lo:i + 1]])
-        out["metrics"] = trial_metrics(samples, self.fps)
+        out["metrics"] = sway_of(samples, self.fps)  # the protocols' own conventions
         return out
 
     @property
@@ -104,18 +105,6 @@ class Timeline:
         if self.t.size > 1 and self.t[-1] > self.t[0]:
             return (self.t.size - 1) / float(self.t[-1] - self.t[0])
         return 30.0
-
-
-def trial_metrics(samples: np.ndarray, fps: float) -> dict:
-    """Sway metrics of (horizontal, vertical) cm samples, by the protocols' conventions
-    (whatever they are: the protocols own them, the replay only shows them)."""
-    try:
-        from balance.protocols import trial as protocol_trial
-    except ImportError:
-        return {}
-    measure = getattr(protocol_trial, "sway_of", None) or getattr(
-        protocol_trial, "frontal_metrics", None)
-    return measure(samples, fps) if measure is not None else {}
 
 
 def build(session: Session, *, height_cm: float | None = None) -> Timeline:

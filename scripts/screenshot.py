@@ -54,7 +54,7 @@ def shoot(args, out: Path, at: float, protocol: str) -> int:
     settings = S.GuiSettings(protocol=protocol, side=args.side)
     if not args.video:
         settings.remember(live.profile_from_metadata(feed.session.metadata))
-    has_test = protocol in live.protocol_names() and _registry()
+    has_test = protocol in live.protocol_names()
     window = MainWindow(settings, flow=F.Flow(checklist=False, setup=False, rest_s=0),
                         sound=Sound(muted=True), record=False)
     w, h = (int(v) for v in args.size.split("x"))
@@ -84,13 +84,6 @@ def shoot(args, out: Path, at: float, protocol: str) -> int:
     print(f"{out} (at {done['t']:.2f} s, {feed.description})")
     return 0
 
-
-def _registry() -> bool:
-    try:
-        from balance.protocols import create  # noqa: F401
-    except ImportError:
-        return False
-    return True
 
 
 def _needs_xvfb() -> bool:

@@ -460,10 +460,6 @@ def test_live_rejects_an_impossible_profile_before_opening_anything():
 
 
 def test_demo_without_a_screen_replays_in_the_terminal():
-    try:
-        from balance.protocols import create  # noqa: F401
-    except ImportError:
-        pytest.skip("the protocol registry has not landed yet")
     proc = _balance("demo")
     assert proc.returncode == 0, proc.stderr
     assert "no screen found: replaying in the terminal" in proc.stdout
@@ -500,10 +496,6 @@ def test_a_failing_protocol_is_reported_and_the_frames_are_kept(tmp_path):
 
 def test_demo_window_replays_the_sample_and_exits_when_done(tmp_path):
     """`balance demo` end to end: the real window (offscreen), the real protocol."""
-    try:
-        from balance.protocols import create  # noqa: F401
-    except ImportError:
-        pytest.skip("the protocol registry has not landed yet")
     out = tmp_path / "demo.balance"
     proc = _balance("demo", "--exit-when-done", "--speed", "2", "--out", out, "--timing",
                     env={"QT_QPA_PLATFORM": "offscreen"})
@@ -520,10 +512,6 @@ def test_demo_window_replays_the_sample_and_exits_when_done(tmp_path):
 
 
 def test_an_unknown_test_is_a_one_line_error_before_any_window():
-    try:
-        from balance.protocols import create  # noqa: F401
-    except ImportError:
-        pytest.skip("the protocol registry has not landed yet")
     proc = _balance("demo", "--protocol", "moonwalk", env={"QT_QPA_PLATFORM": "offscreen"})
     assert proc.returncode == 2 and "Traceback" not in proc.stderr
     assert proc.stderr.startswith("error: ") and "moonwalk" in proc.stderr

@@ -4,7 +4,6 @@ import json
 from pathlib import Path
 
 import cv2
-import numpy as np
 import pytest
 
 from balance.protocols.feet import raised_foot

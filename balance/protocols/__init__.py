@@ -4,8 +4,6 @@
 ``score_recording`` runs one over recorded frames.
 """
 
-import numpy as np
-
 from balance.errors import InputError
 from balance.profile import Profile
 from balance.protocols.base import Frame, Protocol, Status

@@ -43,10 +43,11 @@ import numpy as np
 from balance.core import events as ev
 from balance.pose.landmarks import INDEX
 from balance.protocols import feet, norms
-from balance.protocols.base import Frame, Protocol, Status
+from balance.protocols.base import Frame, Status
+from balance.protocols.stance_test import StanceTest
 from balance.protocols.tracking import BodyTracker
 from balance.protocols.trial import Trial
-from balance.protocols.view import GOOD, MESSAGES
+from balance.protocols.view import MESSAGES
 from balance.storage.session import Event
 
 TRIAL_S = norms.BESS_TRIAL_S
@@ -198,7 +199,7 @@ class FootPlace:
         return None
 
 
-class BESS(Protocol):
+class BESS(StanceTest):
     """Parameters: ``surfaces`` (("firm", "foam") for BESS; the modified BESS uses
     ("firm",)), ``stances`` (a subset of ``STANCE_ORDER`` to practise or re-test; all
     three by default), ``trial_s`` (20). The eyes are declared closed: the tester presses a key
@@ -222,8 +223,6 @@ class BESS(Protocol):
         self.trials: list[Trial] = []
         self.current: Trial | None = None
         self.step = 0
-        self._recent = deque(maxlen=int(3 * fps) + 1)  # frames for back-filling a start
-        self._found = deque(maxlen=64)  # recent core events: those dated into a new trial
         self._seen = Seen()
         self._stopped = False
 
@@ -263,20 +262,6 @@ class BESS(Protocol):
     def done(self) -> bool:
         return self._stopped or (self.current is None and self.want is None)
 
-    def update(self, frame: Frame) -> Status:
-        found = self.body.push(frame)
-        out: list[Event] = []
-        good = self.body.view_state == GOOD
-        if good:
-            self._recent.append(frame)
-        if self.current is None:
-            self._found += found
-        if not self.done and self.body.px_per_cm:
-            if self.current is None:
-                self._wait(frame, good, found, out)
-            else:
-                self._run(frame, good, found, out)
-        return self._status(frame, good, out)
 
     def _wait(self, frame, good, found, out):
         surface, stance = self.want

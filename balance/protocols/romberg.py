@@ -21,18 +21,18 @@ stance-foot-moved / loss-of-balance events), or the arms unfolding: a wrist fart
 folded wrists lie ~0.25 trunk lengths from it, hands on the hips ~0.75, arms down more).
 """
 
-from collections import deque
 
 import numpy as np
 
 from balance.core import events as ev
 from balance.pose.landmarks import INDEX
 from balance.protocols import feet, norms
-from balance.protocols.base import Frame, Protocol, Status
+from balance.protocols.base import Frame, Status
 from balance.protocols.bess import BROKEN_S, TOGETHER_GAP, Debounce, FootPlace, Seen
+from balance.protocols.stance_test import StanceTest
 from balance.protocols.tracking import BodyTracker
 from balance.protocols.trial import Trial
-from balance.protocols.view import GOOD, MESSAGES
+from balance.protocols.view import MESSAGES
 from balance.storage.session import Event
 
 PHASE_S = norms.ROMBERG_PHASE_S  # each half, s
@@ -61,7 +61,7 @@ def wrist_to_chest(image: np.ndarray, image_size) -> float:
     return float(d / trunk) if trunk > 0 else float("nan")
 
 
-class Romberg(Protocol):
+class Romberg(StanceTest):
     """Parameters: ``sharpened`` (tandem stance), ``phase_s`` (30 s per half)."""
 
     name = "romberg"
@@ -78,9 +78,7 @@ class Romberg(Protocol):
         self.trials: list[Trial] = []
         self.current: Trial | None = None
         self.failure: dict | None = None
-        self._recent = deque(maxlen=int(3 * fps) + 1)
         self._seen = Seen()
-        self._found = deque(maxlen=64)  # core events while waiting: some date into the test
         self._stopped = False
 
     # --- recognising the position --------------------------------------------------------
@@ -104,22 +102,8 @@ class Romberg(Protocol):
     def done(self) -> bool:
         return self._stopped or self.failure is not None or len(self.trials) >= 2
 
-    def update(self, frame: Frame) -> Status:
-        found = self.body.push(frame)
-        out: list[Event] = []
-        good = self.body.view_state == GOOD
-        if good:
-            self._recent.append(frame)
-        if self.current is None:
-            self._found += found
-        if not self.done and self.body.px_per_cm:
-            if self.current is None:
-                self._wait(frame, good, out)
-            else:
-                self._run(frame, good, found, out)
-        return self._status(frame, good, out)
 
-    def _wait(self, frame, good, out):
+    def _wait(self, frame, good, found, out):
         start = self._seen.update(frame.t_s, good and self.feet_ok(frame)
                                   and self.arms_folded(frame))
         if start is not None:

@@ -543,10 +543,7 @@ def score_session(session: Session, protocol: str | None) -> tuple[dict | None, 
     name = protocol or meta.get("protocol")
     if not name:
         return None, None
-    try:
-        from balance.protocols import create, score_recording
-    except ImportError:
-        return None, None
+    from balance.protocols import create, score_recording
     stored = meta.get("profile") if isinstance(meta.get("profile"), dict) else {}
     try:
         profile = Profile(**{k: stored.get(k) for k in ("birth_year", "sex", "dominant_leg")},
