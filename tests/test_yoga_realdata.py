@@ -85,3 +85,24 @@ def test_most_other_yoga82_poses_are_unknown(val):
     landmarks, labels = val
     predicted = Classifier().classify_many(landmarks[labels == OTHER])[0]
     assert np.mean(predicted == UNKNOWN) >= 0.7
+
+
+def test_poses_that_miss_several_criteria_badly_are_unknown(val, monkeypatch):
+    """Non-balance photos that a pose wins only by default (downward dog read as chair)
+    become unknown; the ten balance poses keep their recall."""
+    import importlib
+    classify_mod = importlib.import_module("balance.yoga.classify")  # the package's
+    # ``classify`` attribute is the function of that name
+    landmarks, labels = val
+    others = ~np.isin(labels, BALANCE_POSES)
+    ten = ~others
+
+    def run():
+        predicted = Classifier().classify_many(landmarks)[0]
+        return np.mean(predicted[others] == UNKNOWN), macro_recall(labels[ten], predicted[ten])
+
+    unknown_with, (recall_with, _) = run()
+    monkeypatch.setattr(classify_mod, "FAR_CRITERIA", 10 ** 6)
+    unknown_without, (recall_without, _) = run()
+    assert unknown_with >= unknown_without + 0.01
+    assert recall_with >= recall_without - 0.005
