@@ -565,3 +565,13 @@ def test_a_finished_recording_reaches_the_history(tmp_path):
     assert rec.history_problem is None
     with History() as h:
         assert h.session_by_file(path) is not None
+
+
+def test_a_new_sessions_folder_is_private_and_names_never_clash(tmp_path):
+    from balance.gui.engine import default_session_path
+    folder = tmp_path / "new" / "sessions"
+    first = default_session_path(folder, "practice")
+    first.write_bytes(b"x")
+    second = default_session_path(folder, "practice")
+    assert folder.stat().st_mode & 0o077 == 0
+    assert second != first and second.name.startswith(first.stem)

@@ -23,6 +23,7 @@ import numpy as np
 
 from balance.pose.landmarks import empty_pose
 from balance.protocols.base import Frame, Protocol, Status
+from balance.privacy import private_dir
 from balance.storage.history import add_to_history
 from balance.storage.session import Event, SessionWriter
 
@@ -470,8 +471,9 @@ class ProcessThread(threading.Thread):
 
 
 def default_session_path(folder: Path, protocol: str) -> Path:
-    """A new file name in ``folder``: date, time and protocol, never overwriting."""
-    folder.mkdir(parents=True, exist_ok=True)
+    """A new file name in ``folder``: date, time and protocol, never overwriting. A new
+    folder is made owner-only (an existing one keeps its mode)."""
+    private_dir(folder)
     stem = time.strftime("%Y%m%d-%H%M%S") + f"-{protocol or 'session'}"
     path, n = folder / f"{stem}.balance", 0
     while path.exists():

@@ -1,7 +1,8 @@
 """The landmark CSV: one row per frame, for spreadsheets and for re-scoring.
 
 Header ``frame,t_s,detected,x0,y0,z0,v0,...,x32,y32,z32,v32``: image landmarks (x, y
-normalised to the image, z, visibility), empty cells as NaN when no person was found.
+normalised to the image, z, visibility), written ``nan`` when no person was found (empty
+cells read as NaN too).
 """
 
 import csv
