@@ -288,3 +288,113 @@ def test_model_dir_follows_the_environment(tmp_path, monkeypatch):
     assert (tmp_path / "data" / "balance" / "models").is_dir()
     monkeypatch.setenv("BALANCE_MODEL_DIR", str(tmp_path / "mine"))
     assert model.model_dir() == tmp_path / "mine" and Path(tmp_path / "mine").is_dir()
+
+
+# --- prepare --task copies the file into the model directory --------------------------------
+
+def prepare_task(path, capsys):
+    """``balance models prepare --task path`` in-process: (exit status, stdout, stderr)."""
+    from balance import cli
+
+    status = cli.main(["models", "prepare", "--task", str(path)])
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+def sha256_of(path):
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+@pytest.fixture
+def user_task(pose_model, tmp_path):
+    """A real .task file outside the model directory, under a name of the user's choosing."""
+    path = tmp_path / "elsewhere" / "my pose model.task"
+    path.parent.mkdir()
+    path.write_bytes(pose_model.path.read_bytes())
+    return path
+
+
+@pytest.fixture
+def good_model(pose_model, model_dir):
+    """A working model already where prepare --task copies to, differing from `user_task`."""
+    path = model_dir / model.OFFICIAL_NAME
+    path.write_bytes(pose_model.path.read_bytes())
+    with zipfile.ZipFile(path, "a") as bundle:  # a comment changes the bytes, not the entries
+        bundle.comment = b"the model that was there before"
+    assert model._load_error(path) is None and sha256_of(path) != pose_model.sha256
+    return path
+
+
+def test_prepare_task_copies_the_file_so_a_later_lookup_finds_it(user_task, model_dir, capsys, monkeypatch):
+    given = sha256_of(user_task)
+    status, out, _err = prepare_task(user_task, capsys)
+    dest = model_dir / model.OFFICIAL_NAME
+    assert status == 0
+    assert f"copied: {user_task} -> {dest}" in out
+    assert f"path: {dest}" in out and f"sha256: {given}" in out
+    assert sorted(p.name for p in model_dir.iterdir()) == [model.OFFICIAL_NAME]  # no partial left
+    if sys.platform != "win32":
+        assert dest.stat().st_mode & 0o777 == 0o600
+    user_task.unlink()  # the copy stands on its own
+    monkeypatch.setattr(model, "_build", lambda *a: pytest.fail("built although a copy was there"))
+    monkeypatch.setattr(model, "_fetch", lambda *a: pytest.fail("downloaded although a copy was there"))
+    found = prepare_model(log=quiet)
+    assert found.origin == "cached" and found.path == dest and found.sha256 == given
+
+
+def test_prepare_task_replaces_the_model_that_was_there(user_task, good_model, capsys):
+    before = sha256_of(good_model)
+    status, out, _err = prepare_task(user_task, capsys)
+    assert status == 0 and "copied:" in out
+    found = prepare_model(log=quiet)
+    assert found.path == good_model and found.sha256 == sha256_of(user_task) != before
+
+
+def test_prepare_task_replaces_a_model_built_earlier_as_the_one_found(user_task, model_dir, capsys):
+    # Another model already there loses to the copy: the lookup tries OFFICIAL_NAME first.
+    (model_dir / model.BUILT_NAME).write_bytes(b"another model")
+    prepare_task(user_task, capsys)
+    assert prepare_model(log=quiet).path == model_dir / model.OFFICIAL_NAME
+
+
+@pytest.mark.parametrize("content", [None, b"", b"not a zip", b"PK\x03\x04 truncated"])
+def test_prepare_task_refuses_a_bad_file_and_keeps_the_existing_model(tmp_path, good_model, capsys, content):
+    before = sha256_of(good_model)
+    bad = tmp_path / "bad.task"
+    if content is not None:
+        bad.write_bytes(content)
+    status, out, err = prepare_task(bad, capsys)
+    assert status == 2 and out == ""
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"error: The pose model {bad} is unusable (")
+    assert "Traceback" not in err
+    assert sha256_of(good_model) == before
+    assert sorted(p.name for p in good_model.parent.iterdir()) == [model.OFFICIAL_NAME]
+
+
+def test_a_copy_that_fails_midway_keeps_the_existing_model(user_task, good_model, capsys, monkeypatch):
+    before = sha256_of(good_model)
+
+    def disk_full(src, dst, length=0):
+        dst.write(src.read(1000))
+        raise OSError(28, "No space left on device")
+    monkeypatch.setattr(model.shutil, "copyfileobj", disk_full)
+    status, _out, err = prepare_task(user_task, capsys)
+    assert status == 2
+    assert err.startswith(f"error: cannot write {good_model} (") and "No space left" in err
+    assert len(err.strip().splitlines()) == 1
+    assert sha256_of(good_model) == before
+    assert sorted(p.name for p in good_model.parent.iterdir()) == [model.OFFICIAL_NAME]
+
+
+@pytest.mark.parametrize("same", ["itself", "an identical copy"])
+def test_prepare_task_with_the_model_already_there_does_nothing(user_task, good_model, capsys, same):
+    given = good_model if same == "itself" else user_task
+    user_task.write_bytes(good_model.read_bytes())
+    stat = good_model.stat()
+    status, out, _err = prepare_task(given, capsys)
+    assert status == 0
+    assert f"already in the model directory: {good_model} (nothing copied)" in out
+    assert "copied:" not in out
+    after = good_model.stat()
+    assert (after.st_ino, after.st_mtime_ns) == (stat.st_ino, stat.st_mtime_ns)

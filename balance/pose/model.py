@@ -10,6 +10,8 @@
 Every file it writes goes to a hidden partial file first and is renamed into place only
 after MediaPipe has loaded it, so a killed run never leaves a broken model behind.
 When nothing works it raises `ModelError` naming the three options.
+
+`install_user_model` copies a user's file into `model_dir` so later runs find it in (a).
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ from mediapipe.tasks.python import vision
 from mediapipe.tasks.python.core.base_options import BaseOptions
 
 from balance.errors import ModelError
+from balance.privacy import owner_only
 
 OFFICIAL_URL = ("https://storage.googleapis.com/mediapipe-models/pose_landmarker/"
                 "pose_landmarker_full/float16/latest/pose_landmarker_full.task")
@@ -163,12 +166,60 @@ def prepare_model(task_file: str | Path | None = None, *, wheel: str | Path | No
 # --- (a) a file given or cached -----------------------------------------------------------
 
 def _use_user_file(path: Path, log: Log) -> ModelInfo:
+    return _ready(_checked_user_file(path), "user", log)
+
+
+def _checked_user_file(path: Path) -> Path:
+    """``path`` resolved, or `ModelError` when MediaPipe cannot run it."""
     path = path.expanduser().resolve()
     reason = "no such file" if not path.is_file() else _load_error(path)
     if reason:
         raise ModelError(f"The pose model {path} is unusable ({reason}). "
                          + _how_to_fix(model_dir()))
-    return _ready(path, "user", log)
+    return path
+
+
+def install_user_model(task_file: str | Path, *,
+                       log: Log = print_to_stderr) -> tuple[ModelInfo, bool]:
+    """Check a user's ``.task`` file and copy it into `model_dir` for later runs.
+
+    The copy is named `OFFICIAL_NAME`, the first name the cached lookup tries, so it wins
+    over any other model there. A file that does not load is refused before anything is
+    written, and the copy replaces an existing model only once it is complete and loads.
+
+    Returns
+    -------
+    (ModelInfo, bool)
+        The model in `model_dir`, and whether it was copied now (False: already there).
+
+    Raises
+    ------
+    ModelError
+        The file is unusable, or the copy could not be written.
+    """
+    source = _checked_user_file(Path(task_file))
+    dest = model_dir() / OFFICIAL_NAME
+    if _same_model(source, dest):
+        log(f"pose model: {dest} already holds this model; nothing copied")
+        return _ready(dest, "user", log), False
+    _remove_stale_partials(dest.parent)
+    _install(dest, lambda partial: _copy_owner_only(source, partial))
+    return _ready(dest, "user", log), True
+
+
+def _same_model(source: Path, dest: Path) -> bool:
+    """Whether ``dest`` is ``source`` itself or a byte-identical copy of it."""
+    if not dest.is_file():
+        return False
+    return os.path.samefile(source, dest) or _sha256(source) == _sha256(dest)
+
+
+def _copy_owner_only(source: Path, partial: Path) -> None:
+    # Created 0600 rather than chmod-ed afterwards, so the copy is never readable by others.
+    fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with open(fd, "wb") as out, open(source, "rb") as src:
+        owner_only(partial)  # a partial left by an earlier run keeps its old mode through O_TRUNC
+        shutil.copyfileobj(src, out, 1 << 20)
 
 
 def _find_cached(directory: Path, log: Log) -> ModelInfo | None:
