@@ -184,8 +184,8 @@ def test_import_rescores_a_plain_recording_with_the_named_test(db):
     for row, lift in zip(rows, truth):
         assert row.hold_time_s == pytest.approx(lift["t_touchdown"] - lift["t_lift"], abs=0.2)
         assert row.mean_velocity > 0 and 0 < row.score <= 100
-        # one camera axis (medio-lateral) has no ellipse: stored as unknown, not as 0
-        assert row.ellipse_area is None or row.ellipse_area > 0
+        # the sample keeps world landmarks: their depth gives the AP axis and an ellipse
+        assert row.ellipse_area > 0
     assert db.person("sample").height_cm == 170.0  # from the session's metadata
 
 

@@ -176,3 +176,29 @@ def test_last_weeks_keep_their_week_numbers(eight_weeks):
     assert weeks == [6, 7, 8] and holds == [30.0, 34.0, 38.0]
     first = _change(t, "hold_time_s", "left", "first week")
     assert (first.baseline_week, first.delta, first.real) == (6, 8.0, False)
+
+
+def test_ellipse_trend_from_recordings_scored_over_weeks(tmp_path, monkeypatch):
+    """Recordings (not typed-in results) of a person whose sway shrinks week by week:
+    rescored on import, the ellipse area (ML from the image, AP from the depth) falls."""
+    from balance.storage.session import SessionWriter, new_metadata
+    from balance.synthetic import Lift, generate
+    monkeypatch.setenv("BALANCE_DATA_DIR", str(tmp_path / "data"))
+    with History() as db:
+        for week, sway in enumerate((1.6, 1.1, 0.6), start=1):
+            s = generate(duration_s=16.0, lifts=[Lift("left", 3.0, 14.0)], jitter_px=0.5,
+                         sway_cm=(sway, sway / 2), seed=week)
+            meta = new_metadata(source="synthetic:test", fps=s.fps, image_size=s.image_size,
+                                person_id="eve", profile={"person_id": "eve",
+                                                          "height_cm": s.height_cm})
+            meta["start_time"] = f"{START + timedelta(weeks=week - 1)}T09:00:00+00:00"
+            f = tmp_path / f"eve-{week}.balance"
+            with SessionWriter(f, meta) as w:
+                for i in range(s.t.size):
+                    w.write_frame(s.t[i], s.image[i], s.world[i], bool(s.detected[i]))
+            db.import_session(f, protocol="single-leg-stance")
+        (t,) = trends(db, "eve")
+        weeks, area = t.series("ellipse_area", "right")
+        assert weeks == [1, 2, 3]
+        assert area[0] > 1.5 * area[1] > 1.5 ** 2 * area[2] > 0
+        assert t.bests[("ellipse_area", "right")][0] == area[2]

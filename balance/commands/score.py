@@ -106,6 +106,8 @@ def format_result(result: dict) -> str:
         m = t.get("metrics") or {}
         sway = (f", sway {m['mean_velocity_ml']:.2f} cm/s, RMS {m['rms_ml']:.2f} cm (ML)"
                 if m else "")
+        if "ellipse_area" in m:
+            sway += f", area {m['ellipse_area']:.1f} cm² (AP estimated)"
         score = f", score {t['score']:.0f}" if t.get("score") is not None else ""
         errors = f", {len(t['errors'])} errors" if t.get("errors") else ""
         what = f"{t['pose']} " if t.get("pose") else ""

@@ -8,6 +8,7 @@ Pure functions and small stateful accumulators over NumPy arrays, with numba ker
 * ``streaming`` ``SwayAccumulator`` (O(1) per frame live metrics)
 * ``filters``   zero-phase, causal and One-Euro filters, NaN-gap aware
 * ``com``       segmental centre of mass, image scale, sway relative to the stance foot
+* ``depth``     AP sway from a front camera: the CoM's depth over the planted feet
 * ``events``    foot lift / touchdown, stance-foot moves, hands off hips, loss of balance
 * ``live_events`` the same events frame by frame, dated back to when they happened
 * ``score``     stability score 0-100

@@ -64,7 +64,7 @@ class TrendPlots(QWidget):
             label, unit = LABELS[measure]
             given = any(trend.series(measure, side)[0] for side in trend.sides)
             plot.setTitle((f"{label} ({unit})" if unit else label)
-                          + ("" if given else " - not measured by this test"))
+                          + ("" if given else " - not measured"))
             for side in trend.sides:
                 weeks, values = trend.series(measure, side)
                 self.curves[(measure, side)] = plot.plot(

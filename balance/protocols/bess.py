@@ -465,7 +465,7 @@ class _Watch:
         self._last_index = f.index
         p = self.p
         h, v = p.body.com_cm(f.image)
-        self.trial.add_sample(f.index, h, v)
+        self.trial.add_sample(f.index, h, v, p.body.ap_cm(f))
         feet_in = p.feet_ok(f, self.stance)
         t0 = self._feet.update(f.t_s, feet_in)
         if t0 is not None:

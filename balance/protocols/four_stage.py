@@ -93,7 +93,7 @@ class FourStage(Protocol):
         if not good:
             return
         h, v = self.body.com_cm(frame.image)
-        trial.add_sample(frame.index, h, v)
+        trial.add_sample(frame.index, h, v, self.body.ap_cm(frame))
         broken = self._broken(frame, found, trial)
         if broken is not None:
             self._end(broken[0], broken[1], out)

@@ -181,7 +181,7 @@ class Romberg(StanceTest):
                 else elapsed < EXCLUDE_AFTER_S)
         if not skip:
             h, v = self.body.com_cm(frame.image)
-            trial.add_sample(frame.index, h, v)
+            trial.add_sample(frame.index, h, v, self.body.ap_cm(frame))
 
     def _switch(self, t_s, frame, out):
         """The end of a half: eyes-open -> eyes-closed on this frame, or the end."""

@@ -59,7 +59,7 @@ class SingleLegStance(Protocol):
         self.body = BodyTracker(image_size, fps, profile.height_cm)
         self.trials: list[Trial] = []
         self.current: Trial | None = None
-        self._recent = deque(maxlen=int(3 * fps) + 1)  # (frame, t, h, v) for back-filling
+        self._recent = deque(maxlen=int(3 * fps) + 1)  # Frames for back-filling
         self._steady_since: float | None = None
         self._last_t = 0.0
         self._on_leg_since: float | None = None
@@ -102,13 +102,13 @@ class SingleLegStance(Protocol):
         self.current = Trial(number, stance, "single_leg", lift.t_s, lift.frame,
                              target_s=self.cap_s if np.isfinite(self.cap_s) else None,
                              extra={"eyes": self.eyes, "raised_foot": lift.side})
-        ref = [self.body.foot_cm(img, stance) for f, t, img in self._recent
-               if f <= lift.frame]
+        ref = [self.body.foot_cm(f.image, stance) for f in self._recent
+               if f.index <= lift.frame]
         self._ref = np.nanmedian(np.array(ref[-5:] or [(np.nan, np.nan)]), axis=0)
         self.live.reset()
-        for f, t, img in self._recent:
-            if f >= lift.frame:
-                self._sample(f, img)
+        for f in self._recent:
+            if f.index >= lift.frame:
+                self._sample(f)
         out.append(Event(lift.t_s, "trial_start", {"trial": number, "side": stance,
                                                   "frame": lift.frame}))
 
@@ -119,7 +119,7 @@ class SingleLegStance(Protocol):
             self._finish(lost, frame.index, "view_lost", out)
         if not good:
             return
-        self._sample(frame.index, frame.image)
+        self._sample(frame)
         reason = self._end_event(trial, found)
         if reason is not None:
             self._finish(reason[0].t_s, reason[0].frame, reason[1], out, reason[0])
@@ -170,12 +170,12 @@ class SingleLegStance(Protocol):
     # --- helpers --------------------------------------------------------------------------
 
     def _remember(self, frame: Frame):
-        self._recent.append((frame.index, frame.t_s, frame.image))
+        self._recent.append(frame)
 
-    def _sample(self, index, image):
-        h, v = self.body.com_cm(image)
+    def _sample(self, frame: Frame):
+        h, v = self.body.com_cm(frame.image)
         h, v = h - self._ref[0], v - self._ref[1]
-        self.current.add_sample(index, h, v)
+        self.current.add_sample(frame.index, h, v, self.body.ap_cm(frame))
         self.live.push(h)
 
     def _remaining(self, side: str) -> bool:
@@ -255,7 +255,8 @@ class SingleLegStance(Protocol):
             "best_hold_s": best, "asymmetry": asym,
             "fall_risk": bool(both) and min(both) < norms.FALL_RISK_SLS_S,
             "norms": comparisons, "scale": self.body.scale_note, "fps": self.fps,
-            "sway_axis": "medio-lateral (front camera)",
+            "sway_axis": ("medio-lateral (front camera); AP from camera depth, an estimate"
+                          if self.body.world_cm else "medio-lateral (front camera)"),
         }
 
 

@@ -11,6 +11,7 @@ from collections import deque
 import numpy as np
 
 from balance.core import com as com_mod
+from balance.core import depth
 from balance.core import events as ev
 from balance.core.live_events import LiveEventDetector
 from balance.errors import InputError
@@ -45,6 +46,7 @@ class BodyTracker:
         self.view = ViewCheck()
         self.view_state = GOOD
         self.px_per_cm: float | None = None
+        self.world_cm: float | None = None   # cm per world metre (None: no world landmarks)
         self.last_index = -1
         self._upright = []
         self._recent = deque(maxlen=int(REPLAY_S * self.fps) + 1)
@@ -58,7 +60,7 @@ class BodyTracker:
         self.last_index = frame.index
         self._recent.append(frame)
         if self.px_per_cm is None and self.view_state == GOOD:
-            self._learn_scale(frame.image)
+            self._learn_scale(frame)
         if not self.events or self.px_per_cm is None:
             return []
         if self._detector is None:
@@ -84,14 +86,24 @@ class BodyTracker:
                 found += self._detector.push(f.index, f.t_s, f.image, _world(f))
         return self._new(found)
 
-    def _learn_scale(self, image: np.ndarray) -> None:
-        self._upright.append(image)
+    def _learn_scale(self, frame: Frame) -> None:
+        self._upright.append(frame)
         if len(self._upright) >= SCALE_FRAMES:
             try:
                 self.px_per_cm = com_mod.px_per_cm_from_height(
-                    np.array(self._upright), self.image_size, self.height_cm)
+                    np.array([f.image for f in self._upright]), self.image_size,
+                    self.height_cm)
             except InputError:
                 self._upright.clear()
+                return
+            self.world_cm = self._world_scale()
+
+    def _world_scale(self) -> float | None:
+        worlds = [w for w in map(_world, self._upright) if w is not None]
+        try:
+            return depth.world_scale(np.array(worlds), self.height_cm) if worlds else None
+        except InputError:
+            return None
 
     def _new(self, found: list[ev.Event]) -> list[ev.Event]:
         new = [e for e in found if not self._known(e)]
@@ -110,6 +122,13 @@ class BodyTracker:
             return float("nan"), float("nan")
         xy, _ = com_mod.com_pixels(image[None], self.image_size)
         return float(xy[0, 0] / self.px_per_cm), float(-xy[0, 1] / self.px_per_cm)
+
+    def ap_cm(self, frame: Frame) -> float:
+        """The CoM's estimated lean ahead of the planted feet in cm (``core.depth``),
+        NaN without world landmarks (a landmark CSV) or before the scale is known."""
+        if self.world_cm is None:
+            return float("nan")
+        return float(depth.com_depth(frame.world)[0] * self.world_cm)
 
     def foot_cm(self, image: np.ndarray, side: str) -> tuple[float, float]:
         """A foot's mean (horizontal, vertical) position in cm, as ``com_cm``."""

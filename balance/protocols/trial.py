@@ -1,8 +1,10 @@
 """One timed trial: its clock, pauses, centre-of-mass samples, errors and result.
 
 Sway is measured in the camera's image plane. From the front (the set-up every protocol
-asks for) the horizontal axis is medio-lateral: the metrics are the core's one-axis ML
-metrics and the score its ML form. Antero-posterior sway needs a side view.
+asks for) the horizontal axis is medio-lateral: the headline metrics are the core's
+one-axis ML metrics and the score its ML form. Antero-posterior sway is the camera's
+depth: where world landmarks give it (``core.depth``), the AP fields and the 95 % ellipse
+area are added, marked as an estimate (``"ap": AP_SOURCE``).
 """
 
 from dataclasses import dataclass, field
@@ -20,6 +22,11 @@ MIN_METRIC_S = 1.0  # shorter holds get no sway metrics: too few samples to mean
 # Zero-phase low-pass before the metrics: postural sway lies below ~2 Hz while landmark
 # jitter is white, and jitter inflates path length and velocity (CLINICAL.md).
 SWAY_CUTOFF_HZ = 3.0
+AP_SOURCE = "camera depth estimate"
+# Fields a second (AP) axis adds; the rest stay the ML axis's, comparable with sessions
+# that had no depth.
+AP_FIELDS = ("sd_ap", "rms_ap", "range_ap", "path_length_ap", "mean_velocity_ap",
+             "mean_frequency_ap", "total_power_ap", "ellipse_area", "area_per_second")
 
 
 @dataclass
@@ -37,7 +44,7 @@ class Trial:
     paused_s: float = 0.0
     errors: list[dict] = field(default_factory=list)
     frames: list[int] = field(default_factory=list)
-    samples: list[tuple[float, float]] = field(default_factory=list)
+    samples: list[tuple[float, float, float]] = field(default_factory=list)
     extra: dict = field(default_factory=dict)
     bad_since: float | None = None
 
@@ -63,9 +70,11 @@ class Trial:
             self.bad_since = t_s
         return self.bad_since if t_s - self.bad_since >= VIEW_LOST_S else None
 
-    def add_sample(self, frame: int, h_cm: float, v_cm: float) -> None:
+    def add_sample(self, frame: int, h_cm: float, v_cm: float,
+                   ap_cm: float = float("nan")) -> None:
+        """CoM position in cm: image horizontal and vertical, and the depth estimate."""
         self.frames.append(frame)
-        self.samples.append((h_cm, v_cm))
+        self.samples.append((h_cm, v_cm, ap_cm))
 
     def end(self, t_s: float, frame: int, reason: str) -> None:
         """Stop at ``t_s`` (which may lie a few frames back: events are back-dated)."""
@@ -82,9 +91,9 @@ class Trial:
     def _with_gaps(self) -> np.ndarray:
         """Samples in frame order with a NaN row wherever frames were skipped (pauses)."""
         if not self.frames:
-            return np.empty((0, 2))
+            return np.empty((0, 3))
         frames = np.asarray(self.frames)
-        out = np.full((frames[-1] - frames[0] + 1, 2), np.nan)
+        out = np.full((frames[-1] - frames[0] + 1, 3), np.nan)
         out[frames - frames[0]] = self.samples
         return out
 
@@ -103,30 +112,40 @@ class Trial:
 
 
 def sway_of(samples, fs: float) -> dict:
-    """Medio-lateral sway metrics of (horizontal, vertical) cm samples, NaN = a gap.
+    """Sway metrics of (horizontal, vertical[, depth]) cm samples, NaN = a gap.
 
-    The trace is low-passed (``SWAY_CUTOFF_HZ``, zero phase, each run on its own) and
-    measured on its longest unbroken run: the metrics are not defined across a gap, and
-    joining runs would add a jump to the path. Returns {} under ``MIN_METRIC_S`` seconds.
-    Only finite values are kept (the AP fields need a side view).
+    The traces are low-passed (``SWAY_CUTOFF_HZ``, zero phase, each run on its own) and
+    measured on the ML trace's longest unbroken run: the metrics are not defined across a
+    gap, and joining runs would add a jump to the path. Returns {} under ``MIN_METRIC_S``
+    seconds. The ML metrics always; the ``AP_FIELDS`` too when the depth is finite over
+    the whole run. Only finite values are kept.
     """
-    ml = np.asarray(samples, dtype=float).reshape(-1, 2)[:, 0]
-    runs = finite_runs(ml)
+    arr = np.asarray(samples, dtype=float)
+    arr = arr.reshape(-1, arr.shape[-1] if arr.ndim == 2 else 2)
+    runs = finite_runs(arr[:, 0])
     if not runs:
         return {}
     start, stop = max(runs, key=lambda r: r[1] - r[0])
     if stop - start < max(8, MIN_METRIC_S * fs):
         return {}
     cutoff = min(SWAY_CUTOFF_HZ, 0.4 * fs)
-    trace = lowpass_zero_phase(ml[start:stop], fs, cutoff_hz=cutoff)
+    ml = lowpass_zero_phase(arr[start:stop, 0], fs, cutoff_hz=cutoff)
+    ap = arr[start:stop, 2] if arr.shape[1] > 2 else None
     try:
-        m = sway_metrics(None, trace, fs).to_dict()
+        out = _finite(sway_metrics(None, ml, fs).to_dict())
+        if ap is not None and np.isfinite(ap).all():
+            both = sway_metrics(lowpass_zero_phase(ap, fs, cutoff_hz=cutoff), ml, fs)
+            out.update({k: v for k, v in _finite(both.to_dict()).items() if k in AP_FIELDS},
+                       ap=AP_SOURCE)
     except InputError:
         return {}
-    out = {k: _round(v) for k, v in m.items() if not _is_nan(v)}
     out["filter"] = f"zero-phase Butterworth low-pass {cutoff:g} Hz"
     out["span_s"] = round((stop - start) / fs, 3)
     return out
+
+
+def _finite(metrics: dict) -> dict:
+    return {k: _round(v) for k, v in metrics.items() if not _is_nan(v)}
 
 
 def sway_score(metrics: dict, hold_s: float | None = None,

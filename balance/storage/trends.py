@@ -27,7 +27,7 @@ from balance.storage.history import History, TrialRecord
 SLS_NAMES = ("single-leg-stance", "single_leg_stance", "sls")
 MEASURES = ("hold_time_s", "mean_velocity", "ellipse_area", "score")
 LABELS = {"hold_time_s": ("hold time", "s"), "mean_velocity": ("sway velocity", "cm/s"),
-          "ellipse_area": ("sway area (95 %)", "cm²"), "score": ("stability score", "")}
+          "ellipse_area": ("sway area (95 %, AP estimated)", "cm²"), "score": ("stability score", "")}
 HIGHER_IS_BETTER = {"hold_time_s": True, "mean_velocity": False, "ellipse_area": False,
                     "score": True}
 Z95_DIFF = 1.96 * math.sqrt(2.0)  # MDC95 = Z95_DIFF * SEM
