@@ -114,3 +114,10 @@ def test_without_world_landmarks_the_metrics_stay_medio_lateral():
     m = single_leg(s)
     assert "rms_ml" in m
     assert not {"ap", "ellipse_area", "sd_ap"} & m.keys()
+
+
+def test_noise_inflated_ap_paths_are_not_reported():
+    s = generate(duration_s=25.0, jitter_px=1.0, lifts=[Lift("left", 3.0, 21.0)], seed=9)
+    m = single_leg(s)
+    assert "ellipse_area" in m
+    assert not {"mean_velocity_ap", "path_length_ap", "mean_frequency_ap"} & m.keys()

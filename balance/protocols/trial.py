@@ -23,10 +23,10 @@ MIN_METRIC_S = 1.0  # shorter holds get no sway metrics: too few samples to mean
 # jitter is white, and jitter inflates path length and velocity (CLINICAL.md).
 SWAY_CUTOFF_HZ = 3.0
 AP_SOURCE = "camera depth estimate"
-# Fields a second (AP) axis adds; the rest stay the ML axis's, comparable with sessions
-# that had no depth.
-AP_FIELDS = ("sd_ap", "rms_ap", "range_ap", "path_length_ap", "mean_velocity_ap",
-             "mean_frequency_ap", "total_power_ap", "ellipse_area", "area_per_second")
+# Fields the depth (AP) axis adds; the rest stay the ML axis's, comparable with sessions
+# that had no depth. Only spread measures: depth noise is white and frame to frame, so
+# it inflates paths, velocities and frequencies far more than spreads.
+AP_FIELDS = ("sd_ap", "rms_ap", "range_ap", "total_power_ap", "ellipse_area")
 
 
 @dataclass
