@@ -1,8 +1,6 @@
 """The therapist's PDF report shows the training programme: adherence and levels."""
 
 import os
-import shutil
-import subprocess
 from datetime import date, timedelta
 
 import pytest
@@ -16,9 +14,9 @@ from balance.gui import pdf_report  # noqa: E402
 from balance.programme import store  # noqa: E402
 from balance.programme.progression import Outcome  # noqa: E402
 from balance.storage.history import History  # noqa: E402
+from tests.test_report_pdf import text_of  # noqa: E402
 
 
-@pytest.mark.skipif(not shutil.which("pdftotext"), reason="poppler-utils not installed")
 def test_person_report_has_the_programme_block(tmp_path, qapp):
     with History(tmp_path / "h.sqlite3") as h:
         h.add_person("Ann")
@@ -28,8 +26,7 @@ def test_person_report_has_the_programme_block(tmp_path, qapp):
             store.log_outcomes(h, "Ann", [Outcome(today - timedelta(days=k), "heel-raises",
                                                   "heel-raises-8", 8, 9.0)])
         pdf = pdf_report.write_person_report(h, "Ann", tmp_path / "ann.pdf", weeks=4)
-    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True,
-                          text=True, check=True).stdout
+    text = text_of(pdf)
     assert "Training programme" in text
     assert "3 day(s) in a row" in text
     row = next(line.split() for line in text.splitlines() if line.split()[:1] == ["balance"])

@@ -122,6 +122,10 @@ def _results_block(lay: Layout, result, tl, person: Person, protocol: str) -> No
                   for t in tl.trials]
     rows = [_trial_row(i, t) for i, t in enumerate(trials, start=1)]
     lay.table(TRIAL_HEADER, rows, TRIAL_WIDTHS)
+    if any("ellipse_area" in (t.get("metrics") or {}) for t in trials):
+        lay.text("Sway speed is medio-lateral (the image). The area's antero-posterior "
+                 "axis is estimated from the camera's depth: compare it over weeks, "
+                 "not with force-plate norms.", 8.5, colour=GREY)
     if protocol.lower() in SLS_NAMES or not result:
         for line in _norm_lines(trials, person):
             lay.text(line, 9.5)

@@ -33,7 +33,7 @@ ERROR_KINDS = ("stance_foot_moved", "hands_off_hips", "loss_of_balance", "error"
                "foot_on_leg")
 # What the readout shows of the trial's metrics, when the protocol provides it.
 CURSOR_METRICS = (("mean_velocity", "sway speed", ".2f", "cm/s"),
-                  ("ellipse_area", "area (95 %)", ".1f", "cm²"),
+                  ("ellipse_area", "area (95 %, AP est.)", ".1f", "cm²"),
                   ("path_length", "path", ".1f", "cm"),
                   ("rms_distance", "RMS", ".2f", "cm"))
 
