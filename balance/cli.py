@@ -70,7 +70,7 @@ def _parser() -> argparse.ArgumentParser:
                                      "(a) --task FILE or one in the model directory, (b) the "
                                      "official download, (c) built offline from the mediapipe "
                                      "0.10.21 wheel (--wheel FILE, or fetched from PyPI).")
-    mp.add_argument("--task", type=Path, help="an existing .task file to use")
+    mp.add_argument("--task", type=Path, help="a .task file to check and copy into the model directory")
     mp.add_argument("--wheel", type=Path, help="a local mediapipe-0.10.21 wheel to build from")
     mp.set_defaults(run=_cmd("balance.commands.models"))
     m.set_defaults(run=lambda _args: m.print_help())
@@ -122,6 +122,9 @@ def _parser() -> argparse.ArgumentParser:
     lv.add_argument("--out", type=Path, help="session file for the first test")
     lv.add_argument("--sessions-dir", type=Path,
                     help="folder for recorded sessions (default ~/balance-sessions)")
+    lv.add_argument("--save-video", action="store_true",
+                    help="also keep the camera video as SESSION.mp4 beside each session "
+                    "(the window's Keep video box; off unless chosen)")
     lv.add_argument("--model", type=Path, help="pose model .task file to use")
     lv.add_argument("--speed", type=float, default=1.0,
                     help="pace of a file source (1 = its own frame rate)")
@@ -129,6 +132,12 @@ def _parser() -> argparse.ArgumentParser:
                     help="close the window when the test ends (scripted runs)")
     lv.add_argument("--timing", action="store_true", help="print the start-up time")
     lv.set_defaults(run=_cmd("balance.commands.live"))
+
+    ca = sub.add_parser("cameras", help="list the webcams, for live --camera N",
+                        description="List the webcams found, one a line: the number "
+                                    "that --camera takes, then the name. Exit status 1, "
+                                    "with a hint, when there is none.")
+    ca.set_defaults(run=_cmd("balance.commands.cameras"))
 
     hi = sub.add_parser("history", help="people and their progress week by week",
                         description="Without --person: the people in the history. With it: "

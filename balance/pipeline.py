@@ -1,12 +1,16 @@
 """Source -> pose -> recorder, with no Qt: the one loop the CLI and the window share."""
 
+import os
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Callable
 
+import cv2
 import numpy as np
 
 from balance.capture.sources import FrameSource
+from balance.privacy import owner_only
 from balance.storage.session import SessionWriter
 
 
@@ -59,8 +63,9 @@ def run(source: FrameSource, estimator, writer: SessionWriter | None = None, *,
     """Run every frame of ``source`` through ``estimator``, recording as it goes.
 
     ``estimator`` has ``detect(frame_bgr, t_s)`` returning image, world, detected and
-    inference_ms (see ``balance.pose.estimator``). ``video_writer`` (an OpenCV
-    VideoWriter) keeps the frames beside the session. ``on_frame`` sees every result.
+    inference_ms (see ``balance.pose.estimator``). ``video_writer`` (from
+    `open_session_video`) keeps the frames beside the session. ``on_frame`` sees every
+    result.
     """
     stats = AnalysisStats()
     start = time.perf_counter()
@@ -83,3 +88,22 @@ def run(source: FrameSource, estimator, writer: SessionWriter | None = None, *,
         stats.warning = source.shortfall_warning()
     stats.wall_s = time.perf_counter() - start
     return stats
+
+
+def open_session_video(session_path: str | Path, fps: float, size: tuple[int, int]):
+    """An OpenCV writer for the frames kept beside a session, ``SESSION.mp4`` (mp4v): the
+    name the replay window and ``balance export`` look for. The caller writes frame i of
+    the session as frame i of the video and calls ``release()`` at the end.
+
+    The file is made owner-only before OpenCV opens it (OpenCV keeps an existing file's
+    mode), so a long recording is never readable by others while it is being written.
+    Raises OSError when the video cannot be written.
+    """
+    path = Path(session_path).with_suffix(".mp4")
+    os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600))
+    owner_only(path)  # a file that was already there keeps its old mode through O_CREAT
+    writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"mp4v"), fps, size)
+    if not writer.isOpened():
+        path.unlink(missing_ok=True)  # an empty .mp4 would pass for a kept video
+        raise OSError(f"cannot write the video {path}")
+    return writer

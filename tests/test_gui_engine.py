@@ -10,16 +10,19 @@ import time
 import wave
 from pathlib import Path
 
+import cv2
 import numpy as np
 import pytest
 
-from balance.gui import engine, flow as F, report, setup_check, tones
-from balance.gui.engine import (Captured, CaptureThread, LatestSlot, ProcessThread,
-                                Recording)
+from balance.capture.sources import VideoFileSource
+from balance.gui import engine, flow as F, live, report, setup_check, tones
+from balance.gui.engine import (Captured, CaptureThread, FrameFeed, LatestSlot,
+                                ProcessThread, Recording)
 from balance.gui.replay import ReplayFeed
 from balance.pose.landmarks import INDEX
 from balance.profile import Profile
 from balance.protocols.base import Protocol, Status
+from balance.storage.export import video_beside
 from balance.storage.session import Event, SessionWriter, new_metadata, read_session
 from balance.synthetic import Lift, generate
 
@@ -183,7 +186,8 @@ def test_a_file_is_paced_like_a_camera():
     assert got[-1] == 29 and len(got) + slot.dropped == 30
 
 
-def _run_threads(feed, protocol, writer, *, start_after=0, estimator=None, realtime=1.0):
+def _run_threads(feed, protocol, writer, *, start_after=0, estimator=None, realtime=1.0,
+                 video=None):
     """Capture + processing on ``feed`` with a test started at once; returns what ended."""
     slot, finished, snaps = LatestSlot(), [], []
     proc = ProcessThread(slot, image_size=feed.size,
@@ -191,7 +195,7 @@ def _run_threads(feed, protocol, writer, *, start_after=0, estimator=None, realt
                          on_snapshot=snaps.append,
                          on_finished=lambda *a: finished.append(a))
     cap = CaptureThread(feed, slot, realtime=realtime, on_end=proc.source_ended)
-    proc.start_test(protocol, writer)
+    proc.start_test(protocol, writer, video)
     proc.start()
     cap.start()
     cap.join(20)
@@ -276,6 +280,69 @@ def test_stop_with_discomfort_logs_it_and_ends_the_trial(tmp_path):
     assert s.events[1].payload == {"by": "Esc key"}
     assert s.t[0] == 0.0 and s.t[-1] == pytest.approx(44 / 30)  # rebased to the start
     assert s.metadata["result"]["trials"][0]["end_reason"] == "discomfort"
+
+
+# Frame i of a numbered clip is one flat colour that says i: blue 20 (i % 12) + 10, green
+# 20 (i // 12) + 10. Steps of 20 levels outlast two lossy encodings (MJPG, then mp4v).
+def _numbered_clip(path, n, fps, size=(160, 96)):
+    out = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"MJPG"), fps, size)
+    for i in range(n):
+        colour = (20 * (i % 12) + 10, 20 * (i // 12) + 10, 0)
+        out.write(np.full((size[1], size[0], 3), colour, np.uint8))
+    out.release()
+    return path
+
+
+def _frame_numbers(path) -> list[int]:
+    """Which numbered-clip frame each frame of a video is, read back as a player would."""
+    cap, numbers = cv2.VideoCapture(str(path)), []
+    while (got := cap.read())[0]:
+        b, g = np.median(got[1][..., :2].reshape(-1, 2), axis=0)
+        numbers.append(round((b - 10) / 20) + 12 * round((g - 10) / 20))
+    cap.release()
+    return numbers
+
+
+@pytest.mark.parametrize("keep", [True, False])
+def test_a_live_recording_keeps_its_camera_video_frame_for_frame_if_chosen(tmp_path, keep):
+    """A video file played as if live, a trial that ends before the file does: the video
+    beside the session has exactly the session's frames, each the right picture, and is
+    the owner's only; without the choice there is no video at all."""
+    synth = person(duration_s=4.0, lift=(1.0, 2.5))
+    feed = FrameFeed(VideoFileSource(_numbered_clip(tmp_path / "clip.avi", len(synth.t),
+                                                    synth.fps)))
+    path = tmp_path / "live.balance"
+    writer = SessionWriter(path, new_metadata(source="clip", fps=feed.fps,
+                                              image_size=feed.size))
+    proto = FakeStance(Profile(), image_size=feed.size, fps=feed.fps)
+    estimator = TruthEstimator(synth)
+    estimator.detect(None, 0.0)  # its first call imports MediaPipe: not mid-trial
+    finished, _, _ = _run_threads(feed, proto, writer, estimator=estimator, realtime=4.0,
+                                  video=live.session_video(feed, path, keep))
+    assert finished[0][0] == "done"
+    s = read_session(path)
+    if not keep:
+        assert video_beside(path) is None and not path.with_suffix(".mp4").exists()
+        return
+    assert video_beside(path) == path.with_suffix(".mp4")  # where the replay window looks
+    assert path.with_suffix(".mp4").stat().st_mode & 0o777 == 0o600
+    numbers = _frame_numbers(path.with_suffix(".mp4"))
+    # The trial ended at the touchdown (~2.5 s): nothing after it went to either file.
+    assert 30 < len(s) < len(synth.t) and len(numbers) == len(s)
+    # Video frame k is session frame k's picture, frames dropped by the queue included.
+    assert np.array_equal(np.subtract(numbers, numbers[0]), np.round(s.t * feed.fps))
+
+
+def test_a_replayed_session_has_no_camera_video_to_keep(tmp_path):
+    assert live.session_video(ReplayFeed(SAMPLE), tmp_path / "r.balance", True) is None
+    assert not (tmp_path / "r.mp4").exists()
+
+
+def test_a_video_that_cannot_be_written_is_an_os_error_and_leaves_no_file(tmp_path):
+    from balance import pipeline
+    with pytest.raises(OSError, match="cannot write the video"):
+        pipeline.open_session_video(tmp_path / "s.balance", 30.0, (0, 0))
+    assert not (tmp_path / "s.mp4").exists()
 
 
 # --- camera set-up advice ---------------------------------------------------------------

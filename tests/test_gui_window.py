@@ -24,6 +24,7 @@ from balance.gui.main_window import MainWindow  # noqa: E402
 from balance.gui.replay import ReplayFeed  # noqa: E402
 from balance.pose.landmarks import SKELETON  # noqa: E402
 from balance.profile import Profile  # noqa: E402
+from balance.storage.export import video_beside  # noqa: E402
 from balance.storage.session import read_session  # noqa: E402
 from tests.test_gui_engine import (SAMPLE, ListFeed, TruthEstimator, fake_factory,  # noqa: E402
                                    person)
@@ -130,6 +131,7 @@ def test_a_trial_end_to_end_from_a_video_file(qtbot, tmp_path, store):
     assert s.detected.all() and np.all(np.diff(s.t) > 0) and s.t[0] == 0.0
     # The recording started with the Start click and ended with the trial.
     assert s.t[-1] == pytest.approx(s.events[-1].t_s)
+    assert not Path(path).with_suffix(".mp4").exists()  # the camera video only if chosen
     assert window.sound.played[:2] == ["start", "hold"] and "stop" in window.sound.played
     # Rest before the next one.
     window._refresh_controls()
@@ -379,3 +381,42 @@ def test_closing_the_window_mid_trial_keeps_a_whole_recording(qtbot, tmp_path, s
     assert s.metadata["frames"] == len(s) > 10
     assert s.metadata["result"]["trials"][0]["end_reason"] == "window closed"
     assert window.worker is None
+
+
+def test_keep_video_saves_the_camera_beside_the_session_for_the_replay(qtbot, tmp_path, store):
+    from balance.gui.replay_pane import ReplayPane
+    synth = person(duration_s=4.0, lift=(0.5, 2.5))
+    video = write_video(tmp_path / "stand.avi", synth)
+    window = make_window(qtbot, tmp_path, store, flow=F.Flow(checklist=False, setup=False),
+                         session_path=tmp_path / "kept.balance")
+    assert not window.bar.save_video.isChecked()  # off unless chosen
+    window.bar.save_video.click()
+    estimator = TruthEstimator(synth)
+    estimator.detect(None, 0.0)  # its first call imports MediaPipe: not mid-trial
+    window.open_feed(FrameFeed(VideoFileSource(video)), estimator_factory=lambda: estimator,
+                     realtime=2.0, warmup=None, autostart=True)
+    assert not window.bar.save_video.isEnabled()  # no changing it mid-test
+    reason, _, path = wait_finished(qtbot, window)
+    window.close()
+    assert reason == "done" and S.load(store).save_video is True
+    kept = video_beside(path)
+    assert kept is not None and kept.stat().st_mode & 0o777 == 0o600
+    cap, frames = cv2.VideoCapture(str(kept)), 0
+    while cap.read()[0]:
+        frames += 1
+    cap.release()
+    assert frames == len(read_session(path)) > 30
+    pane = ReplayPane(path, author="PT Kim")  # what `balance replay` shows
+    qtbot.addWidget(pane)
+    assert pane.video is not None and pane.view._snap.display is not None
+    pane.close_video()
+
+
+def test_live_save_video_flag_reaches_the_window(monkeypatch):
+    from balance import cli
+    from balance.gui import run
+    seen = []
+    monkeypatch.setattr(run, "run_window", lambda feed, **kw: seen.append(kw["save_video"]))
+    for flag in ([], ["--save-video"]):
+        assert cli.main(["live", "--source", str(SAMPLE), *flag]) == 0
+    assert seen == [False, True]

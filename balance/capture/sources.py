@@ -148,7 +148,8 @@ class WebcamSource(FrameSource):
         self.description = f"webcam {index}"
         cap = cv2.VideoCapture(index)
         if not cap.isOpened():
-            raise InputError(f"webcam {index} is not available (no camera at that index, or in use)")
+            raise InputError(f"webcam {index} is not available (no camera at that index, or "
+                             "in use); `balance cameras` lists them")
         if size:
             cap.set(cv2.CAP_PROP_FRAME_WIDTH, size[0])
             cap.set(cv2.CAP_PROP_FRAME_HEIGHT, size[1])

@@ -3,7 +3,6 @@
 import sys
 from pathlib import Path
 
-import cv2
 import numpy as np
 
 from balance import pipeline
@@ -34,7 +33,8 @@ def run(args) -> int:
         meta = new_metadata(source=str(args.video), fps=source.fps, image_size=source.size,
                             person_id=args.person, model_sha256=model.sha256,
                             protocol=args.protocol, profile=profile.to_dict())
-        video = _video_writer(out, source) if args.save_video else None
+        video = (pipeline.open_session_video(out, source.fps, source.size)
+                 if args.save_video else None)
         frames = _Collector() if args.csv else None
         bar = ProgressBar(source.expected_frames, "analyze",
                           enabled=not args.quiet and sys.stderr.isatty())
@@ -49,7 +49,6 @@ def run(args) -> int:
             bar.close()
             if video is not None:
                 video.release()
-                owner_only(out.with_suffix(".mp4"))
     if stats.warning:
         print(f"warning: {stats.warning}", file=sys.stderr)
     if args.csv:
@@ -74,11 +73,6 @@ def unused_path(path: Path) -> Path:
         n += 1
         candidate = path.with_name(f"{path.stem}-{n}{path.suffix}")
     return candidate
-
-
-def _video_writer(session_path: Path, source):
-    path = session_path.with_suffix(".mp4")
-    return cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"mp4v"), source.fps, source.size)
 
 
 def _each(frames, bar, scorer):

@@ -26,7 +26,8 @@ def run(args) -> int:
     return run_window(feed, estimator_factory=live.estimator_factory(feed, args.model),
                       realtime=args.speed, protocol=args.protocol, side=args.side,
                       person=args.person, profile=profile, session_path=args.out,
-                      session_dir=args.sessions_dir, exit_when_done=args.exit_when_done,
+                      session_dir=args.sessions_dir, save_video=args.save_video,
+                      exit_when_done=args.exit_when_done,
                       t_launch=t_launch if args.timing else None)
 
 

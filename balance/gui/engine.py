@@ -215,11 +215,13 @@ class Recording:
     """A protocol run and its session file: the part that must stay correct under stress.
 
     Times are rebased so the session starts at 0 s with its first frame; the protocol sees
-    the same times. Every event goes to the file the moment it happens.
+    the same times. Every event goes to the file the moment it happens. ``video`` (from
+    `balance.pipeline.open_session_video`, or None) gets the camera picture of every frame
+    recorded, and no other, so frame i of the video is frame i of the session.
     """
 
-    def __init__(self, protocol: Protocol, writer: SessionWriter | None):
-        self.protocol, self.writer = protocol, writer
+    def __init__(self, protocol: Protocol, writer: SessionWriter | None, video=None):
+        self.protocol, self.writer, self.video = protocol, writer, video
         self.t0: float | None = None
         self.t_last = 0.0
         self.frames = 0
@@ -229,14 +231,18 @@ class Recording:
         self._phase = None
         self.history_problem: str | None = None  # why the session did not reach the history
 
-    def feed(self, index: int, t_src: float, image, world, detected) -> tuple[Status, dict | None]:
-        """Score one frame and record it; returns the status and a trial result if one ended."""
+    def feed(self, index: int, t_src: float, image, world, detected,
+             picture: np.ndarray | None = None) -> tuple[Status, dict | None]:
+        """Score one frame and record it (``picture``: its BGR camera frame, for the
+        video); returns the status and a trial result if one ended."""
         if self.t0 is None:
             self.t0 = t_src
         t = t_src - self.t0
         self.t_last = t
         if self.writer is not None:
             self.writer.write_frame(t, image, world, detected)
+        if self.video is not None:
+            self.video.write(picture)
         self.frames += 1
         status = self.protocol.update(Frame(index, t, image, world, detected))
         self._log(status.events)
@@ -276,9 +282,17 @@ class Recording:
             self.writer.update_metadata(result=result, end_reason=reason,
                                         interrupted=reason == "camera lost",
                                         frames=self.frames)
-            self.writer.close()
+        self.close_files()
+        if self.writer is not None:
             _, self.history_problem = add_to_history(self.writer.path)
         return result
+
+    def close_files(self) -> None:
+        """Close the session file and the video; safe to call twice."""
+        if self.video is not None:
+            self.video.release()
+        if self.writer is not None:
+            self.writer.close()
 
     def result(self) -> dict:
         try:
@@ -360,8 +374,10 @@ class ProcessThread(threading.Thread):
         self._quit = threading.Event()
 
     # Commands, callable from any thread -------------------------------------------------
-    def start_test(self, protocol: Protocol, writer: SessionWriter | None) -> None:
-        self._commands.put(("start", protocol, writer))
+    def start_test(self, protocol: Protocol, writer: SessionWriter | None,
+                   video=None) -> None:
+        """``video``: see `Recording`; written and released on this thread."""
+        self._commands.put(("start", protocol, writer, video))
 
     def stop_test(self, reason: str = "stopped", *, discomfort: bool = False, by: str = ""):
         self._commands.put(("stop", reason, discomfort, by))
@@ -392,8 +408,8 @@ class ProcessThread(threading.Thread):
             try:
                 self._end_recording("error")
             except Exception:  # the protocol is broken: at least keep the frames
-                if self.recording is not None and self.recording.writer is not None:
-                    self.recording.writer.close()
+                if self.recording is not None:
+                    self.recording.close_files()
         finally:
             if estimator is not None and hasattr(estimator, "close"):
                 estimator.close()
@@ -420,7 +436,7 @@ class ProcessThread(threading.Thread):
                 return
             if cmd[0] == "start":
                 self._end_recording("stopped")  # a new test replaces an unfinished one
-                self.recording = Recording(cmd[1], cmd[2])
+                self.recording = Recording(*cmd[1:])
             elif cmd[0] == "tester_error" and self.recording is not None:
                 self.recording.tester_error(cmd[1])
             elif cmd[0] == "stop" and self.recording is not None and not self.recording.ended:
@@ -441,7 +457,7 @@ class ProcessThread(threading.Thread):
         status, trial, t_s, rec = None, None, item.t_s, self.recording
         recording = rec is not None and not rec.ended
         if recording:
-            status, trial = rec.feed(item.index, item.t_s, image, world, detected)
+            status, trial = rec.feed(item.index, item.t_s, image, world, detected, item.frame)
             t_s = rec.t_last
         display = (shrink_for_display(item.frame, self.display_width)
                    if item.frame is not None else None)

@@ -34,6 +34,15 @@ def open_feed(spec: str | int):
     return FrameFeed(open_source(spec))
 
 
+def session_video(feed, session_path, wanted: bool):
+    """The writer of the camera video kept beside a session (`balance.pipeline`), or None
+    when not ``wanted`` or the feed has no pictures (a replayed session)."""
+    if not wanted or isinstance(feed, ReplayFeed):
+        return None
+    from balance.pipeline import open_session_video
+    return open_session_video(session_path, feed.fps, feed.size)
+
+
 def estimator_factory(feed, model_path=None):
     """A callable that loads the pose model (on the processing thread), or None for a
     replay. The model is prepared there too: a first run may take a minute to build it."""

@@ -116,8 +116,10 @@ class MainWindow(QMainWindow):
     def _connect(self) -> None:
         b = self.bar
         b.source_edit.returnPressed.connect(self._open_typed_source)
+        b.source_box.activated.connect(lambda _i: self._open_typed_source())
         b.profile_button.toggled.connect(self._toggle_profile)
         b.mute.toggled.connect(self._mute)
+        b.save_video.toggled.connect(self._save_video)
         b.start_button.clicked.connect(self.start_test)
         b.stop_button.clicked.connect(lambda: self.stop_test(discomfort=True, by="Stop button"))
         self.checklist.confirmed.connect(self._checklist_done)
@@ -169,7 +171,7 @@ class MainWindow(QMainWindow):
         w.start()
 
     def _open_typed_source(self) -> None:
-        spec = self.bar.source_edit.text().strip()
+        spec = self.bar.source_box.spec()
         try:
             feed = live.open_feed(spec)
         except BalanceError as exc:
@@ -189,7 +191,7 @@ class MainWindow(QMainWindow):
             return False
         try:
             protocol = self._make_protocol()
-            writer = self._make_writer(protocol)
+            writer, video = self._make_writers(protocol)
         except (BalanceError, ValueError, OSError) as exc:
             self.show_banner(f"Cannot start: {exc}")
             return False
@@ -200,7 +202,7 @@ class MainWindow(QMainWindow):
         self.card.hide()
         self.plots.clear()
         self.pages.setCurrentWidget(self.plots)
-        self.worker.start_test(protocol, writer)
+        self.worker.start_test(protocol, writer, video)
         self.sound.play("start")
         self._remember_choices()
         self._refresh_controls()
@@ -231,16 +233,23 @@ class MainWindow(QMainWindow):
                                      image_size=f.size, fps=f.fps,
                                      side=None if side == "none" else side)
 
-    def _make_writer(self, protocol):
+    def _make_writers(self, protocol):
+        """The session file and, if the person chose to keep it, the video beside it."""
         if not self.record:
-            return None
+            return None, None
         path = self.session_path or default_session_path(self.session_dir, protocol.name)
         self.session_path = None  # a fixed path is for one recording only
         meta = new_metadata(source=self.feed.description, fps=self.feed.fps,
                             image_size=self.feed.size, protocol=protocol.name,
                             person_id=self._profile().person_id,
                             profile=self._profile().to_dict(), live=True)
-        return SessionWriter(path, meta)
+        writer = SessionWriter(path, meta)
+        try:
+            return writer, live.session_video(self.feed, path, self.settings.save_video)
+        except OSError:
+            writer.close()  # the test does not start: leave no empty session behind
+            path.unlink(missing_ok=True)
+            raise
 
     def _profile(self):
         self.settings.person_id = self.bar.person_box.currentText().strip() or "guest"
@@ -380,6 +389,9 @@ class MainWindow(QMainWindow):
 
     def _mute(self, muted: bool) -> None:
         self.sound.muted = self.settings.muted = muted
+
+    def _save_video(self, on: bool) -> None:
+        self.settings.save_video = on
 
     def _remember_choices(self) -> None:
         self.settings.protocol = self.bar.protocol_box.currentText()

@@ -4,15 +4,17 @@ the trial readout (timer, countdown, instruction, cue, score) beside the picture
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QHBoxLayout, QLabel, QLineEdit,
-                               QPushButton, QSizePolicy, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QHBoxLayout, QLabel, QPushButton,
+                               QSizePolicy, QVBoxLayout, QWidget)
 
+from balance.capture import cameras
 from balance.gui import report
 from balance.gui.widgets import big_label
 
 
 class ControlBar(QWidget):
-    """Pickers (test, side, person, camera), mute, and the big Start and Stop buttons."""
+    """Pickers (test, side, person, camera), keep video, mute, and the big Start and Stop
+    buttons."""
 
     def __init__(self, settings, protocol_names, sides, parent=None):
         super().__init__(parent)
@@ -23,8 +25,13 @@ class ControlBar(QWidget):
         self.person_box.setEditable(True)
         self.profile_button = QPushButton("Profile")
         self.profile_button.setCheckable(True)
-        self.source_edit = QLineEdit(settings.camera)
-        self.source_edit.setPlaceholderText("camera number or video file")
+        self.source_box = CameraBox(settings.camera)
+        self.source_edit = self.source_box.lineEdit()  # Return opens what is typed there
+        self.save_video = QCheckBox("Keep video")
+        self.save_video.setChecked(settings.save_video)
+        self.save_video.setToolTip("Also keep the camera video beside each session "
+                                   "(SESSION.mp4, readable by you only): replays show it "
+                                   "under the skeleton")
         self.mute = QCheckBox("Mute")
         self.mute.setChecked(settings.muted)
         self.start_button = QPushButton("Start (Space)")
@@ -37,18 +44,18 @@ class ControlBar(QWidget):
         bar.setContentsMargins(0, 0, 0, 0)
         for label, w in (("Test", self.protocol_box), ("Side", self.side_box),
                          ("Person", self.person_box), (None, self.profile_button),
-                         ("Camera", self.source_edit)):
+                         ("Camera", self.source_box)):
             if label:
                 bar.addWidget(QLabel(label))
             bar.addWidget(w)
         bar.addStretch(1)
-        for w in (self.mute, self.start_button, self.stop_button):
+        for w in (self.save_video, self.mute, self.start_button, self.stop_button):
             bar.addWidget(w)
 
     def lock_choices(self, locked: bool) -> None:
-        """No changing the test, person or camera while a test runs."""
-        for w in (self.protocol_box, self.side_box, self.person_box, self.source_edit,
-                  self.profile_button):
+        """No changing the test, person, camera or video choice while a test runs."""
+        for w in (self.protocol_box, self.side_box, self.person_box, self.source_box,
+                  self.profile_button, self.save_video):
             w.setEnabled(not locked)
 
     def show_start(self, enabled: bool, rest_s: float) -> None:
@@ -56,6 +63,40 @@ class ControlBar(QWidget):
         text = f"Rest {rest_s:.0f} s" if rest_s > 0 else "Start (Space)"
         if self.start_button.text() != text:
             self.start_button.setText(text)
+
+
+class CameraBox(QComboBox):
+    """The camera picker: the webcams found, by number and name ("0  Integrated Camera");
+    a camera number or a video file may still be typed."""
+
+    def __init__(self, current: str, parent=None):
+        super().__init__(parent)
+        self.setEditable(True)
+        # A typed file is opened, not added to the list of cameras.
+        self.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.lineEdit().setPlaceholderText("camera number or video file")
+        # No probing here: off Linux that opens devices, slow and perhaps the one in use.
+        self.refresh(current, probe=False)
+
+    def refresh(self, current: str, *, probe: bool = True) -> None:
+        """List the cameras again, keeping ``current`` (a spec) as the choice."""
+        self.clear()
+        for camera in cameras.list_cameras(probe=probe):
+            self.addItem(cameras.label(camera), str(camera.index))
+        i = self.findData(current)
+        self.setCurrentIndex(i)  # -1 for a file or an unlisted number: shown as typed
+        if i < 0:
+            self.setEditText(current)
+
+    def showPopup(self) -> None:
+        self.refresh(self.spec())  # a camera plugged in since the window opened shows up
+        super().showPopup()
+
+    def spec(self) -> str:
+        """What to open: the listed camera's number, else the text as typed."""
+        text = self.currentText().strip()
+        i = self.findText(text)
+        return self.itemData(i) if i >= 0 else text
 
 
 class TrialReadout(QWidget):

@@ -15,8 +15,10 @@ def run_window(feed, *, estimator_factory=None, checklist: bool = True, setup: b
                side: str | None = None, person: str | None = None, profile=None,
                session_path: Path | None = None, session_dir: Path | None = None,
                record: bool = True, exit_when_done: bool = False, remember: bool = True,
-               t_launch: float | None = None, protocol_factory=None) -> int:
-    """Show the window until it is closed; returns the exit status (0)."""
+               t_launch: float | None = None, protocol_factory=None,
+               save_video: bool = False) -> int:
+    """Show the window until it is closed; returns the exit status (0). ``save_video``
+    ticks the window's Keep video box (remembered like the other choices)."""
     app = application()
     from balance.gui import flow as F
     from balance.gui import live, settings as S
@@ -25,7 +27,8 @@ def run_window(feed, *, estimator_factory=None, checklist: bool = True, setup: b
 
     store = qsettings() if remember else None
     settings = S.load(store) if store is not None else S.GuiSettings()
-    for key, value in (("protocol", protocol), ("side", side), ("person_id", person)):
+    for key, value in (("protocol", protocol), ("side", side), ("person_id", person),
+                       ("save_video", save_video)):
         if value:
             setattr(settings, key, value)
     if profile is not None:

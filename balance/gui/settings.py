@@ -23,6 +23,7 @@ class GuiSettings:
     side: str = "left"
     camera: str = "0"
     muted: bool = False
+    save_video: bool = False     # keep the camera video beside each session: bulky, sensitive
     font_scale: float = 1.0
     rest_s: float = 30.0         # enforced between tests
     trial_rest_s: float = 20.0   # advised between the trials of a test

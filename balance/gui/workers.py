@@ -60,8 +60,8 @@ class LiveWorker(QObject):
         self.process.source_ended(reason)
         self.source_ended.emit(reason)
 
-    def start_test(self, protocol, writer) -> None:
-        self.process.start_test(protocol, writer)
+    def start_test(self, protocol, writer, video=None) -> None:
+        self.process.start_test(protocol, writer, video)
 
     def stop_test(self, reason: str = "stopped", *, discomfort: bool = False, by: str = ""):
         self.process.stop_test(reason, discomfort=discomfort, by=by)
