@@ -109,7 +109,7 @@ def _parser() -> argparse.ArgumentParser:
                         description="Open the training window on a webcam (or a video file, "
                                     "image folder or session played as if live), with a "
                                     "safety checklist, camera set-up and the chosen test.")
-    lv.add_argument("--camera", type=int, default=0, help="webcam number (default 0)")
+    lv.add_argument("--camera", type=int, default=0, help="webcam number (default 0; `balance cameras` lists them)")
     lv.add_argument("--source", help="a video file, image folder or .balance session to "
                     "play as if live instead of the webcam")
     lv.add_argument("--protocol", help="the test to run (default: the last one chosen)")
@@ -206,7 +206,7 @@ def _parser() -> argparse.ArgumentParser:
                     "window, the camera counting and timing, and log it in the history")
     pl.add_argument("--source", help="with --window: a video file or .balance session to "
                     "play as if live instead of the webcam")
-    pl.add_argument("--camera", type=int, default=0, help="with --window: webcam number")
+    pl.add_argument("--camera", type=int, default=0, help="with --window: webcam number (`balance cameras` lists them)")
     pl.add_argument("--model", type=Path, help="with --window: pose model .task file")
     pl.set_defaults(run=_cmd("balance.commands.plan"))
 

@@ -143,8 +143,8 @@ def export_video(session, out: str | Path, *, blur: bool = True,
                  skeleton: bool = False) -> int:
     """Copy a session's video with the face blurred (landmarks 0-10) to ``out`` (mp4v).
 
-    Frame i of the video is frame i of the session (``balance analyze --save-video``
-    writes them together). A frame where no face was found is kept only if ``blur`` is
+    Frame i of the video is frame i of the session (``balance analyze --save-video`` and
+    the live window's Keep video write them together). A frame where no face was found is kept only if ``blur`` is
     off: otherwise it is blacked out, since an undetected face may still be visible.
     Returns the frames written.
     """
