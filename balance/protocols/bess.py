@@ -354,8 +354,7 @@ class BESS(StanceTest):
             st.remaining_s = max(0.0, self.trial_s - st.elapsed_s)
             st.instruction = ("Eyes closed, hands on hips. Hold still." if good
                               else MESSAGES[self.body.view_state])
-            if trial.samples:
-                st.sway_cm = (trial.samples[-1][1], trial.samples[-1][0])
+            st.sway_cm = trial.last_sway()
             st.metrics = {"bess_errors": self._watch.count}  # counted so far (settled)
             return st
         if self.done:

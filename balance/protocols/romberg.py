@@ -236,8 +236,7 @@ class Romberg(StanceTest):
                                   else "Eyes closed. Stay still.")
             else:
                 st.instruction = "Eyes open, look straight ahead. Stay still."
-            if trial.samples:
-                st.sway_cm = (trial.samples[-1][1], trial.samples[-1][0])
+            st.sway_cm = trial.last_sway()
             return st
         if self.done:
             st.phase, st.instruction = "done", "Test finished. Open your eyes."

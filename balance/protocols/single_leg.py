@@ -208,8 +208,7 @@ class SingleLegStance(Protocol):
             st.trial, st.side = trial.number, trial.side
             st.elapsed_s = trial.elapsed(frame.t_s)
             st.remaining_s = max(0.0, self.cap_s - st.elapsed_s)
-            if trial.samples:
-                st.sway_cm = trial.samples[-1]
+            st.sway_cm = trial.last_sway()
             st.metrics = self.live.metrics()
             # Live: the steadiness so far. The trial's final score also weighs the hold
             # time against the cap, which would read as a low score early in every hold.

@@ -76,6 +76,10 @@ class Trial:
         self.frames.append(frame)
         self.samples.append((h_cm, v_cm, ap_cm))
 
+    def last_sway(self) -> tuple[float, float] | None:
+        """The latest (horizontal, vertical) cm sample, as ``Status.sway_cm`` wants it."""
+        return self.samples[-1][:2] if self.samples else None
+
     def end(self, t_s: float, frame: int, reason: str) -> None:
         """Stop at ``t_s`` (which may lie a few frames back: events are back-dated)."""
         self.end_t = max(t_s, self.start_t)
