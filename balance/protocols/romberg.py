@@ -41,9 +41,9 @@ EXCLUDE_AFTER_S = 0.5     # nor this close after it
 CHEST_DOWN = 0.25         # chest centre: this far from mid-shoulder towards mid-hip
 UNFOLDED_RATIO = 0.5      # wrist-to-chest distance / trunk length: the arms have unfolded
 ARMS_MIN_S = 0.3
-# The quotient's measures. The 95 % ellipse area needs two sway axes: from the front the
-# camera sees only the medio-lateral one, so it is reported only when the trial metrics
-# carry it (a side view, or two cameras); ``range_ml`` stands in as a size measure.
+# The quotient's measures. The 95 % ellipse area needs two sway axes: its AP axis is the
+# camera's depth estimate (``core.depth``), so it is there only with world landmarks (not
+# from a landmark CSV); ``range_ml`` stands in as a size measure.
 QUOTIENT_KEYS = ("mean_velocity_ml", "rms_ml", "ellipse_area", "range_ml")
 
 END_TEXT = {"completed": "the full time was reached", "step": "a step or stumble",
