@@ -14,7 +14,8 @@ from pathlib import Path
 
 import numpy as np
 
-from balance import native_logs, pipeline
+from balance import native_logs
+from balance.session import pipeline
 from balance.capture import VideoFileSource
 from balance.pose.estimator import PoseEstimator
 from balance.pose.model import prepare_model

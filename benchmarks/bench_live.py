@@ -54,7 +54,7 @@ def main(argv=None) -> int:
     app = application()
     from PySide6.QtCore import QTimer
 
-    from balance.gui import flow as F, live, settings as S
+    from balance.session import flow as F, live, settings as S
     from balance.gui.main_window import MainWindow
     from balance.gui.sound import Sound
     from balance.pose.model import prepare_model
@@ -149,7 +149,7 @@ def _estimator(path):
 def _has_protocol(name: str) -> bool:
     """Whether the registry can build ``name`` (it may list tests not written yet)."""
     from balance.errors import BalanceError
-    from balance.gui import live
+    from balance.session import live
     from balance.profile import Profile
     try:
         live.create_protocol(name, Profile(), image_size=(1280, 720), fps=30.0)

@@ -29,7 +29,8 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from balance import native_logs, pipeline  # noqa: E402
+from balance import native_logs  # noqa: E402
+from balance.session import pipeline
 from balance.capture import VideoFileSource  # noqa: E402
 from balance.core import com_pixels, lowpass_zero_phase  # noqa: E402
 from balance.core.com import px_per_cm_from_height  # noqa: E402

@@ -45,7 +45,7 @@ def shoot(args, out: Path, at: float, protocol: str) -> int:
     app = application()
     from PySide6.QtCore import QTimer
 
-    from balance.gui import flow as F, live, settings as S
+    from balance.session import flow as F, live, settings as S
     from balance.gui.main_window import MainWindow
     from balance.gui.sound import Sound
 

@@ -6,7 +6,7 @@ from PySide6.QtCore import Qt
 from balance.capture import cameras
 from balance.capture.cameras import Camera
 from balance.errors import InputError
-from balance.gui import live, settings as S
+from balance.session import live, settings as S
 from tests.test_gui_window import make_window, no_modal_dialogs, store  # noqa: F401
 
 

@@ -9,7 +9,7 @@ import cv2
 import numpy as np
 import pytest
 
-from balance import timeline
+from balance.present import timeline
 from balance.privacy import blur_face, face_box
 from balance.storage import export
 from balance.storage.history import History

@@ -18,15 +18,16 @@ from PySide6.QtCore import QSettings, Qt  # noqa: E402
 from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox  # noqa: E402
 
 from balance.capture.sources import VideoFileSource  # noqa: E402
-from balance.gui import engine, flow as F, report, settings as S  # noqa: E402
-from balance.gui.engine import FrameFeed  # noqa: E402
+from balance.session import engine, flow as F, settings as S  # noqa: E402
+from balance.present import messages
+from balance.session.engine import FrameFeed  # noqa: E402
 from balance.gui.main_window import MainWindow  # noqa: E402
-from balance.gui.replay import ReplayFeed  # noqa: E402
+from balance.session.replay import ReplayFeed  # noqa: E402
 from balance.pose.landmarks import SKELETON  # noqa: E402
 from balance.profile import Profile  # noqa: E402
 from balance.storage.export import video_beside  # noqa: E402
 from balance.storage.session import read_session  # noqa: E402
-from tests.test_gui_engine import (SAMPLE, ListFeed, TruthEstimator, fake_factory,  # noqa: E402
+from tests.test_session_engine import (SAMPLE, ListFeed, TruthEstimator, fake_factory,  # noqa: E402
                                    person)
 
 
@@ -114,13 +115,13 @@ def test_a_trial_end_to_end_from_a_video_file(qtbot, tmp_path, store):
     hold = result["trials"][0]["hold_time_s"]
     # The person holds from 4.0 to 6.5 s; the fake counts the foot up from ~6 cm.
     assert reason == "done" and hold == pytest.approx(2.3, abs=0.15)
-    qtbot.waitUntil(lambda: window.readout.timer_label.text() == report.clock(hold), timeout=2000)
+    qtbot.waitUntil(lambda: window.readout.timer_label.text() == messages.clock(hold), timeout=2000)
     assert window.card.isVisible()
     card = window.card.body.text()
     assert f"Best hold: {hold:.1f} s" in card
     assert "below age 70 mean, eyes open (21.5 s, Springer 2007)" in card
     assert "below fall-risk line (5 s, Vellas 1997)" in card
-    assert report.FEET_REMINDER in card and f"Saved: {path}" in card
+    assert messages.FEET_REMINDER in card and f"Saved: {path}" in card
 
     s = read_session(path)
     assert [e.kind for e in s.events] == ["trial_start", "trial_end"]
@@ -175,7 +176,7 @@ def test_esc_stops_the_trial_and_logs_discomfort(qtbot, tmp_path, store):
     qtbot.keyClick(window, Qt.Key.Key_Escape)
     reason, result, path = wait_finished(qtbot, window)
     assert reason == "discomfort"
-    assert window.banner.text() == report.DISCOMFORT
+    assert window.banner.text() == messages.DISCOMFORT
     s = read_session(path)
     assert [e.kind for e in s.events] == ["trial_start", "discomfort", "trial_end"]
     assert s.events[1].payload == {"by": "Esc key"}

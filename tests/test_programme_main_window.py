@@ -9,9 +9,9 @@ clear_opencv_qt_paths()
 
 from PySide6.QtCore import QSettings  # noqa: E402
 
-from balance.gui import flow as F, settings as S  # noqa: E402
+from balance.session import flow as F, settings as S  # noqa: E402
 from balance.gui.main_window import MainWindow  # noqa: E402
-from balance.gui.replay import ReplayFeed  # noqa: E402
+from balance.session.replay import ReplayFeed  # noqa: E402
 from balance.profile import Profile  # noqa: E402
 from tests.test_programme_window import _recording  # noqa: E402
 

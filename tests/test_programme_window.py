@@ -14,7 +14,7 @@ clear_opencv_qt_paths()
 from PySide6.QtCore import Qt  # noqa: E402
 
 from balance.gui.plan_page import PlanWindow  # noqa: E402
-from balance.gui.replay import ReplayFeed  # noqa: E402
+from balance.session.replay import ReplayFeed  # noqa: E402
 from balance.programme import plan as P, progression as G, store  # noqa: E402
 from balance.programme.walk import PlanWalk  # noqa: E402
 from balance.storage.history import History  # noqa: E402

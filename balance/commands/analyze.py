@@ -5,7 +5,7 @@ from pathlib import Path
 
 import numpy as np
 
-from balance import pipeline
+from balance.session import pipeline
 from balance.capture import open_source
 from balance.commands.progress import ProgressBar
 from balance.commands.score import format_result, profile_from, protocol_options

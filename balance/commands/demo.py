@@ -16,7 +16,7 @@ DEFAULT_PROTOCOL = "single-leg-stance"
 def run(args) -> int:
     t_launch = time.perf_counter()
     from balance.gui.app import display_available
-    from balance.gui.replay import ReplayFeed
+    from balance.session.replay import ReplayFeed
 
     path = Path(args.session) if args.session else SAMPLE
     if not args.session and not path.is_file():
@@ -26,10 +26,10 @@ def run(args) -> int:
     if getattr(args, "speed", 1.0) <= 0:
         raise InputError("--speed must be above 0")
     if args.terminal or not display_available():
-        from balance.gui.terminal import replay_in_terminal
+        from balance.present.terminal import replay_in_terminal
         return replay_in_terminal(feed, protocol, side=args.side, realtime=args.speed
                                   if args.realtime else 0.0)
-    from balance.gui.live import create_protocol, profile_from_metadata
+    from balance.session.live import create_protocol, profile_from_metadata
     from balance.gui.run import run_window
     profile = profile_from_metadata(feed.session.metadata)
     # An unknown test is one line on the terminal, not a window waiting for ever.

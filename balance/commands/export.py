@@ -15,7 +15,7 @@ def run(args) -> int:
         raise InputError("give a SESSION file, or --person NAME for their per-trial table")
     s = read_session(args.session)
     if args.frames:
-        from balance.timeline import build
+        from balance.present.timeline import build
         n = export.write_frames_csv(args.frames, build(s))
         print(f"frames: {args.frames} ({n} rows)")
     if args.trials:

@@ -8,7 +8,7 @@ from balance.errors import InputError
 def run(args) -> int:
     t_launch = time.perf_counter()
     from balance.gui.app import display_available
-    from balance.gui import live
+    from balance.session import live
 
     if not display_available():
         raise InputError("balance live needs a screen (no DISPLAY or WAYLAND_DISPLAY here); "

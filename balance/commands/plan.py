@@ -47,7 +47,7 @@ def _window(h: History, person: str, plan, args) -> int:
     if not display_available():
         raise InputError("--window needs a screen (no DISPLAY or WAYLAND_DISPLAY here); "
                          "`balance plan` prints the same plan")
-    from balance.gui import live
+    from balance.session import live
     from balance.gui.plan_page import PlanWindow
     from balance.programme.walk import PlanWalk
 

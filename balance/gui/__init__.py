@@ -1,7 +1,7 @@
-"""The training window (PySide6 + pyqtgraph). Qt stays inside this package.
+"""The training window, replay window and PDF drawing: PySide6 + pyqtgraph only.
 
-Modules without Qt, usable and testable anywhere: ``engine`` (threads, one-slot queue,
-recording), ``replay``, ``flow``, ``setup_check``, ``report``, ``tones``, ``live``,
-``terminal``. Modules with Qt: ``app``, ``workers``, ``widgets``, ``safety``,
-``setup_assistant``, ``sound``, ``settings`` (its QSettings half), ``main_window``, ``run``.
+Everything that can run without a window lives below this package: the session driver
+(threads, recording, test flow, set-up check) in `balance.session`, the words and
+timelines every front end shows in `balance.present`. This package lays widgets out,
+wires them to the driver's callbacks and paints.
 """

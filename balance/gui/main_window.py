@@ -1,7 +1,7 @@
 """The training window: layout and wiring only.
 
-The rules (what may start when) are in `balance.gui.flow`, the threads in
-`balance.gui.engine`, the words in `balance.gui.report`. This file puts widgets on the
+The rules (what may start when) are in `balance.session.flow`, the threads in
+`balance.session.engine`, the words in `balance.present.messages`. This file puts widgets on the
 screen, connects them, and repaints from the newest snapshot at most ~30 times a second.
 """
 
@@ -15,9 +15,10 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QHBoxLayout, QMainWindow, QStackedWidget, QVBoxLayout, QWidget
 
 from balance.errors import BalanceError
-from balance.gui import flow as F
-from balance.gui import live, report, settings as S
-from balance.gui.engine import default_session_path
+from balance.session import flow as F
+from balance.session import live, settings as S
+from balance.present import messages
+from balance.session.engine import default_session_path
 from balance.gui.panels import ControlBar, TrialReadout
 from balance.gui.profile_panel import ProfilePanel
 from balance.gui.safety import ChecklistPanel
@@ -289,20 +290,20 @@ class MainWindow(QMainWindow):
                 self.sound.play("tick")
 
     def _show_trial(self, trial: dict) -> None:
-        self.card.show_text("Trial result", "\n".join(report.trial_card(trial)))
+        self.card.show_text("Trial result", "\n".join(messages.trial_card(trial)))
 
     def _on_finished(self, reason: str, result, path) -> None:
         self.last_result = (reason, result, path)
         self.flow.ended(reason, time.monotonic())
-        text = report.result_text(result or {}, self._profile(), reason=reason)
+        text = messages.result_text(result or {}, self._profile(), reason=reason)
         if path:
             text += f"\nSaved: {path}"
         self.card.show_text("Test finished" if reason == "done" else f"Test ended: {reason}",
                             text)
         if reason == "camera lost":
-            self.show_banner(report.CAMERA_LOST + (f" Saved: {path}" if path else ""))
+            self.show_banner(messages.CAMERA_LOST + (f" Saved: {path}" if path else ""))
         elif reason == "discomfort":
-            self.show_banner(report.DISCOMFORT)
+            self.show_banner(messages.DISCOMFORT)
         if reason != "done" or self._phase == "running":
             self.sound.play("stop")
         self._refresh_controls()

@@ -8,7 +8,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QHBoxLayout, QLabel, QPushB
                                QSizePolicy, QVBoxLayout, QWidget)
 
 from balance.capture import cameras
-from balance.gui import report
+from balance.present import messages
 from balance.gui.widgets import big_label
 
 
@@ -104,7 +104,7 @@ class TrialReadout(QWidget):
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        self.timer_label = big_label("timer", report.clock(0.0), wrap=False)
+        self.timer_label = big_label("timer", messages.clock(0.0), wrap=False)
         self.countdown_label = big_label("cue", "")
         self.instruction = big_label("instruction", "")
         self.cue = big_label("cue", "")
@@ -123,12 +123,12 @@ class TrialReadout(QWidget):
         """``rest_s``: the window's own rest advice after a trial, shown while waiting."""
         countdown = ""
         if st.remaining_s is not None:
-            countdown = (f"rest {report.clock(st.remaining_s)} s" if st.phase == "rest"
-                         else f"{report.clock(st.remaining_s)} s to go")
+            countdown = (f"rest {messages.clock(st.remaining_s)} s" if st.phase == "rest"
+                         else f"{messages.clock(st.remaining_s)} s to go")
         elif rest_s > 0 and st.phase in ("waiting", "paused"):
             countdown = f"Rest {rest_s:.0f} s. Hold on to your support."
         score = f"stability {st.score:.0f}" if st.score is not None else ""
-        for label, text in ((self.timer_label, report.clock(st.elapsed_s)),
+        for label, text in ((self.timer_label, messages.clock(st.elapsed_s)),
                             (self.countdown_label, countdown),
                             (self.instruction, st.instruction), (self.cue, st.cue or ""),
                             (self.score, score)):

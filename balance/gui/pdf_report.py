@@ -6,7 +6,7 @@ into images. What goes in: the person (alias, age, sex, height, dominant leg), e
 with its results against the published norms, trend plots with the age-norm band and the
 fall-risk line, bests and changes judged against the minimal detectable change, practice
 per week, and the therapist's notes. Numbers come from the Qt-free modules
-(``balance.storage.trends``, ``balance.timeline``, ``balance.protocols.norms``), so the
+(``balance.storage.trends``, ``balance.present.timeline``, ``balance.protocols.norms``), so the
 report says what ``balance history`` prints.
 
 A QGuiApplication must exist (fonts); ``balance.commands.report`` creates one offscreen
@@ -71,7 +71,7 @@ def _footer() -> str:
 # --- one session --------------------------------------------------------------------------
 
 def _session_report(lay: Layout, path, history: History | None) -> None:
-    from balance.timeline import build
+    from balance.present.timeline import build
 
     session = read_session(path)
     meta = session.metadata

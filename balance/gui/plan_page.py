@@ -12,7 +12,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from balance.gui.engine import default_session_path
+from balance.session.engine import default_session_path
 from balance.gui.workers import LiveWorker
 from balance.profile import Profile
 from balance.programme.walk import PlanWalk

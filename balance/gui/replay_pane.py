@@ -5,7 +5,7 @@ the skeleton alone on a dark canvas), a timeline of the sway trace with the tria
 shaded and the events marked (click a mark, or a row of the event list, to jump there),
 a draggable cursor and a slider, the metrics of the trial up to the cursor, and the
 notes, which are appended to the session file. All numbers come from
-``balance.timeline`` (Qt-free); this module only shows them.
+``balance.present.timeline`` (Qt-free); this module only shows them.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QCheckBox, QHBoxLayout, QLabel, QLineEdit, QListWidget,
                                QPushButton, QSlider, QVBoxLayout, QWidget)
 
-from balance import timeline as tl_mod
+from balance.present import timeline as tl_mod
 from balance.gui.widgets import CameraView
 from balance.storage.export import video_beside
 from balance.storage.session import Event, append_events, read_session

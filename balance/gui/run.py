@@ -20,8 +20,8 @@ def run_window(feed, *, estimator_factory=None, checklist: bool = True, setup: b
     """Show the window until it is closed; returns the exit status (0). ``save_video``
     ticks the window's Keep video box (remembered like the other choices)."""
     app = application()
-    from balance.gui import flow as F
-    from balance.gui import live, settings as S
+    from balance.session import flow as F
+    from balance.session import live, settings as S
     from balance.gui.main_window import MainWindow, qsettings
     from balance.gui.sound import Sound
 

@@ -1,7 +1,7 @@
 """The pre-session safety checklist: a page in the window, never a modal dialog.
 
 Start stays disabled until every box is ticked; the list itself lives in
-`balance.gui.report.CHECKLIST` so the terminal and the docs say the same thing.
+`balance.present.messages.CHECKLIST` so the terminal and the docs say the same thing.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import textwrap
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QCheckBox, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from balance.gui.report import CHECKLIST
+from balance.present.messages import CHECKLIST
 
 
 class ChecklistPanel(QWidget):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 from PySide6.QtWidgets import QLabel, QProgressBar, QVBoxLayout, QWidget
 
-from balance.gui.setup_check import SetupGate, assess
+from balance.session.setup_check import SetupGate, assess
 
 
 class SetupPanel(QWidget):

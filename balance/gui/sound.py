@@ -14,7 +14,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from balance.gui.tones import write_cues
+from balance.present.tones import write_cues
 
 _PLAYERS = (("paplay",), ("pw-play",), ("aplay", "-q"), ("afplay",))
 

@@ -1,6 +1,6 @@
 """The engine's threads, reporting to the window through Qt signals.
 
-All the work happens in `balance.gui.engine` (Qt-free); this only turns its callbacks into
+All the work happens in `balance.session.engine` (Qt-free); this only turns its callbacks into
 signals, which Qt delivers on the GUI thread in order.
 """
 
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, Signal
 
-from balance.gui.engine import CaptureThread, LatestSlot, LiveStats, ProcessThread
+from balance.session.engine import CaptureThread, LatestSlot, LiveStats, ProcessThread
 
 
 class LiveWorker(QObject):

@@ -33,7 +33,7 @@ TRIAL_HEADER = ["person", "started", "protocol", "session_file", "trial", "side"
 
 
 def write_frames_csv(path: str | Path, timeline) -> int:
-    """Write one row per frame of a ``balance.timeline.Timeline``; returns the rows."""
+    """Write one row per frame of a ``balance.present.timeline.Timeline``; returns the rows."""
     s = timeline.session
     marks: dict[int, list[str]] = {}
     for e in timeline.events + timeline.notes:

@@ -22,10 +22,10 @@ import cv2
 import numpy as np
 
 from balance.pose.landmarks import empty_pose
-from balance.protocols.base import Frame, Protocol, Status
+from balance.protocols.base import Protocol, Status
+from balance.session.recording import Recording
 from balance.privacy import private_dir
-from balance.storage.history import add_to_history
-from balance.storage.session import Event, SessionWriter
+from balance.storage.session import SessionWriter
 
 # A live source that delivers nothing for this long has gone (unplugged, taken by another
 # program); shorter gaps are hiccups the capture thread rides out.
@@ -209,119 +209,6 @@ class LiveStats:
 
     def latency_p(self, q: float) -> float:
         return float(np.percentile(self.latency_ms, q)) if self.latency_ms else float("nan")
-
-
-class Recording:
-    """A protocol run and its session file: the part that must stay correct under stress.
-
-    Times are rebased so the session starts at 0 s with its first frame; the protocol sees
-    the same times. Every event goes to the file the moment it happens. ``video`` (from
-    `balance.pipeline.open_session_video`, or None) gets the camera picture of every frame
-    recorded, and no other, so frame i of the video is frame i of the session.
-    """
-
-    def __init__(self, protocol: Protocol, writer: SessionWriter | None, video=None):
-        self.protocol, self.writer, self.video = protocol, writer, video
-        self.t0: float | None = None
-        self.t_last = 0.0
-        self.frames = 0
-        self.events: list[Event] = []
-        self.ended: str | None = None
-        self._trials_seen = 0
-        self._phase = None
-        self.history_problem: str | None = None  # why the session did not reach the history
-
-    def feed(self, index: int, t_src: float, image, world, detected,
-             picture: np.ndarray | None = None) -> tuple[Status, dict | None]:
-        """Score one frame and record it (``picture``: its BGR camera frame, for the
-        video); returns the status and a trial result if one ended."""
-        if self.t0 is None:
-            self.t0 = t_src
-        t = t_src - self.t0
-        self.t_last = t
-        if self.writer is not None:
-            self.writer.write_frame(t, image, world, detected)
-        if self.video is not None:
-            self.video.write(picture)
-        self.frames += 1
-        status = self.protocol.update(Frame(index, t, image, world, detected))
-        self._log(status.events)
-        trial = self._new_trial_result(status)
-        return status, trial
-
-    def stop(self, reason: str, *, discomfort: bool = False, by: str = "") -> None:
-        """End the run now (Stop, Esc, camera lost); the protocol marks its trial."""
-        if self.ended:
-            return
-        t = self.t_last
-        if discomfort:
-            self._log([Event(t, "discomfort", {"by": by or "stop"})])
-        if not self.protocol.done:
-            self._log(self.protocol.stop(t, reason))
-        if reason == "camera lost":
-            self._log([Event(t, "interrupted", {"reason": reason})])
-        self.finish(reason)
-
-    def tester_error(self, kind: str) -> bool:
-        """An error the tester saw and the camera cannot (BESS: eyes opened), at the last
-        frame's time. False when the protocol takes no such errors."""
-        add = getattr(self.protocol, "add_error", None)
-        if self.ended or add is None:
-            return False
-        self._log([Event(self.t_last, "tester_key", {"kind": kind})])
-        self._log(add(self.t_last, kind))
-        return True
-
-    def finish(self, reason: str) -> dict:
-        """Write the result and close the file; safe to call twice."""
-        if self.ended:
-            return self.result()
-        self.ended = reason
-        result = self.result()
-        if self.writer is not None:
-            self.writer.update_metadata(result=result, end_reason=reason,
-                                        interrupted=reason == "camera lost",
-                                        frames=self.frames)
-        self.close_files()
-        if self.writer is not None:
-            _, self.history_problem = add_to_history(self.writer.path)
-        return result
-
-    def close_files(self) -> None:
-        """Close the session file and the video; safe to call twice."""
-        if self.video is not None:
-            self.video.release()
-        if self.writer is not None:
-            self.writer.close()
-
-    def result(self) -> dict:
-        try:
-            return self.protocol.result()
-        except Exception as exc:  # a protocol bug must not lose the recording
-            return {"protocol": getattr(self.protocol, "name", "?"), "trials": [],
-                    "summary": {}, "error": f"{type(exc).__name__}: {exc}"}
-
-    def _log(self, events) -> None:
-        for e in events:
-            self.events.append(e)
-            if self.writer is not None:
-                self.writer.write_event(e)
-
-    def _new_trial_result(self, status: Status) -> dict | None:
-        """The trial that just ended, found by its appearance in ``result()``.
-
-        Asked only when something happened (events or a phase change), so a long hold
-        does not build the result on every frame.
-        """
-        changed = status.phase != self._phase
-        self._phase = status.phase
-        if not (changed or status.events):
-            return None
-        trials = self.result().get("trials") or []
-        if len(trials) > self._trials_seen:
-            self._trials_seen = len(trials)
-            return trials[-1]
-        return None
 
 
 def shrink_for_display(frame_bgr: np.ndarray, max_width: int = DISPLAY_MAX_WIDTH) -> np.ndarray:

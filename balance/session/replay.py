@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 
 from balance.errors import InputError
-from balance.gui.engine import Captured
+from balance.session.engine import Captured
 from balance.storage.session import Session, read_session
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from balance.gui.engine import FrameFeed
-from balance.gui.replay import ReplayFeed
+from balance.session.engine import FrameFeed
+from balance.session.replay import ReplayFeed
 from balance.protocols import NAMES, SIDED, create
 from balance.storage.session import SUFFIX
 
@@ -35,11 +35,11 @@ def open_feed(spec: str | int):
 
 
 def session_video(feed, session_path, wanted: bool):
-    """The writer of the camera video kept beside a session (`balance.pipeline`), or None
+    """The writer of the camera video kept beside a session (`balance.session.pipeline`), or None
     when not ``wanted`` or the feed has no pictures (a replayed session)."""
     if not wanted or isinstance(feed, ReplayFeed):
         return None
-    from balance.pipeline import open_session_video
+    from balance.session.pipeline import open_session_video
     return open_session_video(session_path, feed.fps, feed.size)
 
 

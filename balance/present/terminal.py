@@ -1,7 +1,7 @@
 """``balance demo`` without a screen: the replay in the terminal, one line per second.
 
 Qt-free. The protocol is the same object the window would feed, and the result text is
-the window's result card (`balance.gui.report`).
+the window's result card (`balance.present.messages`).
 """
 
 from __future__ import annotations
@@ -9,7 +9,8 @@ from __future__ import annotations
 import math
 import time
 
-from balance.gui import live, report
+from balance.session import live
+from balance.present import messages
 from balance.protocols.base import Frame
 
 
@@ -49,7 +50,7 @@ def replay_in_terminal(feed, protocol_name: str, *, side: str | None = None,
         for e in protocol.stop(t, reason):
             out(f"{e.t_s:6.2f}  event: {e.kind} {_payload(e.payload)}")
     out("")
-    out(report.result_text(protocol.result(), profile, reason=reason))
+    out(messages.result_text(protocol.result(), profile, reason=reason))
     return 0
 
 

@@ -15,10 +15,11 @@ import numpy as np
 import pytest
 
 from balance.capture.sources import VideoFileSource
-from balance.gui import engine, flow as F, live, report, setup_check, tones
-from balance.gui.engine import (Captured, CaptureThread, FrameFeed, LatestSlot,
-                                ProcessThread, Recording)
-from balance.gui.replay import ReplayFeed
+from balance.session import engine, flow as F, live, setup_check
+from balance.present import messages, tones
+from balance.session.engine import Captured, CaptureThread, FrameFeed, LatestSlot, ProcessThread
+from balance.session.recording import Recording
+from balance.session.replay import ReplayFeed
 from balance.pose.landmarks import INDEX
 from balance.profile import Profile
 from balance.protocols.base import Protocol, Status
@@ -339,7 +340,7 @@ def test_a_replayed_session_has_no_camera_video_to_keep(tmp_path):
 
 
 def test_a_video_that_cannot_be_written_is_an_os_error_and_leaves_no_file(tmp_path):
-    from balance import pipeline
+    from balance.session import pipeline
     with pytest.raises(OSError, match="cannot write the video"):
         pipeline.open_session_video(tmp_path / "s.balance", 30.0, (0, 0))
     assert not (tmp_path / "s.mp4").exists()
@@ -405,7 +406,7 @@ def test_result_text_has_norms_reminders_and_reason():
                           "errors": [{"kind": "hands_off_hips"}]},
                          {"side": "right", "hold_time_s": 18.5, "end_reason": "cap",
                           "metrics": {}, "errors": []}]}
-    text = report.result_text(result, Profile(birth_year=time.localtime().tm_year - 72))
+    text = messages.result_text(result, Profile(birth_year=time.localtime().tm_year - 72))
     assert "Trial 1 (left leg): held 12.0 s, touchdown\nerrors: 1\n" in text
     assert ("stability score: 72 / 100\nside-to-side sway speed: 2.3 cm/s\n"
             "side-to-side sway (RMS): 0.6 cm") in text
@@ -414,9 +415,9 @@ def test_result_text_has_norms_reminders_and_reason():
     assert "below age 72 mean, eyes open (21.5 s, Springer 2007)" in text
     assert "at or above age 72 meta-analysis mean (17.2 s, Bohannon 2006)" in text
     assert "at or above fall-risk line (5 s, Vellas 1997)" in text
-    assert report.FEET_REMINDER in text and "slowly" in text
-    lost = report.result_text(result, Profile(), reason="camera lost")
-    assert lost.startswith(report.CAMERA_LOST) and "age" not in lost
+    assert messages.FEET_REMINDER in text and "slowly" in text
+    lost = messages.result_text(result, Profile(), reason="camera lost")
+    assert lost.startswith(messages.CAMERA_LOST) and "age" not in lost
 
 
 def test_result_text_uses_the_protocols_own_per_side_norms():
@@ -424,14 +425,14 @@ def test_result_text_uses_the_protocols_own_per_side_norms():
               "summary": {"best_hold_s": {"left": 12.0, "right": None}, "cap_s": 45.0,
                           "norms": {"left": [{"label": "fall-risk line", "reference_s": 5.0,
                                               "below": False, "source": "Vellas 1997"}]}}}
-    text = report.result_text(result, Profile())
+    text = messages.result_text(result, Profile())
     assert "Best hold: left leg 12.0 s\n" in text
     assert "left leg: at or above fall-risk line (5 s, Vellas 1997)" in text
 
 
 def test_clock():
-    assert report.clock(3.04) == " 3.0" and report.clock(75) == "1:15"
-    assert report.clock(None) == "--" and report.clock(float("nan")) == "--"
+    assert messages.clock(3.04) == " 3.0" and messages.clock(75) == "1:15"
+    assert messages.clock(None) == "--" and messages.clock(float("nan")) == "--"
 
 
 def test_tones_are_valid_short_wavs(tmp_path):
@@ -463,7 +464,8 @@ def test_replay_of_a_non_session_is_an_input_error(tmp_path):
 
 
 def test_terminal_replay_prints_what_the_test_measures(monkeypatch):
-    from balance.gui import live, terminal
+    from balance.session import live
+    from balance.present import terminal
     monkeypatch.setattr(live, "create_protocol", fake_factory)
     lines = []
     assert terminal.replay_in_terminal(ReplayFeed(SAMPLE), "single-leg-stance",
@@ -475,15 +477,15 @@ def test_terminal_replay_prints_what_the_test_measures(monkeypatch):
     # the foot up once it is 6 cm off the floor, a little after it leaves).
     best = float(re.search(r"Best hold: ([0-9.]+) s", text).group(1))
     assert best == pytest.approx(12.0, abs=0.4)
-    assert report.FEET_REMINDER in text
+    assert messages.FEET_REMINDER in text
 
 
 def test_qt_stays_inside_the_gui_package():
     code = ("import sys; import balance.core, balance.capture.sources, balance.pose.estimator, "
-            "balance.storage.session, balance.pipeline, balance.protocols.base, "
-            "balance.gui.engine, balance.gui.replay, balance.gui.flow, balance.gui.report, "
-            "balance.gui.setup_check, balance.gui.terminal, balance.gui.live, "
-            "balance.gui.tones, balance.commands.demo, balance.commands.live; "
+            "balance.storage.session, balance.session.pipeline, balance.protocols.base, "
+            "balance.session.engine, balance.session.replay, balance.session.flow, balance.present.messages, "
+            "balance.session.setup_check, balance.present.terminal, balance.session.live, "
+            "balance.present.tones, balance.commands.demo, balance.commands.live; "
             "import balance.protocols as p; "
             "bad = [m for m in sys.modules if m.startswith(('PySide6', 'pyqtgraph'))]; "
             "print(bad); sys.exit(1 if bad else 0)")
@@ -530,7 +532,7 @@ def test_demo_without_a_screen_replays_in_the_terminal():
     proc = _balance("demo")
     assert proc.returncode == 0, proc.stderr
     assert "no screen found: replaying in the terminal" in proc.stdout
-    assert "Best hold:" in proc.stdout and report.FEET_REMINDER in proc.stdout
+    assert "Best hold:" in proc.stdout and messages.FEET_REMINDER in proc.stdout
 
 
 def test_a_failing_protocol_is_reported_and_the_frames_are_kept(tmp_path):
@@ -588,7 +590,7 @@ def test_an_unknown_test_is_a_one_line_error_before_any_window():
 
 
 def test_the_side_picker_reaches_the_tests_that_have_a_side():
-    from balance.gui import live
+    from balance.session import live
     make = lambda name, side: live.create_protocol(  # noqa: E731
         name, Profile(height_cm=170.0), image_size=(1280, 720), fps=30.0, side=side)
     assert make("single-leg-stance", "right").sides == ("right",)
@@ -635,7 +637,7 @@ def test_a_finished_recording_reaches_the_history(tmp_path):
 
 
 def test_a_new_sessions_folder_is_private_and_names_never_clash(tmp_path):
-    from balance.gui.engine import default_session_path
+    from balance.session.engine import default_session_path
     folder = tmp_path / "new" / "sessions"
     first = default_session_path(folder, "practice")
     first.write_bytes(b"x")
