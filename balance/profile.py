@@ -40,3 +40,16 @@ class Profile:
 
     def to_dict(self) -> dict:
         return asdict(self)
+
+
+def profile_from_metadata(meta: dict) -> Profile:
+    """The person of a recorded session, as far as its metadata tells: the stored profile,
+    the session's ``person_id`` and ``height_cm``; what is invalid is left unknown."""
+    stored = meta.get("profile") if isinstance(meta.get("profile"), dict) else {}
+    values = {"person_id": meta.get("person_id") or "guest", **stored}
+    if meta.get("height_cm") and not values.get("height_cm"):
+        values["height_cm"] = float(meta["height_cm"])
+    try:
+        return Profile(**values)
+    except (TypeError, ValueError):
+        return Profile(person_id=str(values["person_id"]))

@@ -16,6 +16,7 @@ import numpy as np
 
 from balance import native_logs
 from balance.session import pipeline
+from balance.session.recording import Recording
 from balance.capture import VideoFileSource
 from balance.pose.estimator import PoseEstimator
 from balance.pose.model import prepare_model
@@ -50,7 +51,7 @@ def main() -> int:
             PoseEstimator(model.path) as est:
         meta = new_metadata(source=str(args.video), fps=fps, image_size=size)
         with SessionWriter(Path(tmp) / "bench.balance", meta) as writer:
-            stats = pipeline.run(src, est, writer, max_frames=n)
+            stats = pipeline.run(src, est, Recording(None, writer), max_frames=n)
 
     ms = np.asarray(ms)
     print(f"video: {args.video.name}, {size[0]}x{size[1]}, {n} frames")

@@ -30,7 +30,8 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from balance import native_logs  # noqa: E402
-from balance.session import pipeline
+from balance.session import pipeline  # noqa: E402
+from balance.session.recording import Recording  # noqa: E402
 from balance.capture import VideoFileSource  # noqa: E402
 from balance.core import com_pixels, lowpass_zero_phase  # noqa: E402
 from balance.core.com import px_per_cm_from_height  # noqa: E402
@@ -74,7 +75,7 @@ def analyze(video, model_path):
         path = Path(tmp) / "depth_noise.balance"
         meta = new_metadata(source=str(video), fps=src.fps, image_size=src.size)
         with SessionWriter(path, meta) as writer:
-            pipeline.run(src, est, writer)
+            pipeline.run(src, est, Recording(None, writer))
         return read_session(path)
 
 

@@ -46,6 +46,7 @@ def shoot(args, out: Path, at: float, protocol: str) -> int:
     from PySide6.QtCore import QTimer
 
     from balance.session import flow as F, live, settings as S
+    from balance.profile import profile_from_metadata
     from balance.gui.main_window import MainWindow
     from balance.gui.sound import Sound
 
@@ -53,7 +54,7 @@ def shoot(args, out: Path, at: float, protocol: str) -> int:
     factory = live.estimator_factory(feed)
     settings = S.GuiSettings(protocol=protocol, side=args.side)
     if not args.video:
-        settings.remember(live.profile_from_metadata(feed.session.metadata))
+        settings.remember(profile_from_metadata(feed.session.metadata))
     has_test = protocol in live.protocol_names()
     window = MainWindow(settings, flow=F.Flow(checklist=False, setup=False, rest_s=0),
                         sound=Sound(muted=True), record=False)

@@ -9,8 +9,9 @@ from balance.core.com import EYE_HEIGHT_FRACTION
 from balance.errors import InputError
 from balance.pose.landmarks import INDEX
 from balance.profile import Profile
-from balance.protocols import create, score_recording
+from balance.protocols import create
 from balance.synthetic import Lift, generate
+from balance.session.rescore import score_frames
 from tests.test_core_com import POINTS_PX
 
 FOOT = {s: [INDEX[f"{s}_{p}"] for p in ("ankle", "heel", "foot_index")]
@@ -90,7 +91,7 @@ def test_generated_ap_sway_is_recovered_through_a_lift():
 def single_leg(s):
     p = create("single-leg-stance", Profile(birth_year=1958, height_cm=s.height_cm),
                image_size=s.image_size, fps=s.fps)
-    (trial,) = score_recording(p, s.t, s.image, s.world, s.detected)[0]["trials"]
+    (trial,) = score_frames(p, s.t, s.image, s.world, s.detected)[0]["trials"]
     return trial["metrics"]
 
 

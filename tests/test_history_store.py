@@ -14,6 +14,7 @@ from balance.storage.history import History, HistoryError, UnknownPerson, data_d
 from balance.storage.session import (Event, SessionWriter, append_events, new_metadata,
                                      read_session)
 from balance.synthetic import generate
+from balance.session.rescore import score_for_history
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "samples" / "single_leg_stance.balance"
@@ -175,7 +176,7 @@ def test_newer_schema_is_refused_untouched(tmp_path):
 # --- import -------------------------------------------------------------------------------
 
 def test_import_rescores_a_plain_recording_with_the_named_test(db):
-    r = db.import_session(SAMPLE, protocol="single-leg-stance")
+    r = db.import_session(SAMPLE, protocol="single-leg-stance", scorer=score_for_history)
     assert (r.person, r.new, r.trials) == ("sample", True, 2)
     rows = db.trials("sample")
     truth = read_session(SAMPLE).metadata["synthetic"]["params"]["lifts"]
@@ -339,9 +340,10 @@ def test_add_to_history_never_raises(tmp_path, monkeypatch):
 def test_reimport_keeps_the_person_and_the_score_it_was_given(db, tmp_path):
     f = tmp_path / "s.balance"
     f.write_bytes(SAMPLE.read_bytes())
-    db.import_session(f, person="Bob", protocol="single-leg-stance")
+    db.import_session(f, person="Bob", protocol="single-leg-stance",
+                      scorer=score_for_history)
     append_events(f, [Event(5.0, "note", {"text": "good", "author": "pt"})])
-    again = db.import_session(f, rescore=False)  # what the replay window does after a note
+    again = db.import_session(f)  # what the replay window does after a note
     assert (again.person, again.trials, again.notes) == ("Bob", 2, 1)
     assert [p.name for p in db.people()] == ["Bob"]
 

@@ -10,6 +10,7 @@ import pytest
 from balance.storage.history import History
 from balance.storage.session import Event, append_events
 from balance.storage.trends import MDC, trends
+from balance.session.rescore import score_for_history
 from tests.test_cli_errors import assert_one_line_error
 from tests.test_history_store import trial, write_session
 
@@ -196,7 +197,7 @@ def test_ellipse_trend_from_recordings_scored_over_weeks(tmp_path, monkeypatch):
             with SessionWriter(f, meta) as w:
                 for i in range(s.t.size):
                     w.write_frame(s.t[i], s.image[i], s.world[i], bool(s.detected[i]))
-            db.import_session(f, protocol="single-leg-stance")
+            db.import_session(f, protocol="single-leg-stance", scorer=score_for_history)
         (t,) = trends(db, "eve")
         weeks, area = t.series("ellipse_area", "right")
         assert weeks == [1, 2, 3]

@@ -37,6 +37,6 @@ def test_heel_raises_run_in_the_training_window(qtbot, tmp_path):
     window.open_feed(ReplayFeed(path), warmup=None, realtime=4.0, autostart=True)
     qtbot.waitUntil(lambda: window.last_result is not None, timeout=15000)
     reason, result, _ = window.last_result
-    assert (reason, result["protocol"]) == ("end of video", "heel-raises")
+    assert (reason, result["protocol"]) == ("end of recording", "heel-raises")
     assert result["summary"]["reps"] == 3
     assert result["trials"][0]["end_text"] == "3 good reps, 0 not counted"

@@ -4,9 +4,10 @@ reps, bad-form reps that must not count, and pauses, at 15, 30 and 60 fps with j
 import pytest
 
 from balance.profile import Profile
-from balance.protocols import create, norms, score_recording
+from balance.protocols import create, norms
 from balance.protocols.reps import SCALE_FRAMES
 from balance.synthetic import generate
+from balance.session.rescore import score_frames
 
 FPS = (15.0, 30.0, 60.0)
 
@@ -14,7 +15,7 @@ FPS = (15.0, 30.0, 60.0)
 def _score(name, fps, *, opts=None, profile=None, **gen):
     s = generate(fps=fps, seed=int(fps), jitter_px=1.5, **gen)
     test = create(name, profile, image_size=s.image_size, fps=fps, **(opts or {}))
-    result, _ = score_recording(test, s.t, s.image, s.world, s.detected)
+    result, _ = score_frames(test, s.t, s.image, s.world, s.detected)
     return result
 
 

@@ -6,10 +6,11 @@ import pytest
 
 from balance.cli import main
 from balance.profile import Profile
-from balance.protocols import create, score_recording
+from balance.protocols import create
 from balance.protocols.base import Frame
 from balance.storage.session import SessionWriter, new_metadata
 from balance.synthetic import Lift, generate
+from balance.session.rescore import score_frames
 
 TOGETHER = [(0, "hip_width"), (1, "together")]  # feet together from 1.0-1.4 s
 
@@ -20,7 +21,7 @@ def protocol(s, name="mbess", dominant=None, **options):
 
 
 def score(s, name="mbess", dominant=None, **options):
-    return score_recording(protocol(s, name, dominant, **options), s.t, s.image, s.world,
+    return score_frames(protocol(s, name, dominant, **options), s.t, s.image, s.world,
                            s.detected)
 
 
@@ -130,7 +131,7 @@ def test_tester_key_adds_errors_the_camera_cannot_see():
         if pressed and s.t[i] >= pressed[0]:
             events += p.add_error(pressed.pop(0), "eyes_opened")
         events += p.update(Frame(i, float(s.t[i]), s.image[i], s.world[i], True)).events
-    events += p.stop(float(s.t[-1]), "recording_ended")
+    events += p.stop(float(s.t[-1]), "end of recording")
     (trial,) = p.result()["trials"]
     assert kinds(trial) == ["eyes_opened", "hands_off_hips"]
     assert trial["errors"][0]["t_s"] == 6.0 and trial["errors"][0]["detail"] == "tester"

@@ -3,9 +3,10 @@
 import numpy as np
 import pytest
 
-from balance.protocols import create, score_recording
+from balance.protocols import create
 from balance.protocols.feet import placement, raised_foot
 from balance.synthetic import Lift, generate
+from balance.session.rescore import score_frames
 
 LABEL = {"hip_width": "side_by_side", "together": "side_by_side",
          "semi_tandem": "semi_tandem", "tandem": "tandem"}
@@ -34,7 +35,7 @@ def test_raised_foot_in_a_single_frame():
 
 def run(s):
     p = create("four-stage", image_size=s.image_size, fps=s.fps)
-    return score_recording(p, s.t, s.image, s.world, s.detected)
+    return score_frames(p, s.t, s.image, s.world, s.detected)
 
 
 @pytest.mark.parametrize("fps", [15.0, 30.0, 60.0])

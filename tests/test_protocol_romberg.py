@@ -5,16 +5,17 @@ import numpy as np
 import pytest
 
 from balance.profile import Profile
-from balance.protocols import create, score_recording
+from balance.protocols import create
 from balance.protocols.base import Frame
 from balance.protocols.romberg import EXCLUDE_AFTER_S, EXCLUDE_BEFORE_S
 from balance.synthetic import generate
+from balance.session.rescore import score_frames
 
 
 def score(s, **options):
     p = create("romberg", Profile(height_cm=s.height_cm), image_size=s.image_size, fps=s.fps,
                **options)
-    return score_recording(p, s.t, s.image, s.world, s.detected)
+    return score_frames(p, s.t, s.image, s.world, s.detected)
 
 
 def person(fps=30.0, jitter=1.5, gain=2.5, seed=None, **kw):

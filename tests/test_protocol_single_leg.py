@@ -4,9 +4,10 @@ import numpy as np
 import pytest
 
 from balance.profile import Profile
-from balance.protocols import create, score_recording
+from balance.protocols import create
 from balance.storage.session import read_session
 from balance.synthetic import Lift, generate
+from balance.session.rescore import score_frames
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -15,7 +16,7 @@ ROOT = Path(__file__).resolve().parents[1]
 def score(s, **options):
     p = create("single-leg-stance", Profile(birth_year=1958, height_cm=s.height_cm),
                image_size=s.image_size, fps=s.fps, **options)
-    result, events = score_recording(p, s.t, s.image, s.world, s.detected)
+    result, events = score_frames(p, s.t, s.image, s.world, s.detected)
     return result, events
 
 
@@ -119,7 +120,7 @@ def test_no_trial_starts_without_a_whole_body_in_view(trouble):
 def test_quiet_standing_sample_yields_no_trial():
     s = read_session(ROOT / "samples" / "quiet_standing.balance")
     p = create("single-leg-stance", image_size=s.image_size, fps=s.fps)
-    result, events = score_recording(p, s.t, s.image, s.world, s.detected)
+    result, events = score_frames(p, s.t, s.image, s.world, s.detected)
     assert result["trials"] == [] and events == []
 
 

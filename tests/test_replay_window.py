@@ -18,6 +18,7 @@ from PySide6.QtCore import Qt  # noqa: E402
 from balance.gui.replay_window import SPEEDS, ReplayWindow  # noqa: E402
 from balance.storage.history import History  # noqa: E402
 from balance.storage.session import read_session  # noqa: E402
+from balance.session.rescore import score_for_history
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "samples" / "single_leg_stance.balance"
@@ -66,7 +67,7 @@ def test_seek_to_an_event_shows_the_trial_and_its_metrics(qtbot, sample):
 
 def test_note_is_saved_with_the_session_and_found_after_reopening(qtbot, sample, tmp_path):
     with History(tmp_path / "h.sqlite3") as h:
-        h.import_session(sample, protocol="single-leg-stance")
+        h.import_session(sample, protocol="single-leg-stance", scorer=score_for_history)
         w = open_window(qtbot, sample, history=h)
         pane = w.panes[0]
         pane.jump_to_event(0)

@@ -19,6 +19,7 @@ from balance.gui import pdf_report  # noqa: E402
 from balance.gui.pdf_layout import nice_ticks  # noqa: E402
 from balance.storage.history import History  # noqa: E402
 from balance.storage.session import Event, append_events  # noqa: E402
+from balance.session.rescore import score_for_history
 from tests.test_cli_errors import assert_one_line_error  # noqa: E402
 from tests.test_history_trends import balance, make_weeks  # noqa: E402
 
@@ -35,7 +36,7 @@ def world(tmp_path_factory, qapp):
     shutil.copy(SAMPLE, sls)
     append_events(sls, [Event(4.0, "note", {"text": "weight shifts late before the lift",
                                             "author": "PT Kim"})])
-    h.import_session(sls, protocol="single-leg-stance")
+    h.import_session(sls, protocol="single-leg-stance", scorer=score_for_history)
     yield folder, h, sls
     h.close()
 

@@ -183,7 +183,7 @@ def test_a_file_is_paced_like_a_camera():
     cap.join(2)
     # 30 frames at 30 fps played twice as fast: the last one is due at 29/30/2 = 0.48 s.
     assert 0.45 <= elapsed < 1.5
-    assert ended == ["end of video"]
+    assert ended == ["end of recording"]
     assert got[-1] == 29 and len(got) + slot.dropped == 30
 
 
@@ -262,7 +262,7 @@ def test_frames_go_through_the_estimator_and_are_shrunk_for_display(tmp_path):
     frame[..., 2] = 200  # red in BGR
     big = engine.shrink_for_display(frame, 640)
     assert big.shape == (360, 640, 4) and tuple(big[5, 5]) == (0, 0, 200, 255)  # BGRA
-    assert finished[0][0] == "end of video"
+    assert finished[0][0] == "end of recording"
 
 
 def test_stop_with_discomfort_logs_it_and_ends_the_trial(tmp_path):
@@ -273,7 +273,7 @@ def test_stop_with_discomfort_logs_it_and_ends_the_trial(tmp_path):
                                               image_size=synth.image_size))
     rec = Recording(proto, writer)
     for i in range(45):
-        rec.feed(i, 10.0 + synth.t[i], synth.image[i], synth.world[i], True)
+        rec.feed(10.0 + synth.t[i], synth.image[i], synth.world[i], True)
     rec.stop("discomfort", discomfort=True, by="Esc key")
     rec.stop("stopped")  # a second press changes nothing
     s = read_session(path)
@@ -572,7 +572,7 @@ def test_demo_window_replays_the_sample_and_exits_when_done(tmp_path):
     assert "start-up: first frame on screen" in proc.stderr
     s = read_session(out)
     # Played "as if live": a busy machine may drop a few frames, never many.
-    assert 1000 <= len(s) <= 1200 and s.metadata["end_reason"] == "end of video"
+    assert 1000 <= len(s) <= 1200 and s.metadata["end_reason"] == "end of recording"
     # The sample lifts the left foot 4-16 s (standing on the right leg), then the right
     # foot 22-31 s: 12 s and 9 s holds.
     holds = [(t["side"], t["hold_time_s"]) for t in s.metadata["result"]["trials"]]
@@ -608,7 +608,7 @@ def test_the_testers_key_reaches_bess_and_the_session(tmp_path):
     rec = Recording(proto, SessionWriter(path, new_metadata(source="synthetic", fps=s.fps,
                                                             image_size=s.image_size)))
     for i in range(s.t.size):
-        rec.feed(i, s.t[i], s.image[i], s.world[i], True)
+        rec.feed(s.t[i], s.image[i], s.world[i], True)
         if i == int(8.0 * s.fps):
             assert rec.tester_error("eyes_opened")
     rec.finish("done")
@@ -629,7 +629,7 @@ def test_a_finished_recording_reaches_the_history(tmp_path):
                     SessionWriter(path, new_metadata(source="fake", fps=30,
                                                      image_size=synth.image_size)))
     for i in range(60):
-        rec.feed(i, synth.t[i], synth.image[i], synth.world[i], True)
+        rec.feed(synth.t[i], synth.image[i], synth.world[i], True)
     rec.finish("done")
     assert rec.history_problem is None
     with History() as h:

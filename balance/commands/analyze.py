@@ -13,8 +13,8 @@ from balance.errors import InputError
 from balance.pose.estimator import PoseEstimator
 from balance.pose.model import prepare_model
 from balance.privacy import owner_only
-from balance.protocols import Frame, create
-from balance.storage.history import add_to_history
+from balance.protocols import create, reasons
+from balance.session.recording import Recording
 from balance.storage.landmark_csv import write_landmark_csv
 from balance.storage.session import SUFFIX, SessionWriter, new_metadata
 
@@ -40,11 +40,10 @@ def run(args) -> int:
                           enabled=not args.quiet and sys.stderr.isatty())
         try:
             with SessionWriter(out, meta) as writer, PoseEstimator(model.path) as estimator:
-                scorer = _Scorer(protocol, writer)
-                stats = pipeline.run(source, estimator, writer, video_writer=video,
-                                     on_frame=_each(frames, bar, scorer))
+                rec = Recording(protocol, writer, video)
+                stats = pipeline.run(source, estimator, rec, on_frame=_each(frames, bar))
                 writer.update_metadata(frames=stats.frames, detection_rate=stats.detection_rate)
-                result = scorer.finish()
+                rec.stop(reasons.SOURCE_ENDED)  # closes the files, adds a scored test to the history
         finally:
             bar.close()
             if video is not None:
@@ -58,11 +57,10 @@ def run(args) -> int:
     if args.csv:
         print(f"csv: {args.csv}")
     print(stats.summary())
-    if result is not None:
-        print(format_result(result))
-        _, problem = add_to_history(out)
-        if problem:
-            print(f"warning: {problem}", file=sys.stderr)
+    if protocol is not None:
+        print(format_result(rec.result()))
+    if rec.history_problem:
+        print(f"warning: {rec.history_problem}", file=sys.stderr)
     return 0
 
 
@@ -75,39 +73,12 @@ def unused_path(path: Path) -> Path:
     return candidate
 
 
-def _each(frames, bar, scorer):
+def _each(frames, bar):
     def on_frame(result):
         if frames is not None:
             frames.add(result)
-        scorer.add(result)
         bar.update(result.index + 1)
     return on_frame
-
-
-class _Scorer:
-    """Feeds a protocol while analysing; its events and result go into the session."""
-
-    def __init__(self, protocol, writer):
-        self.protocol, self.writer = protocol, writer
-        self._last_t = 0.0
-
-    def add(self, r) -> None:
-        if self.protocol is None or self.protocol.done:
-            return
-        self._last_t = r.t_s
-        status = self.protocol.update(Frame(r.index, r.t_s, r.image, r.world, r.detected))
-        for event in status.events:
-            self.writer.write_event(event)
-
-    def finish(self) -> dict | None:
-        if self.protocol is None:
-            return None
-        if not self.protocol.done:
-            for event in self.protocol.stop(self._last_t, "recording_ended"):
-                self.writer.write_event(event)
-        result = self.protocol.result()
-        self.writer.update_metadata(result=result)
-        return result
 
 
 class _Collector:

@@ -29,7 +29,8 @@ def run(args) -> int:
         from balance.present.terminal import replay_in_terminal
         return replay_in_terminal(feed, protocol, side=args.side, realtime=args.speed
                                   if args.realtime else 0.0)
-    from balance.session.live import create_protocol, profile_from_metadata
+    from balance.profile import profile_from_metadata
+    from balance.session.live import create_protocol
     from balance.gui.run import run_window
     profile = profile_from_metadata(feed.session.metadata)
     # An unknown test is one line on the terminal, not a window waiting for ever.

@@ -4,6 +4,7 @@ import sys
 from pathlib import Path
 
 from balance.errors import InputError
+from balance.session.rescore import score_for_history
 from balance.storage.history import History
 from balance.storage.session import SUFFIX
 
@@ -14,7 +15,8 @@ def run(args) -> int:
     with History() as h:
         for f in files:
             try:
-                r = h.import_session(f, person=args.person, protocol=args.protocol)
+                r = h.import_session(f, person=args.person, protocol=args.protocol,
+                                     scorer=score_for_history)
             except InputError as exc:  # one bad file must not stop the others
                 print(f"skipped: {exc}", file=sys.stderr)
                 failed += 1

@@ -8,9 +8,9 @@ import numpy as np
 
 from balance.errors import InputError
 from balance.profile import Profile
-from balance.protocols import create, score_recording
+from balance.session.rescore import rescore
 from balance.storage.landmark_csv import read_landmark_csv
-from balance.storage.session import MAGIC, read_session
+from balance.storage.session import MAGIC, Session, read_session
 
 DEFAULT_CSV_SIZE = (1280, 720)
 NEEDS_DEPTH = ("four-stage", "bess", "mbess", "romberg")
@@ -35,14 +35,18 @@ def add_arguments(p) -> None:
 
 
 def run(args) -> int:
-    t, image, world, detected, size, fps, meta = _load(args.recording, args.image_size)
+    session = _load(args.recording, args.image_size)
+    meta = session.metadata
     if meta.get("csv") and args.protocol in NEEDS_DEPTH:
         print("warning: a landmark CSV holds no world landmarks (depth), so semi-tandem and "
               "tandem stances cannot be recognised from it: score the session file instead",
               file=sys.stderr)
-    protocol = create(args.protocol, profile_from(args, meta), image_size=size, fps=fps,
-                      **protocol_options(args))
-    result, _events = score_recording(protocol, t, image, world, detected)
+    # The recorded test is scored with the options it was recorded with (side, cap...),
+    # tester keys and stop included; another test gets the options given here.
+    own = str(args.protocol).replace("_", "-") == str(meta.get("protocol")).replace("_", "-")
+    scored = rescore(session, args.protocol, profile=profile_from(args, meta),
+                     options=None if own else protocol_options(args))
+    result = scored.result
     print(json.dumps(result, indent=2) if args.json else format_result(result))
     return 0
 
@@ -69,7 +73,7 @@ def protocol_options(args) -> dict:
     return {}
 
 
-def _load(path: Path, image_size: str | None):
+def _load(path: Path, image_size: str | None) -> Session:
     if not path.is_file():
         raise InputError(f"{path}: no such session or CSV file")
     with open(path, "rb") as fh:
@@ -80,13 +84,14 @@ def _load(path: Path, image_size: str | None):
             print(f"warning: {w}", file=sys.stderr)
         if len(s) == 0:
             raise InputError(f"{path} holds no frames")
-        return s.t, s.image, s.world, s.detected, s.image_size, s.fps, s.metadata
+        return s
     t, image, detected = read_landmark_csv(path)
     size = _parse_size(image_size) if image_size else DEFAULT_CSV_SIZE
     fps = 1.0 / float(np.median(np.diff(t))) if len(t) > 2 else 30.0
     if not np.isfinite(fps) or fps <= 0:
         raise InputError(f"{path}: frame times must increase")
-    return t, image, np.full_like(image, np.nan), detected, size, fps, {"csv": True}
+    meta = {"csv": True, "fps": fps, "image_size": list(size)}
+    return Session(path, meta, t, detected, image, np.full_like(image, np.nan), [], [])
 
 
 def _parse_size(text: str) -> tuple[int, int]:

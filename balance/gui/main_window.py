@@ -25,6 +25,7 @@ from balance.gui.safety import ChecklistPanel
 from balance.gui.setup_assistant import SetupPanel
 from balance.gui.widgets import CameraView, ResultCard, SwayPlots, big_label
 from balance.gui.workers import LiveWorker
+from balance.protocols import reasons
 from balance.storage.session import SessionWriter, new_metadata
 
 REPAINT_MS = 33          # ~30 Hz: the display never runs faster than this
@@ -213,7 +214,7 @@ class MainWindow(QMainWindow):
         """Stop button, Esc and Space: end the trial now. The first two log discomfort."""
         if self.worker is None or self.flow.state != F.TESTING:
             return
-        reason = "discomfort" if discomfort else "stopped"
+        reason = reasons.DISCOMFORT if discomfort else reasons.STOPPED
         self.worker.stop_test(reason, discomfort=discomfort, by=by)
 
     def tester_error(self) -> None:
@@ -298,23 +299,23 @@ class MainWindow(QMainWindow):
         text = messages.result_text(result or {}, self._profile(), reason=reason)
         if path:
             text += f"\nSaved: {path}"
-        self.card.show_text("Test finished" if reason == "done" else f"Test ended: {reason}",
+        self.card.show_text("Test finished" if reason == reasons.DONE else f"Test ended: {reason}",
                             text)
-        if reason == "camera lost":
+        if reason == reasons.CAMERA_LOST:
             self.show_banner(messages.CAMERA_LOST + (f" Saved: {path}" if path else ""))
-        elif reason == "discomfort":
+        elif reason == reasons.DISCOMFORT:
             self.show_banner(messages.DISCOMFORT)
-        if reason != "done" or self._phase == "running":
+        if reason != reasons.DONE or self._phase == "running":
             self.sound.play("stop")
         self._refresh_controls()
         if self.exit_when_done:
             QTimer.singleShot(300, self.close)
 
     def _on_source_ended(self, reason: str) -> None:
-        if reason == "camera lost" and self.flow.state != F.TESTING:
+        if reason == reasons.CAMERA_LOST and self.flow.state != F.TESTING:
             self.show_banner("The camera stopped sending pictures. Check its cable, "
                              "then open it again.")
-        elif reason == "end of video":
+        elif reason == reasons.SOURCE_ENDED:
             self.status.showMessage("the video has ended", 5000)
 
     def _camera_resized(self, width: int) -> None:

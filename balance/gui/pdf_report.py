@@ -26,7 +26,8 @@ from balance.gui.pdf_layout import (GREY, SIDE, ImagePager, Layout, PdfPager, Se
                                     notes_block, person_lines)
 from balance.privacy import owner_only
 from balance.protocols import norms
-from balance.storage.history import History, Person, score_session
+from balance.session.rescore import score_for_history
+from balance.storage.history import History, Person
 from balance.storage.session import read_session
 from balance.storage.trends import LABELS, MEASURES, SLS_NAMES, since_weeks, trends
 
@@ -81,7 +82,7 @@ def _session_report(lay: Layout, path, history: History | None) -> None:
     if result is None and record is not None:
         result = record.result
     if result is None:
-        result, _why = score_session(session, None)
+        result, _why = score_for_history(session, None)
     protocol = (result or {}).get("protocol") or meta.get("protocol") or "recording"
     tl = build(session, height_cm=person.height_cm)
     lay.text(f"Balance report: {protocol.replace('-', ' ')}", 18, bold=True)

@@ -12,6 +12,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from balance.protocols import reasons
 from balance.session.engine import default_session_path
 from balance.gui.workers import LiveWorker
 from balance.profile import Profile
@@ -141,13 +142,13 @@ class PlanWindow(QWidget):
 
     def discomfort(self) -> None:
         if self.running:
-            self.worker.stop_test("discomfort", discomfort=True, by="plan")
+            self.worker.stop_test(reasons.DISCOMFORT, discomfort=True, by="plan")
             self.running = False
         self.walk.finish(None, discomfort=True)
         self._next()
 
     def _item_ended(self, reason: str, result, path) -> None:
-        if reason == "discomfort" or self.walk.finished:
+        if reason == reasons.DISCOMFORT or self.walk.finished:
             return  # already booked by ``discomfort``
         item = self.walk.current
         if path:

@@ -293,7 +293,7 @@ class ReplayPane(QWidget):
             return
         try:
             if self.history.session_by_file(self.path) is not None:
-                self.history.import_session(self.path, rescore=False)
+                self.history.import_session(self.path)
         except Exception as exc:  # the note is safe in the file; the history can catch up
             self.status.setText(f"note saved in the session; the history was not updated: {exc}")
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, Signal
 
+from balance.protocols import reasons
 from balance.session.engine import CaptureThread, LatestSlot, LiveStats, ProcessThread
 
 
@@ -19,7 +20,7 @@ class LiveWorker(QObject):
     snapshot(Snapshot) : every processed frame.
     ready() : the pose model is loaded and the kernels compiled.
     finished(reason, result, session_path) : a recording ended (done, stopped, camera lost...).
-    source_ended(reason) : the feed ran out ("end of video", "camera lost", "stopped").
+    source_ended(reason) : the feed ran out (`balance.protocols.reasons`).
     error(message) : the processing thread failed.
     """
 
@@ -63,7 +64,7 @@ class LiveWorker(QObject):
     def start_test(self, protocol, writer, video=None) -> None:
         self.process.start_test(protocol, writer, video)
 
-    def stop_test(self, reason: str = "stopped", *, discomfort: bool = False, by: str = ""):
+    def stop_test(self, reason: str = reasons.STOPPED, *, discomfort: bool = False, by: str = ""):
         self.process.stop_test(reason, discomfort=discomfort, by=by)
 
     def shutdown(self, timeout: float = 5.0) -> None:

@@ -1,7 +1,7 @@
 """``balance demo`` without a screen: the replay in the terminal, one line per second.
 
-Qt-free. The protocol is the same object the window would feed, and the result text is
-the window's result card (`balance.present.messages`).
+Qt-free. The frames go through the same `Recording` the window's worker uses, and the
+result text is the window's result card (`balance.present.messages`).
 """
 
 from __future__ import annotations
@@ -9,18 +9,21 @@ from __future__ import annotations
 import math
 import time
 
-from balance.session import live
 from balance.present import messages
-from balance.protocols.base import Frame
+from balance.profile import profile_from_metadata
+from balance.protocols import reasons
+from balance.session import live
+from balance.session.recording import Recording
 
 
 def replay_in_terminal(feed, protocol_name: str, *, side: str | None = None,
                        realtime: float = 0.0, out=print) -> int:
-    """Feed every frame of a `ReplayFeed` to the protocol and print what it measures.
+    """Feed every frame of a `ReplayFeed` through the session driver and print what the
+    protocol measures.
 
     ``realtime`` > 0 paces the replay (1.0 = as recorded); 0 runs as fast as it computes.
     """
-    profile = live.profile_from_metadata(feed.session.metadata)
+    profile = profile_from_metadata(feed.session.metadata)
     protocol = live.create_protocol(protocol_name, profile, image_size=feed.size,
                                     fps=feed.fps, side=side)
     out(f"{feed.description}: {len(feed)} frames at {feed.fps:g} fps, "
@@ -30,28 +33,31 @@ def replay_in_terminal(feed, protocol_name: str, *, side: str | None = None,
         "where there is a display)")
     out(f"{'time':>6}  {'phase':<8} {'trial':>5} {'side':<5} {'hold s':>6} "
         f"{'sway ML/up cm':>14} {'score':>5}  instruction")
-    start, last_print, last_phase, t = time.perf_counter(), -math.inf, None, 0.0
+    rec = Recording(protocol, None)
+    start, last_print, last_phase = time.perf_counter(), -math.inf, None
     while (item := feed.next()) is not None:
-        t = item.t_s
         if realtime > 0:
-            time.sleep(max(0.0, start + t / realtime - time.perf_counter()))
-        image, world, detected = item.pose
-        st = protocol.update(Frame(item.index, t, image, world, detected))
-        for e in st.events:
-            out(f"{e.t_s:6.2f}  event: {e.kind} {_payload(e.payload)}")
-        if t - last_print >= 1.0 or st.phase != last_phase:
-            out(_line(t, st))
-            last_print, last_phase = t, st.phase
-        if protocol.done:
+            time.sleep(max(0.0, start + item.t_s / realtime - time.perf_counter()))
+        seen = len(rec.events)
+        st, _ = rec.feed(item.t_s, *item.pose)
+        _print_events(rec.events[seen:], out)
+        if rec.t_last - last_print >= 1.0 or st.phase != last_phase:
+            out(_line(rec.t_last, st))
+            last_print, last_phase = rec.t_last, st.phase
+        if rec.protocol_done:
+            rec.finish(reasons.DONE)
             break
-    reason = "done"
-    if not protocol.done:
-        reason = "end of recording"
-        for e in protocol.stop(t, reason):
-            out(f"{e.t_s:6.2f}  event: {e.kind} {_payload(e.payload)}")
+    seen = len(rec.events)
+    rec.stop(reasons.SOURCE_ENDED)  # nothing happens when the test finished by itself
+    _print_events(rec.events[seen:], out)
     out("")
-    out(messages.result_text(protocol.result(), profile, reason=reason))
+    out(messages.result_text(rec.result(), profile, reason=rec.ended))
     return 0
+
+
+def _print_events(events, out) -> None:
+    for e in events:
+        out(f"{e.t_s:6.2f}  event: {e.kind} {_payload(e.payload)}")
 
 
 def _line(t, st) -> str:

@@ -1,7 +1,7 @@
 """Balance tests as small state machines fed one frame at a time (see ``base``).
 
-``create(name, profile, image_size=..., fps=..., **options)`` builds one;
-``score_recording`` runs one over recorded frames.
+``create(name, profile, image_size=..., fps=..., **options)`` builds one; the session
+driver (`balance.session.recording`) is the only code that feeds one.
 """
 
 from balance.errors import InputError
@@ -48,6 +48,8 @@ def create(name: str, profile: Profile | None = None, *, image_size, fps: float,
     stance); the others choose for themselves (BESS stands on the non-dominant leg).
     """
     registry = _registry()
+    # What made this run, so a recording of it can be scored again exactly.
+    given = {"side": side, **options} if side is not None else dict(options)
     if name not in registry:
         raise InputError(f"unknown protocol {name!r}; choose one of {', '.join(registry)}")
     if side is not None:
@@ -55,25 +57,12 @@ def create(name: str, profile: Profile | None = None, *, image_size, fps: float,
             raise InputError(f"{name} has no side to choose")
         options["sides"] = (side,)
     try:
-        return registry[name](profile or Profile(), image_size=image_size, fps=fps, **options)
+        protocol = registry[name](profile or Profile(), image_size=image_size, fps=fps,
+                                  **options)
     except (TypeError, ValueError) as exc:
         raise InputError(f"{name}: {exc}") from None
+    protocol.options = given
+    return protocol
 
 
-def score_recording(protocol: Protocol, t, image, world, detected) -> tuple[dict, list]:
-    """Feed recorded frames to ``protocol`` in order; return its result and all events.
-
-    ``t`` (n,) s; ``image``, ``world`` (n, 33, 4); ``detected`` (n,) bool.
-    """
-    events = []
-    for i in range(len(t)):
-        status = protocol.update(Frame(i, float(t[i]), image[i], world[i], bool(detected[i])))
-        events += status.events
-        if protocol.done:
-            break
-    if not protocol.done and len(t):
-        events += protocol.stop(float(t[-1]), "recording_ended")
-    return protocol.result(), events
-
-
-__all__ = ["Frame", "NAMES", "Protocol", "Status", "create", "score_recording"]
+__all__ = ["Frame", "NAMES", "Protocol", "Status", "create"]

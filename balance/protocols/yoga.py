@@ -5,6 +5,8 @@ every test has: the view check, sway of the centre of mass during each hold, eve
 the session and a result. Holds shorter than ``min_hold_s`` of good form are dropped.
 """
 
+import copy
+
 import numpy as np
 
 from balance.protocols.base import Frame, Protocol, Status
@@ -87,7 +89,9 @@ class YogaPoses(Protocol):
         return []
 
     def result(self) -> dict:
-        holds = [h for h in self.hold.finish() if h.duration_s >= self.min_hold_s]
+        # On a copy: asking for the result mid-stream (the window does at every pose
+        # change) must not close the hold that is running.
+        holds = [h for h in copy.deepcopy(self.hold).finish() if h.duration_s >= self.min_hold_s]
         rows = np.array(self._rows, dtype=float).reshape(-1, 4)
         trials = [self._trial(i + 1, h, rows) for i, h in enumerate(holds)]
         best = {}

@@ -22,6 +22,7 @@ import cv2
 import numpy as np
 
 from balance.pose.landmarks import empty_pose
+from balance.protocols import reasons
 from balance.protocols.base import Protocol, Status
 from balance.session.recording import Recording
 from balance.privacy import private_dir
@@ -33,7 +34,6 @@ LOST_AFTER_S = 1.0
 # The display never needs more pixels than a screen shows: shrinking in the worker keeps
 # the GUI thread's paint cheap.
 DISPLAY_MAX_WIDTH = 960
-WINDOW_CLOSED = "window closed"
 
 
 @dataclass
@@ -121,8 +121,9 @@ class CaptureThread(threading.Thread):
 
     ``realtime`` scales the pace of a file or replay (1.0 = its own frame rate, 2.0 =
     twice as fast, 0 = as fast as it reads). A live feed is never paced: the device is the
-    clock. ``on_end(reason)`` is called once: "end of video" for a file that ran out,
-    "camera lost" for a live feed that stopped delivering, "stopped" after ``stop()``.
+    clock. ``on_end(reason)`` is called once: ``reasons.SOURCE_ENDED`` for a file that ran
+    out, ``CAMERA_LOST`` for a live feed that stopped delivering, ``STOPPED`` after
+    ``stop()``.
     """
 
     def __init__(self, feed, slot: LatestSlot, *, realtime: float = 1.0,
@@ -137,7 +138,7 @@ class CaptureThread(threading.Thread):
         self._stop_event.set()
 
     def run(self) -> None:
-        reason = "stopped"
+        reason = reasons.STOPPED
         try:
             reason = self._loop()
         finally:
@@ -152,19 +153,19 @@ class CaptureThread(threading.Thread):
         while not self._stop_event.is_set():
             item = self._read()
             if item is None:
-                return "stopped" if self._stop_event.is_set() else (
-                    "camera lost" if self.feed.live else "end of video")
+                return reasons.STOPPED if self._stop_event.is_set() else (
+                    reasons.CAMERA_LOST if self.feed.live else reasons.SOURCE_ENDED)
             if first_t is None:
                 first_t = item.t_s
             if not self.feed.live and self.realtime > 0:
                 # Sleep until the frame's time has come: a file behaves like a camera.
                 due = start + (item.t_s - first_t) / self.realtime
                 if self._stop_event.wait(max(0.0, due - time.perf_counter())):
-                    return "stopped"
+                    return reasons.STOPPED
                 item.t_wall = time.perf_counter()
             self.captured += 1
             self.slot.put(item)
-        return "stopped"
+        return reasons.STOPPED
 
     def _read(self) -> Captured | None:
         """The next item; a live feed gets ``LOST_AFTER_S`` to come back from a hiccup."""
@@ -266,7 +267,7 @@ class ProcessThread(threading.Thread):
         """``video``: see `Recording`; written and released on this thread."""
         self._commands.put(("start", protocol, writer, video))
 
-    def stop_test(self, reason: str = "stopped", *, discomfort: bool = False, by: str = ""):
+    def stop_test(self, reason: str = reasons.STOPPED, *, discomfort: bool = False, by: str = ""):
         self._commands.put(("stop", reason, discomfort, by))
 
     def tester_error(self, kind: str = "eyes_opened") -> None:
@@ -275,7 +276,7 @@ class ProcessThread(threading.Thread):
     def source_ended(self, reason: str) -> None:
         """The capture thread's end: remembered, acted on once the slot is drained.
         Capture is only ever stopped by the window shutting the worker down."""
-        self.source_end = WINDOW_CLOSED if reason == "stopped" else reason
+        self.source_end = reasons.WINDOW_CLOSED if reason == reasons.STOPPED else reason
 
     def quit(self) -> None:
         self._quit.set()
@@ -293,7 +294,7 @@ class ProcessThread(threading.Thread):
         except Exception as exc:  # shown in the window; the recording is still closed
             self.on_error(f"{type(exc).__name__}: {exc}")
             try:
-                self._end_recording("error")
+                self._end_recording(reasons.ERROR)
             except Exception:  # the protocol is broken: at least keep the frames
                 if self.recording is not None:
                     self.recording.close_files()
@@ -308,12 +309,12 @@ class ProcessThread(threading.Thread):
             if item is None:
                 if self.slot.closed:
                     self._run_commands()
-                    self._end_recording(self.source_end or WINDOW_CLOSED)
+                    self._end_recording(self.source_end or reasons.WINDOW_CLOSED)
                     return
                 continue
             self._process(item, estimator)
         self._run_commands()  # a Stop pressed just before closing still counts
-        self._end_recording(WINDOW_CLOSED)
+        self._end_recording(reasons.WINDOW_CLOSED)
 
     def _run_commands(self) -> None:
         while True:
@@ -322,7 +323,7 @@ class ProcessThread(threading.Thread):
             except queue.Empty:
                 return
             if cmd[0] == "start":
-                self._end_recording("stopped")  # a new test replaces an unfinished one
+                self._end_recording(reasons.STOPPED)  # a new test replaces an unfinished one
                 self.recording = Recording(*cmd[1:])
             elif cmd[0] == "tester_error" and self.recording is not None:
                 self.recording.tester_error(cmd[1])
@@ -344,7 +345,7 @@ class ProcessThread(threading.Thread):
         status, trial, t_s, rec = None, None, item.t_s, self.recording
         recording = rec is not None and not rec.ended
         if recording:
-            status, trial = rec.feed(item.index, item.t_s, image, world, detected, item.frame)
+            status, trial = rec.feed(item.t_s, image, world, detected, item.frame)
             t_s = rec.t_last
         display = (shrink_for_display(item.frame, self.display_width)
                    if item.frame is not None else None)
@@ -353,8 +354,8 @@ class ProcessThread(threading.Thread):
                                   bool(detected), status, recording, inference_ms, trial))
         # The end is reported after the frame that caused it, so the window shows the
         # last trial's card first and the whole result over it.
-        if recording and rec.protocol.done:
-            rec.finish("done")
+        if recording and rec.protocol_done:
+            rec.finish(reasons.DONE)
             self._report_end(rec)
 
     def _end_recording(self, reason: str) -> None:

@@ -60,16 +60,3 @@ def warmup() -> None:
     """Compile (or load from cache) the scoring kernels before the first frame."""
     from balance.core.jit import warmup as core_warmup
     core_warmup()
-
-
-def profile_from_metadata(meta: dict):
-    """The person of a recorded session, as far as its metadata tells (for replays)."""
-    from balance.profile import Profile
-    stored = meta.get("profile") if isinstance(meta.get("profile"), dict) else {}
-    values = {"person_id": meta.get("person_id") or "guest", **stored}
-    if meta.get("height_cm") and not values.get("height_cm"):
-        values["height_cm"] = float(meta["height_cm"])
-    try:
-        return Profile(**values)
-    except (TypeError, ValueError):
-        return Profile(person_id=str(values["person_id"]))

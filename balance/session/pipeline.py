@@ -1,4 +1,5 @@
-"""Source -> pose -> recorder, with no Qt: the one loop the CLI and the window share."""
+"""Source -> pose -> recording, with no Qt: the frame loop of ``analyze`` (and its
+benchmark); the window runs the same `Recording` from its threads (``engine``)."""
 
 import os
 import time
@@ -11,7 +12,7 @@ import numpy as np
 
 from balance.capture.sources import FrameSource
 from balance.privacy import owner_only
-from balance.storage.session import SessionWriter
+from balance.session.recording import Recording
 
 
 @dataclass
@@ -57,31 +58,28 @@ class AnalysisStats:
                 f"total {self.total_fps:.1f} fps")
 
 
-def run(source: FrameSource, estimator, writer: SessionWriter | None = None, *,
-        video_writer=None, on_frame: Callable[[FrameResult], None] | None = None,
+def run(source: FrameSource, estimator, recording: Recording | None = None, *,
+        on_frame: Callable[[FrameResult], None] | None = None,
         max_frames: int | None = None) -> AnalysisStats:
     """Run every frame of ``source`` through ``estimator``, recording as it goes.
 
     ``estimator`` has ``detect(frame_bgr, t_s)`` returning image, world, detected and
-    inference_ms (see ``balance.pose.estimator``). ``video_writer`` (from
-    `open_session_video`) keeps the frames beside the session. ``on_frame`` sees every
-    result.
+    inference_ms (see ``balance.pose.estimator``). ``recording`` (a `Recording`) writes
+    each frame to the session (and its video) and scores it; the caller ends it.
+    ``on_frame`` sees every result.
     """
     stats = AnalysisStats()
     start = time.perf_counter()
     for index, (frame, t_s) in enumerate(source):
         pose = estimator.detect(frame, t_s)
-        result = FrameResult(index, t_s, pose.image, pose.world, pose.detected,
-                             pose.inference_ms)
-        if writer is not None:
-            writer.write_frame(t_s, pose.image, pose.world, pose.detected)
-        if video_writer is not None:
-            video_writer.write(frame)
+        if recording is not None:
+            recording.feed(t_s, pose.image, pose.world, pose.detected, frame)
         stats.frames += 1
         stats.detected += pose.detected
         stats.inference_ms.append(pose.inference_ms)
         if on_frame is not None:
-            on_frame(result)
+            on_frame(FrameResult(index, t_s, pose.image, pose.world, pose.detected,
+                                 pose.inference_ms))
         if max_frames is not None and stats.frames >= max_frames:
             break
     else:

@@ -320,7 +320,7 @@ class History:
     # --- sessions -----------------------------------------------------------------------
 
     def import_session(self, source: str | Path | Session, *, person: str | None = None,
-                       protocol: str | None = None, rescore: bool = True) -> ImportReport:
+                       protocol: str | None = None, scorer=None) -> ImportReport:
         """Add a session file to the history, or refresh it if it is already there.
 
         A session is identified by its header (the metadata written when recording
@@ -328,9 +328,10 @@ class History:
         session. The person is ``person`` if given, else whoever the history already
         files it under, else the file's ``person_id`` (created from the file's profile if
         new). The result is the one stored in the file, else the one the history already
-        holds; when there is neither and ``rescore``, the session is scored with its own
-        protocol, or ``protocol`` when it names none (a plain recording). The file itself
-        is never changed.
+        holds; when there is neither, ``scorer(session, protocol)`` (if given; see
+        `balance.session.rescore.score_for_history`) scores it with its own protocol, or
+        ``protocol`` when it names none (a plain recording), and returns (result, warning).
+        The history itself never scores: the session driver does. The file is never changed.
         """
         session = source if isinstance(source, Session) else read_session(source)
         meta = session.metadata
@@ -342,8 +343,8 @@ class History:
         result = meta.get("result") if isinstance(meta.get("result"), dict) else None
         if result is None and known:
             result = _loads(known[0][2])  # scored at an earlier import: keep it
-        if result is None and rescore:
-            result, why = score_session(session, protocol)
+        if result is None and scorer is not None:
+            result, why = scorer(session, protocol)
             if why:
                 warnings.append(why)
         notes = [e for e in session.events if e.kind == NOTE and (e.payload or {}).get("text")]
@@ -467,7 +468,7 @@ def add_to_history(path: str | Path) -> tuple[ImportReport | None, str | None]:
     """
     try:
         with History() as h:
-            return h.import_session(path, rescore=False), None
+            return h.import_session(path), None
     except BalanceError as exc:
         return None, f"the session was saved but not added to the history: {exc}"
 
@@ -532,33 +533,6 @@ def trial_rows(result: dict | None) -> list[tuple]:
                     _num(metrics.get("ellipse_area", metrics.get("ellipse_area_cm2"))),
                     json.dumps(metrics, default=_plain)))
     return out
-
-
-def score_session(session: Session, protocol: str | None) -> tuple[dict | None, str | None]:
-    """Score a session without a stored result with its protocol (or ``protocol``).
-
-    Returns (result or None, a warning or None). The file itself is not changed.
-    """
-    meta = session.metadata
-    name = protocol or meta.get("protocol")
-    if not name:
-        return None, None
-    from balance.protocols import create, score_recording
-    stored = meta.get("profile") if isinstance(meta.get("profile"), dict) else {}
-    try:
-        profile = Profile(**{k: stored.get(k) for k in ("birth_year", "sex", "dominant_leg")},
-                          person_id=meta.get("person_id") or "guest",
-                          height_cm=stored.get("height_cm") or meta.get("height_cm"))
-    except (TypeError, ValueError):
-        profile = Profile(person_id=meta.get("person_id") or "guest")
-    try:
-        test = create(str(name).replace("_", "-"), profile, image_size=session.image_size,
-                      fps=session.fps or 30.0)
-        result, _events = score_recording(test, session.t, session.image, session.world,
-                                          session.detected)
-    except (BalanceError, TypeError, ValueError) as exc:
-        return None, f"{Path(session.path).name} could not be scored as {name}: {exc}"
-    return (result if isinstance(result, dict) else None), None
 
 
 def _num(value) -> float | None:
