@@ -48,7 +48,7 @@ def to_image(px, vis=None):
 
 
 def expected_y(drop=()):
-    """The segment table of CLINICAL.md applied by hand to POINTS_PX (y only; both
+    """The segment table of docs/clinical.md applied by hand to POINTS_PX (y only; both
     sides are at equal heights)."""
     segs = {  # name: (mass, CoM y)
         "head": (0.081, 100.0),

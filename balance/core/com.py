@@ -1,6 +1,6 @@
 """Whole-body centre of mass from the 33 image landmarks, in pixels and in centimetres.
 
-Segmental model (Dempster via Winter 2009, table 4.1; CLINICAL.md): each segment's mass
+Segmental model (Dempster via Winter 2009, table 4.1; docs/clinical.md): each segment's mass
 fraction sits at a fixed fraction of its length from the proximal end; the body CoM is
 the mass-weighted mean. Landmark ends used here:
 

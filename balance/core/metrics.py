@@ -1,6 +1,6 @@
 """Posturography sway metrics of a two-axis trace (Prieto et al. 1996 family).
 
-Conventions (CLINICAL.md; validated against the BDS force-plate peer to 1e-9):
+Conventions (docs/clinical.md, section 4; validated against the BDS force-plate peer to 1e-9):
 
 * The mean of each axis is removed first; RD = sqrt(AP² + ML²) is the resultant distance.
 * Durations: ``velocity="n_over_fs"`` uses T = N / fs (the BDS peer), ``"span"`` uses

@@ -17,7 +17,7 @@ Rationale: S = 0 (no sway) scores 100; sway equal to the fallers' averages score
 each further "fallers' worth" of sway halves the score, so it never goes negative and
 keeps resolving large sway. The area enters as a square root so both ratios scale
 linearly with the size of the sway. Velocity and area are the two force-plate measures
-that separated fallers from non-fallers where hold time did not (CLINICAL.md). Holding
+that separated fallers from non-fallers where hold time did not (docs/clinical.md). Holding
 only part of the target time scales the score down in proportion.
 
 Monotonic: the score strictly decreases as either velocity or the area grows, and

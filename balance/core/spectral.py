@@ -1,7 +1,7 @@
 """Welch power spectra of sway and the frequency measures derived from them.
 
 Spectral sway measures move a lot with segment length and detrending, so the parameters
-are fixed here, once, to the posturography convention in CLINICAL.md (the one the BDS
+are fixed here, once, to the posturography convention in docs/clinical.md, 4.4 (the one the BDS
 peer used): periodic Hann window, ``nperseg = nfft = N // 2``, ``noverlap = N // 4``,
 each segment's mean removed (constant detrend), one-sided density (unit² / Hz), segment
 periodograms averaged with the mean.

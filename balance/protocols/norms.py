@@ -1,6 +1,6 @@
 """Published reference values for the balance tests, in one table with their sources.
 
-Values marked ``verify=True`` come from a secondary transcription (CLINICAL.md): correct
+Values marked ``verify=True`` come from a secondary transcription (docs/clinical.md): correct
 them here, in one place, when the primary paper is at hand.
 """
 

@@ -20,7 +20,7 @@ from balance.errors import InputError
 VIEW_LOST_S = 2.0   # a bad view this long ends (interrupts) a trial
 MIN_METRIC_S = 1.0  # shorter holds get no sway metrics: too few samples to mean anything
 # Zero-phase low-pass before the metrics: postural sway lies below ~2 Hz while landmark
-# jitter is white, and jitter inflates path length and velocity (CLINICAL.md).
+# jitter is white, and jitter inflates path length and velocity (docs/clinical.md, 4.5).
 SWAY_CUTOFF_HZ = 3.0
 AP_SOURCE = "camera depth estimate"
 # Fields the depth (AP) axis adds; the rest stay the ML axis's, comparable with sessions
