@@ -54,7 +54,7 @@ def shoot(args, out: Path, at: float, protocol: str) -> int:
     factory = live.estimator_factory(feed)
     settings = S.GuiSettings(protocol=protocol, side=args.side)
     if not args.video:
-        settings.remember(profile_from_metadata(feed.session.metadata))
+        settings.remember(profile_from_metadata(feed.source.session.metadata))
     has_test = protocol in live.protocol_names()
     window = MainWindow(settings, flow=F.Flow(checklist=False, setup=False, rest_s=0),
                         sound=Sound(muted=True), record=False)

@@ -22,7 +22,7 @@ from balance.session import engine, flow as F, settings as S  # noqa: E402
 from balance.present import messages
 from balance.session.engine import FrameFeed  # noqa: E402
 from balance.gui.main_window import MainWindow  # noqa: E402
-from balance.session.replay import ReplayFeed  # noqa: E402
+from balance.session.live import open_feed  # noqa: E402
 from balance.pose.landmarks import SKELETON  # noqa: E402
 from balance.profile import Profile  # noqa: E402
 from balance.storage.export import video_beside  # noqa: E402
@@ -215,7 +215,7 @@ def test_space_starts_and_stops_without_logging_discomfort(qtbot, tmp_path, stor
 def test_replay_draws_the_skeleton_on_a_dark_canvas_and_plots_sway(qtbot, tmp_path, store):
     window = make_window(qtbot, tmp_path, store, flow=F.Flow(checklist=False, setup=False),
                          record=False)
-    window.open_feed(ReplayFeed(SAMPLE), warmup=None, realtime=4.0, autostart=True)
+    window.open_feed(open_feed(SAMPLE), warmup=None, realtime=4.0, autostart=True)
     _running(qtbot, window)
     qtbot.waitUntil(lambda: window.plots.trace_buf.count > 20, timeout=5000)
     image = window.camera.grab().toImage()

@@ -11,7 +11,7 @@ from PySide6.QtCore import QSettings  # noqa: E402
 
 from balance.session import flow as F, settings as S  # noqa: E402
 from balance.gui.main_window import MainWindow  # noqa: E402
-from balance.session.replay import ReplayFeed  # noqa: E402
+from balance.session.live import open_feed  # noqa: E402
 from balance.profile import Profile  # noqa: E402
 from tests.test_programme_window import _recording  # noqa: E402
 
@@ -34,7 +34,7 @@ def test_heel_raises_run_in_the_training_window(qtbot, tmp_path):
                         session_path=tmp_path / "run.balance")
     qtbot.addWidget(window)
     window.show()
-    window.open_feed(ReplayFeed(path), warmup=None, realtime=4.0, autostart=True)
+    window.open_feed(open_feed(path), warmup=None, realtime=4.0, autostart=True)
     qtbot.waitUntil(lambda: window.last_result is not None, timeout=15000)
     reason, result, _ = window.last_result
     assert (reason, result["protocol"]) == ("end of recording", "heel-raises")

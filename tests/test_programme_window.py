@@ -14,7 +14,7 @@ clear_opencv_qt_paths()
 from PySide6.QtCore import Qt  # noqa: E402
 
 from balance.gui.plan_page import PlanWindow  # noqa: E402
-from balance.session.replay import ReplayFeed  # noqa: E402
+from balance.session.live import open_feed  # noqa: E402
 from balance.programme import plan as P, progression as G, store  # noqa: E402
 from balance.programme.walk import PlanWalk  # noqa: E402
 from balance.storage.history import History  # noqa: E402
@@ -51,7 +51,7 @@ def test_a_short_plan_is_walked_through_and_logged(qtbot, tmp_path, monkeypatch,
                                                    heel_session):
     monkeypatch.setenv("BALANCE_DATA_DIR", str(tmp_path))
     walk = PlanWalk(_short_plan(), seconds_scale=0.02)  # 60 s timers -> 1.2 s of frames
-    window = PlanWindow(walk, ReplayFeed(heel_session), realtime=4.0, auto_start=True,
+    window = PlanWindow(walk, open_feed(heel_session), realtime=4.0, auto_start=True,
                         profile=Profile(person_id="Ann"), session_dir=tmp_path / "rec")
     qtbot.addWidget(window)
     window.show()
@@ -87,7 +87,7 @@ def test_discomfort_stops_the_walk_and_steps_back(qtbot, tmp_path, monkeypatch,
                                                   heel_session):
     monkeypatch.setenv("BALANCE_DATA_DIR", str(tmp_path))
     walk = PlanWalk(_short_plan("heel-raises-10"), seconds_scale=1.0)  # 60 s: never ends
-    window = PlanWindow(walk, ReplayFeed(heel_session), realtime=4.0)
+    window = PlanWindow(walk, open_feed(heel_session), realtime=4.0)
     qtbot.addWidget(window)
     qtbot.waitUntil(window.start_button.isEnabled, timeout=5000)
     qtbot.mouseClick(window.skip_button, Qt.MouseButton.LeftButton)  # skip the march

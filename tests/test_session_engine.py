@@ -19,7 +19,7 @@ from balance.session import engine, flow as F, live, setup_check
 from balance.present import messages, tones
 from balance.session.engine import Captured, CaptureThread, FrameFeed, LatestSlot, ProcessThread
 from balance.session.recording import Recording
-from balance.session.replay import ReplayFeed
+from balance.session.live import open_feed
 from balance.pose.landmarks import INDEX
 from balance.profile import Profile
 from balance.protocols.base import Protocol, Status
@@ -335,7 +335,7 @@ def test_a_live_recording_keeps_its_camera_video_frame_for_frame_if_chosen(tmp_p
 
 
 def test_a_replayed_session_has_no_camera_video_to_keep(tmp_path):
-    assert live.session_video(ReplayFeed(SAMPLE), tmp_path / "r.balance", True) is None
+    assert live.session_video(open_feed(SAMPLE), tmp_path / "r.balance", True) is None
     assert not (tmp_path / "r.mp4").exists()
 
 
@@ -449,7 +449,7 @@ def test_tones_are_valid_short_wavs(tmp_path):
 # --- replay and terminal demo ------------------------------------------------------------
 
 def test_replay_feed_plays_the_bundled_sample():
-    feed = ReplayFeed(SAMPLE)
+    feed = open_feed(SAMPLE)
     assert (len(feed), feed.fps, feed.size) == (1200, 30.0, (1280, 720))
     first = feed.next()
     assert first.frame is None and first.pose[0].shape == (33, 4) and first.t_s == 0.0
@@ -460,7 +460,7 @@ def test_replay_of_a_non_session_is_an_input_error(tmp_path):
     bad = tmp_path / "x.balance"
     bad.write_text("hello")
     with pytest.raises(InputError, match="not a balance session"):
-        ReplayFeed(bad)
+        open_feed(bad)
 
 
 def test_terminal_replay_prints_what_the_test_measures(monkeypatch):
@@ -468,7 +468,7 @@ def test_terminal_replay_prints_what_the_test_measures(monkeypatch):
     from balance.present import terminal
     monkeypatch.setattr(live, "create_protocol", fake_factory)
     lines = []
-    assert terminal.replay_in_terminal(ReplayFeed(SAMPLE), "single-leg-stance",
+    assert terminal.replay_in_terminal(open_feed(SAMPLE), "single-leg-stance",
                                        out=lines.append) == 0
     text = "\n".join(lines)
     assert "1200 frames at 30 fps" in text and "170 cm" in text

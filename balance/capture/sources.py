@@ -1,15 +1,21 @@
-"""Frame sources behind one interface: webcam, video file, folder of images.
+"""Frame sources behind one interface: webcam, video file, folder of images, and (from
+`balance.session.replay`) a recorded session.
 
-Every source has ``read() -> (frame, t_s)``: a BGR uint8 frame (H, W, 3) and its
-timestamp in seconds from the first frame, monotonically increasing; ``(None, t_s)`` at
-the end or when the device stops delivering. ``read`` never raises: the worker that owns
-the source decides what an end means. Opening a source that cannot deliver raises
-``InputError`` with one sentence for the user.
+Every source has ``read() -> (item, t_s)``: the item is a BGR uint8 frame (H, W, 3), or
+for a recorded session the `Landmarks` already found; ``t_s`` is its time in seconds
+from the first frame, monotonically increasing; ``(None, t_s)`` at the end or when the
+device stops delivering. ``read`` never raises: the worker that owns the source decides
+what an end means. Opening a source that cannot deliver raises ``InputError`` with one
+sentence for the user. ``open_source(spec)`` picks the kind from the registry
+(``register_kind``).
 """
 
 import os
 import time
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 # OpenCV and FFmpeg print their own warnings for files and cameras they cannot open; we
 # report those ourselves in one sentence. Set before cv2 loads; a user may override.
@@ -17,15 +23,26 @@ os.environ.setdefault("OPENCV_LOG_LEVEL", "SILENT")
 os.environ.setdefault("OPENCV_FFMPEG_LOGLEVEL", "-8")
 
 import cv2  # noqa: E402
-import numpy as np
+import numpy as np  # noqa: E402
 
-from balance.errors import InputError
+from balance.errors import InputError  # noqa: E402
 
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".bmp", ".webp", ".tif", ".tiff"}
 
 
-class FrameSource:
-    """Base of all sources. ``fps`` is nominal (Hz); ``size`` is (width, height) px."""
+@dataclass(frozen=True)
+class Landmarks:
+    """A frame whose pose is already known (a recorded session): (33, 4) float32 image and
+    world landmarks, NaN when no person was found."""
+
+    image: np.ndarray
+    world: np.ndarray
+    detected: bool
+
+
+class FrameSource(ABC):
+    """Base of all sources. ``fps`` is nominal (Hz); ``size`` is (width, height) px;
+    ``pictures`` is False for a source of `Landmarks` (nothing for the pose step)."""
 
     description = "source"
     fps: float = 30.0
@@ -33,9 +50,11 @@ class FrameSource:
     frames_read = 0
     expected_frames: int | None = None  # how many the container announced, when known
     live = False
+    pictures = True
 
-    def read(self) -> tuple[np.ndarray | None, float]:
-        raise NotImplementedError
+    @abstractmethod
+    def read(self) -> tuple["np.ndarray | Landmarks | None", float]:
+        """The next item and its time (see the module docstring)."""
 
     def close(self) -> None:
         pass
@@ -61,6 +80,27 @@ class FrameSource:
             if frame is None:
                 return
             yield frame, t
+
+
+@dataclass(frozen=True)
+class SourceKind:
+    """One kind of source in the registry: ``accepts(spec)`` says whether a user's spec
+    (an index or a path) names one; ``open(spec, fps)`` opens it."""
+
+    name: str
+    accepts: Callable[[str], bool]
+    open: Callable[[str, float], FrameSource]
+
+
+# Tried in order; the video file comes last: it takes whatever no other kind claimed.
+KINDS: list[SourceKind] = []
+
+
+def register_kind(kind: SourceKind, *, before: str | None = None) -> None:
+    """Add a kind of source (before the kind named ``before``, else at the end)."""
+    KINDS[:] = [k for k in KINDS if k.name != kind.name]
+    names = [k.name for k in KINDS]
+    KINDS.insert(names.index(before) if before in names else len(KINDS), kind)
 
 
 class VideoFileSource(FrameSource):
@@ -178,13 +218,14 @@ class WebcamSource(FrameSource):
 
 
 def open_source(spec: str | int, *, fps: float = 30.0) -> FrameSource:
-    """Open what the user named: a webcam index ("0"), a video file or an image folder."""
-    if isinstance(spec, int) or str(spec).isdigit():
-        return WebcamSource(int(spec))
-    path = Path(spec)
-    if path.is_dir():
-        return ImageFolderSource(path, fps=fps)
-    return VideoFileSource(path)
+    """Open what the user named: a webcam index ("0"), an image folder, a video file, or
+    any other registered kind (a recorded session, once `balance.session.replay` is
+    imported)."""
+    spec = str(spec)
+    for kind in KINDS:
+        if kind.accepts(spec):
+            return kind.open(spec, fps)
+    raise InputError(f"{spec}: not a source balance can open")  # unreachable: video takes all
 
 
 def _check_file(path: Path, what: str) -> None:
@@ -199,3 +240,9 @@ def _check_file(path: Path, what: str) -> None:
             pass
     except OSError as exc:
         raise InputError(f"{path} cannot be read: {exc.strerror}") from None
+
+
+register_kind(SourceKind("webcam", str.isdigit, lambda spec, fps: WebcamSource(int(spec))))
+register_kind(SourceKind("image folder", lambda spec: Path(spec).is_dir(),
+                         lambda spec, fps: ImageFolderSource(spec, fps=fps)))
+register_kind(SourceKind("video", lambda spec: True, lambda spec, fps: VideoFileSource(spec)))

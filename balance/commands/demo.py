@@ -16,13 +16,14 @@ DEFAULT_PROTOCOL = "single-leg-stance"
 def run(args) -> int:
     t_launch = time.perf_counter()
     from balance.gui.app import display_available
-    from balance.session.replay import ReplayFeed
+    from balance.session.live import open_feed
 
     path = Path(args.session) if args.session else SAMPLE
     if not args.session and not path.is_file():
         raise InputError(f"the bundled sample {path} is missing; pass a session file to replay")
-    feed = ReplayFeed(path)
-    protocol = args.protocol or feed.session.metadata.get("protocol") or DEFAULT_PROTOCOL
+    feed = open_feed(path)
+    meta = feed.source.session.metadata
+    protocol = args.protocol or meta.get("protocol") or DEFAULT_PROTOCOL
     if getattr(args, "speed", 1.0) <= 0:
         raise InputError("--speed must be above 0")
     if args.terminal or not display_available():
@@ -32,7 +33,7 @@ def run(args) -> int:
     from balance.profile import profile_from_metadata
     from balance.session.live import create_protocol
     from balance.gui.run import run_window
-    profile = profile_from_metadata(feed.session.metadata)
+    profile = profile_from_metadata(meta)
     # An unknown test is one line on the terminal, not a window waiting for ever.
     create_protocol(protocol, profile, image_size=feed.size, fps=feed.fps, side=args.side)
     # A replay has nobody balancing in front of the screen: no checklist, no set-up.

@@ -18,12 +18,12 @@ from balance.session.recording import Recording
 
 def replay_in_terminal(feed, protocol_name: str, *, side: str | None = None,
                        realtime: float = 0.0, out=print) -> int:
-    """Feed every frame of a `ReplayFeed` through the session driver and print what the
+    """Feed every frame of a recorded session's feed (`live.open_feed`) through the session driver and print what the
     protocol measures.
 
     ``realtime`` > 0 paces the replay (1.0 = as recorded); 0 runs as fast as it computes.
     """
-    profile = profile_from_metadata(feed.session.metadata)
+    profile = profile_from_metadata(feed.source.session.metadata)
     protocol = live.create_protocol(protocol_name, profile, image_size=feed.size,
                                     fps=feed.fps, side=side)
     out(f"{feed.description}: {len(feed)} frames at {feed.fps:g} fps, "

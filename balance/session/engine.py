@@ -21,6 +21,7 @@ from typing import Callable
 import cv2
 import numpy as np
 
+from balance.capture.sources import Landmarks
 from balance.pose.landmarks import empty_pose
 from balance.protocols import reasons
 from balance.protocols.base import Protocol, Status
@@ -96,7 +97,8 @@ class LatestSlot:
 
 
 class FrameFeed:
-    """A `balance.capture` FrameSource as a feed of `Captured` frames."""
+    """A `balance.capture` FrameSource as a feed of `Captured` items: camera pictures, or
+    the landmarks of a recorded session (``source.pictures`` False)."""
 
     def __init__(self, source):
         self.source = source
@@ -104,13 +106,20 @@ class FrameFeed:
         self.description = source.description
         self._index = 0
 
+    def __len__(self) -> int:
+        return len(self.source)
+
     def next(self) -> Captured | None:
-        frame, t_s = self.source.read()
-        if frame is None:
+        item, t_s = self.source.read()
+        if item is None:
             return None
-        item = Captured(self._index, t_s, time.perf_counter(), frame=frame)
+        if isinstance(item, Landmarks):
+            captured = Captured(self._index, t_s, time.perf_counter(),
+                                pose=(item.image, item.world, item.detected))
+        else:
+            captured = Captured(self._index, t_s, time.perf_counter(), frame=item)
         self._index += 1
-        return item
+        return captured
 
     def close(self) -> None:
         self.source.close()

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from balance.session.engine import FrameFeed
-from balance.session.replay import ReplayFeed
+from balance.capture import open_source
 from balance.protocols import NAMES, SIDED, create
-from balance.storage.session import SUFFIX
+from balance.session import replay  # noqa: F401  registers recorded sessions as a source
+from balance.session.engine import FrameFeed
 
 SIDES = ("left", "right", "none")
 
@@ -25,19 +23,16 @@ def create_protocol(name: str, profile, *, image_size, fps, side: str | None = N
                   **options)
 
 
-def open_feed(spec: str | int):
+def open_feed(spec: str | int) -> FrameFeed:
     """A webcam index, a video file or image folder (played as if live), or a session
     file (``.balance``, its landmarks replayed with no pose step)."""
-    if isinstance(spec, (str, Path)) and str(spec).endswith(SUFFIX):
-        return ReplayFeed(spec)
-    from balance.capture import open_source
     return FrameFeed(open_source(spec))
 
 
 def session_video(feed, session_path, wanted: bool):
     """The writer of the camera video kept beside a session (`balance.session.pipeline`), or None
     when not ``wanted`` or the feed has no pictures (a replayed session)."""
-    if not wanted or isinstance(feed, ReplayFeed):
+    if not wanted or not feed.source.pictures:
         return None
     from balance.session.pipeline import open_session_video
     return open_session_video(session_path, feed.fps, feed.size)
@@ -46,7 +41,7 @@ def session_video(feed, session_path, wanted: bool):
 def estimator_factory(feed, model_path=None):
     """A callable that loads the pose model (on the processing thread), or None for a
     replay. The model is prepared there too: a first run may take a minute to build it."""
-    if isinstance(feed, ReplayFeed):
+    if not feed.source.pictures:
         return None
 
     def make():

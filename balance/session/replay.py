@@ -1,23 +1,24 @@
-"""A recorded session played as if it were live: landmarks at their own pace, no pose step.
+"""A recorded session as a frame source: its landmarks at their own times, no pose step.
 
 ``balance demo`` uses it to open the window with no camera; the window cannot tell the
 difference, except that there is no picture (it draws the skeleton on a dark canvas).
+Importing this module registers the kind, so `balance.capture.open_source` opens
+``.balance`` files.
 """
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
+from balance.capture.sources import FrameSource, Landmarks, SourceKind, register_kind
 from balance.errors import InputError
-from balance.session.engine import Captured
-from balance.storage.session import Session, read_session
+from balance.storage.session import SUFFIX, Session, read_session
 
 
-class ReplayFeed:
-    """A feed of `Captured` items carrying a session's landmarks (``frame`` is None)."""
+class SessionSource(FrameSource):
+    """The frames of a session as `Landmarks` (``pictures`` False)."""
 
-    live = False
+    pictures = False
 
     def __init__(self, session: Session | str | Path):
         if not isinstance(session, Session):
@@ -32,25 +33,24 @@ class ReplayFeed:
                              "cannot be drawn")
         self.size = (w, h)
         self.description = f"replay of {Path(session.path).name}"
-        self._next = 0
+        self.expected_frames = len(session)
 
     def __len__(self) -> int:
         return len(self.session)
 
-    def next(self) -> Captured | None:
-        i = self._next
-        if i >= len(self.session):
-            return None
-        self._next += 1
-        s = self.session
-        return Captured(i, float(s.t[i]), time.perf_counter(),
-                        pose=(s.image[i], s.world[i], bool(s.detected[i])))
-
-    def close(self) -> None:
-        pass
+    def read(self):
+        i, s = self.frames_read, self.session
+        if i >= len(s):
+            return None, float(s.t[-1])
+        self.frames_read += 1
+        return Landmarks(s.image[i], s.world[i], bool(s.detected[i])), float(s.t[i])
 
 
 def _fps_from_times(t) -> float:
     if len(t) < 2 or t[-1] <= t[0]:
         return 30.0
     return (len(t) - 1) / float(t[-1] - t[0])
+
+
+register_kind(SourceKind("session", lambda spec: spec.endswith(SUFFIX),
+                         lambda spec, fps: SessionSource(spec)), before="video")
