@@ -90,7 +90,7 @@ def test_generated_ap_sway_is_recovered_through_a_lift():
 def single_leg(s):
     p = create("single-leg-stance", Profile(birth_year=1958, height_cm=s.height_cm),
                image_size=s.image_size, fps=s.fps)
-    (trial,) = score_recording(p, s.t, s.image, s.world, s.detected)[0]["trials"]
+    (trial,) = score_recording(p, s.t, s.image, s.world, s.detected)[0].to_dict()["trials"]
     return trial["metrics"]
 
 

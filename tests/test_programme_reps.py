@@ -15,7 +15,7 @@ def _score(name, fps, *, opts=None, profile=None, **gen):
     s = generate(fps=fps, seed=int(fps), jitter_px=1.5, **gen)
     test = create(name, profile, image_size=s.image_size, fps=fps, **(opts or {}))
     result, _ = score_recording(test, s.t, s.image, s.world, s.detected)
-    return result
+    return result.to_dict()
 
 
 def _faults(result):

@@ -34,7 +34,8 @@ def test_raised_foot_in_a_single_frame():
 
 def run(s):
     p = create("four-stage", image_size=s.image_size, fps=s.fps)
-    return score_recording(p, s.t, s.image, s.world, s.detected)
+    result, events = score_recording(p, s.t, s.image, s.world, s.detected)
+    return result.to_dict(), events
 
 
 @pytest.mark.parametrize("fps", [15.0, 30.0, 60.0])

@@ -14,7 +14,8 @@ from balance.synthetic import generate
 def score(s, **options):
     p = create("romberg", Profile(height_cm=s.height_cm), image_size=s.image_size, fps=s.fps,
                **options)
-    return score_recording(p, s.t, s.image, s.world, s.detected)
+    result, events = score_recording(p, s.t, s.image, s.world, s.detected)
+    return result.to_dict(), events
 
 
 def person(fps=30.0, jitter=1.5, gain=2.5, seed=None, **kw):

@@ -16,7 +16,7 @@ def score(s, **options):
     p = create("single-leg-stance", Profile(birth_year=1958, height_cm=s.height_cm),
                image_size=s.image_size, fps=s.fps, **options)
     result, events = score_recording(p, s.t, s.image, s.world, s.detected)
-    return result, events
+    return result.to_dict(), events
 
 
 @pytest.mark.parametrize("fps", [15.0, 30.0, 60.0])
@@ -120,7 +120,7 @@ def test_quiet_standing_sample_yields_no_trial():
     s = read_session(ROOT / "samples" / "quiet_standing.balance")
     p = create("single-leg-stance", image_size=s.image_size, fps=s.fps)
     result, events = score_recording(p, s.t, s.image, s.world, s.detected)
-    assert result["trials"] == [] and events == []
+    assert result.trials == [] and events == []
 
 
 def test_norms_and_fall_risk_in_the_summary():
@@ -153,6 +153,6 @@ def test_stop_ends_the_running_trial_with_its_reason():
     for i in range(int(7.0 * s.fps)):
         p.update(Frame(i, s.t[i], s.image[i], s.world[i], True))
     events = p.stop(7.0, "discomfort")
-    (trial,) = p.result()["trials"]
+    (trial,) = p.result().to_dict()["trials"]
     assert trial["end_reason"] == "discomfort" and abs(trial["hold_time_s"] - 4.0) < 0.05
     assert [e.kind for e in events] == ["trial_end"] and p.done

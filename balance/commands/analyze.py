@@ -105,7 +105,7 @@ class _Scorer:
         if not self.protocol.done:
             for event in self.protocol.stop(self._last_t, "recording_ended"):
                 self.writer.write_event(event)
-        result = self.protocol.result()
+        result = self.protocol.result().to_dict()
         self.writer.update_metadata(result=result)
         return result
 

@@ -558,7 +558,7 @@ def score_session(session: Session, protocol: str | None) -> tuple[dict | None, 
                                           session.detected)
     except (BalanceError, TypeError, ValueError) as exc:
         return None, f"{Path(session.path).name} could not be scored as {name}: {exc}"
-    return (result if isinstance(result, dict) else None), None
+    return result.to_dict(), None
 
 
 def _num(value) -> float | None:
