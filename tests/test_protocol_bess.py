@@ -132,7 +132,7 @@ def test_tester_key_adds_errors_the_camera_cannot_see():
             events += p.add_error(pressed.pop(0), "eyes_opened")
         events += p.update(Frame(i, float(s.t[i]), s.image[i], s.world[i], True)).events
     events += p.stop(float(s.t[-1]), "end of recording")
-    (trial,) = p.result()["trials"]
+    (trial,) = p.result().to_dict()["trials"]
     assert kinds(trial) == ["eyes_opened", "hands_off_hips"]
     assert trial["errors"][0]["t_s"] == 6.0 and trial["errors"][0]["detail"] == "tester"
     assert "eyes_opened" in [e["kind"] for e in trial["errors"][1]["also"]]
@@ -150,7 +150,7 @@ def test_full_bess_six_trials_summary_and_foam_prompt():
     for i in range(s.t.size):
         st = p.update(Frame(i, float(s.t[i]), s.image[i], s.world[i], True))
         instructions.append((len(p.trials), st.instruction))
-    result = p.result()
+    result = p.result().to_dict()
     trials = result["trials"]
     assert [(t["surface"], t["stance"]) for t in trials] == [
         (surface, stance) for surface in ("firm", "foam")

@@ -154,6 +154,6 @@ def test_stop_ends_the_running_trial_with_its_reason():
     for i in range(int(7.0 * s.fps)):
         p.update(Frame(i, s.t[i], s.image[i], s.world[i], True))
     events = p.stop(7.0, "discomfort")
-    (trial,) = p.result()["trials"]
+    (trial,) = p.result().to_dict()["trials"]
     assert trial["end_reason"] == "discomfort" and abs(trial["hold_time_s"] - 4.0) < 0.05
     assert [e.kind for e in events] == ["trial_end"] and p.done

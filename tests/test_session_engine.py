@@ -23,6 +23,7 @@ from balance.session.live import open_feed
 from balance.pose.landmarks import INDEX
 from balance.profile import Profile
 from balance.protocols.base import Protocol, Status
+from balance.protocols.results import ProtocolResult
 from balance.storage.export import video_beside
 from balance.storage.session import Event, SessionWriter, new_metadata, read_session
 from balance.synthetic import Lift, generate
@@ -98,8 +99,8 @@ class FakeStance(Protocol):
 
     def result(self):
         best = max((t["hold_time_s"] for t in self.trials), default=None)
-        return {"protocol": self.name, "trials": list(self.trials),
-                "summary": {"best_s": best}}
+        return ProtocolResult.from_dict({"protocol": self.name, "trials": list(self.trials),
+                                         "summary": {"best_s": best}})
 
 
 def fake_factory(name, profile, *, image_size, fps, side=None, **options):

@@ -8,12 +8,12 @@ import numpy as np
 
 from balance.errors import InputError
 from balance.profile import Profile
+from balance.protocols import ProtocolResult, registry
 from balance.session.rescore import rescore
 from balance.storage.landmark_csv import read_landmark_csv
 from balance.storage.session import MAGIC, Session, read_session
 
 DEFAULT_CSV_SIZE = (1280, 720)
-NEEDS_DEPTH = ("four-stage", "bess", "mbess", "romberg")
 
 
 def add_arguments(p) -> None:
@@ -37,7 +37,7 @@ def add_arguments(p) -> None:
 def run(args) -> int:
     session = _load(args.recording, args.image_size)
     meta = session.metadata
-    if meta.get("csv") and args.protocol in NEEDS_DEPTH:
+    if meta.get("csv") and registry.spec(args.protocol).needs_depth:
         print("warning: a landmark CSV holds no world landmarks (depth), so semi-tandem and "
               "tandem stances cannot be recognised from it: score the session file instead",
               file=sys.stderr)
@@ -102,26 +102,29 @@ def _parse_size(text: str) -> tuple[int, int]:
         raise InputError(f"--image-size must look like 1280x720, not {text!r}") from None
 
 
-def format_result(result: dict) -> str:
+def format_result(result: ProtocolResult | dict) -> str:
     """A few readable lines: one per trial, then the summary's main points."""
-    lines = [f"protocol  {result['protocol']}"]
-    if not result["trials"]:
+    result = ProtocolResult.of(result)
+    lines = [f"protocol  {result.protocol}"]
+    if not result.trials:
         lines.append("no trial was recorded")
-    for t in result["trials"]:
-        m = t.get("metrics") or {}
+    for t in result.trials:
+        m = t.metrics
         sway = (f", sway {m['mean_velocity_ml']:.2f} cm/s, RMS {m['rms_ml']:.2f} cm (ML)"
                 if m else "")
         if "ellipse_area" in m:
             sway += f", area {m['ellipse_area']:.1f} cm² (AP estimated)"
-        score = f", score {t['score']:.0f}" if t.get("score") is not None else ""
-        errors = f", {len(t['errors'])} errors" if t.get("errors") else ""
-        what = f"{t['pose']} " if t.get("pose") else ""
-        lines.append(f"trial {t['trial']}  {what}{t['side'] or '-':5s} {t['hold_time_s']:6.2f} s  "
-                     f"({t.get('end_text', t['end_reason'])}){sway}{score}{errors}")
-    for key, value in result["summary"].items():
+        score = f", score {t.score:.0f}" if t.score is not None else ""
+        errors = f", {t.error_number} errors" if t.errors else ""
+        what = f"{t.pose} " if t.pose else ""
+        why = t.end_text if t.end_text is not None else t.end_reason
+        lines.append(f"trial {t.trial}  {what}{t.side or '-':5s} {t.hold_time_s:6.2f} s  "
+                     f"({why}){sway}{score}{errors}")
+    summary = result.summary.to_dict()
+    for key, value in summary.items():
         if key != "norms":
             lines.append(f"{key.replace('_', ' '):14s}{value}")
-    for side, comparisons in result["summary"].get("norms", {}).items():
+    for side, comparisons in (getattr(result.summary, "norms", None) or {}).items():
         for c in comparisons:
             where = "below" if c["below"] else "at or above"
             lines.append(f"{side:6s} best is {where} the {c['label']} "

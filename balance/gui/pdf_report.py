@@ -25,11 +25,11 @@ from balance import __version__
 from balance.gui.pdf_layout import (GREY, SIDE, ImagePager, Layout, PdfPager, Series, chart,
                                     notes_block, person_lines)
 from balance.privacy import owner_only
-from balance.protocols import norms
+from balance.protocols import ProtocolResult, TrialResult, norms, registry
 from balance.session.rescore import score_for_history
 from balance.storage.history import History, Person
 from balance.storage.session import read_session
-from balance.storage.trends import LABELS, MEASURES, SLS_NAMES, since_weeks, trends
+from balance.storage.trends import LABELS, MEASURES, since_weeks, trends
 
 TRIAL_HEADER = ["#", "leg", "hold (s)", "ended", "errors", "score", "sway (cm/s)",
                 "area (cm²)"]
@@ -78,12 +78,13 @@ def _session_report(lay: Layout, path, history: History | None) -> None:
     meta = session.metadata
     record = history.session_by_file(path) if history is not None else None
     person = _person(history, meta)
-    result = meta.get("result") if isinstance(meta.get("result"), dict) else None
-    if result is None and record is not None:
-        result = record.result
-    if result is None:
-        result, _why = score_for_history(session, None)
-    protocol = (result or {}).get("protocol") or meta.get("protocol") or "recording"
+    stored = meta.get("result") if isinstance(meta.get("result"), dict) else None
+    if stored is None and record is not None:
+        stored = record.result
+    if stored is None:
+        stored, _why = score_for_history(session, None)
+    result = ProtocolResult.from_dict(stored) if stored else None
+    protocol = (result.protocol if result else None) or meta.get("protocol") or "recording"
     tl = build(session, height_cm=person.height_cm)
     lay.text(f"Balance report: {protocol.replace('-', ' ')}", 18, bold=True)
     lay.text(f"{person.name} - {person_lines(person)}", 11)
@@ -113,43 +114,43 @@ def _person(history: History | None, meta: dict) -> Person:
     return p
 
 
-def _results_block(lay: Layout, result, tl, person: Person, protocol: str) -> None:
-    trials = (result or {}).get("trials") or []
+def _results_block(lay: Layout, result: ProtocolResult | None, tl, person: Person,
+                   protocol: str) -> None:
+    trials = result.trials if result else []
     if not trials:
         lay.text("No test result is stored in this session. Holds found by the detector "
                  "(lift to touchdown):", 10)
-        trials = [{"side": t.side, "hold_time_s": t.end_s - t.start_s,
-                   "end_reason": "touchdown", "metrics": tl.at(tl.index_at(t.end_s))["metrics"]}
+        trials = [TrialResult(side=t.side, hold_time_s=t.end_s - t.start_s,
+                              end_reason="touchdown",
+                              metrics=tl.at(tl.index_at(t.end_s))["metrics"])
                   for t in tl.trials]
     rows = [_trial_row(i, t) for i, t in enumerate(trials, start=1)]
     lay.table(TRIAL_HEADER, rows, TRIAL_WIDTHS)
-    if any("ellipse_area" in (t.get("metrics") or {}) for t in trials):
+    if any("ellipse_area" in t.metrics for t in trials):
         lay.text("Sway speed is medio-lateral (the image). The area's antero-posterior "
                  "axis is estimated from the camera's depth: compare it over weeks, "
                  "not with force-plate norms.", 8.5, colour=GREY)
-    if protocol.lower() in SLS_NAMES or not result:
+    if registry.is_single_leg_stance(protocol) or not result:
         for line in _norm_lines(trials, person):
             lay.text(line, 9.5)
 
 
-def _trial_row(i: int, t: dict) -> list[str]:
-    m = t.get("metrics") or {}
-    errors = t.get("errors")
-    n_err = len(errors) if isinstance(errors, list) else errors
+def _trial_row(i: int, t: TrialResult) -> list[str]:
+    m = t.metrics
 
     def f(v, d=1):
         return "-" if not isinstance(v, (int, float)) else f"{v:.{d}f}"
-    return [str(i), t.get("side") or "-", f(t.get("hold_time_s")),
-            str(t.get("end_text") or t.get("end_reason") or "-")[:34], f(n_err, 0),
-            f(t.get("score"), 0), f(m.get("mean_velocity"), 2), f(m.get("ellipse_area"), 1)]
+    return [str(i), t.side or "-", f(t.hold_time_s),
+            str(t.end_text or t.end_reason or "-")[:34], f(t.error_number, 0),
+            f(t.score, 0), f(m.get("mean_velocity"), 2), f(m.get("ellipse_area"), 1)]
 
 
-def _norm_lines(trials: list[dict], person: Person) -> list[str]:
+def _norm_lines(trials: list[TrialResult], person: Person) -> list[str]:
     """Each leg's best hold against the age norm, fall-risk line and neuropathy mean."""
     out = []
     for side in ("left", "right", None):
-        holds = [t["hold_time_s"] for t in trials if t.get("side") == side
-                 and isinstance(t.get("hold_time_s"), (int, float))]
+        holds = [t.hold_time_s for t in trials
+                 if t.side == side and isinstance(t.hold_time_s, (int, float))]
         if not holds:
             continue
         best = max(holds)
@@ -280,11 +281,11 @@ def _change_row(c) -> list[str]:
 
 
 def _session_row(s) -> list[str]:
-    trials = (s.result or {}).get("trials") or []
+    trials = ProtocolResult.of(s.result).trials
 
     def best(side):
-        holds = [t.get("hold_time_s") for t in trials if t.get("side") == side
-                 and isinstance(t.get("hold_time_s"), (int, float))]
+        holds = [t.hold_time_s for t in trials
+                 if t.side == side and isinstance(t.hold_time_s, (int, float))]
         return f"{max(holds):.1f}" if holds else "-"
     minutes = f"{s.duration_s / 60:.1f}" if s.duration_s else "-"
     return [s.started[:10], s.protocol or "-", str(len(trials)), best("left"), best("right"),

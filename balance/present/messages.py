@@ -8,7 +8,8 @@ from __future__ import annotations
 import math
 
 from balance.profile import Profile
-from balance.protocols import norms
+from balance.protocols import norms, registry
+from balance.protocols.results import ProtocolResult, TrialResult
 
 CHECKLIST = (
     ("warm", "I have warmed up (a few minutes of walking or marching on the spot)."),
@@ -23,7 +24,6 @@ DISCOMFORT = ("Stopped. Hold on to your chair or wall and rest. If the pain is s
               "not go away, stop for today and tell your therapist.")
 CAMERA_LOST = ("The camera stopped sending pictures, so the trial was marked interrupted. "
                "Everything recorded up to that moment is saved.")
-SLS_NAMES = ("single_leg_stance", "single-leg-stance", "sls")
 # Metric keys worth a line on the card (the core's names), with their label and unit.
 # A front camera measures medio-lateral sway (see balance/protocols/trial.py).
 METRIC_LINES = (
@@ -33,21 +33,21 @@ METRIC_LINES = (
 )
 
 
-def trial_card(trial: dict) -> list[str]:
+def trial_card(trial: TrialResult | dict) -> list[str]:
     """Lines for one finished trial: hold time, why it ended, errors, score, a few metrics."""
-    name = " ".join(str(x) for x in ("Trial", trial.get("trial"),
-                                      f"({trial['side']} leg)" if trial.get("side") else None)
+    t = trial if isinstance(trial, TrialResult) else TrialResult.from_dict(trial)
+    name = " ".join(str(x) for x in ("Trial", t.trial,
+                                      f"({t.side} leg)" if t.side else None)
                     if x is not None)
-    why = trial.get("end_text") or trial.get("end_reason")
-    lines = [f"{name}: held {_s(trial.get('hold_time_s'))}" + (f", {why}" if why else "")]
-    errors = trial.get("errors")
-    if isinstance(errors, (int, float)):
-        lines.append(f"errors: {errors:g}")
-    elif errors:
-        lines.append(f"errors: {len(errors)}")
-    if _finite(trial.get("score")):
-        lines.append(f"stability score: {trial['score']:.0f} / 100")
-    lines += metric_lines(trial.get("metrics") or {})
+    why = t.end_text or t.end_reason
+    lines = [f"{name}: held {_s(t.hold_time_s)}" + (f", {why}" if why else "")]
+    if isinstance(t.errors, (int, float)):  # an old result's count
+        lines.append(f"errors: {t.errors:g}")
+    elif t.errors:
+        lines.append(f"errors: {len(t.errors)}")
+    if _finite(t.score):
+        lines.append(f"stability score: {t.score:.0f} / 100")
+    lines += metric_lines(t.metrics)
     return lines
 
 
@@ -63,34 +63,27 @@ def metric_lines(metrics: dict, limit: int = 3) -> list[str]:
     return out
 
 
-def best_hold(result: dict) -> float | None:
-    holds = [t.get("hold_time_s") for t in result.get("trials") or []]
-    holds = [h for h in holds if _finite(h)]
-    return max(holds) if holds else None
-
-
-def best_lines(result: dict) -> list[str]:
+def best_lines(result: ProtocolResult) -> list[str]:
     """"Best hold: 12.0 s", or one per side when the protocol reports them by side."""
-    per_side = (result.get("summary") or {}).get("best_hold_s")
+    per_side = getattr(result.summary, "best_hold_s", None)
     if isinstance(per_side, dict):
         held = [f"{side} leg {v:.1f} s" for side, v in per_side.items() if _finite(v)]
         return [f"Best hold: {', '.join(held)}"] if held else []
-    best = best_hold(result)
+    best = result.best_hold()
     return [f"Best hold: {best:.1f} s"] if best is not None else []
 
 
-def norm_lines(result: dict, profile: Profile) -> list[str]:
+def norm_lines(result: ProtocolResult, profile: Profile) -> list[str]:
     """How the best hold compares with published values (single-leg stance only)."""
-    summary = result.get("summary") or {}
-    given = result.get("norms") or summary.get("norms")
+    given = result.extra.get("norms") or getattr(result.summary, "norms", None)
     if isinstance(given, dict):  # per side, from the protocol
         return [f"{side} leg: {_norm_text(n)}" for side, ns in given.items() for n in ns]
     if given:
         return [_norm_text(n) for n in given]
-    best = best_hold(result)
-    if best is None or str(result.get("protocol", "")).lower() not in SLS_NAMES:
+    best = result.best_hold()
+    if best is None or not registry.is_single_leg_stance(result.protocol):
         return []
-    eyes = summary.get("eyes") or "open"
+    eyes = getattr(result.summary, "eyes", None) or "open"
     cmp = norms.compare_sls(best, age=profile.age, sex=profile.sex, eyes=eyes)
     return [_norm_text(c.to_dict()) for c in cmp]
 
@@ -100,9 +93,9 @@ def _norm_text(n: dict) -> str:
     return f"{where} {n.get('label')} ({n.get('reference_s'):g} s, {n.get('source')})"
 
 
-def progress_suggestion(result: dict, *, cap_s: float | None = None) -> str:
+def progress_suggestion(result: ProtocolResult, *, cap_s: float | None = None) -> str:
     """A gentle next step. Holding the full time earns a small progression, never a big one."""
-    best = best_hold(result)
+    best = result.best_hold()
     if best is None:
         return "Take your time. Practising a little every day helps more than long sessions."
     if best < norms.FALL_RISK_SLS_S:
@@ -114,19 +107,21 @@ def progress_suggestion(result: dict, *, cap_s: float | None = None) -> str:
     return "Good work. Stay at this level until it feels easy, then progress slowly."
 
 
-def result_text(result: dict, profile: Profile, *, reason: str | None = None) -> str:
-    """The whole result card as plain text (the window and the terminal demo)."""
+def result_text(result: ProtocolResult | dict, profile: Profile, *,
+                reason: str | None = None) -> str:
+    """The whole result card as plain text (the window and the terminal demo); a stored
+    result dict is read as a ``ProtocolResult``."""
+    result = ProtocolResult.of(result)
     lines = []
     if reason == "camera lost":
         lines.append(CAMERA_LOST)
     elif reason == "discomfort":
         lines.append(DISCOMFORT)
-    for trial in result.get("trials") or []:
+    for trial in result.trials:
         lines += trial_card(trial)
     lines += best_lines(result)
     lines += norm_lines(result, profile)
-    lines.append(progress_suggestion(result,
-                                     cap_s=(result.get("summary") or {}).get("cap_s")))
+    lines.append(progress_suggestion(result, cap_s=getattr(result.summary, "cap_s", None)))
     lines.append(FEET_REMINDER)
     return "\n".join(lines)
 

@@ -10,9 +10,12 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from balance.profile import Profile
+from balance.protocols.results import ProtocolResult
 from balance.storage.session import Event
 
 PHASES = ("waiting", "running", "paused", "rest", "done")
+# A front camera: image horizontal is medio-lateral sway, image vertical is vertical.
+FRONT_VIEW = "front: medio-lateral, vertical"
 
 
 @dataclass(frozen=True)
@@ -39,10 +42,13 @@ class Status:
     elapsed_s : the hold timer of the current trial, s.
     remaining_s : the countdown to the trial's cap, s, or None.
     sway_cm : the current (horizontal, vertical) centre-of-mass offset in cm from the
-        stance reference, or None. From the front, horizontal is medio-lateral.
+        stance reference, or None: image horizontal (the person's side to side) and
+        image vertical.
     metrics : live time-domain sway metrics of the current trial.
     score : the running stability score 0-100, or None.
     events : the events raised on this frame (also written to the session).
+    sway_view : what the two ``sway_cm`` axes are, from the camera's view (``FRONT_VIEW``
+        for the front set-up every protocol asks for); None when there is no sway.
     """
 
     phase: str = "waiting"
@@ -56,6 +62,7 @@ class Status:
     metrics: dict = field(default_factory=dict)
     score: float | None = None
     events: list[Event] = field(default_factory=list)
+    sway_view: str | None = None
 
 
 class Protocol(ABC):
@@ -81,6 +88,6 @@ class Protocol(ABC):
         """True once the protocol has nothing more to do."""
 
     @abstractmethod
-    def result(self) -> dict:
-        """JSON-ready result: ``protocol``, ``trials`` (each with ``side``,
-        ``hold_time_s``, ``end_reason``, ``metrics``, ``errors``) and ``summary``."""
+    def result(self) -> ProtocolResult:
+        """The result so far: ``protocol``, ``trials`` and the protocol's ``summary``
+        (``to_dict()`` for the JSON the session and the history store hold)."""

@@ -44,6 +44,7 @@ from balance.core import events as ev
 from balance.pose.landmarks import INDEX
 from balance.protocols import feet, norms
 from balance.protocols.base import Frame, Status
+from balance.protocols.results import BessSummary, ProtocolResult
 from balance.protocols.stance_test import StanceTest
 from balance.protocols.tracking import BodyTracker
 from balance.protocols.trial import Trial
@@ -354,7 +355,7 @@ class BESS(StanceTest):
             st.remaining_s = max(0.0, self.trial_s - st.elapsed_s)
             st.instruction = ("Eyes closed, hands on hips. Hold still." if good
                               else MESSAGES[self.body.view_state])
-            st.sway_cm = trial.last_sway()
+            trial.show_sway(st)
             st.metrics = {"bess_errors": self._watch.count}  # counted so far (settled)
             return st
         if self.done:
@@ -378,36 +379,33 @@ class BESS(StanceTest):
             return "Place the foam pad in front of you and stand on it. " + text
         return ("On the foam pad: " if surface == FOAM else "") + text
 
-    def result(self) -> dict:
-        trials = []
-        for t in self.trials:
-            d = t.to_dict(self.fps)
-            d["complete"] = t.end_reason == "completed"
-            trials.append(d)
-        return {"protocol": self.name, "trials": trials, "summary": self._summary(trials)}
+    def result(self) -> ProtocolResult:
+        trials = [t.result(self.fps) for t in self.trials]
+        for t in trials:
+            t.complete = t.end_reason == "completed"
+        return ProtocolResult(self.name, trials, self._summary(trials))
 
-    def _summary(self, trials) -> dict:
-        done = {(t["surface"], t["stance"]): t for t in trials if t["complete"]}
+    def _summary(self, trials) -> BessSummary:
+        done = {(t.surface, t.stance): t for t in trials if t.complete}
         missing = [f"{s} {k}" for s, k in self.plan if (s, k) not in done]
-        scores = {key: t["error_score"] for key, t in done.items()}
-        return {
-            "total_score": None if missing else sum(scores.values()),
-            "score_so_far": sum(scores.values()),
-            "by_stance": {k: sum(v for (s, kk), v in scores.items() if kk == k)
-                          for k in STANCE_ORDER},
-            "by_surface": {s: sum(v for (ss, k), v in scores.items() if ss == s)
-                           for s in self.surfaces},
-            "missing_trials": missing,
-            "surfaces": list(self.surfaces), "trial_s": self.trial_s, "eyes": "closed (declared)",
-            "dominant_leg": self.dominant if self.profile.dominant_leg else
+        scores = {key: t.error_score for key, t in done.items()}
+        return BessSummary(
+            total_score=None if missing else sum(scores.values()),
+            score_so_far=sum(scores.values()),
+            by_stance={k: sum(v for (s, kk), v in scores.items() if kk == k)
+                       for k in STANCE_ORDER},
+            by_surface={s: sum(v for (ss, k), v in scores.items() if ss == s)
+                        for s in self.surfaces},
+            missing_trials=missing,
+            surfaces=list(self.surfaces), trial_s=self.trial_s, eyes="closed (declared)",
+            dominant_leg=self.dominant if self.profile.dominant_leg else
             f"{ASSUMED_DOMINANT} (assumed: not in the profile)",
-            "stance_leg": self.stance_leg,
-            "scoring": (f"1 per error, at most {MAX_ERRORS} per trial; errors within "
-                        f"{SIMULTANEOUS_S:g} s of a counted one count once; a stance not held "
-                        f"{MIN_HOLD_S:g} s scores {MAX_ERRORS}; lower is better"),
-            "sources": [norms.RIEMANN_1999.citation, norms.BELL_2011.citation],
-            "scale": self.body.scale_note, "fps": self.fps,
-        }
+            stance_leg=self.stance_leg,
+            scoring=(f"1 per error, at most {MAX_ERRORS} per trial; errors within "
+                     f"{SIMULTANEOUS_S:g} s of a counted one count once; a stance not held "
+                     f"{MIN_HOLD_S:g} s scores {MAX_ERRORS}; lower is better"),
+            sources=[norms.RIEMANN_1999.citation, norms.BELL_2011.citation],
+            scale=self.body.scale_note, fps=self.fps)
 
 
 class ModifiedBESS(BESS):

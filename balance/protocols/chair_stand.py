@@ -11,6 +11,7 @@ import numpy as np
 
 from balance.protocols import norms
 from balance.protocols.reps import Exercise, RepCounter, xy
+from balance.protocols.results import ChairStandSummary
 
 # Sit-to-stand: hip height above the knee (about 1 shank standing, ~0.2 seated).
 STAND = Exercise("sit-to-stand", "Sit to stand",
@@ -88,11 +89,12 @@ class ChairStand30(SitToStand):
         self._half = reason == "time" and self.half_way()
         super()._end(t_s, reason, out)
 
-    def _summary(self) -> dict:
-        summary = super()._summary()
+    def _summary(self) -> ChairStandSummary:
+        reps = super()._summary()
         stands = len(self.good) + int(self._half)
-        summary["stands"] = stands
         # keyed like the other tests' norms (by side there): ``reference_s`` holds stands
-        summary["norms"] = {"stands": [c.to_dict() for c in norms.compare_chair_stand(
+        compared = {"stands": [c.to_dict() for c in norms.compare_chair_stand(
             stands, age=self.profile.age, sex=self.profile.sex)]}
-        return summary
+        return ChairStandSummary(reps=reps.reps, bad_reps=reps.bad_reps,
+                                 target_reps=reps.target_reps, duration_s=reps.duration_s,
+                                 hands=reps.hands, stands=stands, norms=compared)

@@ -9,6 +9,7 @@ body may move; the feet may not. Not holding tandem for 10 s flags increased fal
 from balance.core import events as ev
 from balance.protocols import feet, norms
 from balance.protocols.base import Frame, Protocol, Status
+from balance.protocols.results import FourStageSummary, ProtocolResult
 from balance.protocols.tracking import BodyTracker
 from balance.protocols.trial import Trial
 from balance.protocols.view import GOOD, MESSAGES
@@ -158,22 +159,17 @@ class FourStage(Protocol):
             st.instruction = STAGES[self.stage][1] if good else MESSAGES[self.body.view_state]
         return st
 
-    def result(self) -> dict:
-        trials = []
-        for t in self.trials:
-            d = t.to_dict(self.fps)
-            d["held"] = t.end_reason == "held"
-            trials.append(d)
-        held = [t["stance"] for t in trials if t["held"]]
-        tandem = next((t for t in trials if t["stance"] == feet.TANDEM), None)
-        return {"protocol": self.name, "trials": trials, "summary": {
-            "stages_held": len(held),
-            "last_stance_held": held[-1] if held else None,
-            "fall_risk": tandem is None or not tandem["held"],
-            "fall_risk_rule": f"tandem stance not held {self.hold_s:g} s ({norms.CDC_STEADI.key})",
-            "source": norms.CDC_STEADI.citation,
-            "scale": self.body.scale_note,
-        }}
+    def result(self) -> ProtocolResult:
+        trials = [t.result(self.fps) for t in self.trials]
+        for t in trials:
+            t.held = t.end_reason == "held"
+        held = [t.stance for t in trials if t.held]
+        tandem = next((t for t in trials if t.stance == feet.TANDEM), None)
+        return ProtocolResult(self.name, trials, FourStageSummary(
+            stages_held=len(held), last_stance_held=held[-1] if held else None,
+            fall_risk=tandem is None or not tandem.held,
+            fall_risk_rule=f"tandem stance not held {self.hold_s:g} s ({norms.CDC_STEADI.key})",
+            source=norms.CDC_STEADI.citation, scale=self.body.scale_note))
 
 
 def _other(side: str) -> str:

@@ -5,6 +5,7 @@ trial (no cap, arms free) so the session still shows what was done. Ends on Stop
 """
 
 from balance.protocols.base import Frame, Status
+from balance.protocols.results import PracticeSummary
 from balance.protocols.single_leg import SingleLegStance
 from balance.protocols.view import GOOD, MESSAGES
 
@@ -50,10 +51,8 @@ class Practice(SingleLegStance):
             self._standing_ref = (h, v)
         self.live.push(h - self._standing_ref[0])
 
-    def _summary(self) -> dict:
-        summary = super()._summary()
-        for key in ("cap_s", "asymmetry", "fall_risk", "norms", "eyes", "arms"):
-            summary.pop(key, None)
-        summary["holds"] = len(self.trials)
-        summary["practice_s"] = round(float(self._last_t), 1)
-        return summary
+    def _summary(self) -> PracticeSummary:
+        return PracticeSummary(best_hold_s=self._best(), scale=self.body.scale_note,
+                               fps=self.fps, sway_axis=self._sway_axis(),
+                               holds=len(self.trials),
+                               practice_s=round(float(self._last_t), 1))

@@ -16,6 +16,7 @@ import numpy as np
 
 from balance.pose.landmarks import INDEX
 from balance.protocols.base import Frame, Protocol, Status
+from balance.protocols.results import ProtocolResult, RepsSummary, TrialResult
 from balance.protocols.view import GOOD, MESSAGES, ViewCheck
 from balance.storage.session import Event
 
@@ -248,21 +249,21 @@ class RepCounter(Protocol):
     def _instruction(self) -> str:
         return self.exercise.instruction
 
-    def result(self) -> dict:
-        trial = {"trial": 1, "side": None, "stance": self.exercise.key,
-                 "hold_time_s": round(self._counted_s, 3),
-                 "end_reason": self._end_reason or ("stopped" if self._stopped else None),
-                 "end_text": f"{len(self.good)} good reps, {len(self.bad)} not counted",
-                 "metrics": {}, "reps": len(self.good), "attempts": len(self.good)
-                 + len(self.bad), "errors": [{"kind": "bad_rep", **b} for b in self.bad],
-                 "score": None}
-        return {"protocol": self.name, "trials": [trial] if self._start_t is not None
-                else [], "summary": self._summary()}
+    def result(self) -> ProtocolResult:
+        trial = TrialResult(
+            trial=1, side=None, stance=self.exercise.key,
+            hold_time_s=round(self._counted_s, 3),
+            end_reason=self._end_reason or ("stopped" if self._stopped else None),
+            end_text=f"{len(self.good)} good reps, {len(self.bad)} not counted",
+            metrics={}, reps=len(self.good), attempts=len(self.good) + len(self.bad),
+            errors=[{"kind": "bad_rep", **b} for b in self.bad], score=None)
+        return ProtocolResult(self.name, [trial] if self._start_t is not None else [],
+                              self._summary())
 
-    def _summary(self) -> dict:
-        return {"reps": len(self.good), "bad_reps": len(self.bad),
-                "target_reps": self.target_reps, "duration_s": self.duration_s,
-                "hands": self.hands}
+    def _summary(self) -> RepsSummary:
+        return RepsSummary(reps=len(self.good), bad_reps=len(self.bad),
+                           target_reps=self.target_reps, duration_s=self.duration_s,
+                           hands=self.hands)
 
 
 class HeelRaises(RepCounter):

@@ -28,6 +28,7 @@ from balance.core import events as ev
 from balance.pose.landmarks import INDEX
 from balance.protocols import feet, norms
 from balance.protocols.base import Frame, Status
+from balance.protocols.results import ProtocolResult, RombergSummary
 from balance.protocols.bess import BROKEN_S, TOGETHER_GAP, Debounce, FootPlace, Seen
 from balance.protocols.stance_test import StanceTest
 from balance.protocols.tracking import BodyTracker
@@ -236,7 +237,7 @@ class Romberg(StanceTest):
                                   else "Eyes closed. Stay still.")
             else:
                 st.instruction = "Eyes open, look straight ahead. Stay still."
-            st.sway_cm = trial.last_sway()
+            trial.show_sway(st)
             return st
         if self.done:
             st.phase, st.instruction = "done", "Test finished. Open your eyes."
@@ -248,34 +249,32 @@ class Romberg(StanceTest):
                           else MESSAGES[self.body.view_state])
         return st
 
-    def result(self) -> dict:
-        trials = [t.to_dict(self.fps) for t in self.trials]
+    def result(self) -> ProtocolResult:
+        trials = [t.result(self.fps) for t in self.trials]
         for t in trials:
-            t["end_text"] = END_TEXT.get(t["end_reason"], t["end_reason"])
-        return {"protocol": self.name, "trials": trials, "summary": self._summary(trials)}
+            t.end_text = END_TEXT.get(t.end_reason, t.end_reason)
+        return ProtocolResult(self.name, trials, self._summary(trials))
 
-    def _summary(self, trials) -> dict:
-        by_eyes = {t["eyes"]: t for t in trials}
+    def _summary(self, trials) -> RombergSummary:
+        by_eyes = {t.eyes: t for t in trials}
         quotient = {}
         eo, ec = by_eyes.get("open"), by_eyes.get("closed")
-        if eo and ec and eo["metrics"] and ec["metrics"]:
+        if eo and ec and eo.metrics and ec.metrics:
             for key in QUOTIENT_KEYS:
-                a, b = eo["metrics"].get(key), ec["metrics"].get(key)
+                a, b = eo.metrics.get(key), ec.metrics.get(key)
                 if a is not None and b is not None:
                     quotient[key] = round(b / a, 3) if a > 0 else None
-        completed = len(trials) == 2 and all(t["end_reason"] == "completed" for t in trials)
-        return {
-            "completed": completed, "sharpened": self.sharpened, "stance": self.stance,
-            "failure": self.failure,
-            "romberg_quotient": quotient or None,
-            "quotient_note": "eyes closed / eyes open" + (
+        completed = len(trials) == 2 and all(t.end_reason == "completed" for t in trials)
+        return RombergSummary(
+            completed=completed, sharpened=self.sharpened, stance=self.stance,
+            failure=self.failure, romberg_quotient=quotient or None,
+            quotient_note="eyes closed / eyes open" + (
                 "" if completed else "; the eyes-closed half was not completed"),
-            "excluded_around_switch_s": [EXCLUDE_BEFORE_S, EXCLUDE_AFTER_S],
-            "eyes": "declared, not seen", "phase_s": self.phase_s,
-            "sources": [norms.VAN_PARYS_1976.citation, norms.KHASNIS_2003.citation],
-            "scale": self.body.scale_note, "fps": self.fps,
-            "plane": "frontal (front camera): horizontal = medio-lateral",
-        }
+            excluded_around_switch_s=[EXCLUDE_BEFORE_S, EXCLUDE_AFTER_S],
+            eyes="declared, not seen", phase_s=self.phase_s,
+            sources=[norms.VAN_PARYS_1976.citation, norms.KHASNIS_2003.citation],
+            scale=self.body.scale_note, fps=self.fps,
+            plane="frontal (front camera): horizontal = medio-lateral")
 
 
 def _front_foot(frame: Frame) -> str:

@@ -16,6 +16,7 @@ from balance.core import events as ev
 from balance.pose.landmarks import INDEX
 from balance.protocols import norms
 from balance.protocols.base import Frame, Protocol, Status
+from balance.protocols.results import ProtocolResult, SingleLegSummary
 from balance.protocols.tracking import BodyTracker
 from balance.protocols.trial import LiveSway, Trial
 from balance.protocols.view import GOOD, MESSAGES
@@ -208,7 +209,7 @@ class SingleLegStance(Protocol):
             st.trial, st.side = trial.number, trial.side
             st.elapsed_s = trial.elapsed(frame.t_s)
             st.remaining_s = max(0.0, self.cap_s - st.elapsed_s)
-            st.sway_cm = trial.last_sway()
+            trial.show_sway(st)
             st.metrics = self.live.metrics()
             # Live: the steadiness so far. The trial's final score also weighs the hold
             # time against the cap, which would read as a low score early in every hold.
@@ -231,17 +232,26 @@ class SingleLegStance(Protocol):
 
     # --- the result -----------------------------------------------------------------------
 
-    def result(self) -> dict:
-        trials = [t.to_dict(self.fps) for t in self.trials]
+    def result(self) -> ProtocolResult:
+        trials = [t.result(self.fps) for t in self.trials]
         for t in trials:
-            t["end_text"] = END_TEXT.get(t["end_reason"], t["end_reason"])
-        return {"protocol": self.name, "trials": trials, "summary": self._summary()}
+            t.end_text = END_TEXT.get(t.end_reason, t.end_reason)
+        return ProtocolResult(self.name, trials, self._summary())
 
-    def _summary(self) -> dict:
+    def _best(self) -> dict:
+        """The best hold per stance leg, s, None for a leg not tested yet."""
         best = {}
         for side in self.sides:
             holds = [t.hold_time_s() for t in self.trials if t.side == side]
             best[side] = round(max(holds), 3) if holds else None
+        return best
+
+    def _sway_axis(self) -> str:
+        return ("medio-lateral (front camera); AP from camera depth, an estimate"
+                if self.body.world_cm else "medio-lateral (front camera)")
+
+    def _summary(self) -> SingleLegSummary:
+        best = self._best()
         both = [v for v in best.values() if v is not None]
         asym = None
         if len(both) == 2 and max(both) > 0:
@@ -249,14 +259,11 @@ class SingleLegStance(Protocol):
         p = self.profile
         comparisons = {side: [c.to_dict() for c in norms.compare_sls(
             b, age=p.age, sex=p.sex, eyes=self.eyes)] for side, b in best.items() if b is not None}
-        return {
-            "eyes": self.eyes, "cap_s": self.cap_s, "arms": self.arms,
-            "best_hold_s": best, "asymmetry": asym,
-            "fall_risk": bool(both) and min(both) < norms.FALL_RISK_SLS_S,
-            "norms": comparisons, "scale": self.body.scale_note, "fps": self.fps,
-            "sway_axis": ("medio-lateral (front camera); AP from camera depth, an estimate"
-                          if self.body.world_cm else "medio-lateral (front camera)"),
-        }
+        return SingleLegSummary(
+            eyes=self.eyes, cap_s=self.cap_s, arms=self.arms, best_hold_s=best,
+            asymmetry=asym, fall_risk=bool(both) and min(both) < norms.FALL_RISK_SLS_S,
+            norms=comparisons, scale=self.body.scale_note, fps=self.fps,
+            sway_axis=self._sway_axis())
 
 
 def _ankle_to_shank_cm(image, image_size, raised: str, stance: str, px_per_cm) -> float:

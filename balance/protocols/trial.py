@@ -16,6 +16,8 @@ from balance.core import (
     sway_metrics,
 )
 from balance.errors import InputError
+from balance.protocols.base import FRONT_VIEW
+from balance.protocols.results import TrialResult
 
 VIEW_LOST_S = 2.0   # a bad view this long ends (interrupts) a trial
 MIN_METRIC_S = 1.0  # shorter holds get no sway metrics: too few samples to mean anything
@@ -80,6 +82,11 @@ class Trial:
         """The latest (horizontal, vertical) cm sample, as ``Status.sway_cm`` wants it."""
         return self.samples[-1][:2] if self.samples else None
 
+    def show_sway(self, status) -> None:
+        """Put the latest sample, and the view its axes come from, on ``status``."""
+        status.sway_cm = self.last_sway()
+        status.sway_view = FRONT_VIEW if status.sway_cm is not None else None
+
     def end(self, t_s: float, frame: int, reason: str) -> None:
         """Stop at ``t_s`` (which may lie a few frames back: events are back-dated)."""
         self.end_t = max(t_s, self.start_t)
@@ -101,18 +108,20 @@ class Trial:
         out[frames - frames[0]] = self.samples
         return out
 
-    def to_dict(self, fs: float) -> dict:
+    def result(self, fs: float) -> TrialResult:
+        """The finished trial's result, its sway metrics from samples at ``fs`` Hz."""
         hold = self.hold_time_s()
         metrics = sway_of(self._with_gaps(), fs)
         score = sway_score(metrics, hold if self.target_s else None, self.target_s)
-        return {
+        # ``extra`` holds the protocol's own keys (eyes, surface, error_score, ...)
+        return TrialResult.from_dict({
             "trial": self.number, "side": self.side, "stance": self.stance,
             "start_s": round(self.start_t, 4), "end_s": round(self.end_t, 4),
             "hold_time_s": round(hold, 3), "end_reason": self.end_reason,
             "paused_s": round(self.paused_s, 3), "metrics": metrics,
             "errors": self.errors, "score": None if score is None else round(score, 1),
             **self.extra,
-        }
+        })
 
 
 def sway_of(samples, fs: float) -> dict:

@@ -10,6 +10,7 @@ import copy
 import numpy as np
 
 from balance.protocols.base import Frame, Protocol, Status
+from balance.protocols.results import ProtocolResult, TrialResult, YogaSummary
 from balance.protocols.tracking import BodyTracker
 from balance.protocols.trial import LiveSway, sway_of, sway_score
 from balance.protocols.view import GOOD, MESSAGES
@@ -88,7 +89,7 @@ class YogaPoses(Protocol):
         self._stopped = True
         return []
 
-    def result(self) -> dict:
+    def result(self) -> ProtocolResult:
         # On a copy: asking for the result mid-stream (the window does at every pose
         # change) must not close the hold that is running.
         holds = [h for h in copy.deepcopy(self.hold).finish() if h.duration_s >= self.min_hold_s]
@@ -96,22 +97,21 @@ class YogaPoses(Protocol):
         trials = [self._trial(i + 1, h, rows) for i, h in enumerate(holds)]
         best = {}
         for t in trials:
-            key = f"{t['pose']}:{t['side'] or '-'}"
-            best[key] = max(best.get(key, 0.0), t["hold_time_s"])
+            key = f"{t.pose}:{t.side or '-'}"
+            best[key] = max(best.get(key, 0.0), t.hold_time_s)
         transitions = [{"t_s": round(b.start_s, 3), "from": a.pose, "to": b.pose,
                         "gap_s": round(b.start_s - a.end_s, 3)}
                        for a, b in zip(holds[:-1], holds[1:])]
-        return {"protocol": self.name, "trials": trials, "summary": {
-            "poses_held": list(dict.fromkeys(t["pose"] for t in trials)),
-            "best_hold_s": best, "transitions": transitions, "target": self.target,
-            "scale": self.body.scale_note}}
+        return ProtocolResult(self.name, trials, YogaSummary(
+            poses_held=list(dict.fromkeys(t.pose for t in trials)), best_hold_s=best,
+            transitions=transitions, target=self.target, scale=self.body.scale_note))
 
-    def _trial(self, number, hold, rows) -> dict:
+    def _trial(self, number, hold, rows) -> TrialResult:
         inside = (rows[:, 0] >= hold.start_s) & (rows[:, 0] <= hold.end_s) & (rows[:, 3] > 0)
         metrics = sway_of(np.where(inside[:, None], rows[:, 1:3], np.nan), self.fps)
         score = sway_score(metrics)
-        return {"trial": number, "pose": hold.pose, "side": hold.side,
-                "start_s": round(hold.start_s, 3), "end_s": round(hold.end_s, 3),
-                "hold_time_s": round(hold.duration_s, 3), "end_reason": "pose_ended",
-                "metrics": metrics, "errors": [],
-                "score": None if score is None else round(score, 1)}
+        return TrialResult(trial=number, pose=hold.pose, side=hold.side,
+                           start_s=round(hold.start_s, 3), end_s=round(hold.end_s, 3),
+                           hold_time_s=round(hold.duration_s, 3), end_reason="pose_ended",
+                           metrics=metrics, errors=[],
+                           score=None if score is None else round(score, 1))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from balance.capture import open_source
-from balance.protocols import NAMES, SIDED, create
+from balance.protocols import registry
 from balance.session import replay  # noqa: F401  registers recorded sessions as a source
 from balance.session.engine import FrameFeed
 
@@ -11,15 +11,15 @@ SIDES = ("left", "right", "none")
 
 
 def protocol_names() -> tuple[str, ...]:
-    return tuple(NAMES)
+    return registry.names()
 
 
 def create_protocol(name: str, profile, *, image_size, fps, side: str | None = None,
                     **options):
     """A protocol from the registry. The side picker's choice reaches the tests that have
     one; "none", and every other test, leave the choice to the protocol."""
-    side = side if name in SIDED and side != "none" else None
-    return create(name, profile, image_size=tuple(image_size), fps=float(fps), side=side,
+    side = side if registry.spec(name).sided and side != "none" else None
+    return registry.create(name, profile, image_size=tuple(image_size), fps=float(fps), side=side,
                   **options)
 
 

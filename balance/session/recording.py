@@ -127,7 +127,7 @@ class Recording:
         if self.protocol is None:
             return None
         try:
-            return self.protocol.result()
+            return self.protocol.result().to_dict()
         except Exception as exc:  # a protocol bug must not lose the recording
             return {"protocol": getattr(self.protocol, "name", "?"), "trials": [],
                     "summary": {}, "error": f"{type(exc).__name__}: {exc}"}

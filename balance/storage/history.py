@@ -517,21 +517,18 @@ def session_key(path: str | Path) -> str:
 def trial_rows(result: dict | None) -> list[tuple]:
     """Result rows ``(trial, side, hold, end_reason, n_errors, errors_json, score,
     mean_velocity, ellipse_area, metrics_json)`` of a protocol result."""
+    from balance.protocols.results import ProtocolResult
     out = []
-    for i, t in enumerate((result or {}).get("trials") or [], start=1):
-        if not isinstance(t, dict):
-            continue
-        errors = t.get("errors")
-        n_errors = len(errors) if isinstance(errors, list) else _num(errors)
-        metrics = t.get("metrics") if isinstance(t.get("metrics"), dict) else {}
+    for i, t in enumerate(ProtocolResult.of(result).trials, start=1):
+        n_errors = t.error_number
+        m = t.metrics  # older files named the fields with their units
         # the position, not the result's own number: numbering schemes differ per test
-        out.append((i, t.get("side"), _num(t.get("hold_time_s")),
-                    t.get("end_reason"), None if n_errors is None else int(n_errors),
-                    json.dumps(errors if errors is not None else [], default=_plain),
-                    _num(t.get("score")),
-                    _num(metrics.get("mean_velocity", metrics.get("mean_velocity_cm_s"))),
-                    _num(metrics.get("ellipse_area", metrics.get("ellipse_area_cm2"))),
-                    json.dumps(metrics, default=_plain)))
+        out.append((i, t.side, _num(t.hold_time_s), t.end_reason, n_errors,
+                    json.dumps(t.errors if t.errors is not None else [], default=_plain),
+                    _num(t.score),
+                    _num(m.get("mean_velocity", m.get("mean_velocity_cm_s"))),
+                    _num(m.get("ellipse_area", m.get("ellipse_area_cm2"))),
+                    json.dumps(m, default=_plain)))
     return out
 
 

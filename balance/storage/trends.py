@@ -21,10 +21,9 @@ import statistics
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from balance.protocols import norms
+from balance.protocols import norms, registry
 from balance.storage.history import History, TrialRecord
 
-SLS_NAMES = ("single-leg-stance", "single_leg_stance", "sls")
 MEASURES = ("hold_time_s", "mean_velocity", "ellipse_area", "score")
 LABELS = {"hold_time_s": ("hold time", "s"), "mean_velocity": ("sway velocity", "cm/s"),
           "ellipse_area": ("sway area (95 %, AP estimated)", "cm²"), "score": ("stability score", "")}
@@ -141,7 +140,7 @@ def trends(history: History, person: str, *, protocol: str | None = None,
         trend = _trend(who.name, name, rows, first)
         trend.adherence = _adherence(trend.first_day,
                                      [s for s in sessions if (s.protocol or "unknown") == name])
-        if name.lower() in SLS_NAMES:
+        if registry.is_single_leg_stance(name):
             _add_norms(trend, who.profile())
         out.append(trend)
     return out

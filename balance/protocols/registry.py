@@ -1,0 +1,160 @@
+"""The one list of protocols: name, old spellings, title, what each needs, its options.
+
+Everything that asks "which tests are there" reads this: ``create`` (which resolves the
+aliases), the CLI's choices and help (``spec(name).options``), the history's labels,
+the checks that need depth. A protocol class is imported only when one is built.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from importlib import import_module
+
+from balance.errors import InputError
+from balance.protocols import norms
+from balance.protocols import results as r
+
+WORLD = "world_landmarks"  # needs MediaPipe's world landmarks (depth): not a landmark CSV
+FOAM = "foam_pad"          # needs a foam pad
+
+
+@dataclass(frozen=True)
+class Option:
+    """One constructor option: ``type`` converts a CLI string; ``choices`` None = any."""
+
+    name: str
+    type: type
+    default: object = None
+    choices: tuple | None = None
+    help: str = ""
+
+
+@dataclass(frozen=True)
+class ProtocolSpec:
+    """What the rest of the program knows of one protocol without building it.
+
+    ``factory`` is "module:Class" under ``balance.protocols``; ``sided``: the person
+    chooses the stance leg (``create(..., side=)``); ``needs``: ``WORLD``, ``FOAM``;
+    ``live_sway``: its ``Status.sway_cm`` is filled while a trial runs.
+    """
+
+    name: str
+    factory: str
+    title: str
+    summary: type = r.Summary
+    aliases: tuple[str, ...] = ()
+    sided: bool = False
+    needs: frozenset = frozenset()
+    live_sway: bool = False
+    options: tuple[Option, ...] = field(default_factory=tuple)
+
+    @property
+    def needs_depth(self) -> bool:
+        return WORLD in self.needs
+
+    def protocol_class(self):
+        module, cls = self.factory.split(":")
+        return getattr(import_module(f"balance.protocols.{module}"), cls)
+
+
+_REPS = (Option("target_reps", int, None, help="done when this many good reps are counted"),
+         Option("duration_s", float, None, help="done after this much counted time, s"))
+_BESS = (Option("stances", tuple, ("double_leg", "single_leg", "tandem"),
+                ("double_leg", "single_leg", "tandem"), "the stances to test, in order"),
+         Option("trial_s", float, norms.BESS_TRIAL_S, help="each trial, s"))
+
+SPECS = (
+    ProtocolSpec(
+        "single-leg-stance", "single_leg:SingleLegStance", "Single-leg stance",
+        r.SingleLegSummary, aliases=("single_leg_stance", "sls"), sided=True,
+        live_sway=True, options=(
+            Option("cap_s", float, 45.0, (30.0, 45.0, 60.0), "the longest hold counted, s"),
+            Option("eyes", str, "open", ("open", "closed"), "eyes open or closed (declared)"),
+            Option("arms", str, "hips", ("hips", "crossed", "free"),
+                   "arm position (hands on hips are checked)"),
+            Option("trials_per_side", int, 3, help="trials per stance leg (best counts)"))),
+    ProtocolSpec("four-stage", "four_stage:FourStage", "4-Stage Balance Test (CDC STEADI)",
+                 r.FourStageSummary, aliases=("four_stage", "4-stage"),
+                 needs=frozenset({WORLD}), options=(
+                     Option("hold_s", float, norms.FOUR_STAGE_HOLD_S, help="each stage, s"),)),
+    ProtocolSpec("bess", "bess:BESS", "Balance Error Scoring System (BESS)", r.BessSummary,
+                 needs=frozenset({WORLD, FOAM}), live_sway=True, options=_BESS),
+    ProtocolSpec("mbess", "bess:ModifiedBESS", "Modified BESS (firm surface)", r.BessSummary,
+                 aliases=("modified-bess", "modified_bess"), needs=frozenset({WORLD}),
+                 live_sway=True, options=_BESS),
+    ProtocolSpec("romberg", "romberg:Romberg", "Romberg test", r.RombergSummary,
+                 needs=frozenset({WORLD}), live_sway=True, options=(
+                     Option("sharpened", bool, False, help="tandem stance (sharpened Romberg)"),
+                     Option("phase_s", float, norms.ROMBERG_PHASE_S, help="each half, s"))),
+    ProtocolSpec("practice", "practice:Practice", "Free practice", r.PracticeSummary,
+                 live_sway=True),
+    ProtocolSpec("yoga", "yoga:YogaPoses", "Yoga balance poses", r.YogaSummary, options=(
+        Option("pose", str, None, help="count only this pose (default: any)"),
+        Option("min_hold_s", float, 1.0, help="shorter good-form holds are dropped, s"))),
+    ProtocolSpec("heel-raises", "reps:HeelRaises", "Heel raises", r.RepsSummary,
+                 aliases=("heel_raises",), options=_REPS),
+    ProtocolSpec("toe-raises", "reps:ToeRaises", "Toe raises", r.RepsSummary,
+                 aliases=("toe_raises",), options=_REPS),
+    ProtocolSpec("mini-squats", "reps:MiniSquats", "Mini squats", r.RepsSummary,
+                 aliases=("mini_squats",), options=_REPS),
+    ProtocolSpec("sit-to-stand", "chair_stand:SitToStand", "Sit to stand", r.RepsSummary,
+                 aliases=("sit_to_stand",), options=_REPS + (
+                     Option("hands", str, "allowed", ("allowed", "crossed"),
+                            "crossed: a stand pushed up with the hands does not count"),)),
+    ProtocolSpec("chair-stand-30", "chair_stand:ChairStand30", "30-second chair stand",
+                 r.ChairStandSummary, aliases=("chair_stand_30",)),
+)
+_BY_NAME = {s.name: s for s in SPECS}
+_ALIASES = {a: s.name for s in SPECS for a in (s.name, *s.aliases)}
+
+
+def names() -> tuple[str, ...]:
+    """The canonical protocol names, in menu order."""
+    return tuple(_BY_NAME)
+
+
+def canonical(name: str | None) -> str | None:
+    """The canonical name of ``name`` or one of its aliases (any case), else None."""
+    return _ALIASES.get(str(name or "").strip().lower())
+
+
+def spec(name: str) -> ProtocolSpec:
+    """The spec of ``name`` (an alias is fine); ``InputError`` when there is none."""
+    key = canonical(name)
+    if key is None:
+        raise InputError(f"unknown protocol {name!r}; choose one of {', '.join(names())}")
+    return _BY_NAME[key]
+
+
+def title(name: str | None) -> str:
+    """A label for ``name`` (the stored name itself when it is not a known protocol)."""
+    key = canonical(name)
+    return _BY_NAME[key].title if key else str(name or "unknown")
+
+
+def is_single_leg_stance(name: str | None) -> bool:
+    return canonical(name) == "single-leg-stance"
+
+
+def create(name: str, profile=None, *, image_size, fps: float, side: str | None = None,
+           **options):
+    """A new protocol by name (or alias); ``options`` go to its constructor.
+
+    ``side``: the stance leg to test, for the tests where the person chooses it (single-leg
+    stance); the others choose for themselves (BESS stands on the non-dominant leg).
+    """
+    from balance.profile import Profile
+    s = spec(name)
+    # What made this run, so a recording of it can be scored again exactly.
+    given = {"side": side, **options} if side is not None else dict(options)
+    if side is not None:
+        if not s.sided:
+            raise InputError(f"{s.name} has no side to choose")
+        options["sides"] = (side,)
+    try:
+        protocol = s.protocol_class()(profile or Profile(), image_size=image_size, fps=fps,
+                                      **options)
+    except (TypeError, ValueError) as exc:
+        raise InputError(f"{s.name}: {exc}") from None
+    protocol.options = given
+    return protocol

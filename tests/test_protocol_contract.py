@@ -1,0 +1,136 @@
+"""The contract every registered protocol keeps, checked on each one the registry lists.
+
+A new protocol is checked as soon as it is registered; it needs a generated person that
+exercises it (``SCENARIOS``), and the test says so when that is missing.
+"""
+
+import json
+
+import numpy as np
+import pytest
+
+from balance.profile import Profile
+from balance.protocols import ProtocolResult, registry
+from balance.protocols.base import FRONT_VIEW, Frame
+from balance.synthetic import Lift, generate
+
+TOGETHER = [(0, "hip_width"), (1, "together")]
+BOTH = ("left", "right")
+# name -> (generate() arguments, create() options): a person doing the test, 30 fps.
+SCENARIOS = {
+    "single-leg-stance": (dict(duration_s=22.0, lifts=[Lift("left", 3.0, 20.0)]), {}),
+    "practice": (dict(duration_s=22.0, lifts=[Lift("left", 3.0, 20.0)]), {}),
+    "four-stage": (dict(duration_s=16.0, stances=[(0, "hip_width"), (11.5, "semi_tandem")]),
+                   {}),
+    "bess": (dict(duration_s=22.0, stances=TOGETHER), {"stances": ("double_leg",)}),
+    "mbess": (dict(duration_s=22.0, stances=TOGETHER), {"stances": ("double_leg",)}),
+    "romberg": (dict(duration_s=22.0, stances=TOGETHER, arms="crossed"), {}),
+    "yoga": (dict(duration_s=8.0), {}),
+    "heel-raises": (dict(duration_s=9.0, heel_raises=[(s, t, t + 1.2) for t in (2.0, 5.0)
+                                                      for s in BOTH]), {}),
+    "toe-raises": (dict(duration_s=9.0, toe_raises=[(s, t, t + 1.2) for t in (2.0, 5.0)
+                                                    for s in BOTH]), {}),
+    "mini-squats": (dict(duration_s=9.0, squats=[(2.0, 3.5), (5.0, 6.5)]), {}),
+    "sit-to-stand": (dict(duration_s=9.0, arms="crossed", seated=[(-1, 2), (4, 6)]), {}),
+    "chair-stand-30": (dict(duration_s=9.0, arms="crossed", seated=[(-1, 2), (4, 6)]), {}),
+}
+NAMES = registry.names()
+
+
+def person(name):
+    if name not in SCENARIOS:
+        pytest.fail(f"{name} is registered but has no scenario in SCENARIOS: add one")
+    make, options = SCENARIOS[name]
+    return generate(jitter_px=0.3, sway_cm=(0.3, 0.8), seed=2, **make), options
+
+
+def fresh(name, s, options):
+    return registry.create(name, Profile(height_cm=s.height_cm), image_size=s.image_size,
+                           fps=s.fps, **options)
+
+
+def frame(s, i):
+    return Frame(i, float(s.t[i]), s.image[i], s.world[i], bool(s.detected[i]))
+
+
+def run(name, upto=None):
+    """A fresh protocol fed the scenario's frames (up to index ``upto``), then stopped.
+
+    Returns (protocol, statuses, events, frame indices fed, the person)."""
+    s, options = person(name)
+    p = fresh(name, s, options)
+    statuses, events, fed = [], [], []
+    for i in range(s.t.size if upto is None else upto):
+        st = p.update(frame(s, i))
+        statuses.append(st)
+        events += st.events
+        fed.append(i)
+        if p.done:
+            break
+    events += p.stop(float(s.t[fed[-1]]), "stopped")
+    return p, statuses, events, fed, s
+
+
+def plain(result: ProtocolResult):
+    """The result as the session file stores it: JSON text, read back."""
+    return json.loads(json.dumps(result.to_dict()))
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_a_second_stop_adds_no_events_and_changes_no_result(name):
+    s, _ = person(name)
+    p, _, first, _, _ = run(name, upto=int(0.6 * s.t.size))  # stopped mid-test
+    before = plain(p.result())
+    assert p.stop(float(s.t[-1]), "stopped") == []
+    assert plain(p.result()) == before
+    assert p.done
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_the_result_survives_json_and_back(name):
+    p, _, _, _, _ = run(name)
+    result = p.result()
+    assert isinstance(result, ProtocolResult) and result.protocol == name
+    assert result.trials, "the scenario should give at least one trial"
+    stored = plain(result)
+    again = ProtocolResult.from_dict(stored)
+    assert again.to_dict() == stored
+    assert type(again.summary) is type(result.summary)
+    assert [t.hold_time_s for t in again.trials] == [t.hold_time_s for t in result.trials]
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_the_same_frames_give_the_same_result(name):
+    (a, sa, ea, _, _), (b, sb, eb, _, _) = run(name), run(name)
+    assert plain(a.result()) == plain(b.result())
+    assert [(e.t_s, e.kind) for e in ea] == [(e.t_s, e.kind) for e in eb]
+    assert [st.sway_cm for st in sa] == [st.sway_cm for st in sb]
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_live_sway_is_side_to_side_then_vertical_and_says_so(name):
+    _, statuses, _, fed, s = run(name)
+    shown = [(i, st) for i, st in zip(fed, statuses) if st.sway_cm is not None]
+    assert all(st.sway_view is None for st in statuses if st.sway_cm is None)
+    if not registry.spec(name).live_sway:
+        assert shown == [], f"{name} shows sway but its registry entry says it does not"
+        return
+    assert len(shown) > 5 * s.fps
+    assert {st.sway_view for _, st in shown} == {FRONT_VIEW}
+    frames = np.array([i for i, _ in shown])
+    sway = np.array([st.sway_cm for _, st in shown], dtype=float)
+    assert np.isfinite(sway).all()
+    truth = s.com_ml_cm[frames] - s.com_ml_cm[frames].mean()
+    horizontal = sway[:, 0] - sway[:, 0].mean()
+    # the first axis is the person's side-to-side sway, in cm (slope ~1 on the truth)
+    assert np.corrcoef(horizontal, truth)[0, 1] > 0.9
+    assert np.dot(horizontal, truth) / np.dot(truth, truth) == pytest.approx(1.0, abs=0.3)
+    # the second is vertical: a standing person's centre of mass barely rises or falls
+    assert abs(np.corrcoef(sway[:, 1], truth)[0, 1]) < 0.5
+    assert np.std(sway[:, 1]) < 0.5 * np.std(sway[:, 0])
+
+
+# --- Re-scoring (session driver) -----------------------------------------------------
+# test_rescoring_the_recording_gives_the_live_result: the lead adds it here, recording
+# each scenario through balance.session and re-scoring the file; ``run`` gives the live
+# side of the comparison.
