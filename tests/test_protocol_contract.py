@@ -131,6 +131,30 @@ def test_live_sway_is_side_to_side_then_vertical_and_says_so(name):
 
 
 # --- Re-scoring (session driver) -----------------------------------------------------
-# test_rescoring_the_recording_gives_the_live_result: the lead adds it here, recording
-# each scenario through balance.session and re-scoring the file; ``run`` gives the live
-# side of the comparison.
+
+@pytest.mark.parametrize("name", NAMES)
+def test_rescoring_the_recording_gives_the_live_result(name, tmp_path):
+    """Recorded through the session driver, with the tester's key (where the test takes
+    one) and a Stop with discomfort two thirds in, the file scores to the live result."""
+    from balance.session.recording import Recording
+    from balance.session.rescore import rescore
+    from balance.storage.session import SessionWriter, new_metadata, read_session
+    s, options = person(name)
+    path = tmp_path / f"{name}.balance"
+    rec = Recording(fresh(name, s, options),
+                    SessionWriter(path, new_metadata(source="synthetic", fps=s.fps,
+                                                     image_size=s.image_size,
+                                                     profile=Profile(height_cm=s.height_cm)
+                                                     .to_dict())), to_history=False)
+    stop_at = 2 * s.t.size // 3
+    for i in range(stop_at):
+        rec.feed(float(s.t[i]), s.image[i], s.world[i], bool(s.detected[i]))
+        if i == s.t.size // 2:
+            rec.tester_error("eyes_opened")
+        if rec.protocol_done:
+            rec.finish("done")
+            break
+    rec.stop("discomfort", discomfort=True, by="Stop button")
+    session = read_session(path)
+    assert session.metadata["result"] == plain(ProtocolResult.of(rec.result()))
+    assert rescore(session).result == session.metadata["result"]
