@@ -10,7 +10,7 @@ from balance.errors import InputError
 from balance.pose.landmarks import INDEX
 from balance.profile import Profile
 from balance.protocols import create, score_recording
-from balance.synthetic import Lift, generate
+from balance.testing.synthetic import Lift, generate
 from tests.test_core_com import POINTS_PX
 
 FOOT = {s: [INDEX[f"{s}_{p}"] for p in ("ankle", "heel", "foot_index")]

@@ -182,7 +182,7 @@ def test_ellipse_trend_from_recordings_scored_over_weeks(tmp_path, monkeypatch):
     """Recordings (not typed-in results) of a person whose sway shrinks week by week:
     rescored on import, the ellipse area (ML from the image, AP from the depth) falls."""
     from balance.storage.session import SessionWriter, new_metadata
-    from balance.synthetic import Lift, generate
+    from balance.testing.synthetic import Lift, generate
     monkeypatch.setenv("BALANCE_DATA_DIR", str(tmp_path / "data"))
     with History() as db:
         for week, sway in enumerate((1.6, 1.1, 0.6), start=1):

@@ -6,7 +6,7 @@ import pytest
 from balance.profile import Profile
 from balance.protocols import create, norms, score_recording
 from balance.protocols.reps import SCALE_FRAMES
-from balance.synthetic import generate
+from balance.testing.synthetic import generate
 
 FPS = (15.0, 30.0, 60.0)
 

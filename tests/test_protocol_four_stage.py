@@ -5,7 +5,7 @@ import pytest
 
 from balance.protocols import create, score_recording
 from balance.protocols.feet import placement, raised_foot
-from balance.synthetic import Lift, generate
+from balance.testing.synthetic import Lift, generate
 
 LABEL = {"hip_width": "side_by_side", "together": "side_by_side",
          "semi_tandem": "semi_tandem", "tandem": "tandem"}

@@ -6,7 +6,7 @@ import pytest
 from balance.profile import Profile
 from balance.protocols import create, score_recording
 from balance.storage.session import read_session
-from balance.synthetic import Lift, generate
+from balance.testing.synthetic import Lift, generate
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]

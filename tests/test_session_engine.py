@@ -25,7 +25,7 @@ from balance.profile import Profile
 from balance.protocols.base import Protocol, Status
 from balance.storage.export import video_beside
 from balance.storage.session import Event, SessionWriter, new_metadata, read_session
-from balance.synthetic import Lift, generate
+from balance.testing.synthetic import Lift, generate
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "samples" / "single_leg_stance.balance"
@@ -600,7 +600,7 @@ def test_the_side_picker_reaches_the_tests_that_have_a_side():
 
 def test_the_testers_key_reaches_bess_and_the_session(tmp_path):
     from balance.protocols import create
-    from balance.synthetic import generate
+    from balance.testing.synthetic import generate
     s = generate(duration_s=23.0, jitter_px=1.5, seed=9, stances=[(0, "hip_width"), (1, "together")])
     proto = create("mbess", Profile(height_cm=170), image_size=s.image_size, fps=s.fps,
                    stances=("double_leg",))
