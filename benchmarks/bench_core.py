@@ -32,7 +32,7 @@ from balance.core import (  # noqa: E402
 from balance.core import _kernels as K  # noqa: E402
 from balance.core import com as com_mod  # noqa: E402
 from balance.core import filters, jit  # noqa: E402
-from balance.synthetic import generate  # noqa: E402
+from balance.testing.synthetic import generate  # noqa: E402
 
 
 def timeit(func, *, repeat=7, number=1):

@@ -24,17 +24,20 @@ says so and exits when they are absent.
 import sys
 import time
 from collections import Counter
+from pathlib import Path
 
 import numpy as np
 
-from balance.yoga.classify import Classifier, classify
-from balance.yoga.cues import check_form
-from balance.yoga.evaluate import (cross_validate, macro_recall, nearest_neighbour_predict,
-                                   per_pose_metrics, split_validate)
-from balance.yoga.features import SIDES
-from balance.yoga.poses import BY_NAME, UNKNOWN
-from balance.yoga.yoga82 import BALANCE_POSES, OTHER, default_csv, holdout_csv, load_csv, \
-    load_labelled
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tools/ is not installed
+
+from balance.yoga.classify import Classifier, classify  # noqa: E402
+from balance.yoga.cues import check_form  # noqa: E402
+from balance.yoga.features import SIDES  # noqa: E402
+from balance.yoga.poses import BY_NAME, UNKNOWN  # noqa: E402
+from tools.yoga82 import (BALANCE_POSES, OTHER, default_csv, holdout_csv,  # noqa: E402
+                          load_csv, load_labelled)
+from tools.yoga_evaluate import (cross_validate, macro_recall,  # noqa: E402
+                                 nearest_neighbour_predict, per_pose_metrics, split_validate)
 
 SEEDS = (0, 1, 2)
 

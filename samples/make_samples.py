@@ -1,4 +1,4 @@
-"""Generate the bundled sample sessions from the parametric person in balance.synthetic.
+"""Generate the bundled sample sessions from the parametric person (balance.testing.synthetic).
 
 Run from the project root: ``python samples/make_samples.py``. The output is
 deterministic (fixed seeds), and each session's metadata carries the generator's
@@ -8,7 +8,7 @@ settings and ground truth under "synthetic", so tests can check against it.
 from dataclasses import asdict
 from pathlib import Path
 
-from balance.synthetic import Lift, generate
+from balance.testing.synthetic import Lift, generate
 from balance.storage.session import SessionWriter, new_metadata
 
 HERE = Path(__file__).resolve().parent

@@ -9,7 +9,7 @@ import pytest
 from balance.storage.landmark_csv import HEADER, read_landmark_csv
 from balance.storage.session import read_session
 from tests.test_capture import make_video
-from tests.test_cli_errors import balance
+from tests.helpers import balance
 
 ROOT = Path(__file__).resolve().parents[1]
 REAL = ROOT.parent / "shared" / "realdata"

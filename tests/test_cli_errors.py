@@ -1,26 +1,8 @@
 """Bad input at the command line: one line on stderr, exit status 2, no traceback."""
 
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
-
-
-def balance(*args, cwd=None):
-    return subprocess.run([sys.executable, "-m", "balance", *map(str, args)],
-                          capture_output=True, text=True, cwd=cwd or ROOT, timeout=300)
-
-
-def assert_one_line_error(proc, *words):
-    assert proc.returncode == 2, proc.stderr
-    lines = proc.stderr.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("error: "), proc.stderr
-    assert "Traceback" not in proc.stderr
-    for w in words:
-        assert w in lines[0]
+from tests.helpers import ROOT, assert_one_line_error, balance
 
 
 def test_analyze_missing_file(tmp_path):

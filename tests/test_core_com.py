@@ -7,7 +7,7 @@ from balance.core import com_pixels, com_sway, jit, px_per_cm_from_height
 from balance.core import px_per_cm_from_segment, stance
 from balance.errors import InputError
 from balance.pose.landmarks import INDEX
-from balance.synthetic import generate
+from balance.testing.synthetic import generate
 
 SIZE = (1280, 720)
 
@@ -198,7 +198,7 @@ def test_com_follows_the_generated_pendulum_sway():
     s = generate(fps=30, duration_s=10, sway_cm=(0.6, 1.5), jitter_px=0.0, seed=4)
     shoulder_x = s.image[:, INDEX["left_shoulder"], 0]
     if np.ptp(shoulder_x) == 0:
-        pytest.skip("balance.synthetic does not lean the body (planted mask covers every "
+        pytest.skip("balance.testing.synthetic does not lean the body (planted mask covers every "
                     "landmark); reported to the lead")
     c, _ = com_pixels(s.image, s.image_size)
     ml = (c[:, 0] - c[0, 0]) / s.px_per_cm

@@ -10,7 +10,7 @@ from balance.errors import InputError
 from balance.pose.landmarks import INDEX
 from balance.profile import Profile
 from balance.protocols import create
-from balance.synthetic import Lift, generate
+from balance.testing.synthetic import Lift, generate
 from balance.session.rescore import score_frames
 from tests.test_core_com import POINTS_PX
 

@@ -8,7 +8,7 @@ from balance.core import events as ev
 from balance.core import stance
 from balance.errors import InputError
 from balance.pose.landmarks import INDEX
-from balance.synthetic import generate
+from balance.testing.synthetic import generate
 
 JITTER_PX = 1.5  # MediaPipe's frame-to-frame landmark noise on a still 720p person: 1-2 px
 FOOT = {s: [INDEX[f"{s}_{p}"] for p in ("ankle", "heel", "foot_index")]

@@ -1,6 +1,7 @@
 """Every numba kernel against its NumPy twin, and the kernels run without the JIT."""
 
 import ast
+import json
 import os
 import subprocess
 import sys
@@ -111,11 +112,43 @@ def test_numpy_twins_switch_is_scoped():
     assert jit.kernel("com") is K.com_nb
 
 
-def test_warmup_compiles_and_reports_time():
-    assert jit.warmup() >= 0.0
-    for name, (nb, _) in K.TWINS.items():
-        # With NUMBA_DISABLE_JIT the kernels are plain functions with nothing to compile.
-        assert getattr(nb, "signatures", True), f"{name} was not compiled by warmup()"
+WARMUP_THEN_LIVE = """
+import json
+from balance.core import _kernels as K
+from balance.core.jit import warmup
+from balance.profile import Profile
+from balance.protocols import create
+from balance.protocols.base import Frame
+from balance.testing.synthetic import Lift, generate
+
+def compiled():
+    return {name: len(nb.signatures) for name, (nb, _) in K.TWINS.items()}
+
+before = compiled()
+seconds = warmup()
+after = compiled()
+s = generate(duration_s=6.0, lifts=(Lift("left", 2.0, 5.0),), seed=2)
+for name in ("single-leg-stance", "practice"):
+    p = create(name, Profile(height_cm=170.0), image_size=s.image_size, fps=s.fps)
+    for i in range(s.t.size):
+        p.update(Frame(i, float(s.t[i]), s.image[i], s.world[i], True))
+    p.stop(float(s.t[-1]))
+print(json.dumps({"before": before, "after": after, "live": compiled(), "seconds": seconds}))
+"""
+
+
+@pytest.mark.skipif(os.environ.get("NUMBA_DISABLE_JIT") == "1", reason="nothing to compile")
+def test_warmup_compiles_every_kernel_the_live_tests_use():
+    """In a fresh process nothing is compiled; after warmup() every kernel is, for the very
+    types a live test then calls it with (a new signature would compile mid-trial)."""
+    proc = subprocess.run([sys.executable, "-c", WARMUP_THEN_LIVE], cwd=ROOT,
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    out = json.loads(proc.stdout.splitlines()[-1])
+    assert set(out["before"]) == set(K.TWINS) and not any(out["before"].values())
+    assert all(n >= 1 for n in out["after"].values()), out["after"]
+    assert out["live"] == out["after"]
+    assert out["seconds"] > 0.0
 
 
 def test_suite_passes_without_the_jit():

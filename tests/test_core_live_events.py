@@ -9,7 +9,7 @@ from balance.core._kernels import hysteresis_nb
 from balance.core.live_events import Hysteresis
 from balance.errors import InputError
 from balance.pose.landmarks import INDEX
-from balance.synthetic import generate
+from balance.testing.synthetic import generate
 
 JITTER_PX = 1.5
 

@@ -14,9 +14,9 @@ from balance.privacy import blur_face, face_box
 from balance.storage import export
 from balance.storage.history import History
 from balance.storage.session import read_session
-from tests.test_cli_errors import assert_one_line_error
+from tests.helpers import assert_one_line_error, balance
 from tests.test_history_store import trial, write_session
-from tests.test_history_trends import balance, make_weeks
+from tests.test_history_trends import make_weeks
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "samples" / "single_leg_stance.balance"

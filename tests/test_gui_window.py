@@ -27,8 +27,7 @@ from balance.pose.landmarks import SKELETON  # noqa: E402
 from balance.profile import Profile  # noqa: E402
 from balance.storage.export import video_beside  # noqa: E402
 from balance.storage.session import read_session  # noqa: E402
-from tests.test_session_engine import (SAMPLE, ListFeed, TruthEstimator, fake_factory,  # noqa: E402
-                                   person)
+from tests.helpers import SAMPLE, ListFeed, TruthEstimator, fake_factory, person  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
@@ -327,9 +326,12 @@ def test_thousands_of_qt_calls_do_not_use_up_none(qapp):
     import sys
     from PySide6.QtWidgets import QLabel
     label = QLabel()
-    for _ in range(20000):
+    label.setText("x")
+    before = sys.getrefcount(None)
+    for _ in range(2000):  # few enough that a leak fails here rather than aborting
         label.setText("x")
-    assert sys.getrefcount(None) > 1000
+    # One dropped reference per call would take 2000 off; allow for unrelated churn.
+    assert abs(sys.getrefcount(None) - before) < 200
 
 
 REALDATA = (Path(__file__).resolve().parents[2] / "shared" / "realdata" / "videos"

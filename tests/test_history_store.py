@@ -13,7 +13,7 @@ from balance.storage import migrations
 from balance.storage.history import History, HistoryError, UnknownPerson, data_dir
 from balance.storage.session import (Event, SessionWriter, append_events, new_metadata,
                                      read_session)
-from balance.synthetic import generate
+from balance.testing.synthetic import generate
 from balance.session.rescore import score_for_history
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -1,17 +1,16 @@
 """Trends over weeks of generated results, and the terminal commands that print them."""
 
 import os
-import subprocess
-import sys
 from datetime import date, timedelta
 
 import pytest
 
+from balance import profile
 from balance.storage.history import History
 from balance.storage.session import Event, append_events
 from balance.storage.trends import MDC, trends
 from balance.session.rescore import score_for_history
-from tests.test_cli_errors import assert_one_line_error
+from tests.helpers import assert_one_line_error, balance, freeze_today
 from tests.test_history_store import trial, write_session
 
 START = date(2026, 1, 5)
@@ -23,13 +22,6 @@ def left_hold(week, k):
 
 def right_hold(week, k):
     return 7.0 + 1.5 * (week - 1) + k  # 9 s -> 19.5 s: less than the 24.1 s MDC
-
-
-def balance(*args):
-    """The real command line in a subprocess (it redirects fd 2 to hide native logs)."""
-    proc = subprocess.run([sys.executable, "-m", "balance", *map(str, args)],
-                          capture_output=True, text=True, timeout=300)
-    return proc
 
 
 def make_weeks(db: History, folder, weeks: int = 8, person: str = "ann"):
@@ -62,7 +54,8 @@ def eight_weeks(tmp_path, monkeypatch):
         yield h
 
 
-def test_weekly_points_bests_and_norms(eight_weeks):
+def test_weekly_points_bests_and_norms(eight_weeks, monkeypatch):
+    freeze_today(monkeypatch, profile, START + timedelta(weeks=8))  # ann, born 1960, is 66
     (t,) = trends(eight_weeks, "ann")
     assert t.protocol == "single-leg-stance" and t.first_day == START
     assert t.sides == ["left", "right"]
@@ -75,11 +68,8 @@ def test_weekly_points_bests_and_norms(eight_weeks):
     assert area[0] == pytest.approx(8.0)  # the median trial, not the best
     assert t.bests[("hold_time_s", "left")] == (38.0, START + timedelta(weeks=7, days=0))
     assert t.bests[("ellipse_area", "right")][0] == pytest.approx(3.5)
-    # born 1960: 60-69 band, Bohannon 2006 meta-analysis 27.0 s to Springer 2007 32.1 s
-    age = date.today().year - 1960
-    expected = (27.0, 32.1) if 60 <= age <= 69 else None
-    if expected:
-        assert t.norm_band_s == expected
+    # 60-69 band: Bohannon 2006 meta-analysis 27.0 s to Springer 2007 32.1 s
+    assert t.norm_band_s == (27.0, 32.1)
     assert t.fall_risk_s == 5.0
     assert [(w, n) for w, n, _ in t.adherence] == [(w, 2) for w in range(1, 9)]
 
@@ -183,7 +173,7 @@ def test_ellipse_trend_from_recordings_scored_over_weeks(tmp_path, monkeypatch):
     """Recordings (not typed-in results) of a person whose sway shrinks week by week:
     rescored on import, the ellipse area (ML from the image, AP from the depth) falls."""
     from balance.storage.session import SessionWriter, new_metadata
-    from balance.synthetic import Lift, generate
+    from balance.testing.synthetic import Lift, generate
     monkeypatch.setenv("BALANCE_DATA_DIR", str(tmp_path / "data"))
     with History() as db:
         for week, sway in enumerate((1.6, 1.1, 0.6), start=1):

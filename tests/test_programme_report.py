@@ -3,7 +3,6 @@
 import os
 from datetime import date, timedelta
 
-import pytest
 
 from balance.gui.app import clear_opencv_qt_paths
 

@@ -6,7 +6,7 @@ import pytest
 from balance.profile import Profile
 from balance.protocols import create, norms
 from balance.protocols.reps import SCALE_FRAMES
-from balance.synthetic import generate
+from balance.testing.synthetic import generate
 from balance.session.rescore import score_frames
 
 FPS = (15.0, 30.0, 60.0)

@@ -20,7 +20,7 @@ from balance.programme.walk import PlanWalk  # noqa: E402
 from balance.storage.history import History  # noqa: E402
 from balance.profile import Profile  # noqa: E402
 from balance.storage.session import SessionWriter, new_metadata, read_session  # noqa: E402
-from balance.synthetic import generate  # noqa: E402
+from balance.testing.synthetic import generate  # noqa: E402
 
 DAY = date(2026, 3, 2)
 

@@ -9,7 +9,7 @@ from balance.profile import Profile
 from balance.protocols import create
 from balance.protocols.base import Frame
 from balance.storage.session import SessionWriter, new_metadata
-from balance.synthetic import Lift, generate
+from balance.testing.synthetic import Lift, generate
 from balance.session.rescore import score_frames
 
 TOGETHER = [(0, "hip_width"), (1, "together")]  # feet together from 1.0-1.4 s

@@ -9,7 +9,7 @@ import pytest
 from balance.protocols.feet import raised_foot
 from balance.storage.landmark_csv import write_landmark_csv
 from balance.storage.session import read_session
-from tests.test_cli_errors import assert_one_line_error, balance
+from tests.helpers import assert_one_line_error, balance
 
 ROOT = Path(__file__).resolve().parents[1]
 REAL = ROOT.parent / "shared" / "realdata"
@@ -46,10 +46,22 @@ def test_a_landmark_csv_scores_like_its_session(tmp_path):
         [t["hold_time_s"] for t in from_session["trials"]]
 
 
-@pytest.mark.parametrize("name", ["practice", "yoga", "four-stage"])
-def test_every_protocol_scores_the_sample(name):
-    result = score_json(SAMPLE, "--protocol", name)
-    assert result["protocol"] == name and isinstance(result["trials"], list)
+def test_four_stage_on_the_sample_ends_side_by_side_when_a_foot_lifts():
+    result = score_json(SAMPLE, "--protocol", "four-stage")
+    lift = read_session(SAMPLE).metadata["synthetic"]["truth_frames"][0]["lift_frame"] / 30.0
+    (first,) = result["trials"]
+    assert (first["stance"], first["end_reason"], first["held"]) == \
+        ("side_by_side", "feet_moved", False)
+    assert abs(first["end_s"] - lift) < 0.5
+    assert result["summary"]["stages_held"] == 0 and result["summary"]["fall_risk"] is True
+
+
+def test_yoga_on_the_sample_sees_standing_and_no_balance_pose():
+    """A foot lifted with the hands on the hips is no yoga pose: nothing but mountain."""
+    result = score_json(SAMPLE, "--protocol", "yoga")
+    assert result["summary"]["poses_held"] == ["mountain"]
+    assert result["summary"]["transitions"] == []
+    assert result["trials"][0]["start_s"] == 0.0
 
 
 def test_practice_keeps_each_hold_as_a_trial():

@@ -12,7 +12,7 @@ import pytest
 from balance.profile import Profile
 from balance.protocols import ProtocolResult, registry
 from balance.protocols.base import FRONT_VIEW, Frame
-from balance.synthetic import Lift, generate
+from balance.testing.synthetic import Lift, generate
 
 TOGETHER = [(0, "hip_width"), (1, "together")]
 BOTH = ("left", "right")

@@ -5,7 +5,7 @@ import pytest
 
 from balance.protocols import create
 from balance.protocols.feet import placement, raised_foot
-from balance.synthetic import Lift, generate
+from balance.testing.synthetic import Lift, generate
 from balance.session.rescore import score_frames
 
 LABEL = {"hip_width": "side_by_side", "together": "side_by_side",

@@ -7,7 +7,7 @@ import pytest
 from balance.profile import Profile
 from balance.protocols import create
 from balance.protocols.base import Frame
-from balance.synthetic import Lift, generate
+from balance.testing.synthetic import Lift, generate
 
 TOGETHER = [(0, "hip_width"), (1, "together")]
 

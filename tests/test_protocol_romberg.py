@@ -8,7 +8,7 @@ from balance.profile import Profile
 from balance.protocols import create
 from balance.protocols.base import Frame
 from balance.protocols.romberg import EXCLUDE_AFTER_S, EXCLUDE_BEFORE_S
-from balance.synthetic import generate
+from balance.testing.synthetic import generate
 from balance.session.rescore import score_frames
 
 

@@ -6,7 +6,7 @@ import pytest
 from balance.profile import Profile
 from balance.protocols import create
 from balance.storage.session import read_session
-from balance.synthetic import Lift, generate
+from balance.testing.synthetic import Lift, generate
 from balance.session.rescore import score_frames
 from pathlib import Path
 

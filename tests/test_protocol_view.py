@@ -3,7 +3,7 @@
 import pytest
 
 from balance.protocols.view import GOOD, NO_PERSON, OTHER_PERSON, PARTIAL, ViewCheck
-from balance.synthetic import generate
+from balance.testing.synthetic import generate
 
 
 @pytest.mark.parametrize("fps", [15.0, 30.0, 60.0])

@@ -20,8 +20,8 @@ from balance.gui.pdf_layout import nice_ticks  # noqa: E402
 from balance.storage.history import History  # noqa: E402
 from balance.storage.session import Event, append_events  # noqa: E402
 from balance.session.rescore import score_for_history
-from tests.test_cli_errors import assert_one_line_error  # noqa: E402
-from tests.test_history_trends import balance, make_weeks  # noqa: E402
+from tests.helpers import assert_one_line_error, balance  # noqa: E402
+from tests.test_history_trends import make_weeks  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "samples" / "single_leg_stance.balance"

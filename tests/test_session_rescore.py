@@ -17,8 +17,8 @@ from balance.session.engine import CaptureThread, LatestSlot, ProcessThread
 from balance.session.rescore import rescore, score_for_history
 from balance.storage.history import History
 from balance.storage.session import SessionWriter, new_metadata, read_session
-from balance.synthetic import Lift, generate
-from tests.test_session_engine import ListFeed
+from balance.testing.synthetic import Lift, generate
+from tests.helpers import ListFeed
 
 
 def _live(tmp_path, synth, protocol, *, on_frame=None, name="live"):

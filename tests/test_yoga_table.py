@@ -7,11 +7,11 @@ import numpy as np
 import pytest
 
 from balance.errors import InputError
-from balance.yoga import calibrate as cal
 from balance.yoga import definition, poses
 from balance.yoga.features import COLUMN, FEATURES, N_FEATURES
 from balance.yoga.scoring import deviation, log_membership
-from balance.yoga.yoga82 import load_csv, load_labelled
+from tools import yoga_calibrate as cal
+from tools.yoga82 import load_csv, load_labelled
 
 
 def test_membership_is_flat_inside_and_fades_by_the_tolerance():

@@ -44,7 +44,7 @@ class PoseDefinition:
         `STANDING`, `LEADING`, or None for a symmetric pose (mountain, chair).
     criteria : tuple of Criterion
     calibrated : bool
-        True when `balance.yoga.calibrate` fits the ranges to labelled data; False for
+        True when `tools.yoga_calibrate` fits the ranges to labelled data; False for
         ranges set by hand (mountain: Yoga-82 has no mountain pose).
     """
 

@@ -8,7 +8,7 @@ lengths). The same table drives recognition (`balance.yoga.classify`), form cues
 (`balance.yoga.cues`) and the "good form" gate of the hold timer.
 
 The ranges of the ten Yoga-82 poses are fitted to the Yoga-82 validation landmarks by
-`balance.yoga.calibrate` (20th to 80th percentile; tolerance half the interquartile range
+`tools.yoga_calibrate` (20th to 80th percentile; tolerance half the interquartile range
 plus a noise floor of 10 degrees or 0.1 body lengths), so they describe how real
 practitioners in photos do the pose, not an ideal. Every calibrated pose constrains every
 feature: one that hardly varies within a pose (the arms in warrior II) separates it from
@@ -26,7 +26,7 @@ from balance.yoga.definition import LEADING, STANDING, Criterion as C, PoseDefin
 
 UNKNOWN = "unknown"
 
-# --- calibrated table (python -m balance.yoga.calibrate --write) ---
+# --- calibrated table (python -m tools.yoga_calibrate --write) ---
 DEFINITIONS = (
     PoseDefinition("mountain", None, calibrated=False, criteria=(
         C("stand_knee", 168.0, 180.0, 10.0,

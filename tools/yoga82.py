@@ -4,7 +4,7 @@ The CSVs in ``../shared/realdata/landmarks/`` hold MediaPipe's 33 landmarks per 
 (columns ``x0, y0, z0, v0 ... v32``), normalised (left hip at the origin, divided by the
 2-D left torso length), with the Yoga-82 label (or an item number for the held-out file)
 in the first column. They are development data, not part of the package: nothing here
-runs at application time.
+runs at application time (hence tools/, not balance/).
 """
 
 import csv
@@ -34,7 +34,7 @@ OTHER = "other"  # label for every Yoga-82 pose that is not one of the ten
 
 def realdata_dir():
     """``../shared/realdata`` beside the project root (may not exist)."""
-    return Path(__file__).resolve().parents[2].parent / "shared" / "realdata"
+    return Path(__file__).resolve().parents[1].parent / "shared" / "realdata"
 
 
 def default_csv():

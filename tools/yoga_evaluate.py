@@ -2,18 +2,18 @@
 calibration/validation split, stratified cross-validation, and the nearest-neighbour
 baseline the issue compares against.
 
-Cross-validation refits the table's ranges (`balance.yoga.calibrate`) on the training
+Cross-validation refits the table's ranges (`tools.yoga_calibrate`) on the training
 folds only, so its recall is a held-out figure. The recall of the shipped table on the
 whole validation file is a training fit and is reported beside it, never instead of it.
 """
 
 import numpy as np
 
-from balance.yoga.calibrate import calibrate
 from balance.yoga.classify import Classifier
 from balance.yoga.features import compute_features
 from balance.yoga.poses import DEFINITIONS
-from balance.yoga.yoga82 import BALANCE_POSES
+from tools.yoga82 import BALANCE_POSES
+from tools.yoga_calibrate import calibrate
 
 
 def per_pose_metrics(truth, predicted, poses=BALANCE_POSES):

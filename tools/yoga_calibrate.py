@@ -7,7 +7,7 @@ measurement noise of a 2-D landmark angle or length). The examples' side is unkn
 the data, so it is found by alternating: guess the side (free foot higher; for a lunge,
 the more bent knee), fit, re-pick the side that fits best, fit again.
 
-Run ``python -m balance.yoga.calibrate [CSV] [--write]`` to print (or write into
+Run ``python -m tools.yoga_calibrate [CSV] [--write]`` to print (or write into
 `balance/yoga/poses.py`) the table fitted to the Yoga-82 landmark file.
 """
 
@@ -21,7 +21,7 @@ from balance.yoga.definition import LEADING
 from balance.yoga.features import COLUMN, UNITS, compute_features
 from balance.yoga.poses import DEFINITIONS
 from balance.yoga.scoring import CompiledPose
-from balance.yoga.yoga82 import default_csv, load_labelled
+from tools.yoga82 import default_csv, load_labelled
 
 QUANTILE = 0.2   # accepted range = QUANTILE .. 1 - QUANTILE of the examples
 SPREAD = 0.5     # tolerance = SPREAD * interquartile range + floor
@@ -29,7 +29,8 @@ FLOOR = {"deg": 10.0, "leg": 0.1, "torso": 0.1, "-": 0.1}
 DECIMALS = {"deg": 1, "leg": 2, "torso": 2, "-": 2}
 ITERATIONS = 3
 
-TABLE_START = "# --- calibrated table (python -m balance.yoga.calibrate --write) ---\n"
+POSES_PY = Path(__file__).resolve().parents[1] / "balance" / "yoga" / "poses.py"
+TABLE_START = "# --- calibrated table (python -m tools.yoga_calibrate --write) ---\n"
 TABLE_END = "# --- end of calibrated table ---\n"
 
 
@@ -132,7 +133,7 @@ def format_table(definitions):
 
 def write_table(definitions, path=None):
     """Replace the calibrated block of ``poses.py`` with ``definitions``."""
-    path = Path(path) if path else Path(__file__).with_name("poses.py")
+    path = Path(path) if path else POSES_PY
     text = path.read_text()
     head, rest = text.split(TABLE_START, 1)
     _, tail = rest.split(TABLE_END, 1)
