@@ -113,16 +113,14 @@ def kernels():
     usable = com_mod.usable_mask(vis)
     com_args = (np.ascontiguousarray(xy), usable, com_mod._SEG_IDX, com_mod._SEG_FRAC,
                 com_mod._SEG_MASS, com_mod._SEG_MIRROR, 0.15)
-    h = np.sin(np.linspace(0, 60, 6000)) + rng.normal(0, 0.2, 6000)
     cases = {
         "time_stats (6000 samples)": ((ap, ml), 15),
         "stream_extend (6000 samples)": (None, 5),
         "sosfilt (6000 x 2, order 2)": ((sos, x2, zi), 9),
         "one_euro (6000 x 2)": ((t, x2, 1.0, 0.02, 1.0), 5),
         "com (1800 frames)": (com_args, 9),
-        "hysteresis (6000 samples)": ((h, 0.5, -0.2, 3, 3, 0), 9),
     }
-    names = ["time_stats", "stream_extend", "sosfilt", "one_euro", "com", "hysteresis"]
+    names = ["time_stats", "stream_extend", "sosfilt", "one_euro", "com"]
     rows = []
     for (label, (args, repeat)), name in zip(cases.items(), names):
         nb_func, np_func = K.TWINS[name]

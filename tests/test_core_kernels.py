@@ -87,24 +87,6 @@ def test_com_twins_agree_with_dropouts():
     assert np.isnan(a[:, 0]).any() and (a[:, 2] == 1.0).sum() < np.isfinite(a[:, 2]).sum()
 
 
-@pytest.mark.parametrize("min_on,min_off,start", [(1, 1, 0), (3, 2, 0), (2, 4, 1)])
-def test_hysteresis_twins_agree(min_on, min_off, start):
-    rng = np.random.default_rng(min_on * 10 + min_off)
-    x = np.sin(np.linspace(0, 20, 600)) + rng.normal(0, 0.3, 600)
-    x[rng.integers(0, 600, 30)] = np.nan
-    a = K.hysteresis_nb(x, 0.5, -0.2, min_on, min_off, start)
-    b = K.hysteresis_np(x, 0.5, -0.2, min_on, min_off, start)
-    np.testing.assert_array_equal(a, b)
-    assert 0 < a.sum() < a.size
-
-
-def test_hysteresis_switches_at_the_start_of_the_qualifying_run():
-    x = np.array([0, 2, 0, 2, 2, 2, 0.5, 0.5, -1, -1, 2])
-    state = K.hysteresis_nb(x, 1.0, 0.0, 3, 2, 0)
-    # Up needs three samples above 1 (frames 3-5), down two below 0 (frames 8-9).
-    np.testing.assert_array_equal(state, [0, 0, 0, 1, 1, 1, 1, 1, 0, 0, 0])
-
-
 def test_numpy_twins_switch_is_scoped():
     assert jit.kernel("com") is K.com_nb
     with jit.numpy_twins():

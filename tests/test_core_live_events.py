@@ -5,7 +5,6 @@ import pytest
 
 from balance.core import LiveEventDetector, detect_events
 from balance.core import events as ev
-from balance.core._kernels import hysteresis_nb
 from balance.core.live_events import Hysteresis
 from balance.errors import InputError
 from balance.pose.landmarks import INDEX
@@ -127,21 +126,18 @@ def test_live_pivot_and_loss_of_balance():
     assert 0 <= moved[0].frame - 4 * fps <= 3
 
 
-def test_streaming_hysteresis_matches_the_kernel():
-    rng = np.random.default_rng(26)
-    x = np.sin(np.linspace(0, 30, 800)) + rng.normal(0, 0.4, 800)
-    x[rng.integers(0, 800, 40)] = np.nan
-    expected = hysteresis_nb(x, 0.5, -0.3, 3, 2, 0)
-    hyst, state, switches = Hysteresis(0.5, -0.3, 3, 2), [], []
+def test_hysteresis_switches_at_the_start_of_the_qualifying_run():
+    x = [0, 2, 0, 2, 2, 2, 0.5, 0.5, -1, float("nan"), -1, -1, 2]
+    hyst, state, switches = Hysteresis(1.0, 0.0, 3, 2), [], []
     for i, v in enumerate(x):
         first = hyst.update(float(v), i)
         if first is not None:
             switches.append(first)
         state.append(hyst.state)
-    # The kernel back-fills the run; the stream reports where the run began.
-    kernel_switches = list(np.flatnonzero(np.diff(expected)) + 1)
-    assert switches == kernel_switches
-    assert state[-1] == expected[-1]
+    # Up needs three samples above 1 (frames 3-5); down two below 0 in a row: the NaN
+    # at frame 9 breaks the first run, so frames 10-11.
+    assert switches == [3, 10]
+    assert state == [0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 0, 0]
 
 
 def test_bad_pose_shape():
@@ -167,3 +163,39 @@ def test_live_floor_follows_re_placed_feet(stances, world):
                                                (ev.TOUCHDOWN, "left")]
     assert abs(out[0].frame - truth["lift_frame"]) <= 1
     assert abs(out[1].frame - truth["touchdown_frame"]) <= 1
+
+
+def _pushed(s, world=None):
+    # detect_events takes the rate from the frame times, as a player of a file must.
+    det = LiveEventDetector(1.0 / np.median(np.diff(s.t)), s.image_size,
+                            px_per_cm=s.px_per_cm)
+    out = []
+    for i in range(s.t.size):
+        out += det.push(i, s.t[i], s.image[i], None if world is None else world[i])
+    return sorted(out, key=lambda e: (e.frame, ev.KINDS.index(e.kind), e.side or ""))
+
+
+@pytest.mark.parametrize("world", [False, True])
+def test_recording_and_frame_by_frame_give_identical_events(world):
+    # Everything at once: re-placed feet, a lift with a hop and a pivot, hands, a lurch.
+    fps = 30
+    s = generate(fps=fps, duration_s=26, stances=[(0, "hip_width"), (4, "tandem")],
+                 lifts=[("left", 8.0, 14.0), ("right", 17.0, 21.0)], jitter_px=JITTER_PX,
+                 seed=28)
+    w, h = s.image_size
+    for name in ("left_wrist", "left_pinky", "left_index", "left_thumb"):
+        s.image[5 * fps:6 * fps, INDEX[name], 0] += 25.0 * s.px_per_cm / w
+    for name in ("right_ankle", "right_heel", "right_foot_index"):
+        s.image[11 * fps:int(11.4 * fps), INDEX[name], 1] -= 6.0 * s.px_per_cm / h
+    s.image[18 * fps:, INDEX["left_foot_index"], 0] += 7.0 * s.px_per_cm / w
+    s.image[int(22.5 * fps):int(22.7 * fps)] = np.nan  # nobody in view
+    body = [i for i in range(33) if "foot" not in list(INDEX)[i] and
+            not any(p in list(INDEX)[i] for p in ("ankle", "heel"))]
+    s.image[24 * fps:, body, 0] += (30.0 * s.px_per_cm / w)
+    world_arg = s.world if world else None
+    offline = detect_events(s.t, s.image, s.image_size, px_per_cm=s.px_per_cm,
+                            world=world_arg)
+    kinds = {e.kind for e in offline}
+    assert {ev.FOOT_LIFT, ev.TOUCHDOWN, ev.STANCE_FOOT_MOVED, ev.HANDS_OFF_HIPS,
+            ev.LOSS_OF_BALANCE} <= kinds, kinds  # the case exercises every rule
+    assert offline == _pushed(s, world_arg)

@@ -36,7 +36,10 @@ def test_per_frame_csv_has_sway_trials_and_events(tmp_path):
     assert list(rows[0])[:9] == export.FRAME_HEADER[:9] and len(rows[0]) == 9 + 33 * 4
     truth = s.metadata["synthetic"]["truth_frames"]
     lift = truth[0]["lift_frame"]
-    assert rows[lift]["events"] == "foot_lift" and rows[lift]["trial"] == "1"
+    # The detector dates the lift within a frame of the truth (it stops live timers).
+    marked = [i for i in range(lift - 1, lift + 2) if rows[i]["events"] == "foot_lift"]
+    assert len(marked) == 1 and rows[marked[0]]["trial"] == "1"
+    lift = marked[0]
     assert rows[lift]["side"] == "right"  # lifting the left foot: standing on the right
     assert rows[lift - 1]["trial"] == ""
     assert rows[truth[1]["lift_frame"] + 30]["trial"] == "2"

@@ -9,8 +9,10 @@ Pure functions and small stateful accumulators over NumPy arrays, with numba ker
 * ``filters``   zero-phase, causal and One-Euro filters, NaN-gap aware
 * ``com``       segmental centre of mass, image scale, sway relative to the stance foot
 * ``depth``     AP sway from a front camera: the CoM's depth over the planted feet
-* ``events``    foot lift / touchdown, stance-foot moves, hands off hips, loss of balance
-* ``live_events`` the same events frame by frame, dated back to when they happened
+* ``events``    foot lift / touchdown, stance-foot moves, hands off hips, loss of balance:
+                the kinds, thresholds, and ``detect_events`` over a recording
+* ``live_events`` the one event detector, frame by frame, dated back to when they
+                happened (``live_signals``: the signals its rules read)
 * ``score``     stability score 0-100
 * ``stance``    stance codes
 * ``jit``       ``warmup()`` and the NumPy-twin switch for tests and benchmarks

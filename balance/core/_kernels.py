@@ -2,7 +2,7 @@
 
 Every kernel here does arithmetic only: no validation, no allocation of results the
 caller did not ask for, no Python objects. The public modules (``metrics``,
-``streaming``, ``filters``, ``com``, ``events``) validate input and call them.
+``streaming``, ``filters``, ``com``) validate input and call them.
 
 Each kernel ``name`` exists twice:
 
@@ -435,63 +435,6 @@ def com_np(xy, usable, seg_idx, seg_frac, seg_mass, mirror, max_missing):
     return out.reshape(n, 3)
 
 
-# --------------------------------------------------------------------------------------
-# Hysteresis threshold
-# --------------------------------------------------------------------------------------
-
-@njit(cache=True)
-def hysteresis_nb(x, on, off, min_on, min_off, start):
-    """Two-threshold state of ``x`` (n,): becomes 1 once x > on for ``min_on``
-    consecutive samples, back to 0 once x < off for ``min_off`` consecutive samples.
-    A NaN sample keeps the current state and breaks a run (a run must be consecutive
-    measured samples). The state switches at the first sample of the qualifying run.
-    Returns int8 (n,)."""
-    n = x.shape[0]
-    state = np.empty(n, dtype=np.int8)
-    cur = start
-    run = 0
-    for i in range(n):
-        v = x[i]
-        state[i] = cur
-        if not math.isfinite(v):
-            run = 0
-            continue
-        crossing = (v > on) if cur == 0 else (v < off)
-        if crossing:
-            run += 1
-            need = min_on if cur == 0 else min_off
-            if run >= need:
-                cur = 1 - cur
-                for j in range(i - run + 1, i + 1):
-                    state[j] = cur
-                run = 0
-        else:
-            run = 0
-    return state
-
-
-def hysteresis_np(x, on, off, min_on, min_off, start):
-    """Twin of ``hysteresis_nb`` as an explicit list of runs."""
-    n = x.shape[0]
-    state = np.full(n, start, dtype=np.int8)
-    cur, first = start, None
-    for i, v in enumerate(x.tolist()):
-        state[i] = cur
-        if v != v or v in (np.inf, -np.inf):
-            first = None
-            continue
-        if (cur == 0 and v > on) or (cur == 1 and v < off):
-            first = i if first is None else first
-            if i - first + 1 >= (min_on if cur == 0 else min_off):
-                cur = 1 - cur
-                state[first:i + 1] = cur
-                first = None
-        else:
-            first = None
-    return state
-
-
-#: name -> (numba kernel, NumPy twin)
 TWINS = {
     "time_stats": (time_stats_nb, time_stats_np),
     "stream_push": (stream_push_nb, stream_push_np),
@@ -499,5 +442,4 @@ TWINS = {
     "sosfilt": (sosfilt_nb, sosfilt_np),
     "one_euro": (one_euro_nb, one_euro_np),
     "com": (com_nb, com_np),
-    "hysteresis": (hysteresis_nb, hysteresis_np),
 }

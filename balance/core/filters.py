@@ -250,6 +250,25 @@ class CausalLowpass:
             self._zi = self._zi0 * row[0][None, None, :]
         return kernel("sosfilt")(self.sos, row, self._zi)[0]
 
+    def extend(self, x) -> np.ndarray:
+        """``push`` over the rows of ``x`` (n, channels), in order, in one kernel call per
+        run of finite rows; returns (n, channels), float64, exactly what ``push`` would."""
+        rows = np.asarray(x, dtype=np.float64).reshape(-1, self.channels)
+        out = np.full(rows.shape, np.nan)
+        if rows.shape[0] == 0:
+            return out
+        runs = finite_runs(rows)
+        if not runs or runs[0][0] > 0:
+            self._zi = None  # a NaN row first ends the current run
+        for start, stop in runs:
+            seg = np.ascontiguousarray(rows[start:stop])
+            if self._zi is None or start > 0:
+                self._zi = self._zi0 * seg[0][None, None, :]
+            out[start:stop] = kernel("sosfilt")(self.sos, seg, self._zi)
+        if runs and runs[-1][1] < rows.shape[0]:
+            self._zi = None
+        return out
+
 
 def lowpass_causal(x, fs: float, *, cutoff_hz: float | None = None,
                    order: int = 2) -> np.ndarray:

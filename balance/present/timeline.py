@@ -1,9 +1,10 @@
 """A recorded session laid out in time, for replay, reports and per-frame export.
 
-Qt-free. From a session it computes, once: the centre-of-mass sway (cm, relative to the
-stance foot), the stance per frame, the events to mark (the recorded ones, or, for a
-session recorded without a protocol, the core detector's lifts and touchdowns), the
-trials (from the stored result, else from detected lifts) and the notes. ``at(i)`` then
+Qt-free. From a session it computes, once: the stance per frame (the core's event
+detector, the one that times live trials, run over the recording), the centre-of-mass
+sway (cm, relative to that stance foot), the events to mark (those recorded with the
+session, which scored it; the detector's only for a session that recorded none), the
+trials (from the stored result, else from the lifts among those events) and the notes. ``at(i)`` then
 answers "what was happening at frame i": the trial, its elapsed time and its sway metrics
 up to that frame.
 """
@@ -136,7 +137,8 @@ def build(session: Session, *, height_cm: float | None = None) -> Timeline:
     try:
         tl.px_per_cm = _scale(session, height)
         found, trace = core_events.detect_events(session.t, session.image, size,
-                                                 px_per_cm=tl.px_per_cm, return_trace=True)
+                                                 px_per_cm=tl.px_per_cm,
+                                                 world=session.world, return_trace=True)
         tl.stance = trace.stance
         sway = com_mod.com_sway(session.image, size, px_per_cm=tl.px_per_cm,
                                 stance=trace.stance)
@@ -144,11 +146,10 @@ def build(session: Session, *, height_cm: float | None = None) -> Timeline:
     except InputError as exc:
         tl.scale_note = f"no sway: {exc}"
         found = []
-    tl.trials = _trials_from_result(meta.get("result")) or _trials_from_events(found)
     if not recorded and found:
-        tl.events = [Event(e.t_s, e.kind, {"side": e.side, "frame": e.frame, **e.payload})
-                     for e in found]
+        tl.events = [Event(*e.as_record()) for e in found]
         tl.detected_events = True
+    tl.trials = _trials_from_result(meta.get("result")) or _trials_from_events(tl.events)
     return tl
 
 
@@ -171,16 +172,17 @@ def _trials_from_result(result) -> list[TrialSpan]:
     return out
 
 
-def _trials_from_events(found) -> list[TrialSpan]:
+def _trials_from_events(events: list[Event]) -> list[TrialSpan]:
     """Without a stored result, each lift-to-touchdown is a trial: the stance leg is the
     one that stayed down."""
     out, open_lift = [], {}
-    for e in found:
+    for e in events:
+        side = e.payload.get("side")
         if e.kind == core_events.FOOT_LIFT:
-            open_lift[e.side] = e.t_s
-        elif e.kind == core_events.TOUCHDOWN and e.side in open_lift:
-            stance = {"left": "right", "right": "left"}.get(e.side)
-            out.append(TrialSpan(len(out) + 1, stance, open_lift.pop(e.side), e.t_s))
+            open_lift[side] = e.t_s
+        elif e.kind == core_events.TOUCHDOWN and side in open_lift:
+            stance = {"left": "right", "right": "left"}.get(side)
+            out.append(TrialSpan(len(out) + 1, stance, open_lift.pop(side), e.t_s))
     return out
 
 
