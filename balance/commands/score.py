@@ -6,6 +6,7 @@ from pathlib import Path
 
 import numpy as np
 
+from balance.commands import options
 from balance.errors import InputError
 from balance.profile import Profile
 from balance.protocols import create, score_recording
@@ -16,22 +17,19 @@ DEFAULT_CSV_SIZE = (1280, 720)
 NEEDS_DEPTH = ("four-stage", "bess", "mbess", "romberg")
 
 
+HELP = "score a session or landmark CSV with a protocol"
+DESCRIPTION = ("Re-score a recorded session (or a landmark CSV from `analyze --csv`) with a "
+               "balance test and print the result.")
+
+
 def add_arguments(p) -> None:
-    """Protocol and profile options, shared with ``analyze``."""
-    p.add_argument("--side", choices=("left", "right"),
-                   help="single-leg stance: test only this stance leg")
-    p.add_argument("--cap", type=float, default=45.0, choices=(30.0, 45.0, 60.0),
-                   help="single-leg stance cap in s (default 45)")
-    p.add_argument("--eyes", choices=("open", "closed"), default="open",
-                   help="single-leg stance: eyes open or closed (declared)")
-    p.add_argument("--arms", choices=("hips", "crossed"), default="hips",
-                   help="arm position the test asks for (hands on hips are checked)")
-    p.add_argument("--sharpened", action="store_true",
-                   help="romberg: the sharpened Romberg (tandem stance)")
-    p.add_argument("--birth-year", type=int, help="for age norms")
-    p.add_argument("--sex", choices=("female", "male"), help="for sex-specific norms")
-    p.add_argument("--height", type=float, help="standing height in cm (centimetre scale)")
-    p.add_argument("--dominant-leg", choices=("left", "right"), help="BESS stands on the other")
+    p.add_argument("recording", type=Path, help="a .balance session or a landmark CSV")
+    options.add_protocol(p, "the test to score with", required=True)
+    p.add_argument("--json", action="store_true", help="print the result as JSON")
+    p.add_argument("--image-size", type=options.image_size, metavar="WIDTHxHEIGHT",
+                   help="size of the video behind a CSV (default 1280x720)")
+    options.add_test_options(p)
+    options.add_profile(p, person="person id for the result (default: the session's)")
 
 
 def run(args) -> int:
@@ -52,7 +50,7 @@ def profile_from(args, meta: dict | None = None) -> Profile:
     stored = (meta or {}).get("profile") or {}
     try:
         return Profile(
-            person_id=getattr(args, "person", None) or stored.get("person_id") or "guest",
+            person_id=args.person or stored.get("person_id") or "guest",
             birth_year=args.birth_year or stored.get("birth_year"),
             sex=args.sex or stored.get("sex"),
             height_cm=args.height or stored.get("height_cm") or (meta or {}).get("height_cm"),
@@ -69,7 +67,7 @@ def protocol_options(args) -> dict:
     return {}
 
 
-def _load(path: Path, image_size: str | None):
+def _load(path: Path, image_size: tuple[int, int] | None):
     if not path.is_file():
         raise InputError(f"{path}: no such session or CSV file")
     with open(path, "rb") as fh:
@@ -82,19 +80,11 @@ def _load(path: Path, image_size: str | None):
             raise InputError(f"{path} holds no frames")
         return s.t, s.image, s.world, s.detected, s.image_size, s.fps, s.metadata
     t, image, detected = read_landmark_csv(path)
-    size = _parse_size(image_size) if image_size else DEFAULT_CSV_SIZE
+    size = image_size or DEFAULT_CSV_SIZE
     fps = 1.0 / float(np.median(np.diff(t))) if len(t) > 2 else 30.0
     if not np.isfinite(fps) or fps <= 0:
         raise InputError(f"{path}: frame times must increase")
     return t, image, np.full_like(image, np.nan), detected, size, fps, {"csv": True}
-
-
-def _parse_size(text: str) -> tuple[int, int]:
-    try:
-        w, h = (int(v) for v in text.lower().split("x"))
-        return w, h
-    except ValueError:
-        raise InputError(f"--image-size must look like 1280x720, not {text!r}") from None
 
 
 def format_result(result: dict) -> str:
