@@ -28,7 +28,7 @@ from balance.core import com as com_mod  # noqa: E402
 from balance.core import warmup  # noqa: E402
 from balance.present import timeline  # noqa: E402
 from balance.storage.session import SessionWriter, new_metadata, read_session  # noqa: E402
-from balance.synthetic import Lift, generate  # noqa: E402
+from balance.testing.synthetic import Lift, generate  # noqa: E402
 
 
 def timeit(func, repeat=3):

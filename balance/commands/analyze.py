@@ -5,21 +5,44 @@ from pathlib import Path
 
 import numpy as np
 
-from balance.session import pipeline
-from balance.capture import open_source
+from balance.commands import options
 from balance.commands.progress import ProgressBar
 from balance.commands.score import format_result, profile_from, protocol_options
 from balance.errors import InputError
-from balance.pose.estimator import PoseEstimator
-from balance.pose.model import prepare_model
 from balance.privacy import owner_only
 from balance.protocols import create, reasons
 from balance.session.recording import Recording
 from balance.storage.landmark_csv import write_landmark_csv
 from balance.storage.session import SUFFIX, SessionWriter, new_metadata
 
+HELP = "find the pose in every frame of a video, record a session"
+DESCRIPTION = ("Run pose estimation on a video file (or image folder), write a session file "
+               "and optionally a landmark CSV.")
+
+
+def add_arguments(p) -> None:
+    p.add_argument("video", help="video file, or a folder of images")
+    p.add_argument("--out", type=Path, help="session file to write (default: VIDEO.balance "
+                   "beside the current directory, never overwriting)")
+    p.add_argument("--csv", type=Path, help="also write per-frame image landmarks as CSV")
+    p.add_argument("--fps", type=options.above_zero("the frame rate"), default=30.0,
+                   help="frame rate of an image folder")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    options.add_protocol(p, "score while analysing")
+    options.add_test_options(p)
+    options.add_profile(p, person="person id to record in the session")
+    g = options.window_group(p, "pose and video")
+    options.add_model(g)
+    options.add_save_video(g, "keep the frames as SESSION.mp4 (mp4v) beside the session")
+
 
 def run(args) -> int:
+    # Here, not at the top: the parser imports every command, and --help stays fast.
+    from balance.capture import open_source
+    from balance.pose.estimator import PoseEstimator
+    from balance.pose.model import prepare_model
+    from balance.session import pipeline
+
     for path in (args.out, args.csv):  # before the model and the video: fail fast
         if path is not None and not path.resolve().parent.is_dir():
             raise InputError(f"{path}: its folder {path.resolve().parent} does not exist")

@@ -7,10 +7,27 @@ chosen) it replays the session in the terminal instead and prints what the test 
 import time
 from pathlib import Path
 
+from balance.commands import options
 from balance.errors import InputError
 
 SAMPLE = Path(__file__).resolve().parents[2] / "samples" / "single_leg_stance.balance"
 DEFAULT_PROTOCOL = "single-leg-stance"
+
+HELP = "replay the bundled sample session (no camera needed)"
+DESCRIPTION = "Replay a bundled sample session and show what balance measures on it."
+
+
+def add_arguments(p) -> None:
+    p.add_argument("session", nargs="?", type=Path, help="a session to replay instead")
+    options.add_protocol(p, "the test to score it with (default: the session's, else "
+                         f"{DEFAULT_PROTOCOL})")
+    p.add_argument("--side", choices=options.SIDES, help="score one side only")
+    p.add_argument("--terminal", action="store_true",
+                   help="replay in the terminal even where a window could open")
+    p.add_argument("--realtime", action="store_true",
+                   help="in the terminal, replay at --speed instead of as fast as possible")
+    p.add_argument("--out", type=Path, help="also record the replay to this session file")
+    options.add_scripted(options.window_group(p), "replay speed (1 = as recorded)")
 
 
 def run(args) -> int:
@@ -24,8 +41,6 @@ def run(args) -> int:
     feed = open_feed(path)
     meta = feed.source.session.metadata
     protocol = args.protocol or meta.get("protocol") or DEFAULT_PROTOCOL
-    if getattr(args, "speed", 1.0) <= 0:
-        raise InputError("--speed must be above 0")
     if args.terminal or not display_available():
         from balance.present.terminal import replay_in_terminal
         return replay_in_terminal(feed, protocol, side=args.side, realtime=args.speed

@@ -1,8 +1,32 @@
 """``balance export``: CSV tables, and video or snapshots with the face blurred."""
 
+from pathlib import Path
+
+from balance.commands import options
 from balance.errors import InputError
 from balance.storage import export
 from balance.storage.session import read_session
+
+HELP = "CSV tables, or video/snapshots with the face blurred"
+DESCRIPTION = ("Export a session's per-frame data and per-trial results as CSV, or its video "
+               "or a snapshot with the face blurred (landmarks 0-10). --person exports their "
+               "per-trial table.")
+
+
+def add_arguments(p) -> None:
+    p.add_argument("session", nargs="?", type=Path, help="a session file")
+    p.add_argument("--person", help="per-trial table of this person's history")
+    p.add_argument("--weeks", type=options.count,
+                   help="with --person: only the N weeks up to their latest session")
+    p.add_argument("--frames", type=Path, help="per-frame CSV to write")
+    p.add_argument("--trials", type=Path, help="per-trial CSV to write")
+    p.add_argument("--video", type=Path, help="video to write (needs SESSION.mp4 beside it)")
+    p.add_argument("--snapshot", type=float, metavar="SECONDS",
+                   help="a picture at this time of the session (with --image)")
+    p.add_argument("--image", type=Path, help="snapshot file (.png or .jpg)")
+    p.add_argument("--skeleton", action="store_true", help="draw the skeleton on the video")
+    p.add_argument("--no-blur", action="store_true",
+                   help="keep the face visible (only for a recipient you trust)")
 
 
 def run(args) -> int:

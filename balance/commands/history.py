@@ -1,7 +1,21 @@
 """``balance history [--person X]``: people and their trends, in the terminal."""
 
+from balance.commands import options
 from balance.storage.history import History
 from balance.storage.trends import describe, since_weeks, trends
+
+HELP = "people and their progress week by week"
+DESCRIPTION = ("Without --person: the people in the history. With it: per test, weekly hold "
+               "time, sway and score, personal bests, change since the first week and last "
+               "month against the minimal detectable change, and age norms.")
+
+
+def add_arguments(p) -> None:
+    p.add_argument("--person", help="the person (name or alias) to show")
+    options.add_protocol(p, "one test only")
+    p.add_argument("--weeks", type=options.count,
+                   help="only the N weeks up to the person's latest session")
+    p.add_argument("--window", action="store_true", help="show the trend plots in a window")
 
 
 def run(args) -> int:

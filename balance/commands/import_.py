@@ -3,10 +3,22 @@
 import sys
 from pathlib import Path
 
+from balance.commands import options
 from balance.errors import InputError
 from balance.session.rescore import score_for_history
 from balance.storage.history import History
 from balance.storage.session import SUFFIX
+
+HELP = "add session files or folders to the history"
+DESCRIPTION = ("Add recorded sessions (from before the history existed, or from another "
+               "machine) to the history. Importing a session again refreshes it (notes, "
+               "result).")
+
+
+def add_arguments(p) -> None:
+    p.add_argument("paths", nargs="+", help="session files and/or folders holding them")
+    p.add_argument("--person", help="file them under this person instead of their own id")
+    options.add_protocol(p, "score sessions that hold no result with this test")
 
 
 def run(args) -> int:

@@ -2,10 +2,18 @@
 
 import sys
 from collections import Counter
+from pathlib import Path
 
 import numpy as np
 
 from balance.storage.session import read_session
+
+HELP = "summarise a session file"
+DESCRIPTION = "Print a session's metadata, frames, detection and events."
+
+
+def add_arguments(p) -> None:
+    p.add_argument("session", type=Path)
 
 
 def run(args) -> int:

@@ -1,8 +1,30 @@
 """``balance live``: the training window on a webcam, or on a video file played as if live."""
 
 import time
+from pathlib import Path
 
+from balance.commands import options
 from balance.errors import InputError
+
+HELP = "the training window: webcam, or a video file as if live"
+DESCRIPTION = ("Open the training window on a webcam (or a video file, image folder or "
+               "session played as if live), with a safety checklist, camera set-up and the "
+               "chosen test.")
+
+
+def add_arguments(p) -> None:
+    options.add_protocol(p, "the test to run (default: the last one chosen)")
+    p.add_argument("--side", choices=(*options.SIDES, "none"), help="stance side")
+    p.add_argument("--out", type=Path, help="session file for the first test")
+    options.add_profile(p, person="person id (their profile is remembered)")
+    g = options.window_group(p)
+    options.add_feed(g)
+    options.add_model(g)
+    options.add_save_video(g, "also keep the camera video as SESSION.mp4 beside each session "
+                           "(the window's Keep video box; off unless chosen)")
+    g.add_argument("--sessions-dir", type=Path,
+                   help="folder for recorded sessions (default ~/balance-sessions)")
+    options.add_scripted(g, "pace of a file source (1 = its own frame rate)")
 
 
 def run(args) -> int:
@@ -13,8 +35,6 @@ def run(args) -> int:
     if not display_available():
         raise InputError("balance live needs a screen (no DISPLAY or WAYLAND_DISPLAY here); "
                          "`balance demo` replays a session in the terminal instead")
-    if args.speed <= 0:
-        raise InputError("--speed must be above 0")
     profile = _profile(args)
     spec = args.source if args.source is not None else str(args.camera)
     feed = live.open_feed(spec)
@@ -33,11 +53,11 @@ def run(args) -> int:
 
 def _profile(args):
     """A profile from the command line, or None to use the remembered one."""
-    if not any((args.birth_year, args.sex, args.height, args.leg)):
+    if not any((args.birth_year, args.sex, args.height, args.dominant_leg)):
         return None
     from balance.profile import Profile
     try:
         return Profile(person_id=args.person or "guest", birth_year=args.birth_year,
-                       sex=args.sex, height_cm=args.height, dominant_leg=args.leg)
+                       sex=args.sex, height_cm=args.height, dominant_leg=args.dominant_leg)
     except ValueError as exc:
         raise InputError(str(exc)) from None

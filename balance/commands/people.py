@@ -3,8 +3,28 @@
 import sys
 from pathlib import Path
 
+from balance.commands import options
 from balance.errors import InputError
 from balance.storage.history import History
+
+HELP = "list, add, edit or delete people in the history"
+DESCRIPTION = ("The people in the history. Deleting a person deletes their sessions, results "
+               "and notes, and their session files unless --keep-files.")
+
+
+def add_arguments(p) -> None:
+    actions = p.add_subparsers(title="actions", metavar="ACTION", dest="action")
+    actions.add_parser("list", help="everyone in the history")
+    for verb, text in (("add", "add a person"), ("edit", "change a person's details")):
+        a = actions.add_parser(verb, help=text)
+        a.add_argument("name", help="name or alias")
+        options.add_profile(a)
+        a.add_argument("--notes", help="free text (conditions, aids, goals)")
+    d = actions.add_parser("delete", help="delete a person and all their data")
+    d.add_argument("name")
+    d.add_argument("--yes", action="store_true", help="confirm the deletion")
+    d.add_argument("--keep-files", action="store_true",
+                   help="keep the session files on disk (delete only the history rows)")
 
 
 def run(args) -> int:
@@ -27,7 +47,7 @@ def run(args) -> int:
 
 def _fields(args) -> dict:
     values = {"birth_year": args.birth_year, "sex": args.sex, "height_cm": args.height,
-              "dominant_leg": args.leg, "notes": args.notes}
+              "dominant_leg": args.dominant_leg, "notes": args.notes}
     return {k: v for k, v in values.items() if v is not None}
 
 

@@ -4,10 +4,40 @@ import json
 from datetime import date
 from pathlib import Path
 
+from balance.commands import options
 from balance.errors import InputError
 from balance.programme import adherence, plan as P, rules as R, store
 from balance.programme.progression import Outcome
 from balance.storage.history import History
+
+HELP = "today's training plan; levels and targets"
+DESCRIPTION = ("Today's plan for a person from their history: warm-up, balance at their "
+               "level, strengthening, cool-down and a foot check, each with what, how much "
+               "and why. A therapist adjusts levels and targets with --set-level and "
+               "--set-target; results done without the camera are recorded with --log.")
+
+
+def add_arguments(p) -> None:
+    p.add_argument("--person", help="the person (default: the only one in the history)")
+    p.add_argument("--date", help="plan for this day, YYYY-MM-DD (default today)")
+    p.add_argument("--levels", action="store_true",
+                   help="list every ladder's levels, marking the person's")
+    p.add_argument("--rules", action="store_true", help="print the progression rules")
+    p.add_argument("--json", action="store_true", help="print the plan as JSON")
+    g = p.add_argument_group("therapist and log")
+    g.add_argument("--set-level", action="append", default=[], metavar="LADDER=LEVEL",
+                   help="put the person on this level (therapist)")
+    g.add_argument("--set-target", action="append", default=[], metavar="LADDER=NUMBER",
+                   help="their own target at the current level, s or reps (therapist)")
+    g.add_argument("--log", action="append", default=[], metavar="LADDER=ACHIEVED",
+                   help="record today's result of a ladder (s held or good reps)")
+    g.add_argument("--discomfort", action="append", default=[], metavar="LADDER",
+                   help="record discomfort during that exercise today (steps back)")
+    w = options.window_group(p)
+    w.add_argument("--window", action="store_true", help="walk through the plan in a "
+                   "window, the camera counting and timing, and log it in the history")
+    options.add_feed(w, when="with --window: ")
+    options.add_model(w, when="with --window: ")
 
 
 def run(args) -> int:

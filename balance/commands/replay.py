@@ -1,9 +1,22 @@
 """``balance replay SESSION [SESSION2]``: the replay window, for review and notes."""
 
 import sys
+from pathlib import Path
 
 from balance.errors import InputError
 from balance.storage.session import read_session
+
+HELP = "replay a session for review, with notes"
+DESCRIPTION = ("Open a session in the replay window: play, pause, scrub, step, 0.25x-2x; "
+               "video with skeleton (if kept) or the skeleton alone; events on the timeline; "
+               "sway and metrics at the cursor; time-stamped notes saved with the session. "
+               "Two sessions open side by side.")
+
+
+def add_arguments(p) -> None:
+    p.add_argument("sessions", nargs="+", type=Path, metavar="SESSION",
+                   help="one session, or two to compare side by side")
+    p.add_argument("--author", help="name put on the notes you add (default: your login)")
 
 
 def run(args) -> int:

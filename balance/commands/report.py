@@ -3,14 +3,26 @@
 import os
 from pathlib import Path
 
+from balance.commands import options
 from balance.errors import InputError
+
+HELP = "write a PDF report of a session or of a person"
+DESCRIPTION = ("A PDF with the person, the tests, results against norms, trend plots and "
+               "notes: of one SESSION, or of --person over the last --weeks.")
+
+
+def add_arguments(p) -> None:
+    p.add_argument("session", nargs="?", type=Path, help="a session file")
+    p.add_argument("--person", help="report on this person's history instead")
+    p.add_argument("--weeks", type=options.count, default=12,
+                   help="weeks of history up to the latest session (default 12)")
+    p.add_argument("--out", type=Path, help="PDF to write (default: beside the session, "
+                   "or PERSON-report.pdf)")
 
 
 def run(args) -> int:
     if bool(args.session) == bool(args.person):
         raise InputError("give a SESSION file, or --person NAME (not both)")
-    if args.weeks is not None and args.weeks < 1:
-        raise InputError("--weeks must be 1 or more")
     if args.out is not None and args.out.suffix.lower() != ".pdf":
         raise InputError(f"{args.out}: the report is a PDF; name it *.pdf")
     from balance.errors import BalanceError

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import numpy as np
 
+from balance.commands import options
 from balance.errors import InputError
 from balance.profile import Profile
 from balance.protocols import ProtocolResult, registry
@@ -16,22 +17,19 @@ from balance.storage.session import MAGIC, Session, read_session
 DEFAULT_CSV_SIZE = (1280, 720)
 
 
+HELP = "score a session or landmark CSV with a protocol"
+DESCRIPTION = ("Re-score a recorded session (or a landmark CSV from `analyze --csv`) with a "
+               "balance test and print the result.")
+
+
 def add_arguments(p) -> None:
-    """Protocol and profile options, shared with ``analyze``."""
-    p.add_argument("--side", choices=("left", "right"),
-                   help="single-leg stance: test only this stance leg")
-    p.add_argument("--cap", type=float, default=45.0, choices=(30.0, 45.0, 60.0),
-                   help="single-leg stance cap in s (default 45)")
-    p.add_argument("--eyes", choices=("open", "closed"), default="open",
-                   help="single-leg stance: eyes open or closed (declared)")
-    p.add_argument("--arms", choices=("hips", "crossed"), default="hips",
-                   help="arm position the test asks for (hands on hips are checked)")
-    p.add_argument("--sharpened", action="store_true",
-                   help="romberg: the sharpened Romberg (tandem stance)")
-    p.add_argument("--birth-year", type=int, help="for age norms")
-    p.add_argument("--sex", choices=("female", "male"), help="for sex-specific norms")
-    p.add_argument("--height", type=float, help="standing height in cm (centimetre scale)")
-    p.add_argument("--dominant-leg", choices=("left", "right"), help="BESS stands on the other")
+    p.add_argument("recording", type=Path, help="a .balance session or a landmark CSV")
+    options.add_protocol(p, "the test to score with", required=True)
+    p.add_argument("--json", action="store_true", help="print the result as JSON")
+    p.add_argument("--image-size", type=options.image_size, metavar="WIDTHxHEIGHT",
+                   help="size of the video behind a CSV (default 1280x720)")
+    options.add_test_options(p)
+    options.add_profile(p, person="person id for the result (default: the session's)")
 
 
 def run(args) -> int:
@@ -42,10 +40,11 @@ def run(args) -> int:
               "tandem stances cannot be recognised from it: score the session file instead",
               file=sys.stderr)
     # The recorded test is scored with the options it was recorded with (side, cap...),
-    # tester keys and stop included; another test gets the options given here.
-    own = str(args.protocol).replace("_", "-") == str(meta.get("protocol")).replace("_", "-")
+    # tester keys and stop included, and any option given here on top.
+    own = args.protocol == registry.canonical(meta.get("protocol"))
+    recorded = dict(meta.get("protocol_options") or {}) if own else {}
     scored = rescore(session, args.protocol, profile=profile_from(args, meta),
-                     options=None if own else protocol_options(args))
+                     options={**recorded, **protocol_options(args)})
     result = scored.result
     print(json.dumps(result, indent=2) if args.json else format_result(result))
     return 0
@@ -56,7 +55,7 @@ def profile_from(args, meta: dict | None = None) -> Profile:
     stored = (meta or {}).get("profile") or {}
     try:
         return Profile(
-            person_id=getattr(args, "person", None) or stored.get("person_id") or "guest",
+            person_id=args.person or stored.get("person_id") or "guest",
             birth_year=args.birth_year or stored.get("birth_year"),
             sex=args.sex or stored.get("sex"),
             height_cm=args.height or stored.get("height_cm") or (meta or {}).get("height_cm"),
@@ -66,14 +65,14 @@ def profile_from(args, meta: dict | None = None) -> Profile:
 
 
 def protocol_options(args) -> dict:
-    if args.protocol == "single-leg-stance":
-        return dict(side=args.side, cap_s=args.cap, eyes=args.eyes, arms=args.arms)
-    if args.protocol == "romberg":
-        return dict(sharpened=bool(getattr(args, "sharpened", False)))
-    return {}
+    """The test options given on the command line (those not given are left out)."""
+    given = {"single-leg-stance": dict(side=args.side, cap_s=args.cap, eyes=args.eyes,
+                                       arms=args.arms),
+             "romberg": dict(sharpened=getattr(args, "sharpened", None))}.get(args.protocol, {})
+    return {k: v for k, v in given.items() if v is not None}
 
 
-def _load(path: Path, image_size: str | None) -> Session:
+def _load(path: Path, image_size: tuple[int, int] | None) -> Session:
     if not path.is_file():
         raise InputError(f"{path}: no such session or CSV file")
     with open(path, "rb") as fh:
@@ -86,20 +85,12 @@ def _load(path: Path, image_size: str | None) -> Session:
             raise InputError(f"{path} holds no frames")
         return s
     t, image, detected = read_landmark_csv(path)
-    size = _parse_size(image_size) if image_size else DEFAULT_CSV_SIZE
+    size = image_size or DEFAULT_CSV_SIZE
     fps = 1.0 / float(np.median(np.diff(t))) if len(t) > 2 else 30.0
     if not np.isfinite(fps) or fps <= 0:
         raise InputError(f"{path}: frame times must increase")
     meta = {"csv": True, "fps": fps, "image_size": list(size)}
     return Session(path, meta, t, detected, image, np.full_like(image, np.nan), [], [])
-
-
-def _parse_size(text: str) -> tuple[int, int]:
-    try:
-        w, h = (int(v) for v in text.lower().split("x"))
-        return w, h
-    except ValueError:
-        raise InputError(f"--image-size must look like 1280x720, not {text!r}") from None
 
 
 def format_result(result: ProtocolResult | dict) -> str:

@@ -37,7 +37,7 @@ from statistics import median
 
 import numpy as np
 
-from balance.core import _validate, com as com_mod, stance as st
+from balance.core import _validate, stance as st
 from balance.core.events import (
     FOOT_LIFT, HANDS_OFF_HIPS, HANDS_ON_HIPS, LOSS_OF_BALANCE, STANCE_FOOT_MOVED, TOUCHDOWN,
     Event, EventConfig, edge_time, noise_sd, world_lift,

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from balance.errors import BalanceError, InputError
 from balance.profile import Profile, profile_from_metadata
-from balance.protocols import Protocol, create, reasons
+from balance.protocols import Protocol, create, reasons, registry
 from balance.session.recording import DISCOMFORT_EVENT, TESTER_KEY, Recording
 from balance.storage.session import Event, Session
 
@@ -55,7 +55,7 @@ def rescore(session: Session, protocol: str | None = None, *,
     own = _same_test(name, recorded)
     if options is None:
         options = dict(meta.get("protocol_options") or {}) if own else {}
-    test = create(str(name).replace("_", "-"), profile or profile_from_metadata(meta),
+    test = create(name, profile or profile_from_metadata(meta),
                   image_size=session.image_size, fps=session.fps or _fps(session), **options)
     end = reasons.normalise(meta.get("end_reason")) if own else None
     discomfort = [e for e in session.events if e.kind == DISCOMFORT_EVENT] if own else []
@@ -110,7 +110,7 @@ def score_for_history(session: Session, protocol: str | None) -> tuple[dict | No
 
 
 def _same_test(name: str, recorded: str | None) -> bool:
-    return recorded is not None and str(name).replace("_", "-") == str(recorded).replace("_", "-")
+    return recorded is not None and registry.canonical(name) == registry.canonical(recorded)
 
 
 def _tester_keys(session: Session) -> list[tuple[int, str]]:
