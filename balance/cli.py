@@ -48,7 +48,7 @@ def _parser() -> argparse.ArgumentParser:
                    "beside the current directory, never overwriting)")
     a.add_argument("--csv", type=Path, help="also write per-frame image landmarks as CSV")
     a.add_argument("--save-video", action="store_true",
-                   help="keep the frames as SESSION.mp4 (mp4v) beside the session")
+                   help="keep the frames as SESSION.avi (MJPG) beside the session")
     a.add_argument("--model", type=Path, help="pose model .task file to use")
     a.add_argument("--person", help="person id to record in the session")
     a.add_argument("--fps", type=float, default=30.0, help="frame rate of an image folder")
@@ -123,7 +123,7 @@ def _parser() -> argparse.ArgumentParser:
     lv.add_argument("--sessions-dir", type=Path,
                     help="folder for recorded sessions (default ~/balance-sessions)")
     lv.add_argument("--save-video", action="store_true",
-                    help="also keep the camera video as SESSION.mp4 beside each session "
+                    help="also keep the camera video as SESSION.avi beside each session "
                     "(the window's Keep video box; off unless chosen)")
     lv.add_argument("--model", type=Path, help="pose model .task file to use")
     lv.add_argument("--speed", type=float, default=1.0,
@@ -243,7 +243,7 @@ def _parser() -> argparse.ArgumentParser:
                     help="with --person: only the N weeks up to their latest session")
     ex.add_argument("--frames", type=Path, help="per-frame CSV to write")
     ex.add_argument("--trials", type=Path, help="per-trial CSV to write")
-    ex.add_argument("--video", type=Path, help="video to write (needs SESSION.mp4 beside it)")
+    ex.add_argument("--video", type=Path, help="video to write (needs SESSION.avi or .mp4 beside it)")
     ex.add_argument("--snapshot", type=float, metavar="SECONDS",
                     help="a picture at this time of the session (with --image)")
     ex.add_argument("--image", type=Path, help="snapshot file (.png or .jpg)")

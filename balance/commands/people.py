@@ -4,6 +4,7 @@ import sys
 from pathlib import Path
 
 from balance.errors import InputError
+from balance.storage.export import videos_beside
 from balance.storage.history import History
 
 
@@ -46,7 +47,7 @@ def _delete(h: History, args) -> int:
         return 0
     removed = 0
     for f in gone["files"]:
-        for path in (Path(f), Path(f).with_suffix(".mp4")):
+        for path in (Path(f), *videos_beside(f)):
             try:
                 path.unlink()
                 removed += 1
