@@ -102,6 +102,8 @@ def open_session_video(session_path: str | Path, fps: float, size: tuple[int, in
     others while it is being written. Raises OSError when the video cannot be written.
     """
     path = Path(session_path).with_suffix(".avi")
+    if min(size) <= 0:  # OpenCV's AVI writer would accept it and write frameless files
+        raise OSError(f"cannot write the video {path}: frame size {size[0]}x{size[1]}")
     os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600))
     owner_only(path)  # a file that was already there keeps its old mode through O_CREAT
     writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"MJPG"), fps, size)
