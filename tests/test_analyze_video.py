@@ -61,7 +61,7 @@ def test_saved_video_and_csv_are_private_to_their_owner(tmp_path, pose_model):
     proc = balance("analyze", path, "--out", out, "--csv", table, "--save-video", "--quiet",
                    "--model", pose_model.path)
     assert proc.returncode == 0, proc.stderr
-    for f in (out, table, out.with_suffix(".mp4")):
+    for f in (out, table, out.with_suffix(".avi")):
         assert f.stat().st_mode & 0o077 == 0, f
 
 

@@ -63,7 +63,7 @@ def test_per_trial_csv_from_a_session_and_from_the_history(tmp_path):
         make_weeks(h, tmp_path, weeks=2)
         rows = export.history_trial_rows(h, "ann")
     assert len(rows) == 2 * 2 * 6
-    export.write_trials_csv(out, rows)
+    export.write_trials_csv(out, rows, overwrite=True)
     table = read_csv(out)
     assert [r["hold_time_s"] for r in table[:2]] == ["8", "7"]
     assert table[-1]["started"].startswith("2026-01-15")

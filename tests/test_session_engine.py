@@ -153,7 +153,7 @@ def test_stop_with_discomfort_logs_it_and_ends_the_trial(tmp_path):
 
 
 # Frame i of a numbered clip is one flat colour that says i: blue 20 (i % 12) + 10, green
-# 20 (i // 12) + 10. Steps of 20 levels outlast two lossy encodings (MJPG, then mp4v).
+# 20 (i // 12) + 10. Steps of 20 levels outlast two lossy encodings (MJPG, then MJPG again).
 def _numbered_clip(path, n, fps, size=(160, 96)):
     out = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"MJPG"), fps, size)
     for i in range(n):
@@ -192,11 +192,11 @@ def test_a_live_recording_keeps_its_camera_video_frame_for_frame_if_chosen(tmp_p
     assert finished[0][0] == "done"
     s = read_session(path)
     if not keep:
-        assert video_beside(path) is None and not path.with_suffix(".mp4").exists()
+        assert video_beside(path) is None and not path.with_suffix(".avi").exists()
         return
-    assert video_beside(path) == path.with_suffix(".mp4")  # where the replay window looks
-    assert path.with_suffix(".mp4").stat().st_mode & 0o777 == 0o600
-    numbers = _frame_numbers(path.with_suffix(".mp4"))
+    assert video_beside(path) == path.with_suffix(".avi")  # where the replay window looks
+    assert path.with_suffix(".avi").stat().st_mode & 0o777 == 0o600
+    numbers = _frame_numbers(path.with_suffix(".avi"))
     # The trial ended at the touchdown (~2.5 s): nothing after it went to either file.
     assert 30 < len(s) < len(synth.t) and len(numbers) == len(s)
     # Video frame k is session frame k's picture, frames dropped by the queue included.
@@ -205,14 +205,14 @@ def test_a_live_recording_keeps_its_camera_video_frame_for_frame_if_chosen(tmp_p
 
 def test_a_replayed_session_has_no_camera_video_to_keep(tmp_path):
     assert live.session_video(open_feed(SAMPLE), tmp_path / "r.balance", True) is None
-    assert not (tmp_path / "r.mp4").exists()
+    assert not (tmp_path / "r.avi").exists()
 
 
 def test_a_video_that_cannot_be_written_is_an_os_error_and_leaves_no_file(tmp_path):
     from balance.session import pipeline
     with pytest.raises(OSError, match="cannot write the video"):
         pipeline.open_session_video(tmp_path / "s.balance", 30.0, (0, 0))
-    assert not (tmp_path / "s.mp4").exists()
+    assert not (tmp_path / "s.avi").exists()
 
 
 # --- camera set-up advice ---------------------------------------------------------------

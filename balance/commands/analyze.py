@@ -33,7 +33,7 @@ def add_arguments(p) -> None:
     options.add_profile(p, person="person id to record in the session")
     g = options.window_group(p, "pose and video")
     options.add_model(g)
-    options.add_save_video(g, "keep the frames as SESSION.mp4 (mp4v) beside the session")
+    options.add_save_video(g, "keep the frames as SESSION.avi (MJPG) beside the session")
 
 
 def run(args) -> int:

@@ -20,7 +20,7 @@ def add_arguments(p) -> None:
                    help="with --person: only the N weeks up to their latest session")
     p.add_argument("--frames", type=Path, help="per-frame CSV to write")
     p.add_argument("--trials", type=Path, help="per-trial CSV to write")
-    p.add_argument("--video", type=Path, help="video to write (needs SESSION.mp4 beside it)")
+    p.add_argument("--video", type=Path, help="video to write (needs SESSION.avi or .mp4 beside it)")
     p.add_argument("--snapshot", type=float, metavar="SECONDS",
                    help="a picture at this time of the session (with --image)")
     p.add_argument("--image", type=Path, help="snapshot file (.png or .jpg)")

@@ -20,7 +20,7 @@ def add_arguments(p) -> None:
     g = options.window_group(p)
     options.add_feed(g)
     options.add_model(g)
-    options.add_save_video(g, "also keep the camera video as SESSION.mp4 beside each session "
+    options.add_save_video(g, "also keep the camera video as SESSION.avi beside each session "
                            "(the window's Keep video box; off unless chosen)")
     g.add_argument("--sessions-dir", type=Path,
                    help="folder for recorded sessions (default ~/balance-sessions)")

@@ -5,6 +5,7 @@ from pathlib import Path
 
 from balance.commands import options
 from balance.errors import InputError
+from balance.storage.export import videos_beside
 from balance.storage.history import History
 
 HELP = "list, add, edit or delete people in the history"
@@ -66,7 +67,7 @@ def _delete(h: History, args) -> int:
         return 0
     removed = 0
     for f in gone["files"]:
-        for path in (Path(f), Path(f).with_suffix(".mp4")):
+        for path in (Path(f), *videos_beside(f)):
             try:
                 path.unlink()
                 removed += 1

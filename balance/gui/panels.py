@@ -30,7 +30,7 @@ class ControlBar(QWidget):
         self.save_video = QCheckBox("Keep video")
         self.save_video.setChecked(settings.save_video)
         self.save_video.setToolTip("Also keep the camera video beside each session "
-                                   "(SESSION.mp4, readable by you only): replays show it "
+                                   "(SESSION.avi, readable by you only): replays show it "
                                    "under the skeleton")
         self.mute = QCheckBox("Mute")
         self.mute.setChecked(settings.muted)

@@ -22,11 +22,12 @@ import numpy as np
 from PySide6.QtCore import QRectF
 
 from balance import __version__
+from balance.errors import InputError
 from balance.gui.pdf_layout import (GREY, SIDE, ImagePager, Layout, PdfPager, Series, chart,
                                     notes_block, person_lines)
-from balance.privacy import owner_only
 from balance.protocols import ProtocolResult, TrialResult, norms, registry
 from balance.session.rescore import score_for_history
+from balance.storage.files import atomic_path
 from balance.storage.history import History, Person
 from balance.storage.session import read_session
 from balance.storage.trends import LABELS, MEASURES, since_weeks, trends
@@ -38,10 +39,12 @@ TRIAL_WIDTHS = [0.05, 0.09, 0.11, 0.29, 0.09, 0.09, 0.14, 0.14]
 
 # --- public API -------------------------------------------------------------------------
 
-def write_session_report(session_path, out, *, history: History | None = None) -> Path:
-    pager = PdfPager(out, f"balance report - {Path(session_path).name}")
-    _session_report(Layout(pager, _footer()), session_path, history)
-    owner_only(out)
+def write_session_report(session_path, out, *, history: History | None = None,
+                         overwrite: bool = False) -> Path:
+    with atomic_path(out, overwrite=overwrite) as tmp:
+        pager = PdfPager(tmp, f"balance report - {Path(session_path).name}")
+        _session_report(Layout(pager, _footer()), session_path, history)
+        _check_whole(tmp, out)
     return Path(out)
 
 
@@ -51,11 +54,13 @@ def render_session_report(session_path, *, history: History | None = None, dpi: 
     return pager.images
 
 
-def write_person_report(history: History, person: str, out, *, weeks: int = 12) -> Path:
+def write_person_report(history: History, person: str, out, *, weeks: int = 12,
+                        overwrite: bool = False) -> Path:
     name = history.person(person).name  # an unknown name fails before a file is made
-    pager = PdfPager(out, f"balance progress report - {name}")
-    _person_report(Layout(pager, _footer()), history, name, weeks)
-    owner_only(out)
+    with atomic_path(out, overwrite=overwrite) as tmp:
+        pager = PdfPager(tmp, f"balance progress report - {name}")
+        _person_report(Layout(pager, _footer()), history, name, weeks)
+        _check_whole(tmp, out)
     return Path(out)
 
 
@@ -63,6 +68,15 @@ def render_person_report(history: History, person: str, *, weeks: int = 12, dpi:
     pager = ImagePager(dpi)
     _person_report(Layout(pager, _footer()), history, history.person(person).name, weeks)
     return pager.images
+
+
+def _check_whole(tmp: Path, out) -> None:
+    """Qt's PDF writer reports no write error (a full disk): a whole PDF ends in %%EOF."""
+    with open(tmp, "rb") as fh:
+        fh.seek(max(0, tmp.stat().st_size - 32))
+        if b"%%EOF" not in fh.read():
+            raise InputError(f"cannot write the PDF {out}: it came out incomplete "
+                             "(is the disk full?)")
 
 
 def _footer() -> str:

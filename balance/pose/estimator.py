@@ -21,6 +21,7 @@ from mediapipe.tasks.python.core.base_options import BaseOptions
 
 from balance.errors import InputError, ModelError
 from balance.pose.landmarks import N_LANDMARKS, empty_pose
+from balance.pose.offline import block_usage_logging
 
 
 @dataclass(frozen=True)
@@ -143,6 +144,7 @@ class PoseEstimator:
 
     def _create(self, mode):
         options = vision.PoseLandmarkerOptions(running_mode=mode, **self._options)
+        block_usage_logging()  # mediapipe's usage logs stay on this machine
         try:
             return vision.PoseLandmarker.create_from_options(options)
         except Exception as exc:  # MediaPipe raises RuntimeError, ValueError, OSError...

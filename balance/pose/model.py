@@ -39,6 +39,7 @@ from mediapipe.tasks.python import vision
 from mediapipe.tasks.python.core.base_options import BaseOptions
 
 from balance.errors import ModelError
+from balance.pose.offline import block_usage_logging
 from balance.privacy import owner_only
 
 OFFICIAL_URL = ("https://storage.googleapis.com/mediapipe-models/pose_landmarker/"
@@ -423,6 +424,7 @@ def _load_error(path: Path) -> str | None:
     options = vision.PoseLandmarkerOptions(base_options=BaseOptions(model_asset_path=str(path)),
                                            running_mode=vision.RunningMode.IMAGE)
     blank = mp.Image(image_format=mp.ImageFormat.SRGB, data=np.zeros((64, 64, 3), np.uint8))
+    block_usage_logging()
     try:
         with vision.PoseLandmarker.create_from_options(options) as landmarker:
             landmarker.detect(blank)

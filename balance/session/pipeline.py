@@ -89,19 +89,23 @@ def run(source: FrameSource, estimator, recording: Recording | None = None, *,
 
 
 def open_session_video(session_path: str | Path, fps: float, size: tuple[int, int]):
-    """An OpenCV writer for the frames kept beside a session, ``SESSION.mp4`` (mp4v): the
+    """An OpenCV writer for the frames kept beside a session, ``SESSION.avi`` (MJPG): the
     name the replay window and ``balance export`` look for. The caller writes frame i of
     the session as frame i of the video and calls ``release()`` at the end.
 
-    The file is made owner-only before OpenCV opens it (OpenCV keeps an existing file's
-    mode), so a long recording is never readable by others while it is being written.
-    Raises OSError when the video cannot be written.
+    AVI with MJPG, not mp4: an mp4 is unreadable until its index is written at the end,
+    so a killed recorder would lose the whole video; an AVI cut off anywhere still reads
+    up to its last whole frame. The file is made owner-only before OpenCV opens it
+    (OpenCV keeps an existing file's mode), so a long recording is never readable by
+    others while it is being written. Raises OSError when the video cannot be written.
     """
-    path = Path(session_path).with_suffix(".mp4")
+    path = Path(session_path).with_suffix(".avi")
+    if min(size) <= 0:  # OpenCV's AVI writer would accept it and write frameless files
+        raise OSError(f"cannot write the video {path}: frame size {size[0]}x{size[1]}")
     os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600))
     owner_only(path)  # a file that was already there keeps its old mode through O_CREAT
-    writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"mp4v"), fps, size)
+    writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"MJPG"), fps, size)
     if not writer.isOpened():
-        path.unlink(missing_ok=True)  # an empty .mp4 would pass for a kept video
+        path.unlink(missing_ok=True)  # an empty file would pass for a kept video
         raise OSError(f"cannot write the video {path}")
     return writer

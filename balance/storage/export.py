@@ -23,7 +23,7 @@ import numpy as np
 
 from balance.errors import InputError
 from balance.pose.landmarks import N_LANDMARKS
-from balance.privacy import owner_only
+from balance.storage.files import atomic_open, atomic_path
 
 FRAME_HEADER = (["frame", "t_s", "detected", "stance", "trial", "side", "sway_h_cm",
                  "sway_v_cm", "events"]
@@ -32,8 +32,10 @@ TRIAL_HEADER = ["person", "started", "protocol", "session_file", "trial", "side"
                 "hold_time_s", "end_reason", "errors", "score"]
 
 
-def write_frames_csv(path: str | Path, timeline) -> int:
-    """Write one row per frame of a ``balance.present.timeline.Timeline``; returns the rows."""
+def write_frames_csv(path: str | Path, timeline, *, overwrite: bool = False) -> int:
+    """Write one row per frame of a ``balance.present.timeline.Timeline``; returns the rows.
+
+    An existing ``path`` is kept (InputError) unless ``overwrite``."""
     s = timeline.session
     marks: dict[int, list[str]] = {}
     for e in timeline.events + timeline.notes:
@@ -46,7 +48,7 @@ def write_frames_csv(path: str | Path, timeline) -> int:
         for i in np.flatnonzero(inside):
             sides[i] = trial.side or ""
     flat = s.image.reshape(len(s), -1)
-    with _open(path) as fh:
+    with _open(path, overwrite) as fh:
         out = csv.writer(fh)
         out.writerow(FRAME_HEADER)
         for i in range(len(s)):
@@ -73,10 +75,12 @@ def trial_table(rows: list[dict]) -> tuple[list[str], list[list]]:
     return header, cells
 
 
-def write_trials_csv(path: str | Path, rows: list[dict]) -> int:
-    """Write the per-trial table; ``rows`` as for ``trial_table``. Returns the rows."""
+def write_trials_csv(path: str | Path, rows: list[dict], *, overwrite: bool = False) -> int:
+    """Write the per-trial table; ``rows`` as for ``trial_table``. Returns the rows.
+
+    An existing ``path`` is kept (InputError) unless ``overwrite``."""
     header, cells = trial_table(rows)
-    with _open(path) as fh:
+    with _open(path, overwrite) as fh:
         out = csv.writer(fh)
         out.writerow(header)
         out.writerows(cells)
@@ -105,16 +109,10 @@ def history_trial_rows(history, person: str, *, since: str | None = None) -> lis
             for t in history.trials(person, since=since)]
 
 
-def _open(path: str | Path):
-    path = Path(path)
-    if path.is_dir():
-        raise InputError(f"{path} is a folder; give a file name ending in .csv")
-    try:
-        fh = open(path, "w", newline="", encoding="utf-8")
-    except OSError as exc:
-        raise InputError(f"cannot write {path}: {exc.strerror}") from None
-    owner_only(path)
-    return fh
+def _open(path: str | Path, overwrite: bool):
+    """The CSV opened through ``atomic_open``: whole or absent, owner-only, never over an
+    existing file unless ``overwrite``."""
+    return atomic_open(path, "w", overwrite=overwrite, newline="", encoding="utf-8")
 
 
 def _number(v) -> bool:
@@ -133,14 +131,25 @@ def _cell(v, digits: int = 6):
     return str(v)
 
 
+# The kept video: SESSION.avi (MJPG, readable when a crash cuts it off) since this
+# version, SESSION.mp4 (mp4v, unreadable without its closing index) before.
+VIDEO_SUFFIXES = (".avi", ".mp4")
+
+
+def videos_beside(session_path: str | Path) -> list[Path]:
+    """Every kept video beside a session, newest naming first."""
+    return [p for p in (Path(session_path).with_suffix(x) for x in VIDEO_SUFFIXES)
+            if p.is_file()]
+
+
 def video_beside(session_path: str | Path) -> Path | None:
-    """The recorded video kept beside a session (``SESSION.mp4``), if there is one."""
-    path = Path(session_path).with_suffix(".mp4")
-    return path if path.is_file() else None
+    """The recorded video kept beside a session (``SESSION.avi`` or an older
+    ``SESSION.mp4``), if there is one."""
+    return next(iter(videos_beside(session_path)), None)
 
 
 def export_video(session, out: str | Path, *, blur: bool = True,
-                 skeleton: bool = False) -> int:
+                 skeleton: bool = False, overwrite: bool = False) -> int:
     """Copy a session's video with the face blurred (landmarks 0-10) to ``out`` (mp4v).
 
     Frame i of the video is frame i of the session (``balance analyze --save-video`` and
@@ -153,8 +162,16 @@ def export_video(session, out: str | Path, *, blur: bool = True,
     src = video_beside(session.path)
     if src is None:
         raise InputError(f"{session.path} has no video beside it "
-                         f"({Path(session.path).with_suffix('.mp4').name}); only the "
+                         f"({Path(session.path).with_suffix('.avi').name}); only the "
                          "landmarks were kept")
+    with atomic_path(out, overwrite=overwrite) as tmp:
+        n = _copy_video(src, tmp, session, blur=blur, skeleton=skeleton)
+    return n
+
+
+def _copy_video(src: Path, out: Path, session, *, blur: bool, skeleton: bool) -> int:
+    import cv2
+
     cap = cv2.VideoCapture(str(src))
     fps = session.fps or cap.get(cv2.CAP_PROP_FPS) or 30.0
     writer = None
@@ -177,7 +194,6 @@ def export_video(session, out: str | Path, *, blur: bool = True,
             writer.release()
     if n == 0:
         raise InputError(f"{src} holds no readable frames")
-    owner_only(out)
     return n
 
 
@@ -215,7 +231,7 @@ def draw_skeleton(frame: np.ndarray, lm: np.ndarray) -> None:
 
 
 def export_snapshot(session, t_s: float, out: str | Path, *, blur: bool = True,
-                    skeleton: bool = True) -> Path:
+                    skeleton: bool = True, overwrite: bool = False) -> Path:
     """One picture at ``t_s`` (PNG or JPEG by ``out``'s suffix): the video frame with
     the face blurred, or the skeleton on a dark canvas when no video was kept."""
     import cv2
@@ -234,7 +250,7 @@ def export_snapshot(session, t_s: float, out: str | Path, *, blur: bool = True,
         frame = np.full((h, w, 3), (38, 31, 26), np.uint8)
         blur = False  # no picture, no face: only the landmarks are drawn
     frame = prepare_frame(frame, session, i, blur=blur, skeleton=skeleton)
-    if not cv2.imwrite(str(out), frame):
-        raise InputError(f"cannot write the picture {out} (use .png or .jpg)")
-    owner_only(out)
+    with atomic_path(out, overwrite=overwrite) as tmp:
+        if not cv2.imwrite(str(tmp), frame):
+            raise InputError(f"cannot write the picture {out} (use .png or .jpg)")
     return Path(out)

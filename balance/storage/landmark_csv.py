@@ -12,6 +12,7 @@ import numpy as np
 
 from balance.errors import InputError
 from balance.pose.landmarks import N_LANDMARKS
+from balance.storage.files import atomic_open
 
 HEADER = ["frame", "t_s", "detected"] + [
     f"{c}{i}" for i in range(N_LANDMARKS) for c in ("x", "y", "z", "v")
@@ -19,10 +20,14 @@ HEADER = ["frame", "t_s", "detected"] + [
 
 
 def write_landmark_csv(path: str | Path, t: np.ndarray, image: np.ndarray,
-                       detected: np.ndarray) -> None:
-    """Write ``t`` (n,) s, ``image`` (n, 33, 4) and ``detected`` (n,) to ``path``."""
+                       detected: np.ndarray, *, overwrite: bool = False) -> None:
+    """Write ``t`` (n,) s, ``image`` (n, 33, 4) and ``detected`` (n,) to ``path``.
+
+    Whole or absent, owner-only (``balance.storage.files``); an existing ``path`` is kept
+    (InputError) unless ``overwrite``.
+    """
     flat = image.reshape(len(t), -1)
-    with open(path, "w", newline="") as fh:
+    with atomic_open(path, "w", overwrite=overwrite, newline="") as fh:
         out = csv.writer(fh)
         out.writerow(HEADER)
         for i, (ti, det, row) in enumerate(zip(t, detected, flat)):

@@ -1,9 +1,9 @@
 """Session files: an append-only, crash-safe record of what the camera saw.
 
-Format, version 1 (all integers little-endian)::
+Format, version 2 (all integers little-endian)::
 
     magic      16 bytes  b"BALANCE-SESSION\\n"
-    version    u32       1
+    version    u32       2
     length     u32       byte length of the metadata JSON
     metadata   JSON      UTF-8 object (see ``new_metadata``)
     crc        u32       CRC-32 of the metadata bytes
@@ -13,11 +13,17 @@ Format, version 1 (all integers little-endian)::
       b"F" frame : t_s f64, detected u8, image f32[33*4], world f32[33*4]
       b"E" event : JSON {"t_s": float, "kind": str, "payload": object}
       b"M" meta  : JSON object merged into the metadata (for example a result at the end)
+      b"Z" end   : JSON {"frames": int}, written once when the recorder closes normally
+                   (events appended later may follow it)
+
+Version 1 is the same without ``Z``; it reads as before, with no word about how it ended.
 
 Each record is whole or it is the tail: the writer hands the OS whole records at most
 every ``FLUSH_INTERVAL_S`` (events at once), so SIGKILL loses at most that much. The
-reader keeps every whole record and reports a cut-off tail as a warning; a bad magic,
-version or checksum before the tail is an error.
+reader keeps every whole record: it skips a damaged stretch to the next record whose
+length, kind and checksum hold, and says in ``Session.warnings`` what it skipped, that a
+tail was cut off, or (version 2 without ``Z``) where the recording was interrupted. A bad
+magic, version or header checksum is an error.
 """
 
 import json
@@ -36,7 +42,7 @@ from balance.errors import SessionFormatError
 from balance.pose.landmarks import N_LANDMARKS
 
 MAGIC = b"BALANCE-SESSION\n"
-VERSION = 1
+VERSION = 2
 SUFFIX = ".balance"
 FLUSH_INTERVAL_S = 0.5
 
@@ -44,6 +50,8 @@ _U32 = struct.Struct("<I")
 _FRAME_HEAD = struct.Struct("<dB")
 _POSE_FLOATS = N_LANDMARKS * 4
 _FRAME_SIZE = _FRAME_HEAD.size + 2 * 4 * _POSE_FLOATS
+_FRAME_RECORD = 4 + 1 + _FRAME_SIZE + 4
+_KINDS = b"FEMZ"
 
 
 @dataclass(frozen=True)
@@ -66,7 +74,8 @@ class Session:
     detected : ndarray (n,) bool.
     image, world : ndarray (n, 33, 4) float32: image and world landmarks (NaN undetected).
     events : list of Event, in file order.
-    warnings : sentences about a damaged tail, empty for a clean file.
+    warnings : sentences about damage skipped, a cut-off tail or an interrupted recording;
+        empty for a clean file.
     """
 
     path: Path
@@ -113,7 +122,9 @@ def new_metadata(*, source: str, fps: float, image_size: tuple[int, int],
 class SessionWriter:
     """Appends frames and events to a new session file as they arrive.
 
-    Use as a context manager, or call ``close()``; both flush and fsync.
+    Use as a context manager, or call ``close()``; both flush and fsync. A normal close
+    ends the file with its ``Z`` record; leaving the ``with`` block on an exception does
+    not, so the file reads as interrupted.
     """
 
     def __init__(self, path: str | Path, metadata: dict):
@@ -159,9 +170,12 @@ class SessionWriter:
             self._pending.clear()
         self._last_flush = time.monotonic()
 
-    def close(self) -> None:
+    def close(self, *, complete: bool = True) -> None:
+        """Flush, fsync and close; ``complete`` marks the recording as ended normally."""
         if self._fd is None:
             return
+        if complete:
+            self._append(b"Z", _json({"frames": self.frames}))
         self.flush()
         os.fsync(self._fd)
         os.close(self._fd)
@@ -170,8 +184,8 @@ class SessionWriter:
     def __enter__(self):
         return self
 
-    def __exit__(self, *exc):
-        self.close()
+    def __exit__(self, exc_type, *exc):
+        self.close(complete=exc_type is None)
 
 
 def _json(obj) -> bytes:
@@ -188,20 +202,18 @@ def _plain(obj):
 
 
 def read_session(path: str | Path) -> Session:
-    """Read a session file, keeping every whole record of a cut-off file.
+    """Read a session file, keeping every whole record of a damaged or cut-off file.
 
-    Raises ``SessionFormatError`` for a missing, foreign or corrupt file.
+    Raises ``SessionFormatError`` for a missing or foreign file, or a damaged header.
     """
     path = Path(path)
     data = _read_bytes(path)
-    metadata, pos = _read_header(path, data)
-    frames, events, warnings = [], [], []
-    while pos < len(data):
-        rec, pos, problem = _next_record(path, data, pos)
-        if problem:
-            warnings.append(f"{path.name} was cut off mid-write; read up to its last whole "
-                            f"record ({len(frames)} frames)")
-            break
+    metadata, pos, version = _read_header(path, data)
+    frames, events, warnings, closed = [], [], [], False
+    for start, rec, end in _records(data, pos):
+        if rec is None:
+            warnings.append(_damage_warning(path, data, start, end, len(frames)))
+            continue
         kind, body = rec[:1], rec[1:]
         if kind == b"F" and len(body) == _FRAME_SIZE:
             frames.append(body)
@@ -210,9 +222,24 @@ def read_session(path: str | Path) -> Session:
             events.append(Event(float(e["t_s"]), str(e["kind"]), e.get("payload") or {}))
         elif kind == b"M":
             metadata.update(json.loads(body))
+        elif kind == b"Z":
+            closed = True
         else:
-            raise SessionFormatError(f"{path} is corrupt: unknown record at byte {pos}")
-    return Session(path, metadata, *_frames_to_arrays(frames), events, warnings)
+            raise SessionFormatError(f"{path} is corrupt: unknown record at byte {start}")
+    arrays = _frames_to_arrays(frames)
+    if version >= 2 and not closed:
+        last = float(arrays[0][-1]) if frames else 0.0
+        warnings.append(f"recording was interrupted at {last:.1f} s")
+    return Session(path, metadata, *arrays, events, warnings)
+
+
+def _damage_warning(path: Path, data: bytes, start: int, end: int, frames_before: int) -> str:
+    if end == len(data):
+        return (f"{path.name} was cut off mid-write; read up to its last whole record "
+                f"({frames_before} frames)")
+    lost = max(1, round((end - start) / _FRAME_RECORD))
+    return (f"{path.name} is damaged: skipped {end - start} bytes at byte {start} "
+            f"(about {lost} frame{'s' * (lost != 1)} after frame {frames_before})")
 
 
 def _read_bytes(path: Path) -> bytes:
@@ -224,7 +251,8 @@ def _read_bytes(path: Path) -> bytes:
         raise SessionFormatError(f"{path} cannot be read: {exc.strerror}") from None
 
 
-def _read_header(path: Path, data: bytes) -> tuple[dict, int]:
+def _read_header(path: Path, data: bytes) -> tuple[dict, int, int]:
+    """(metadata, position of the first record, format version)."""
     if not data.startswith(MAGIC):
         raise SessionFormatError(f"{path} is not a balance session file")
     p = len(MAGIC)
@@ -238,23 +266,53 @@ def _read_header(path: Path, data: bytes) -> tuple[dict, int]:
     end = p + 8 + n + 4
     if len(data) < end or _U32.unpack_from(data, end - 4)[0] != zlib.crc32(meta):
         raise SessionFormatError(f"{path} is corrupt: its header fails its checksum")
-    return json.loads(meta), end
+    return json.loads(meta), end, version
 
 
-def _next_record(path: Path, data: bytes, pos: int) -> tuple[bytes | None, int, bool]:
-    """(record, next position, damaged). A damaged record is an error unless it is the tail."""
-    if pos + 4 > len(data):
-        return None, pos, True
+def _records(data: bytes, pos: int):
+    """Yield (start, record, end) for each whole record, and (start, None, end) for each
+    damaged stretch: ``end`` is the next intact record, or the end of a cut-off tail."""
+    while pos < len(data):
+        end = _intact_end(data, pos)
+        if end is None:
+            resume = _next_intact(data, pos + 1)
+            yield pos, None, resume
+            pos = resume
+        else:
+            yield pos, data[pos + 4:end - 4], end
+            pos = end
+
+
+def _intact_end(data: bytes, pos: int) -> int | None:
+    """End of the record at ``pos`` when its length, kind and checksum hold, else None."""
+    if pos + 9 > len(data):
+        return None
     (n,) = _U32.unpack_from(data, pos)
     end = pos + 4 + n + 4
-    if end > len(data):
-        return None, pos, True
-    rec = data[pos + 4:pos + 4 + n]
-    if _U32.unpack_from(data, end - 4)[0] != zlib.crc32(rec):
-        if end == len(data):
-            return None, pos, True
-        raise SessionFormatError(f"{path} is corrupt: record at byte {pos} fails its checksum")
-    return rec, end, False
+    if n < 1 or end > len(data) or data[pos + 4] not in _KINDS:
+        return None
+    if _U32.unpack_from(data, end - 4)[0] != zlib.crc32(data[pos + 4:end - 4]):
+        return None
+    return end
+
+
+def _next_intact(data: bytes, pos: int) -> int:
+    """Start of the first intact record at or after ``pos``, or the end of the data.
+
+    Only places that look like a record start are checked: a frame's fixed length and
+    kind, or a JSON record's kind and opening brace.
+    """
+    frame_start = _U32.pack(1 + _FRAME_SIZE) + b"F"
+    while True:
+        hits = [h for h in (data.find(frame_start, pos),
+                            *(data.find(k + b"{", pos + 4) - 4 for k in (b"E", b"M", b"Z")))
+                if h >= pos]
+        if not hits:
+            return len(data)
+        cand = min(hits)
+        if _intact_end(data, cand) is not None:
+            return cand
+        pos = cand + 1
 
 
 def _frames_to_arrays(frames: list[bytes]):
@@ -269,10 +327,10 @@ def _frames_to_arrays(frames: list[bytes]):
 def append_events(path: str | Path, events: list[Event]) -> int:
     """Append events (therapist notes, corrections) to a finished session file.
 
-    The file is checked first: a foreign or corrupt file raises ``SessionFormatError``
-    and is left untouched. A tail cut off mid-write (a killed recorder) is trimmed back
-    to the last whole record before appending, since a record after it would turn the
-    damaged tail into mid-file corruption. All the events go to the OS in one write and
+    The file is checked first: a foreign file or a damaged header raises
+    ``SessionFormatError`` and the file is left untouched. A tail cut off mid-write (a
+    killed recorder) is trimmed back to the last whole record before appending, since a
+    record after it would turn the cut-off tail into mid-file damage. All the events go to the OS in one write and
     are fsynced, so an append is whole or absent.
 
     Do not append to a file that is still being recorded: its writer does not append.
@@ -288,11 +346,10 @@ def append_events(path: str | Path, events: list[Event]) -> int:
     """
     path = Path(path)
     data = _read_bytes(path)
-    _, pos = _read_header(path, data)
-    while pos < len(data):
-        _, end, damaged = _next_record(path, data, pos)
-        if damaged:
-            break
+    _, pos, _ = _read_header(path, data)
+    for start, rec, end in _records(data, pos):
+        if rec is None and end == len(data):
+            break  # a cut-off tail: the new records go where it starts
         pos = end
     blob = b"".join(
         _U32.pack(len(rec)) + rec + _U32.pack(zlib.crc32(rec))
