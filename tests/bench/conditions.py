@@ -21,9 +21,9 @@ CONDITIONS = {
     "hip-flexion lift, laptop 0.75 m": {"style": "hip", "camera_height_m": 0.75},
     "hip-flexion lift, 1.2 m": {"style": "hip", "camera_height_m": 1.2},
     "oblique 50 deg": {"yaw_deg": 50.0},
-    "off-centre 1.2 m": {"offset_m": 1.2, "distance_m": 3.5, "hfov_deg": 70.0},
+    "off-centre 1.2 m": {"offset_m": 1.2, "distance_m": 3.5},
     "near 2 m, low 0.6 m, 640x480": {"distance_m": 2.0, "camera_height_m": 0.6,
-                                     "image_size": (640, 480), "hfov_deg": 70.0},
+                                     "image_size": (640, 480), "hfov_deg": 78.0},
     "far 5 m, high 1.5 m": {"distance_m": 5.0, "camera_height_m": 1.5},
     "short holds 2-4 s": {"hold_s": (2.0, 4.0)},
     "long holds 30-48 s": {"hold_s": (30.0, 48.0)},
@@ -53,7 +53,7 @@ def draw(name: str, seed: int) -> Scenario:
         leg_scale=float(rng.uniform(0.95, 1.05)), width_scale=float(rng.uniform(0.9, 1.12)),
         stance=("left", "right")[seed % 2], hold_s=float(rng.uniform(5.0, 25.0)),
         lift_at_s=float(rng.uniform(2.5, 3.5)), offset_m=float(rng.uniform(-0.3, 0.3)),
-        distance_m=float(rng.uniform(2.8, 3.2)), camera_height_m=float(rng.uniform(0.9, 1.1)),
+        distance_m=float(rng.uniform(3.0, 3.4)), camera_height_m=float(rng.uniform(0.9, 1.1)),
         sway_mm=float(rng.uniform(3.0, 6.0)))
     settings = {}
     for key, value in CONDITIONS[name].items():

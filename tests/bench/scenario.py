@@ -35,7 +35,7 @@ class Scenario:
     seed: int = 0
     fps: float = 30.0
     image_size: tuple[int, int] = (1280, 720)
-    hfov_deg: float = 65.0
+    hfov_deg: float = 70.0
     distance_m: float = 3.0
     camera_height_m: float = 1.0
     yaw_deg: float = 0.0
