@@ -201,7 +201,7 @@ def generate(sc: Scenario) -> Recording:
     tracks = (stance_track, (raised, r_pitch)) if sign > 0 else ((raised, r_pitch), stance_track)
     pts = skeleton(body, pelvis, *tracks[0], *tracks[1])
     # Inverted-pendulum sway about the stance ankle, doubled on one leg.
-    gain = (1 + aloft)[:] / (0.55 * body.height)
+    gain = (1 + aloft) / (0.55 * body.height)  # angle, rad, per m of CoM sway
     ap, ml = (sway(t, sc.sway_mm / 1000, rng) * gain for _ in range(2))
     pivot = np.tile(stance_home, (n, 1))
     moved = rotate_about(pts, pivot, ap, ml)
