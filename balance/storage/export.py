@@ -157,7 +157,6 @@ def export_video(session, out: str | Path, *, blur: bool = True,
     off: otherwise it is blacked out, since an undetected face may still be visible.
     Returns the frames written.
     """
-    import cv2
 
     src = video_beside(session.path)
     if src is None:

@@ -1,7 +1,7 @@
 """The bench's condition table, and scoring a condition with the single-leg stance protocol.
 
 ``evaluate(name)`` generates each seed's scenario, runs it through
-``create("single-leg-stance", ...)`` and ``score_recording``, matches trials to the truth
+``create("single-leg-stance", ...)`` and ``balance.session.rescore.score_frames``, matches trials to the truth
 and returns a ``Stats``. Future tests assert on it per condition (issue 13's "done when":
 every hold found within 0.2 s, no false trial, no wrong end).
 """
@@ -89,11 +89,12 @@ class Stats:
 def score(rec) -> list[dict]:
     """The single-leg stance protocol's trials on a recording."""
     from balance.profile import Profile
-    from balance.protocols import create, score_recording
+    from balance.protocols import create
+    from balance.session.rescore import score_frames
     sc = rec.scenario
     proto = create("single-leg-stance", Profile(height_cm=sc.height_m * 100),
                    image_size=sc.image_size, fps=sc.fps, side=sc.stance, cap_s=sc.cap_s)
-    result, _ = score_recording(proto, rec.t, rec.image, rec.world, rec.detected)
+    result, _ = score_frames(proto, rec.t, rec.image, rec.world, rec.detected)
     return result["trials"]
 
 

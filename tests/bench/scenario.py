@@ -90,7 +90,7 @@ class NonAttempt:
 
 @dataclass
 class Recording:
-    """Frames as ``score_recording`` takes them, plus the truth and the set-up.
+    """Frames as ``score_frames`` takes them, plus the truth and the set-up.
 
     t : (n,) s; image, world : (n, 33, 4) float32, NaN where not detected; detected : (n,).
     raised : (n, 3) the raised foot's ankle in the person frame, m, noise-free.
