@@ -15,7 +15,7 @@ from balance.pose.landmarks import INDEX
 from balance.protocols.base import Protocol, Status
 from balance.protocols.results import ProtocolResult
 from balance.session.engine import Captured
-from balance.storage.session import Event
+from balance.events import Event
 from balance.testing.synthetic import Lift, generate
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox  # noqa: E402
 
 from balance.capture.sources import VideoFileSource  # noqa: E402
 from balance.session import engine, flow as F, settings as S  # noqa: E402
-from balance.present import messages
+from balance.present import messages  # noqa: E402
 from balance.session.engine import FrameFeed  # noqa: E402
 from balance.gui.main_window import MainWindow  # noqa: E402
 from balance.session.live import open_feed  # noqa: E402

@@ -7,7 +7,8 @@ import pytest
 
 from balance import profile
 from balance.storage.history import History
-from balance.storage.session import Event, append_events
+from balance.events import Event
+from balance.storage.session import append_events
 from balance.storage.trends import MDC, trends
 from balance.session.rescore import score_for_history
 from tests.helpers import assert_one_line_error, balance, freeze_today

@@ -7,7 +7,8 @@ import pytest
 
 from balance.core import stance as st
 from balance.present import timeline
-from balance.storage.session import Event, SessionWriter, read_session
+from balance.events import Event
+from balance.storage.session import SessionWriter, read_session
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = sorted((ROOT / "samples").glob("*.balance"))

@@ -116,6 +116,6 @@ def test_the_plan_has_every_part_with_why_and_follows_the_levels():
 def test_rules_are_data_with_reasons():
     assert {r.key for r in R.RULES} >= {"advance", "step_back", "discomfort", "hold"}
     assert all(r.why for r in R.RULES)
-    for name, levels in R.LADDERS.items():
+    for _name, levels in R.LADDERS.items():
         assert len({x.key for x in levels}) == len(levels)
         assert all(x.why and x.what and x.target > 0 for x in levels)

@@ -4,7 +4,8 @@ reps, bad-form reps that must not count, and pauses, at 15, 30 and 60 fps with j
 import pytest
 
 from balance.profile import Profile
-from balance.protocols import create, norms
+from balance.protocols import create
+from balance.clinical import norms
 from balance.protocols.reps import SCALE_FRAMES
 from balance.testing.synthetic import generate
 from balance.session.rescore import score_frames

@@ -18,7 +18,7 @@ from PySide6.QtCore import Qt  # noqa: E402
 from balance.gui.replay_window import SPEEDS, ReplayWindow  # noqa: E402
 from balance.storage.history import History  # noqa: E402
 from balance.storage.session import read_session  # noqa: E402
-from balance.session.rescore import score_for_history
+from balance.session.rescore import score_for_history  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "samples" / "single_leg_stance.balance"

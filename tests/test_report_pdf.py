@@ -18,8 +18,9 @@ from PySide6.QtGui import QImage  # noqa: E402
 from balance.gui import pdf_report  # noqa: E402
 from balance.gui.pdf_layout import nice_ticks  # noqa: E402
 from balance.storage.history import History  # noqa: E402
-from balance.storage.session import Event, append_events  # noqa: E402
-from balance.session.rescore import score_for_history
+from balance.events import Event  # noqa: E402
+from balance.storage.session import append_events  # noqa: E402
+from balance.session.rescore import score_for_history  # noqa: E402
 from tests.helpers import assert_one_line_error, balance  # noqa: E402
 from tests.test_history_trends import make_weeks  # noqa: E402
 

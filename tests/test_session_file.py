@@ -11,7 +11,8 @@ import numpy as np
 import pytest
 
 from balance.errors import SessionFormatError
-from balance.storage.session import Event, SessionWriter, new_metadata, read_session
+from balance.events import Event
+from balance.storage.session import SessionWriter, new_metadata, read_session
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -146,7 +146,7 @@ def test_keys_of_files_written_before_the_frame_count_are_placed_by_their_time(t
                         protocol="mbess", protocol_options={"stances": ["double_leg"]},
                         profile=Profile(height_cm=170).to_dict())
     path = tmp_path / "old.balance"
-    from balance.storage.session import Event
+    from balance.events import Event
     with SessionWriter(path, meta) as w:
         for i in range(s.t.size):
             w.write_frame(s.t[i], s.image[i], s.world[i], True)

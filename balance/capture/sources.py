@@ -56,8 +56,8 @@ class FrameSource(ABC):
     def read(self) -> tuple["np.ndarray | Landmarks | None", float]:
         """The next item and its time (see the module docstring)."""
 
-    def close(self) -> None:
-        pass
+    def close(self) -> None:  # noqa: B027  most sources have nothing to release
+        """Release the device or file; safe to call twice."""
 
     def shortfall_warning(self) -> str | None:
         """After the last read: a sentence when fewer frames decoded than announced."""

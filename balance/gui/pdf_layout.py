@@ -282,7 +282,7 @@ def chart(lay: Layout, rect: QRectF, series: list[Series], *, title: str, x_labe
         p.setPen(QPen(FALL, lay.mm(0.4), Qt.PenStyle.DashLine))
         p.drawLine(px(x0, hline[0]), px(x1, hline[0]))
         p.drawText(px(x1, hline[0]) + QPointF(-lay.mm(28), -lay.mm(0.8)), hline[1])
-    for x, kind in marks:
+    for x, _kind in marks:
         p.setPen(QPen(QColor("#8a4fbf"), lay.mm(0.3)))
         p.drawLine(px(x, y0), px(x, y1))
     p.save()

@@ -6,7 +6,7 @@ into images. What goes in: the person (alias, age, sex, height, dominant leg), e
 with its results against the published norms, trend plots with the age-norm band and the
 fall-risk line, bests and changes judged against the minimal detectable change, practice
 per week, and the therapist's notes. Numbers come from the Qt-free modules
-(``balance.storage.trends``, ``balance.present.timeline``, ``balance.protocols.norms``), so the
+(``balance.storage.trends``, ``balance.present.timeline``, ``balance.clinical.norms``), so the
 report says what ``balance history`` prints.
 
 A QGuiApplication must exist (fonts); ``balance.commands.report`` creates one offscreen
@@ -25,7 +25,8 @@ from balance import __version__
 from balance.errors import InputError
 from balance.gui.pdf_layout import (GREY, SIDE, ImagePager, Layout, PdfPager, Series, chart,
                                     notes_block, person_lines)
-from balance.protocols import ProtocolResult, TrialResult, norms, registry
+from balance.protocols import ProtocolResult, TrialResult, registry
+from balance.clinical import norms
 from balance.session.rescore import score_for_history
 from balance.storage.files import atomic_path
 from balance.storage.history import History, Person

@@ -25,7 +25,8 @@ from PySide6.QtWidgets import (QCheckBox, QHBoxLayout, QLabel, QLineEdit, QListW
 from balance.present import timeline as tl_mod
 from balance.gui.widgets import CameraView
 from balance.storage.export import video_beside
-from balance.storage.session import Event, append_events, read_session
+from balance.events import Event
+from balance.storage.session import append_events, read_session
 
 METRICS_EVERY_S = 0.2  # while playing, the metrics readout refreshes at most 5 times a second
 MARK_COLOURS = {"foot_lift": "#7fe0a0", "touchdown": "#ffb04d", "note": "#ff7ad9"}

@@ -8,7 +8,8 @@ from __future__ import annotations
 import math
 
 from balance.profile import Profile
-from balance.protocols import norms, registry
+from balance.protocols import registry
+from balance.clinical import norms
 from balance.protocols.results import ProtocolResult, TrialResult
 
 CHECKLIST = (

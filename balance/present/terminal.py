@@ -18,8 +18,8 @@ from balance.session.recording import Recording
 
 def replay_in_terminal(feed, protocol_name: str, *, side: str | None = None,
                        realtime: float = 0.0, out=print) -> int:
-    """Feed every frame of a recorded session's feed (`live.open_feed`) through the session driver and print what the
-    protocol measures.
+    """Feed every frame of a recorded session (a feed from `live.open_feed`) through the
+    session driver and print what the protocol measures.
 
     ``realtime`` > 0 paces the replay (1.0 = as recorded); 0 runs as fast as it computes.
     """

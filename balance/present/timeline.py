@@ -19,7 +19,8 @@ from balance.core import com as com_mod
 from balance.core import events as core_events
 from balance.errors import InputError
 from balance.protocols.trial import sway_of
-from balance.storage.session import Event, Session
+from balance.events import Event
+from balance.storage.session import Session
 
 DEFAULT_HEIGHT_CM = 170.0
 SCALE_S = 1.5  # the opening seconds (the person standing on both feet) set the scale

@@ -14,7 +14,7 @@ from balance.programme.plan import Plan, PlanItem
 from balance.programme.progression import Outcome
 from balance.protocols import create
 from balance.protocols.base import Frame, Protocol, Status
-from balance.storage.session import Event
+from balance.events import Event
 
 
 class Countdown(Protocol):

@@ -11,7 +11,7 @@ import numpy as np
 
 from balance.profile import Profile
 from balance.protocols.results import ProtocolResult
-from balance.storage.session import Event
+from balance.events import Event
 
 PHASES = ("waiting", "running", "paused", "rest", "done")
 # A front camera: image horizontal is medio-lateral sway, image vertical is vertical.

@@ -42,14 +42,15 @@ import numpy as np
 
 from balance.core import events as ev
 from balance.pose.landmarks import INDEX
-from balance.protocols import feet, norms
+from balance.protocols import feet
+from balance.clinical import norms
 from balance.protocols.base import Frame, Status
 from balance.protocols.results import BessSummary, ProtocolResult
 from balance.protocols.stance_test import StanceTest
 from balance.protocols.tracking import BodyTracker
 from balance.protocols.trial import Trial
 from balance.protocols.view import MESSAGES
-from balance.storage.session import Event
+from balance.events import Event
 
 TRIAL_S = norms.BESS_TRIAL_S
 SETTLE_S = 0.5            # a stance seen this long starts its trial (clock back-dated)

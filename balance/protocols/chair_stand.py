@@ -9,7 +9,7 @@ chair, anywhere from the seat up, is not counted.
 
 import numpy as np
 
-from balance.protocols import norms
+from balance.clinical import norms
 from balance.protocols.reps import Exercise, RepCounter, xy
 from balance.protocols.results import ChairStandSummary
 

@@ -7,13 +7,14 @@ body may move; the feet may not. Not holding tandem for 10 s flags increased fal
 """
 
 from balance.core import events as ev
-from balance.protocols import feet, norms
+from balance.protocols import feet
+from balance.clinical import norms
 from balance.protocols.base import Frame, Protocol, Status
 from balance.protocols.results import FourStageSummary, ProtocolResult
 from balance.protocols.tracking import BodyTracker
 from balance.protocols.trial import Trial
 from balance.protocols.view import GOOD, MESSAGES
-from balance.storage.session import Event
+from balance.events import Event
 
 STAGES = (
     (feet.SIDE_BY_SIDE, "Stand with your feet side by side."),

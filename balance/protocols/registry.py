@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from importlib import import_module
 
 from balance.errors import InputError
-from balance.protocols import norms
+from balance.clinical import norms
 from balance.protocols import results as r
 
 WORLD = "world_landmarks"  # needs MediaPipe's world landmarks (depth): not a landmark CSV

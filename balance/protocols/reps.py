@@ -18,7 +18,7 @@ from balance.pose.landmarks import INDEX
 from balance.protocols.base import Frame, Protocol, Status
 from balance.protocols.results import ProtocolResult, RepsSummary, TrialResult
 from balance.protocols.view import GOOD, MESSAGES, ViewCheck
-from balance.storage.session import Event
+from balance.events import Event
 
 SCALE_FRAMES = 10   # good frames that fix the shank length (the unit of every signal)
 SMOOTH_S = 0.1      # causal moving average of the signal, s: damps jitter, keeps reps

@@ -26,7 +26,8 @@ import numpy as np
 
 from balance.core import events as ev
 from balance.pose.landmarks import INDEX
-from balance.protocols import feet, norms
+from balance.protocols import feet
+from balance.clinical import norms
 from balance.protocols.base import Frame, Status
 from balance.protocols.results import ProtocolResult, RombergSummary
 from balance.protocols.bess import BROKEN_S, TOGETHER_GAP, Debounce, FootPlace, Seen
@@ -34,7 +35,7 @@ from balance.protocols.stance_test import StanceTest
 from balance.protocols.tracking import BodyTracker
 from balance.protocols.trial import Trial
 from balance.protocols.view import MESSAGES
-from balance.storage.session import Event
+from balance.events import Event
 
 PHASE_S = norms.ROMBERG_PHASE_S  # each half, s
 EXCLUDE_BEFORE_S = 0.5    # samples this close before the switch are not in the metrics

@@ -14,13 +14,13 @@ import numpy as np
 
 from balance.core import events as ev
 from balance.pose.landmarks import INDEX
-from balance.protocols import norms
+from balance.clinical import norms
 from balance.protocols.base import Frame, Protocol, Status
 from balance.protocols.results import ProtocolResult, SingleLegSummary
 from balance.protocols.tracking import BodyTracker
 from balance.protocols.trial import LiveSway, Trial
 from balance.protocols.view import GOOD, MESSAGES
-from balance.storage.session import Event
+from balance.events import Event
 
 CAPS_S = (30.0, 45.0, 60.0)
 STEADY_S = 1.0        # both feet still on the floor this long before a lift counts

@@ -14,7 +14,7 @@ from balance.protocols.results import ProtocolResult, TrialResult, YogaSummary
 from balance.protocols.tracking import BodyTracker
 from balance.protocols.trial import LiveSway, sway_of, sway_score
 from balance.protocols.view import GOOD, MESSAGES
-from balance.storage.session import Event
+from balance.events import Event
 from balance.yoga import UNKNOWN, CueLimiter, YogaHold
 
 POSE_WORDS = {"standing_big_toe": "standing big toe", "half_moon": "half moon",

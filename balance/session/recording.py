@@ -17,7 +17,8 @@ import numpy as np
 from balance.protocols import reasons
 from balance.protocols.base import Frame, Protocol, Status
 from balance.storage.history import add_to_history
-from balance.storage.session import Event, SessionWriter
+from balance.events import Event
+from balance.storage.session import SessionWriter
 
 TESTER_KEY = "tester_key"
 DISCOMFORT_EVENT = "discomfort"

@@ -16,7 +16,8 @@ from balance.errors import BalanceError, InputError
 from balance.profile import Profile, profile_from_metadata
 from balance.protocols import Protocol, create, reasons, registry
 from balance.session.recording import DISCOMFORT_EVENT, TESTER_KEY, Recording
-from balance.storage.session import Event, Session
+from balance.events import Event
+from balance.storage.session import Session
 
 
 @dataclass

@@ -31,7 +31,7 @@ import os
 import struct
 import time
 import zlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -39,6 +39,7 @@ import numpy as np
 
 from balance import __version__
 from balance.errors import SessionFormatError
+from balance.events import Event
 from balance.pose.landmarks import N_LANDMARKS
 
 MAGIC = b"BALANCE-SESSION\n"
@@ -52,15 +53,6 @@ _POSE_FLOATS = N_LANDMARKS * 4
 _FRAME_SIZE = _FRAME_HEAD.size + 2 * 4 * _POSE_FLOATS
 _FRAME_RECORD = 4 + 1 + _FRAME_SIZE + 4
 _KINDS = b"FEMZ"
-
-
-@dataclass(frozen=True)
-class Event:
-    """Something that happened at ``t_s`` seconds: a lift, an error, a cue, a note."""
-
-    t_s: float
-    kind: str
-    payload: dict = field(default_factory=dict)
 
 
 @dataclass
@@ -347,7 +339,7 @@ def append_events(path: str | Path, events: list[Event]) -> int:
     path = Path(path)
     data = _read_bytes(path)
     _, pos, _ = _read_header(path, data)
-    for start, rec, end in _records(data, pos):
+    for _start, rec, end in _records(data, pos):
         if rec is None and end == len(data):
             break  # a cut-off tail: the new records go where it starts
         pos = end

@@ -21,7 +21,8 @@ import statistics
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from balance.protocols import norms, registry
+from balance.protocols import registry
+from balance.clinical import norms
 from balance.storage.history import History, TrialRecord
 
 MEASURES = ("hold_time_s", "mean_velocity", "ellipse_area", "score")

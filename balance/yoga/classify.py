@@ -13,6 +13,7 @@ import numpy as np
 
 from balance.yoga.features import COLUMN, SIDES, compute_features
 from balance.yoga.poses import DEFINITIONS, MIN_HIP_HEIGHT, UNKNOWN, UNKNOWN_FIT
+from balance.yoga.scoring import compile_poses, deviation, pose_log_fits
 
 # A winning pose that misses this many criteria by more than FAR_SOFTS tolerances each is
 # "unknown". Measured on Yoga-82 val: with 4, the other 72 poses go from 77 % to 79 %
@@ -20,7 +21,6 @@ from balance.yoga.poses import DEFINITIONS, MIN_HIP_HEIGHT, UNKNOWN, UNKNOWN_FIT
 # recall, no longer beating nearest-neighbour.
 FAR_SOFTS = 3.0
 FAR_CRITERIA = 4
-from balance.yoga.scoring import compile_poses, deviation, pose_log_fits
 
 
 @dataclass(frozen=True)
