@@ -208,3 +208,17 @@ def test_sigkill_loses_at_most_the_last_second(tmp_path):
     assert s.t[-1] >= recorded_for - 1.0, (s.t[-1], recorded_for)
     assert np.all(np.diff(s.t) > 0)
     assert s.warnings[-1] == f"recording was interrupted at {s.t[-1]:.1f} s"
+
+
+def test_a_session_is_never_written_over_an_existing_file(tmp_path):
+    from balance.errors import InputError
+    from tests.helpers import assert_one_line_error, balance
+    path = tmp_path / "kept.balance"
+    path.write_bytes(b"someone's recording")
+    with pytest.raises(InputError, match="already exists"):
+        SessionWriter(path, new_metadata(source="t", fps=30, image_size=(64, 48)))
+    assert path.read_bytes() == b"someone's recording"
+    # analyze says so before it opens the model or the video
+    proc = balance("analyze", tmp_path / "no-such-video.mp4", "--out", path)
+    assert_one_line_error(proc, "already exists")
+    assert path.read_bytes() == b"someone's recording"

@@ -46,6 +46,8 @@ def run(args) -> int:
     for path in (args.out, args.csv):  # before the model and the video: fail fast
         if path is not None and not path.resolve().parent.is_dir():
             raise InputError(f"{path}: its folder {path.resolve().parent} does not exist")
+        if path is not None and path.exists():  # never written over: choose another name
+            raise InputError(f"{path} already exists; analyze never replaces a file")
     source = open_source(args.video, fps=args.fps)
     with source:
         model = prepare_model(args.model)

@@ -38,7 +38,7 @@ from pathlib import Path
 import numpy as np
 
 from balance import __version__
-from balance.errors import SessionFormatError
+from balance.errors import InputError, SessionFormatError
 from balance.events import Event
 from balance.pose.landmarks import N_LANDMARKS
 
@@ -114,7 +114,8 @@ def new_metadata(*, source: str, fps: float, image_size: tuple[int, int],
 class SessionWriter:
     """Appends frames and events to a new session file as they arrive.
 
-    Use as a context manager, or call ``close()``; both flush and fsync. A normal close
+    The file is created (owner-only) and never replaces one that exists. Use as a context
+    manager, or call ``close()``; both flush and fsync. A normal close
     ends the file with its ``Z`` record; leaving the ``with`` block on an exception does
     not, so the file reads as interrupted.
     """
@@ -122,7 +123,11 @@ class SessionWriter:
     def __init__(self, path: str | Path, metadata: dict):
         self.path = Path(path)
         self.frames = 0
-        self._fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        try:  # created, never replaced: an existing session is someone's recording
+            self._fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            raise InputError(f"{self.path} already exists; a session is never written over "
+                             "another file: choose a new name") from None
         self._pending: list[bytes] = []
         self._last_flush = time.monotonic()
         meta = json.dumps(metadata, allow_nan=False).encode()
