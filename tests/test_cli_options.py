@@ -150,3 +150,21 @@ def test_building_the_parser_loads_no_heavy_library():
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           cwd=ROOT, timeout=120)
     assert proc.returncode == 0 and proc.stdout.strip() == "", proc.stdout + proc.stderr
+
+
+def test_the_test_flags_offer_what_the_registry_says():
+    import argparse
+
+    from balance.commands import options
+    from balance.protocols import registry
+    parser = argparse.ArgumentParser()
+    options.add_test_options(parser)
+    by_dest = {a.dest: a for a in parser._actions}
+    for _flag, test, name in options.TEST_FLAGS:
+        opt = next(o for o in registry.spec(test).options if o.name == name)
+        assert by_dest[name].choices == opt.choices and by_dest[name].default is None
+    args = parser.parse_args(["--cap", "30", "--eyes", "closed"])
+    args.protocol = "single-leg-stance"
+    assert options.chosen_options(args) == {"cap_s": 30.0, "eyes": "closed"}
+    args.protocol = "romberg"
+    assert options.chosen_options(args) == {}  # --cap means nothing to the Romberg test

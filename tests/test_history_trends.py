@@ -101,7 +101,7 @@ def test_history_command_prints_the_trend(eight_weeks):
     proc = balance("history", "--person", "ann")
     assert proc.returncode == 0, proc.stderr
     out = proc.stdout
-    assert "ann - single-leg-stance" in out
+    assert "ann - Single-leg stance" in out
     assert "   8 left        6        38.0" in out
     assert "hold time (left) since first week (week 1): 10 -> 38 s (+28 s, MDC 24.1 s)" in out
     assert "fall-risk line: 5 s" in out

@@ -30,7 +30,7 @@ def test_trend_view_draws_weeks_sides_norms_and_changes(qtbot, history):
     view.resize(1200, 900)
     view.show()
     assert [view.person_box.itemText(i) for i in range(view.person_box.count())] == ["ann", "bo"]
-    assert view.test_box.currentText() == "single-leg-stance"
+    assert view.test_box.currentText() == "Single-leg stance"
     plots = view.plots
     x, y = plots.curves[("hold_time_s", "left")].getData()
     assert list(x) == list(range(1, 9)) and list(y) == [left_hold(w, 2) for w in range(1, 9)]

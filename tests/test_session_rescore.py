@@ -154,3 +154,25 @@ def test_keys_of_files_written_before_the_frame_count_are_placed_by_their_time(t
     (trial,) = rescore(read_session(path)).result["trials"]
     errors = [e for e in trial["errors"] if e["kind"] == "eyes_opened"]
     assert len(errors) == 1 and errors[0]["t_s"] == pytest.approx(9.0, abs=1 / s.fps)
+
+
+def test_score_keeps_the_recorded_options_and_adds_the_ones_given(tmp_path):
+    s = generate(fps=30.0, duration_s=12.0, seed=5, height_cm=170.0,
+                 lifts=(Lift("left", 2.0, 5.0), Lift("right", 7.0, 10.5)))
+    from balance.session.recording import Recording
+    path = tmp_path / "right.balance"
+    test = create("single-leg-stance", Profile(height_cm=170), image_size=s.image_size,
+                  fps=s.fps, side="right", cap_s=30.0)
+    rec = Recording(test, SessionWriter(path, new_metadata(source="synthetic", fps=s.fps,
+                                                           image_size=s.image_size)),
+                    to_history=False)
+    for i in range(s.t.size):
+        rec.feed(float(s.t[i]), s.image[i], s.world[i], True)
+    rec.stop("end of recording")
+    recorded = _score_cli(path, "single-leg-stance")
+    assert [t["side"] for t in recorded["trials"]] == ["right"]  # the side it was recorded with
+    proc = subprocess.run([sys.executable, "-m", "balance", "score", str(path), "--protocol",
+                           "single-leg-stance", "--side", "left", "--json"],
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    assert [t["side"] for t in json.loads(proc.stdout)["trials"]] == ["left"]  # asked for

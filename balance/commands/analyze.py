@@ -7,7 +7,7 @@ import numpy as np
 
 from balance.commands import options
 from balance.commands.progress import ProgressBar
-from balance.commands.score import format_result, profile_from, protocol_options
+from balance.commands.score import format_result, profile_from
 from balance.errors import InputError
 from balance.privacy import owner_only
 from balance.protocols import create, reasons
@@ -54,7 +54,7 @@ def run(args) -> int:
         out = args.out or unused_path(Path(Path(args.video).name).with_suffix(SUFFIX))
         profile = profile_from(args)
         protocol = (create(args.protocol, profile, image_size=source.size, fps=source.fps,
-                           **protocol_options(args)) if args.protocol else None)
+                           **options.chosen_options(args)) if args.protocol else None)
         meta = new_metadata(source=str(args.video), fps=source.fps, image_size=source.size,
                             person_id=args.person, model_sha256=model.sha256,
                             protocol=args.protocol, profile=profile.to_dict())

@@ -110,21 +110,37 @@ def add_protocol(parser, what: str, *, required: bool = False) -> None:
                         help=f"{what}: {', '.join(protocol_names())}")
 
 
+# The flags of the tests' options: (flag, test, the option's name in its registry entry).
+# Their choices, defaults and help are the registry's.
+TEST_FLAGS = (("--cap", "single-leg-stance", "cap_s"), ("--eyes", "single-leg-stance", "eyes"),
+              ("--arms", "single-leg-stance", "arms"), ("--sharpened", "romberg", "sharpened"))
+
+
 def add_test_options(parser) -> None:
-    """How a test is run: the options of ``balance.protocols.create``."""
+    """How a test is run: the options of ``balance.protocols.create``, from the registry.
+
+    No defaults here: an option not given is the test's own default, or, re-scoring a
+    recording, what it was recorded with (``chosen_options``)."""
+    from balance.protocols import registry
     g = parser.add_argument_group("test options")
     g.add_argument("--side", choices=SIDES, help="single-leg stance: test only this stance leg")
-    # No defaults here: an option not given is the test's own default, or, re-scoring a
-    # recording, what it was recorded with.
-    g.add_argument("--cap", type=float, choices=(30.0, 45.0, 60.0),
-                   help="single-leg stance cap in s (default 45)")
-    g.add_argument("--eyes", choices=("open", "closed"),
-                   help="single-leg stance: eyes open or closed (declared; default open)")
-    g.add_argument("--arms", choices=("hips", "crossed"),
-                   help="arm position the test asks for (hands on hips are checked; "
-                        "default hips)")
-    g.add_argument("--sharpened", action="store_true", default=None,
-                   help="romberg: the sharpened Romberg (tandem stance)")
+    for flag, test, name in TEST_FLAGS:
+        spec = registry.spec(test)
+        opt = next(o for o in spec.options if o.name == name)
+        help_text = f"{spec.title}: {opt.help} (default {opt.default})"
+        if opt.type is bool:
+            g.add_argument(flag, dest=name, action="store_true", default=None, help=help_text)
+        else:
+            g.add_argument(flag, dest=name, type=opt.type, choices=opt.choices, help=help_text)
+
+
+def chosen_options(args) -> dict:
+    """The options of ``args.protocol`` given on the command line (others left out)."""
+    given = {name: getattr(args, name, None) for _, test, name in TEST_FLAGS
+             if test == args.protocol}
+    if args.protocol == "single-leg-stance":
+        given["side"] = getattr(args, "side", None)
+    return {k: v for k, v in given.items() if v is not None}
 
 
 def window_group(parser, title: str = "window"):

@@ -44,7 +44,7 @@ def run(args) -> int:
     own = args.protocol == registry.canonical(meta.get("protocol"))
     recorded = dict(meta.get("protocol_options") or {}) if own else {}
     scored = rescore(session, args.protocol, profile=profile_from(args, meta),
-                     options={**recorded, **protocol_options(args)})
+                     options={**recorded, **options.chosen_options(args)})
     result = scored.result
     print(json.dumps(result, indent=2) if args.json else format_result(result))
     return 0
@@ -62,14 +62,6 @@ def profile_from(args, meta: dict | None = None) -> Profile:
             dominant_leg=args.dominant_leg or stored.get("dominant_leg"))
     except ValueError as exc:
         raise InputError(str(exc)) from None
-
-
-def protocol_options(args) -> dict:
-    """The test options given on the command line (those not given are left out)."""
-    given = {"single-leg-stance": dict(side=args.side, cap_s=args.cap, eyes=args.eyes,
-                                       arms=args.arms),
-             "romberg": dict(sharpened=getattr(args, "sharpened", None))}.get(args.protocol, {})
-    return {k: v for k, v in given.items() if v is not None}
 
 
 def _load(path: Path, image_size: tuple[int, int] | None) -> Session:

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (QComboBox, QGridLayout, QHBoxLayout, QLabel, QMai
                                QScrollArea, QVBoxLayout, QWidget)
 
 from balance.programme.adherence import of_person
+from balance.protocols import registry
 from balance.storage.trends import LABELS, MEASURES, Trend, describe, trends
 
 SIDE_COLOURS = {"left": "#35e0ff", "right": "#ffb04d", None: "#e0e0e0"}
@@ -135,7 +136,7 @@ class HistoryView(QWidget):
         self.test_box.blockSignals(True)
         self.test_box.clear()
         for t in self.trends:
-            self.test_box.addItem(t.protocol)
+            self.test_box.addItem(registry.title(t.protocol))  # the test by its name
         self.test_box.blockSignals(False)
         self._show_test(0)
 

@@ -280,7 +280,7 @@ def _add_norms(trend: Trend, profile) -> None:
 
 def describe(trend: Trend) -> str:
     """The trend as terminal text: weekly table, bests, changes, norms, adherence."""
-    lines = [f"{trend.person} - {trend.protocol} (week 1 starts {trend.first_day})"]
+    lines = [f"{trend.person} - {registry.title(trend.protocol)} (week 1 starts {trend.first_day})"]
     lines.append(f"{'week':>4} {'side':<6} {'trials':>6} {'best hold s':>11} "
                  f"{'sway cm/s':>9} {'area cm²':>8} {'score':>5}")
     for p in trend.points:
