@@ -3,14 +3,13 @@
 import json
 import sqlite3
 import stat
-import sys
 from pathlib import Path
 
 import pytest
 
 from balance.errors import InputError, SessionFormatError
 from balance.storage import migrations
-from balance.storage.history import History, HistoryError, UnknownPerson, data_dir
+from balance.storage.history import History, HistoryError, UnknownPerson
 from balance.storage.session import (Event, SessionWriter, append_events, new_metadata,
                                      read_session)
 from balance.testing.synthetic import generate
@@ -55,23 +54,6 @@ def db(tmp_path, monkeypatch):
 
 
 # --- where and how ----------------------------------------------------------------------
-
-def test_data_dir_follows_the_platform(monkeypatch, tmp_path):
-    monkeypatch.delenv("BALANCE_DATA_DIR", raising=False)
-    monkeypatch.setenv("HOME", str(tmp_path))
-    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
-    monkeypatch.setattr(sys, "platform", "linux")
-    assert data_dir() == tmp_path / "xdg" / "balance"
-    monkeypatch.delenv("XDG_DATA_HOME")
-    assert data_dir() == tmp_path / ".local" / "share" / "balance"
-    monkeypatch.setattr(sys, "platform", "darwin")
-    assert data_dir() == tmp_path / "Library" / "Application Support" / "balance"
-    monkeypatch.setattr(sys, "platform", "win32")
-    monkeypatch.setenv("APPDATA", str(tmp_path / "Roaming"))
-    assert data_dir() == tmp_path / "Roaming" / "balance"
-    monkeypatch.setenv("BALANCE_DATA_DIR", str(tmp_path / "mine"))
-    assert data_dir() == tmp_path / "mine"
-
 
 def test_database_is_private_wal_and_latest(db):
     assert stat.S_IMODE(db.path.stat().st_mode) == 0o600

@@ -23,7 +23,7 @@ def add_arguments(p) -> None:
     options.add_save_video(g, "also keep the camera video as SESSION.avi beside each session "
                            "(the window's Keep video box; off unless chosen)")
     g.add_argument("--sessions-dir", type=Path,
-                   help="folder for recorded sessions (default ~/balance-sessions)")
+                   help="folder for recorded sessions (default: the one in your home folder)")
     options.add_scripted(g, "pace of a file source (1 = its own frame rate)")
 
 

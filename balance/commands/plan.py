@@ -2,8 +2,8 @@
 
 import json
 from datetime import date
-from pathlib import Path
 
+from balance import paths
 from balance.commands import options
 from balance.errors import InputError
 from balance.programme import adherence, plan as P, rules as R, store
@@ -92,7 +92,7 @@ def _window(h: History, person: str, plan, args) -> int:
     window = PlanWindow(walk, feed, profile=h.person(person).profile(),
                         estimator_factory=live.estimator_factory(feed, args.model),
                         on_finished=save, warmup=live.warmup,
-                        session_dir=Path.home() / "balance-sessions")  # as `balance live`
+                        session_dir=paths.sessions_dir())  # as `balance live`
     window.resize(900, 600)
     window.show()
     return app.exec() or 0

@@ -7,6 +7,7 @@ screen, connects them, and repaints from the newest snapshot at most ~30 times a
 
 from __future__ import annotations
 
+import os
 import time
 from pathlib import Path
 
@@ -14,7 +15,9 @@ from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QHBoxLayout, QMainWindow, QStackedWidget, QVBoxLayout, QWidget
 
+from balance import paths
 from balance.errors import BalanceError
+from balance.privacy import owner_only, private_dir
 from balance.session import flow as F
 from balance.session import live, settings as S
 from balance.present import messages
@@ -54,7 +57,7 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.settings, self.flow, self.sound, self.qsettings = settings, flow, sound, qsettings
         self.protocol_factory = protocol_factory
-        self.session_dir = session_dir or Path.home() / "balance-sessions"
+        self.session_dir = session_dir or paths.sessions_dir()
         self.session_path, self.record = session_path, record
         self.exit_when_done = exit_when_done
         self.worker: LiveWorker | None = None
@@ -419,4 +422,12 @@ class MainWindow(QMainWindow):
 
 
 def qsettings() -> QSettings:
-    return QSettings(S.ORGANISATION, S.APPLICATION)
+    """The settings file (`balance.paths.settings_file`): it holds people's names, birth
+    years and heights, so it and its folder are owner-only before Qt writes a byte (Qt's
+    atomic save keeps the mode of the file it replaces)."""
+    path = paths.settings_file()
+    private_dir(path.parent, tighten_existing=not os.environ.get("BALANCE_CONFIG_DIR"))
+    if not path.exists():
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    owner_only(path)
+    return QSettings(str(path), QSettings.Format.IniFormat)

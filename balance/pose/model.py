@@ -38,6 +38,7 @@ import numpy as np
 from mediapipe.tasks.python import vision
 from mediapipe.tasks.python.core.base_options import BaseOptions
 
+from balance import paths
 from balance.errors import ModelError
 from balance.pose.offline import block_usage_logging
 from balance.privacy import owner_only
@@ -96,20 +97,16 @@ class ModelInfo:
 
 
 def model_dir() -> Path:
-    """Directory holding prepared models, created on demand.
-
-    ``$BALANCE_MODEL_DIR`` if set, else ``$XDG_DATA_HOME/balance/models``
-    (``~/.local/share/balance/models``).
-    """
-    explicit = os.environ.get("BALANCE_MODEL_DIR")
-    base = Path(explicit) if explicit else _xdg("XDG_DATA_HOME", ".local/share") / "balance" / "models"
+    """Directory holding prepared models, created on demand (`balance.paths.model_dir`:
+    ``$BALANCE_MODEL_DIR`` if set, else the platform's data folder + ``models``)."""
+    base = paths.model_dir()
     _make_dir(base)
     return base
 
 
 def wheel_cache_dir() -> Path:
-    """Directory where a fetched mediapipe wheel is kept (``$XDG_CACHE_HOME/balance/wheels``)."""
-    path = _xdg("XDG_CACHE_HOME", ".cache") / "balance" / "wheels"
+    """Directory where a fetched mediapipe wheel is kept (the platform's cache + ``wheels``)."""
+    path = paths.cache_dir() / "wheels"
     _make_dir(path)
     return path
 
@@ -481,11 +478,6 @@ def _make_dir(path: Path) -> None:
         path.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise ModelError(f"Cannot create the directory {path} ({_one_line(exc)}).") from None
-
-
-def _xdg(variable: str, fallback: str) -> Path:
-    value = os.environ.get(variable)
-    return Path(value) if value else Path.home() / fallback
 
 
 def _rmtree(path: Path) -> None:

@@ -12,7 +12,6 @@ from dataclasses import asdict, dataclass, field, fields
 from balance.profile import Profile
 
 SCHEMA_VERSION = 1
-ORGANISATION, APPLICATION = "balance", "balance"
 
 
 @dataclass

@@ -1,6 +1,6 @@
 """The history store: people, their sessions and per-trial results, in one SQLite file.
 
-Where: ``$BALANCE_DATA_DIR`` if set, else the platform's data folder (``data_dir``).
+Where: ``$BALANCE_DATA_DIR`` if set, else the platform's data folder (`balance.paths`).
 How: WAL journal (readers never block the writer), foreign keys on (deleting a person
 cascades to their sessions, results and notes), every write inside one ``BEGIN
 IMMEDIATE`` transaction (a killed writer leaves the last committed state), a busy
@@ -19,13 +19,13 @@ import math
 import os
 import sqlite3
 import struct
-import sys
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from hashlib import sha256
 from pathlib import Path
 
+from balance import paths
 from balance.errors import BalanceError, InputError
 from balance.privacy import owner_only, private_dir
 from balance.profile import Profile
@@ -45,27 +45,8 @@ class UnknownPerson(InputError):
     """A person id that the history does not hold."""
 
 
-def data_dir() -> Path:
-    """The folder for balance's own data, following the platform's convention.
-
-    ``$BALANCE_DATA_DIR`` wins (tests, portable installs); then Windows ``%APPDATA%``,
-    macOS ``~/Library/Application Support``, elsewhere ``$XDG_DATA_HOME`` or
-    ``~/.local/share``; each + ``/balance``.
-    """
-    if os.environ.get("BALANCE_DATA_DIR"):
-        return Path(os.environ["BALANCE_DATA_DIR"]).expanduser()
-    home = Path.home()
-    if sys.platform == "win32":
-        base = Path(os.environ.get("APPDATA") or home / "AppData" / "Roaming")
-    elif sys.platform == "darwin":
-        base = home / "Library" / "Application Support"
-    else:
-        base = Path(os.environ.get("XDG_DATA_HOME") or home / ".local" / "share")
-    return base / "balance"
-
-
 def default_path() -> Path:
-    return data_dir() / DB_NAME
+    return paths.data_dir() / DB_NAME
 
 
 @dataclass

@@ -1,0 +1,70 @@
+"""Every folder balance uses, from one place, on each platform's conventions (platformdirs).
+
+Linux / macOS / Windows, and the override:
+
+- data (the history): ``$XDG_DATA_HOME/balance`` (``~/.local/share/balance``) /
+  ``~/Library/Application Support/balance`` / ``%APPDATA%\\balance``; ``$BALANCE_DATA_DIR``.
+- models: the platform's data folder + ``models``; ``$BALANCE_MODEL_DIR``.
+- cache (a fetched wheel): ``$XDG_CACHE_HOME/balance`` (``~/.cache/balance``) /
+  ``~/Library/Caches/balance`` / ``%LOCALAPPDATA%\\balance\\Cache``.
+- settings file ``balance.conf``: in ``$XDG_CONFIG_HOME/balance`` (``~/.config/balance``) /
+  ``~/Library/Application Support/balance`` / ``%APPDATA%\\balance``; ``$BALANCE_CONFIG_DIR``.
+- sessions: ``~/balance-sessions`` everywhere; ``balance live --sessions-dir``.
+
+Data and settings roam on Windows (``%APPDATA%``): the history and the people's profiles
+follow a user who logs in elsewhere; the cache does not. Sessions live in the home folder,
+where people find and back up their recordings. The functions only name folders; whoever
+writes there creates them owner-only (`balance.privacy.private_dir`).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+APP = "balance"
+
+
+def _dirs():
+    """platformdirs for the running platform, chosen here (not at import) so tests can
+    simulate each one by setting ``sys.platform``."""
+    if sys.platform == "win32":
+        from platformdirs.windows import Windows as Dirs
+    elif sys.platform == "darwin":
+        from platformdirs.macos import MacOS as Dirs
+    else:
+        from platformdirs.unix import Unix as Dirs
+    return Dirs(appname=APP, appauthor=False, roaming=True)
+
+
+def _override(variable: str) -> Path | None:
+    value = os.environ.get(variable)
+    return Path(value).expanduser() if value else None
+
+
+def data_dir() -> Path:
+    """The history database's folder (``$BALANCE_DATA_DIR`` wins: tests, portable use)."""
+    return _override("BALANCE_DATA_DIR") or Path(_dirs().user_data_dir)
+
+
+def model_dir() -> Path:
+    """Prepared pose models (``$BALANCE_MODEL_DIR`` wins). In the platform's data folder,
+    but not under ``$BALANCE_DATA_DIR``: a model is no one's data, and one is enough."""
+    return _override("BALANCE_MODEL_DIR") or Path(_dirs().user_data_dir) / "models"
+
+
+def cache_dir() -> Path:
+    """What can be fetched again (a downloaded mediapipe wheel)."""
+    return Path(_dirs().user_cache_dir)
+
+
+def settings_file() -> Path:
+    """What the window remembers: people's profiles and the last choices."""
+    folder = _override("BALANCE_CONFIG_DIR") or Path(_dirs().user_config_dir)
+    return folder / f"{APP}.conf"
+
+
+def sessions_dir() -> Path:
+    """Where the window records sessions unless told otherwise."""
+    return Path.home() / "balance-sessions"
