@@ -9,7 +9,8 @@ Linux / macOS / Windows, and the override:
   ``~/Library/Caches/balance`` / ``%LOCALAPPDATA%\\balance\\Cache``.
 - settings file ``balance.conf``: in ``$XDG_CONFIG_HOME/balance`` (``~/.config/balance``) /
   ``~/Library/Application Support/balance`` / ``%APPDATA%\\balance``; ``$BALANCE_CONFIG_DIR``.
-- sessions: ``~/balance-sessions`` everywhere; ``balance live --sessions-dir``.
+- sessions: ``~/balance-sessions`` everywhere; ``$BALANCE_SESSIONS_DIR``, and
+  ``balance live --sessions-dir`` for one run.
 
 Data and settings roam on Windows (``%APPDATA%``): the history and the people's profiles
 follow a user who logs in elsewhere; the cache does not. Sessions live in the home folder,
@@ -66,5 +67,6 @@ def settings_file() -> Path:
 
 
 def sessions_dir() -> Path:
-    """Where the window records sessions unless told otherwise."""
-    return Path.home() / "balance-sessions"
+    """Where the window records sessions unless told otherwise (``$BALANCE_SESSIONS_DIR``
+    wins); the only folder whose files ``people delete`` removes."""
+    return _override("BALANCE_SESSIONS_DIR") or Path.home() / "balance-sessions"

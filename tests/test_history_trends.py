@@ -1,6 +1,7 @@
 """Trends over weeks of generated results, and the terminal commands that print them."""
 
 import os
+from pathlib import Path
 from datetime import date, timedelta
 
 import pytest
@@ -114,13 +115,22 @@ def test_unknown_person_is_one_clear_line(eight_weeks):
     assert_one_line_error(balance("report", "--person", "nobody"), "no person 'nobody'")
 
 
-def test_people_delete_asks_for_confirmation_then_deletes_files(eight_weeks):
-    files = [s.file for s in eight_weeks.sessions("ann")]
+def test_people_delete_asks_for_confirmation_then_deletes_its_own_files(eight_weeks,
+                                                                         monkeypatch):
+    files = sorted(s.file for s in eight_weeks.sessions("ann"))
+    mine = files[0]  # an imported copy in the user's own folder
+    monkeypatch.setenv("BALANCE_SESSIONS_DIR", str(Path(files[1]).parent))
+    folder = Path(mine).parent
+    moved = folder.with_name(folder.name + "-own") / Path(mine).name
+    moved.parent.mkdir()
+    os.replace(mine, moved)
+    eight_weeks._con.execute("UPDATE sessions SET file=? WHERE file=?", (str(moved), mine))
     assert_one_line_error(balance("people", "delete", "ann"), "--yes")
-    assert all(os.path.exists(f) for f in files)
+    assert all(os.path.exists(f) for f in files[1:])
     proc = balance("people", "delete", "ann", "--yes")
     assert "16 session(s), 96 result(s), 1 note(s)" in proc.stdout, proc.stderr
-    assert not any(os.path.exists(f) for f in files)
+    assert not any(os.path.exists(f) for f in files[1:])
+    assert moved.exists() and f"kept {moved}" in proc.stdout
     assert "history is empty" in balance("history").stdout
 
 

@@ -3,6 +3,7 @@
 import sys
 from pathlib import Path
 
+from balance import paths
 from balance.commands import options
 from balance.errors import InputError
 from balance.storage.export import videos_beside
@@ -10,7 +11,8 @@ from balance.storage.history import History
 
 HELP = "list, add, edit or delete people in the history"
 DESCRIPTION = ("The people in the history. Deleting a person deletes their sessions, results "
-               "and notes, and their session files unless --keep-files.")
+               "and notes, and their session files in the session folder unless --keep-files "
+               "(files elsewhere, such as imported copies, are kept and listed).")
 
 
 def add_arguments(p) -> None:
@@ -65,8 +67,11 @@ def _delete(h: History, args) -> int:
           f"result(s), {gone['notes']} note(s) from the history")
     if args.keep_files:
         return 0
-    removed = 0
+    removed, ours = 0, paths.sessions_dir().resolve()
     for f in gone["files"]:
+        if not Path(f).resolve().is_relative_to(ours):  # the user's own copy: not ours to delete
+            print(f"kept {f} (outside the session folder {ours})")
+            continue
         for path in (Path(f), *videos_beside(f)):
             try:
                 path.unlink()

@@ -8,7 +8,7 @@ from __future__ import annotations
 import math
 
 from balance.profile import Profile
-from balance.protocols import registry
+from balance.protocols import reasons, registry
 from balance.clinical import norms
 from balance.protocols.results import ProtocolResult, TrialResult
 
@@ -114,9 +114,9 @@ def result_text(result: ProtocolResult | dict, profile: Profile, *,
     result dict is read as a ``ProtocolResult``."""
     result = ProtocolResult.of(result)
     lines = []
-    if reason == "camera lost":
+    if reason == reasons.CAMERA_LOST:
         lines.append(CAMERA_LOST)
-    elif reason == "discomfort":
+    elif reason == reasons.DISCOMFORT:
         lines.append(DISCOMFORT)
     for trial in result.trials:
         lines += trial_card(trial)
