@@ -67,3 +67,9 @@ def test_help_runs_as_a_module():
     proc = balance("--help")
     assert proc.returncode == 0 and "usage: balance" in proc.stdout
     assert "score a session or landmark CSV" in proc.stdout
+
+
+def test_score_calls_a_folder_a_folder(tmp_path):
+    assert_one_line_error(balance("score", tmp_path, "--protocol", "practice"), "is a folder")
+    assert_one_line_error(balance("score", tmp_path / "x.balance", "--protocol", "practice"),
+                          "no such session or CSV file")

@@ -65,6 +65,8 @@ def profile_from(args, meta: dict | None = None) -> Profile:
 
 
 def _load(path: Path, image_size: tuple[int, int] | None) -> Session:
+    if path.is_dir():
+        raise InputError(f"{path} is a folder, not a session or CSV file")
     if not path.is_file():
         raise InputError(f"{path}: no such session or CSV file")
     with open(path, "rb") as fh:
