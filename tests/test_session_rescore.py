@@ -63,7 +63,8 @@ def _plain(result):
     return json.loads(json.dumps(result))  # as the session file holds it
 
 
-def test_a_live_mbess_with_the_testers_key_scores_the_same_again(tmp_path):
+def _live_mbess_with_the_key(tmp_path, after_s):
+    """A live mBESS double-leg trial with the tester's E pressed ``after_s`` into it."""
     s = generate(duration_s=23.0, jitter_px=1.5, seed=9,
                  stances=[(0, "hip_width"), (1, "together")])
     test = create("mbess", Profile(height_cm=170), image_size=s.image_size, fps=s.fps,
@@ -71,11 +72,15 @@ def test_a_live_mbess_with_the_testers_key_scores_the_same_again(tmp_path):
     pressed = []
 
     def key(proc, snap):
-        if _holding(snap, 2.0) and not pressed:
+        if _holding(snap, after_s) and not pressed:
             pressed.append(snap.t_s)
             proc.tester_error("eyes_opened")
 
-    path, (reason, live_result, _) = _live(tmp_path, s, test, on_frame=key)
+    return _live(tmp_path, s, test, on_frame=key)
+
+
+def test_a_live_mbess_with_the_testers_key_scores_the_same_again(tmp_path):
+    path, (reason, live_result, _) = _live_mbess_with_the_key(tmp_path, 2.0)
     (trial,) = live_result["trials"]
     assert "eyes_opened" in [e["kind"] for e in trial["errors"]]  # the key counted live
     session = read_session(path)
@@ -110,17 +115,7 @@ def test_a_live_single_leg_stand_stopped_mid_hold_scores_the_same_again(tmp_path
 
 
 def test_import_scores_a_session_without_a_stored_result_through_the_driver(tmp_path):
-    s = generate(duration_s=23.0, jitter_px=1.5, seed=9,
-                 stances=[(0, "hip_width"), (1, "together")])
-    test = create("mbess", Profile(height_cm=170), image_size=s.image_size, fps=s.fps,
-                  stances=("double_leg",))
-    pressed = []
-
-    def key(proc, snap):
-        if _holding(snap, 1.0) and not pressed:
-            pressed.append(proc.tester_error("eyes_opened"))
-
-    path, (_, live_result, _) = _live(tmp_path, s, test, on_frame=key)
+    path, (_, live_result, _) = _live_mbess_with_the_key(tmp_path, 1.0)
     # The same recording, as a file whose result was never written (a crash at the end).
     recorded = read_session(path)
     meta = {k: v for k, v in recorded.metadata.items() if k not in ("result", "end_reason")}
