@@ -6,7 +6,7 @@ import pytest
 from balance.errors import InputError
 from balance.protocols import ProtocolResult, registry
 from balance.protocols.results import BessSummary, RombergSummary, SingleLegSummary
-from balance.storage.history import trial_rows
+from balance.storage.records import trial_rows
 
 OLD = {  # an early session's result: no "format", units in the names, a count of errors
     "protocol": "single_leg_stance", "note": "kept",

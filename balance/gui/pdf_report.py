@@ -29,7 +29,8 @@ from balance.protocols import ProtocolResult, TrialResult, registry
 from balance.clinical import norms
 from balance.session.rescore import score_for_history
 from balance.storage.files import atomic_path
-from balance.storage.history import History, Person
+from balance.storage.history import History
+from balance.storage.records import Person
 from balance.storage.session import read_session
 from balance.storage.trends import LABELS, MEASURES, since_weeks, trends
 

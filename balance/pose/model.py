@@ -12,6 +12,9 @@ after MediaPipe has loaded it, so a killed run never leaves a broken model behin
 When nothing works it raises `ModelError` naming the three options.
 
 `install_user_model` copies a user's file into `model_dir` so later runs find it in (a).
+
+(Over 400 lines on purpose: the three ways share one install-check-rename step and its
+clean-up, which is the part that must never go wrong; apart they would import each other.)
 """
 
 from __future__ import annotations

@@ -15,22 +15,21 @@ readable by their owner only.
 from __future__ import annotations
 
 import json
-import math
 import os
 import sqlite3
-import struct
 from contextlib import contextmanager
-from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
-from hashlib import sha256
+from datetime import datetime, timezone
 from pathlib import Path
 
 from balance import paths
 from balance.errors import BalanceError, InputError
 from balance.privacy import owner_only, private_dir
-from balance.profile import Profile
 from balance.storage import migrations
-from balance.storage.session import MAGIC, Session, read_session
+from balance.storage.records import (
+    ImportReport, NoteRecord, Person, SessionRecord, TrialRecord, json_default, json_or_none,
+    person_from_row, session_key, trial_rows, validated,
+)
+from balance.storage.session import Session, read_session
 
 DB_NAME = "history.sqlite3"
 BUSY_TIMEOUT_S = 10.0
@@ -47,79 +46,6 @@ class UnknownPerson(InputError):
 
 def default_path() -> Path:
     return paths.data_dir() / DB_NAME
-
-
-@dataclass
-class Person:
-    """A person in the history. ``name`` is the person id sessions carry."""
-
-    name: str
-    birth_year: int | None = None
-    sex: str | None = None
-    height_cm: float | None = None
-    dominant_leg: str | None = None
-    notes: str = ""
-    id: int | None = None
-
-    def profile(self) -> Profile:
-        return Profile(person_id=self.name, birth_year=self.birth_year, sex=self.sex,
-                       height_cm=self.height_cm, dominant_leg=self.dominant_leg)
-
-
-@dataclass
-class SessionRecord:
-    """A session as the history holds it (``result`` None when none was stored)."""
-
-    id: int
-    person: str
-    key: str
-    file: str | None
-    protocol: str | None
-    started: str
-    device: str | None
-    duration_s: float | None
-    frames: int | None
-    result: dict | None = None
-
-
-@dataclass
-class TrialRecord:
-    """One trial's result, with its session's time and protocol for trends."""
-
-    session_id: int
-    started: str
-    protocol: str | None
-    trial: int
-    side: str | None
-    hold_time_s: float | None
-    end_reason: str | None
-    errors: int | None
-    score: float | None
-    mean_velocity: float | None
-    ellipse_area: float | None
-    metrics: dict = field(default_factory=dict)
-
-
-@dataclass
-class NoteRecord:
-    session_id: int
-    started: str
-    protocol: str | None
-    t_s: float
-    text: str
-    author: str | None
-
-
-@dataclass
-class ImportReport:
-    """What ``History.import_session`` did."""
-
-    session_id: int
-    person: str
-    new: bool
-    trials: int
-    notes: int
-    warnings: list[str] = field(default_factory=list)
 
 
 class History:
@@ -231,12 +157,12 @@ class History:
     # --- people -------------------------------------------------------------------------
 
     def people(self) -> list[Person]:
-        return [_person(r) for r in self._query(f"SELECT {_PERSON_COLS} FROM people "
+        return [person_from_row(r) for r in self._query(f"SELECT {_PERSON_COLS} FROM people "
                                                 "ORDER BY name")]
 
     def find_person(self, name: str) -> Person | None:
         rows = self._query(f"SELECT {_PERSON_COLS} FROM people WHERE name = ?", (name,))
-        return _person(rows[0]) if rows else None
+        return person_from_row(rows[0]) if rows else None
 
     def person(self, name: str) -> Person:
         """The person called ``name`` (case-insensitive); ``UnknownPerson`` if absent."""
@@ -248,7 +174,7 @@ class History:
 
     def add_person(self, name: str, **fields) -> Person:
         """Add a person; fields as in ``Person`` (validated like a ``Profile``)."""
-        person = _validated(Person(name=name, **fields))
+        person = validated(Person(name=name, **fields))
         with self.transaction("add a person to"):
             if self._con.execute("SELECT 1 FROM people WHERE name = ?", (name,)).fetchone():
                 raise InputError(f"a person {name!r} is already in the history")
@@ -259,7 +185,7 @@ class History:
         """Change some of a person's fields (a None value leaves a field as it is)."""
         current = self.person(name)
         values = {k: v for k, v in fields.items() if v is not None}
-        updated = _validated(Person(**{**current.__dict__, **values}))
+        updated = validated(Person(**{**current.__dict__, **values}))
         with self.transaction("update a person in"):
             self._con.execute("UPDATE people SET name=?, birth_year=?, sex=?, height_cm=?, "
                               "dominant_leg=?, notes=? WHERE id=?",
@@ -323,7 +249,7 @@ class History:
         warnings = list(session.warnings)
         result = meta.get("result") if isinstance(meta.get("result"), dict) else None
         if result is None and known:
-            result = _loads(known[0][2])  # scored at an earlier import: keep it
+            result = json_or_none(known[0][2])  # scored at an earlier import: keep it
         if result is None and scorer is not None:
             result, why = scorer(session, protocol)
             if why:
@@ -333,7 +259,7 @@ class History:
         row = (str(Path(session.path).resolve()),
                (result or {}).get("protocol") or meta.get("protocol"),
                meta.get("start_time") or _now(), meta.get("device") or meta.get("source"),
-               _now(), None if result is None else json.dumps(result, default=_plain),
+               _now(), None if result is None else json.dumps(result, default=json_default),
                duration, len(session))
         with self.transaction("import into"):
             sid, new = self._upsert_session(key, self._person_for(name, meta), row)
@@ -379,7 +305,7 @@ class History:
         if fields["height_cm"] is None and isinstance(meta.get("height_cm"), (int, float)):
             fields["height_cm"] = float(meta["height_cm"])
         try:
-            person = _validated(Person(name=name, **fields))
+            person = validated(Person(name=name, **fields))
         except InputError:
             person = Person(name=name)  # an odd profile in a file must not block an import
         return self._insert_person(person)
@@ -392,7 +318,7 @@ class History:
             "SELECT s.id, p.name, s.key, s.file, s.protocol, s.started, s.device, "
             "s.duration_s, s.frames, s.result_json FROM sessions s JOIN people p ON "
             f"p.id = s.person_id {where} ORDER BY s.started, s.id", params)
-        return [SessionRecord(*r[:9], result=_loads(r[9])) for r in rows]
+        return [SessionRecord(*r[:9], result=json_or_none(r[9])) for r in rows]
 
     def session_by_file(self, path: str | Path) -> SessionRecord | None:
         """The history's record of a session file (matched by its header), or None."""
@@ -415,7 +341,7 @@ class History:
             "r.metrics_json FROM results r JOIN sessions s ON s.id = r.session_id "
             f"JOIN people p ON p.id = s.person_id {where} ORDER BY s.started, s.id, r.trial",
             params)
-        return [TrialRecord(*r[:11], metrics=_loads(r[11]) or {}) for r in rows]
+        return [TrialRecord(*r[:11], metrics=json_or_none(r[11]) or {}) for r in rows]
 
     def notes(self, person: str, *, since: str | None = None) -> list[NoteRecord]:
         where, params = self._filters(person, None, since)
@@ -457,83 +383,6 @@ def add_to_history(path: str | Path) -> tuple[ImportReport | None, str | None]:
 # --- helpers --------------------------------------------------------------------------
 
 _PERSON_COLS = "name, birth_year, sex, height_cm, dominant_leg, notes, id"
-
-
-def _person(row) -> Person:
-    return Person(*row)
-
-
-def _validated(p: Person) -> Person:
-    if not p.name or not str(p.name).strip():
-        raise InputError("a person needs a name or alias")
-    p.name = str(p.name).strip()
-    if p.birth_year is not None and not 1900 <= int(p.birth_year) <= date.today().year:
-        raise InputError(f"birth year {p.birth_year} is not a plausible year")
-    try:
-        p.profile()
-    except ValueError as exc:
-        raise InputError(str(exc)) from None
-    return p
-
-
-def session_key(path: str | Path) -> str:
-    """A session's identity: SHA-256 of its header (magic, version, metadata, CRC).
-
-    The header is written once when recording starts; appended notes, results and
-    events do not change it.
-    """
-    path = Path(path)
-    try:
-        with open(path, "rb") as fh:
-            head = fh.read(len(MAGIC) + 8)
-            if len(head) < len(MAGIC) + 8 or not head.startswith(MAGIC):
-                raise InputError(f"{path} is not a balance session file")
-            (n,) = struct.unpack_from("<I", head, len(MAGIC) + 4)
-            head += fh.read(n + 4)
-    except OSError as exc:
-        raise InputError(f"{path} cannot be read: {exc.strerror}") from None
-    return sha256(head).hexdigest()
-
-
-def trial_rows(result: dict | None) -> list[tuple]:
-    """Result rows ``(trial, side, hold, end_reason, n_errors, errors_json, score,
-    mean_velocity, ellipse_area, metrics_json)`` of a protocol result."""
-    from balance.protocols.results import ProtocolResult
-    out = []
-    for i, t in enumerate(ProtocolResult.of(result).trials, start=1):
-        n_errors = t.error_number
-        m = t.metrics  # older files named the fields with their units
-        # the position, not the result's own number: numbering schemes differ per test
-        out.append((i, t.side, _num(t.hold_time_s), t.end_reason, n_errors,
-                    json.dumps(t.errors if t.errors is not None else [], default=_plain),
-                    _num(t.score),
-                    _num(m.get("mean_velocity", m.get("mean_velocity_cm_s"))),
-                    _num(m.get("ellipse_area", m.get("ellipse_area_cm2"))),
-                    json.dumps(m, default=_plain)))
-    return out
-
-
-def _num(value) -> float | None:
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        return None
-    return float(value) if math.isfinite(value) else None
-
-
-def _plain(obj):
-    if hasattr(obj, "item"):
-        return obj.item()
-    if hasattr(obj, "tolist"):
-        return obj.tolist()
-    raise TypeError(f"{type(obj).__name__} is not JSON serialisable")
-
-
-def _loads(text):
-    if text is None:
-        return None
-    try:
-        return json.loads(text)
-    except ValueError:
-        return None
 
 
 def _now() -> str:

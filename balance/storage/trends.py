@@ -23,7 +23,8 @@ from datetime import date, datetime, timedelta
 
 from balance.protocols import registry
 from balance.clinical import norms
-from balance.storage.history import History, TrialRecord
+from balance.storage.history import History
+from balance.storage.records import TrialRecord
 
 MEASURES = ("hold_time_s", "mean_velocity", "ellipse_area", "score")
 LABELS = {"hold_time_s": ("hold time", "s"), "mean_velocity": ("sway velocity", "cm/s"),
