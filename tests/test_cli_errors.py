@@ -73,3 +73,15 @@ def test_score_calls_a_folder_a_folder(tmp_path):
     assert_one_line_error(balance("score", tmp_path, "--protocol", "practice"), "is a folder")
     assert_one_line_error(balance("score", tmp_path / "x.balance", "--protocol", "practice"),
                           "no such session or CSV file")
+
+
+@pytest.mark.parametrize("times, frame", [([0.0, 0.0, 0.0, 0.0], 1), ([0.0, 0.1, 0.05, 0.2], 2)])
+def test_a_landmark_csv_whose_clock_does_not_run_is_refused(tmp_path, times, frame):
+    import numpy as np
+
+    from balance.storage.landmark_csv import write_landmark_csv
+    path = tmp_path / "stuck.csv"
+    image = np.full((len(times), 33, 4), 0.5, np.float32)
+    write_landmark_csv(path, np.array(times), image, np.ones(len(times), bool))
+    proc = balance("score", path, "--protocol", "practice")
+    assert_one_line_error(proc, "frame times must increase", f"frame {frame} does not")

@@ -80,9 +80,12 @@ def _load(path: Path, image_size: tuple[int, int] | None) -> Session:
         return s
     t, image, detected = read_landmark_csv(path)
     size = image_size or DEFAULT_CSV_SIZE
-    fps = 1.0 / float(np.median(np.diff(t))) if len(t) > 2 else 30.0
-    if not np.isfinite(fps) or fps <= 0:
-        raise InputError(f"{path}: frame times must increase")
+    steps = np.diff(t)
+    if not (np.isfinite(t).all() and (steps > 0).all()):  # scoring needs a clock that runs
+        bad = int(np.argmax(~(steps > 0))) + 1 if steps.size else 0
+        raise InputError(f"{path}: frame times must increase from frame to frame "
+                         f"(frame {bad} does not)")
+    fps = 1.0 / float(np.median(steps)) if len(t) > 2 else 30.0
     meta = {"csv": True, "fps": fps, "image_size": list(size)}
     return Session(path, meta, t, detected, image, np.full_like(image, np.nan), [], [])
 
