@@ -15,7 +15,7 @@ A quotient near 1 means vision adds little; well above 1, the person leans on vi
 and so pulls the velocity quotient towards 1; the RMS quotient is the robust one.
 
 Failure ends the test with its time: a step (a foot lifting, a planted foot moving
-``bess.STEP_CM``, the feet leaving the placement for ``bess.BROKEN_S``, or the core's
+``bess_errors.STEP_CM``, the feet leaving the placement for ``bess_errors.BROKEN_S``, or the core's
 stance-foot-moved / loss-of-balance events), or the arms unfolding: a wrist farther than
 ``UNFOLDED_RATIO`` trunk lengths from the chest centre for ``ARMS_MIN_S`` (image plane;
 folded wrists lie ~0.25 trunk lengths from it, hands on the hips ~0.75, arms down more).
@@ -30,7 +30,7 @@ from balance.protocols import feet
 from balance.clinical import norms
 from balance.protocols.base import Frame, Status
 from balance.protocols.results import ProtocolResult, RombergSummary
-from balance.protocols.bess import BROKEN_S, TOGETHER_GAP, Debounce, FootPlace, Seen
+from balance.protocols.bess_errors import BROKEN_S, TOGETHER_GAP, Debounce, FootPlace, Seen
 from balance.protocols.stance_test import StanceTest
 from balance.protocols.tracking import BodyTracker
 from balance.protocols.trial import Trial
