@@ -86,7 +86,7 @@ def test_every_folder_the_program_uses_comes_from_the_paths_module():
 def test_the_settings_file_is_owner_only_before_and_after_a_save(tmp_path, monkeypatch):
     monkeypatch.setenv("QT_QPA_PLATFORM", "offscreen")
     monkeypatch.setenv("BALANCE_CONFIG_DIR", str(tmp_path / "conf"))
-    from balance.gui.main_window import qsettings
+    from balance.gui.settings_file import qsettings
     from balance.session import settings as S
     store = qsettings()
     path = paths.settings_file()

@@ -7,29 +7,23 @@ screen, connects them, and repaints from the newest snapshot at most ~30 times a
 
 from __future__ import annotations
 
-import os
 import time
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
+from PySide6.QtCore import QByteArray, Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QHBoxLayout, QMainWindow, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QMainWindow, QVBoxLayout, QWidget
 
 from balance import paths
 from balance.errors import BalanceError
-from balance.privacy import owner_only, private_dir
 from balance.session import flow as F
 from balance.session import live, settings as S
 from balance.present import messages
 from balance.session.engine import default_session_path
-from balance.gui.panels import ControlBar, TrialReadout
-from balance.gui.profile_panel import ProfilePanel
-from balance.gui.safety import ChecklistPanel
-from balance.gui.setup_assistant import SetupPanel
-from balance.gui.widgets import CameraView, ResultCard, SwayPlots, big_label
+from balance.gui.panels import ControlBar, SidePanel
+from balance.gui.widgets import CameraView, big_label
 from balance.gui.workers import LiveWorker
 from balance.protocols import reasons
-from balance.storage.session import SessionWriter, new_metadata
 
 REPAINT_MS = 33          # ~30 Hz: the display never runs faster than this
 # A new frame is painted as soon as it arrives unless another was painted this recently
@@ -98,24 +92,10 @@ class MainWindow(QMainWindow):
         self._connect()
 
     def _build_side(self) -> QWidget:
-        self.readout = TrialReadout()
-        self.checklist = ChecklistPanel()
-        self.setup_panel = SetupPanel()
-        self.plots = SwayPlots()
-        self.profile_panel = ProfilePanel()
-        self.pages = QStackedWidget()
-        for page in (self.checklist, self.setup_panel, self.plots, self.profile_panel):
-            self.pages.addWidget(page)
-        self.card = ResultCard()
-        side = QWidget()
-        # The picture gets whatever the text and plots do not need.
-        side.setMinimumWidth(440)
-        side.setMaximumWidth(600)
-        layout = QVBoxLayout(side)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.readout)
-        layout.addWidget(self.card)
-        layout.addWidget(self.pages, 1)
+        side = SidePanel()
+        self.readout, self.card, self.pages = side.readout, side.card, side.pages
+        self.checklist, self.setup_panel = side.checklist, side.setup_panel
+        self.plots, self.profile_panel = side.plots, side.profile_panel
         return side
 
     def _connect(self) -> None:
@@ -244,17 +224,8 @@ class MainWindow(QMainWindow):
             return None, None
         path = self.session_path or default_session_path(self.session_dir, protocol.name)
         self.session_path = None  # a fixed path is for one recording only
-        meta = new_metadata(source=self.feed.description, fps=self.feed.fps,
-                            image_size=self.feed.size, protocol=protocol.name,
-                            person_id=self._profile().person_id,
-                            profile=self._profile().to_dict(), live=True)
-        writer = SessionWriter(path, meta)
-        try:
-            return writer, live.session_video(self.feed, path, self.settings.save_video)
-        except OSError:
-            writer.close()  # the test does not start: leave no empty session behind
-            path.unlink(missing_ok=True)
-            raise
+        return live.open_recording_files(self.feed, protocol, self._profile(), path,
+                                         keep_video=self.settings.save_video)
 
     def _profile(self):
         self.settings.person_id = self.bar.person_box.currentText().strip() or "guest"
@@ -419,15 +390,3 @@ class MainWindow(QMainWindow):
         if hasattr(self.sound, "close"):
             self.sound.close()
         super().closeEvent(event)
-
-
-def qsettings() -> QSettings:
-    """The settings file (`balance.paths.settings_file`): it holds people's names, birth
-    years and heights, so it and its folder are owner-only before Qt writes a byte (Qt's
-    atomic save keeps the mode of the file it replaces)."""
-    path = paths.settings_file()
-    private_dir(path.parent, tighten_existing=not os.environ.get("BALANCE_CONFIG_DIR"))
-    if not path.exists():
-        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
-    owner_only(path)
-    return QSettings(str(path), QSettings.Format.IniFormat)

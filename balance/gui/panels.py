@@ -5,11 +5,14 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QHBoxLayout, QLabel, QPushButton,
-                               QSizePolicy, QVBoxLayout, QWidget)
+                               QSizePolicy, QStackedWidget, QVBoxLayout, QWidget)
 
 from balance.capture import cameras
 from balance.present import messages
-from balance.gui.widgets import big_label
+from balance.gui.profile_panel import ProfilePanel
+from balance.gui.safety import ChecklistPanel
+from balance.gui.setup_assistant import SetupPanel
+from balance.gui.widgets import ResultCard, SwayPlots, big_label
 
 
 class ControlBar(QWidget):
@@ -144,3 +147,26 @@ def _combo(items, current) -> QComboBox:
     box.addItems(list(items))
     box.setCurrentText(current)
     return box
+
+
+class SidePanel(QWidget):
+    """Beside the picture: the trial readout, the result card, and one page at a time
+    (checklist, camera set-up, sway plots, profile)."""
+
+    def __init__(self):
+        super().__init__()
+        self.readout = TrialReadout()
+        self.checklist, self.setup_panel = ChecklistPanel(), SetupPanel()
+        self.plots, self.profile_panel = SwayPlots(), ProfilePanel()
+        self.pages = QStackedWidget()
+        for page in (self.checklist, self.setup_panel, self.plots, self.profile_panel):
+            self.pages.addWidget(page)
+        self.card = ResultCard()
+        # The picture gets whatever the text and plots do not need.
+        self.setMinimumWidth(440)
+        self.setMaximumWidth(600)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.readout)
+        layout.addWidget(self.card)
+        layout.addWidget(self.pages, 1)

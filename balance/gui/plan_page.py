@@ -13,12 +13,12 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from balance.protocols import reasons
+from balance.session import live
 from balance.session.engine import default_session_path
 from balance.gui.workers import LiveWorker
 from balance.profile import Profile
 from balance.programme.walk import PlanWalk
 from balance.storage.history import add_to_history
-from balance.storage.session import SessionWriter, new_metadata
 
 UI_MS = 100  # how often the live text is refreshed
 
@@ -120,12 +120,11 @@ class PlanWindow(QWidget):
         """A session file for a measured item; timers are not recorded."""
         if self.session_dir is None or self.walk.current.protocol is None:
             return None
-        feed = self.worker.feed
-        meta = new_metadata(source=feed.description, fps=feed.fps, image_size=feed.size,
-                            protocol=protocol.name, person_id=self.profile.person_id,
-                            profile=self.profile.to_dict(), live=True,
-                            plan_item=self.walk.current.key)
-        return SessionWriter(default_session_path(self.session_dir, protocol.name), meta)
+        writer, _ = live.open_recording_files(
+            self.worker.feed, protocol, self.profile,
+            default_session_path(self.session_dir, protocol.name),
+            plan_item=self.walk.current.key)
+        return writer
 
     def confirm(self) -> None:
         if self.walk.needs_confirm():

@@ -22,7 +22,8 @@ def run_window(feed, *, estimator_factory=None, checklist: bool = True, setup: b
     app = application()
     from balance.session import flow as F
     from balance.session import live, settings as S
-    from balance.gui.main_window import MainWindow, qsettings
+    from balance.gui.main_window import MainWindow
+    from balance.gui.settings_file import qsettings
     from balance.gui.sound import Sound
 
     store = qsettings() if remember else None

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from balance.capture import open_source
 from balance.protocols import registry
 from balance.session import replay  # noqa: F401  registers recorded sessions as a source
 from balance.session.engine import FrameFeed
+from balance.storage.session import SessionWriter, new_metadata
 
 SIDES = ("left", "right", "none")
 
@@ -36,6 +39,23 @@ def session_video(feed, session_path, wanted: bool):
         return None
     from balance.session.pipeline import open_session_video
     return open_session_video(session_path, feed.fps, feed.size)
+
+
+def open_recording_files(feed, protocol, profile, path, *, keep_video: bool = False,
+                         **extra):
+    """The session file of a test about to start, and the camera video beside it when
+    ``keep_video``: (writer, video or None). Metadata from the feed, the test and the
+    person, plus ``extra``. If the video cannot be written, no empty session is left."""
+    meta = new_metadata(source=feed.description, fps=feed.fps, image_size=feed.size,
+                        protocol=protocol.name, person_id=profile.person_id,
+                        profile=profile.to_dict(), live=True, **extra)
+    writer = SessionWriter(path, meta)
+    try:
+        return writer, session_video(feed, path, keep_video)
+    except OSError:
+        writer.close()
+        Path(path).unlink(missing_ok=True)
+        raise
 
 
 def estimator_factory(feed, model_path=None):
