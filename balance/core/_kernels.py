@@ -13,6 +13,9 @@ Each kernel ``name`` exists twice:
 
 ``TWINS`` maps each name to its ``(numba, numpy)`` pair. Spectral analysis has no kernel:
 numba has no FFT, and NumPy's pocketfft is already compiled code.
+
+(Over 400 lines on purpose: five kernels, each beside its twin, and the one ``TWINS``
+table the tests and the benchmark walk; split, a twin could drift from its kernel.)
 """
 
 import math
@@ -330,6 +333,8 @@ def one_euro_np(t, x, min_cutoff, beta, d_cutoff):
 # Segmental centre of mass
 # --------------------------------------------------------------------------------------
 
+# One loop over frames and segments on purpose: in numba a call per segment costs more
+# than the arithmetic it would hide.
 @njit(cache=True)
 def com_nb(xy, usable, seg_idx, seg_frac, seg_mass, mirror, max_missing):
     """Whole-body CoM per frame.

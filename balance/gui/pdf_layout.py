@@ -226,6 +226,7 @@ def nice_ticks(lo: float, hi: float, n: int = 5) -> list[float]:
     return [start + k * step for k in range(int(math.ceil((hi - start) / step)) + 1)]
 
 
+# One function on purpose: every part of a chart draws in the same axes transform.
 def chart(lay: Layout, rect: QRectF, series: list[Series], *, title: str, x_label: str,
           band: tuple[float, float] | None = None, band_label: str = "",
           hline: tuple[float, str] | None = None, y_zero: bool = False,

@@ -120,45 +120,12 @@ class ReplayPane(QWidget):
         self.blur.setVisible(self.video is not None)
         self.blur.toggled.connect(lambda _on: self.seek(self.index))
         layout.addWidget(self.blur)
-        self.plot = pg.PlotWidget(title="Sway (cm) - click a mark to jump")
-        self.plot.setLabel("bottom", "time (s)")
-        self.plot.setMenuEnabled(False)
-        self.plot.setMouseEnabled(x=True, y=False)
-        self.plot.addLegend(offset=(5, 5))
-        self.vertical = per_run_offsets(tl.sway_v, tl.stance)
-        self.plot.plot(tl.t, tl.sway_h, pen=pg.mkPen("#35e0ff", width=2), name="side to side",
-                       connect="finite")
-        self.plot.plot(tl.t, self.vertical, pen=pg.mkPen("#ffb04d", width=1),
-                       name="up and down", connect="finite")
-        self.plot.setYRange(*_y_range(tl.sway_h, self.vertical), padding=0.05)
-        self.plot.setMinimumHeight(170)
-        for trial in tl.trials:
-            region = pg.LinearRegionItem((trial.start_s, trial.end_s), movable=False,
-                                         brush=pg.mkBrush(255, 255, 255, 25))
-            self.plot.addItem(region)
-        self.cursor = pg.InfiniteLine(pos=float(tl.t[0]) if len(tl) else 0.0, angle=90,
-                                      movable=True, pen=pg.mkPen("#ffffff", width=2))
-        self.cursor.sigPositionChanged.connect(
-            lambda line: self.seek_time(line.value(), from_cursor=True))
-        self.plot.addItem(self.cursor)
-        layout.addWidget(self.plot, 2)
+        layout.addWidget(self._build_timeline(tl), 2)
         self.slider = QSlider(Qt.Orientation.Horizontal)
         self.slider.setRange(0, max(len(tl) - 1, 0))
         self.slider.valueChanged.connect(lambda i: self.seek(i) if i != self.index else None)
         layout.addWidget(self.slider)
-        lower = QHBoxLayout()
-        self.readout = QLabel("")
-        self.readout.setWordWrap(True)
-        self.readout.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        lower.addWidget(self.readout, 2)
-        self.stabilo = pg.PlotWidget(title="This trial so far (cm)")
-        self.stabilo.setAspectLocked(True)
-        self.stabilo.setMenuEnabled(False)
-        self.stabilo.setMinimumWidth(160)
-        self.stabilo.setFixedHeight(200)
-        self.trail = self.stabilo.plot(pen=pg.mkPen("#35e0ff", width=1))
-        lower.addWidget(self.stabilo, 1)
-        layout.addLayout(lower, 0)
+        layout.addLayout(self._build_readout(), 0)
         self.events_list = QListWidget()
         self.events_list.itemActivated.connect(
             lambda item: self.jump_to_event(self.events_list.row(item)))
@@ -180,6 +147,48 @@ class ReplayPane(QWidget):
                                          if self.timeline.detected_events else [])))
         self.status.setWordWrap(True)
         layout.addWidget(self.status)
+
+
+    def _build_timeline(self, tl):
+        """The sway trace with the trials shaded and a draggable cursor."""
+        self.plot = pg.PlotWidget(title="Sway (cm) - click a mark to jump")
+        self.plot.setLabel("bottom", "time (s)")
+        self.plot.setMenuEnabled(False)
+        self.plot.setMouseEnabled(x=True, y=False)
+        self.plot.addLegend(offset=(5, 5))
+        self.vertical = per_run_offsets(tl.sway_v, tl.stance)
+        self.plot.plot(tl.t, tl.sway_h, pen=pg.mkPen("#35e0ff", width=2), name="side to side",
+                       connect="finite")
+        self.plot.plot(tl.t, self.vertical, pen=pg.mkPen("#ffb04d", width=1),
+                       name="up and down", connect="finite")
+        self.plot.setYRange(*_y_range(tl.sway_h, self.vertical), padding=0.05)
+        self.plot.setMinimumHeight(170)
+        for trial in tl.trials:
+            region = pg.LinearRegionItem((trial.start_s, trial.end_s), movable=False,
+                                         brush=pg.mkBrush(255, 255, 255, 25))
+            self.plot.addItem(region)
+        self.cursor = pg.InfiniteLine(pos=float(tl.t[0]) if len(tl) else 0.0, angle=90,
+                                      movable=True, pen=pg.mkPen("#ffffff", width=2))
+        self.cursor.sigPositionChanged.connect(
+            lambda line: self.seek_time(line.value(), from_cursor=True))
+        self.plot.addItem(self.cursor)
+        return self.plot
+
+    def _build_readout(self):
+        """The metrics at the cursor beside the trial's stabilogram so far."""
+        lower = QHBoxLayout()
+        self.readout = QLabel("")
+        self.readout.setWordWrap(True)
+        self.readout.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        lower.addWidget(self.readout, 2)
+        self.stabilo = pg.PlotWidget(title="This trial so far (cm)")
+        self.stabilo.setAspectLocked(True)
+        self.stabilo.setMenuEnabled(False)
+        self.stabilo.setMinimumWidth(160)
+        self.stabilo.setFixedHeight(200)
+        self.trail = self.stabilo.plot(pen=pg.mkPen("#35e0ff", width=1))
+        lower.addWidget(self.stabilo, 1)
+        return lower
 
     def marks(self) -> list[Event]:
         """Everything on the timeline, in time order: events and notes."""
