@@ -1,5 +1,7 @@
 """The yoga pose table: every pose the tool recognises, as criteria on body measurements.
 
+(Over 400 lines on purpose: most of it is the calibrated table, written by a tool.)
+
 Each pose is a tuple of criteria ``C(feature, lo, hi, soft, cue_low=..., cue_high=...)``:
 the feature's accepted range ``lo..hi``, the tolerance ``soft`` beyond it, and what to say
 when the measured value falls below or above the range. Features and their units are
