@@ -13,6 +13,7 @@ from balance.profile import Profile
 from balance.protocols import ProtocolResult, registry
 from balance.protocols.base import FRONT_VIEW, Frame
 from balance.testing.synthetic import Lift, generate
+from tests.helpers import balance
 
 TOGETHER = [(0, "hip_width"), (1, "together")]
 BOTH = ("left", "right")
@@ -158,3 +159,6 @@ def test_rescoring_the_recording_gives_the_live_result(name, tmp_path):
     session = read_session(path)
     assert session.metadata["result"] == plain(ProtocolResult.of(rec.result()))
     assert rescore(session).result == session.metadata["result"]
+    proc = balance("score", path, "--protocol", name, "--json")  # what a user runs
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout) == session.metadata["result"]

@@ -92,6 +92,7 @@ class SwayMetrics:
         return asdict(self)
 
 
+# Long for its docstring (every metric, its unit and source); the code is ~55 lines.
 def sway_metrics(ap, ml, fs, *, ellipse: str = "prediction",
                  velocity: str = "n_over_fs") -> SwayMetrics:
     """All sway metrics of a two-axis trace sampled at a constant rate.

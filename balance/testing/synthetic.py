@@ -73,6 +73,7 @@ class SyntheticSession:
     stance: np.ndarray | None = None
 
 
+# Long for its docstring (every knob of the generated person); the code is ~50 lines.
 def generate(
     *,
     fps: float = 30.0,
