@@ -215,29 +215,52 @@ def test_a_video_that_cannot_be_written_is_an_os_error_and_leaves_no_file(tmp_pa
 
 # --- camera set-up advice ---------------------------------------------------------------
 
+SIZE = (1280, 720)  # the generated person's camera: 16:9
+
+
 def _standing():
-    return person(duration_s=0.2, lift=(5, 6)).image[0].copy()
+    s = person(duration_s=0.2, lift=(5, 6))
+    assert s.image_size == SIZE
+    return s.image[0].copy()
 
 
 def test_setup_accepts_a_well_framed_person_and_explains_what_is_wrong():
     lm = _standing()
-    assert setup_check.assess(lm, True, brightness=120).ok
-    assert "cannot see you" in setup_check.assess(None, False).advice[0]
+    assert setup_check.assess(lm, True, image_size=SIZE, brightness=120).ok
+    assert "cannot see you" in setup_check.assess(None, False, image_size=SIZE).advice[0]
     left = lm.copy()
     left[:, 0] -= 0.3  # standing on the image's left = the person's right
-    assert setup_check.assess(left, True).advice == (
+    assert setup_check.assess(left, True, image_size=SIZE).advice == (
         "Move a step to your left, towards the middle of the picture.",)
     small = lm.copy()
     small[:, :2] = 0.5 + (small[:, :2] - 0.5) * 0.4
-    assert "closer" in setup_check.assess(small, True).advice[0]
+    assert "closer" in setup_check.assess(small, True, image_size=SIZE).advice[0]
     low = lm.copy()
     low[:, 1] += 0.15  # feet below the bottom edge
-    assert "feet" in setup_check.assess(low, True).advice[0]
+    assert "feet" in setup_check.assess(low, True, image_size=SIZE).advice[0]
     side_on = lm.copy()
     side_on[[11, 12], 0] = lm[[11, 12], 0].mean()  # shoulders one behind the other
-    assert setup_check.assess(side_on, True).advice[0].startswith("Turn to face the camera")
-    dark = setup_check.assess(lm, True, brightness=20)
+    assert setup_check.assess(side_on, True, image_size=SIZE).advice[0].startswith("Turn to face the camera")
+    dark = setup_check.assess(lm, True, image_size=SIZE, brightness=20)
     assert not dark.ok and "dark" in dark.advice[0]
+
+
+def test_facing_is_judged_in_pixels_not_in_normalised_units():
+    """On a 16:9 picture a front-facing person's shoulders (0.7 of the torso in pixels)
+    read as only 0.4 of it in normalised units, which once kept Start greyed for ever."""
+    lm = _standing()
+    mid_hip = lm[[23, 24], :2].mean(axis=0)
+    torso_px = 180.0  # shoulders 180 px above the hips, 126 px apart: facing the camera
+    for k, side in ((11, -1), (12, 1)):
+        lm[k, 0] = mid_hip[0] + side * 63.0 / SIZE[0]
+        lm[k, 1] = mid_hip[1] - torso_px / SIZE[1]
+    width_n = abs(lm[11, 0] - lm[12, 0])
+    assert width_n / (torso_px / SIZE[1]) < setup_check.MIN_FACING  # the old reading
+    advice = setup_check.assess(lm, True, image_size=SIZE).advice
+    assert not any(a.startswith("Turn to face") for a in advice)
+    side_on = lm.copy()
+    side_on[[11, 12], 0] = mid_hip[0] + np.array([-10.0, 10.0]) / SIZE[0]  # 20 px: side on
+    assert setup_check.assess(side_on, True, image_size=SIZE).advice[0].startswith("Turn")
 
 
 def test_setup_gate_needs_a_run_of_good_frames():

@@ -34,7 +34,8 @@ class SetupPanel(QWidget):
         """Judge one snapshot; returns whether the view has been good long enough."""
         brightness = (float(np.mean(snap.display[::8, ::8, :3])) if snap.display is not None
                       else None)
-        ready = self.gate.update(assess(snap.landmarks, snap.detected, brightness=brightness))
+        ready = self.gate.update(assess(snap.landmarks, snap.detected, image_size=snap.image_size,
+                                        brightness=brightness))
         self.advice.setText(self.gate.report.message if ready or not self.gate.report.ok
                             else "Good, hold still...")
         self.progress.setValue(min(self.gate.run, self.gate.needed))

@@ -45,7 +45,7 @@ class SetupReport:
         return "Ready: you are in view. Press Start (Space)." if self.ok else self.advice[0]
 
 
-def assess(landmarks: np.ndarray | None, detected: bool, *,
+def assess(landmarks: np.ndarray | None, detected: bool, *, image_size: tuple[int, int],
            brightness: float | None = None) -> SetupReport:
     """Advice for one frame.
 
@@ -53,6 +53,8 @@ def assess(landmarks: np.ndarray | None, detected: bool, *,
     ----------
     landmarks : (33, 4) float32 image landmarks (x, y normalised, visibility), or None.
     detected : whether a person was found.
+    image_size : (width, height) px of the picture: x and y are normalised by different
+        lengths on a 16:9 camera, so a ratio of a width to a height needs them.
     brightness : mean grey level of the picture 0-255, or None when there is no picture.
     """
     advice = list(_light(brightness))
@@ -61,7 +63,7 @@ def assess(landmarks: np.ndarray | None, detected: bool, *,
                          "with your whole body in the picture.")
         return SetupReport(False, tuple(advice))
     pts = landmarks[BODY_POINTS]
-    advice[:0] = _in_view(landmarks) + _facing(landmarks) + _distance(pts) + _framing(pts)
+    advice[:0] = _in_view(landmarks) + _facing(landmarks, image_size) + _distance(pts) + _framing(pts)
     return SetupReport(not advice, tuple(advice))
 
 
@@ -91,10 +93,12 @@ def _in_view(lm) -> list[str]:
     return []
 
 
-def _facing(lm) -> list[str]:
-    """From the side the shoulders overlap: their width shrinks against the torso."""
-    ls, rs, lh, rh = (lm[INDEX[n], :2] for n in ("left_shoulder", "right_shoulder",
-                                                 "left_hip", "right_hip"))
+def _facing(lm, image_size) -> list[str]:
+    """From the side the shoulders overlap: their width shrinks against the torso (both
+    in pixels)."""
+    px = np.asarray(image_size, dtype=float)
+    ls, rs, lh, rh = (lm[INDEX[n], :2] * px for n in ("left_shoulder", "right_shoulder",
+                                                      "left_hip", "right_hip"))
     torso = float(np.hypot(*((ls + rs) / 2 - (lh + rh) / 2)))
     width = float(np.hypot(*(ls - rs)))
     if torso > 0 and width / torso < MIN_FACING:
