@@ -109,6 +109,22 @@ def test_play_pause_step_and_speed(qtbot, sample):
     w.pause()
 
 
+@pytest.mark.parametrize("speed", SPEEDS)
+def test_play_moves_at_the_chosen_speed_in_timer_sized_ticks(qtbot, sample, speed):
+    """Three seconds of 33 ms ticks move the cursor 3 s x speed, at every speed (each
+    tick used to snap back to the frame shown: 0.25x never left frame 0)."""
+    from balance.gui.replay_window import TICK_MS
+    w = open_window(qtbot, sample)
+    pane = w.panes[0]
+    w.set_speed(speed)
+    w.play()
+    w.timer.stop()  # the ticks come from here, not from the clock of a busy machine
+    for _ in range(round(3.0 / (TICK_MS / 1000))):
+        w.advance(TICK_MS / 1000)
+    assert pane.t_s == pytest.approx(3.0 * speed, abs=1.5 / 30)
+    w.pause()
+
+
 def test_two_sessions_side_by_side_play_in_step(qtbot, sample):
     w = open_window(qtbot, sample, QUIET)
     a, b = w.panes

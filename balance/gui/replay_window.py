@@ -42,6 +42,7 @@ class ReplayWindow(QMainWindow):
         self.timer.setInterval(TICK_MS)
         self.timer.timeout.connect(self._tick)
         self._last_tick = None
+        self._clocks: dict[int, float] = {}  # id(pane) -> play clock, session s
 
     def _transport(self) -> QHBoxLayout:
         bar = QHBoxLayout()
@@ -119,10 +120,19 @@ class ReplayWindow(QMainWindow):
             p.step(frames)
 
     def advance(self, wall_s: float) -> None:
-        """Move every pane on by ``wall_s`` seconds of wall time at the chosen speed."""
+        """Move every pane on by ``wall_s`` seconds of wall time at the chosen speed.
+
+        Each pane keeps its own play clock, in session seconds: a tick shorter than a
+        frame (33 ms at 0.25x is 8 ms of session) adds up instead of snapping back to the
+        frame shown. A pane moved by hand since plays on from where it was put."""
         for p in self.panes:
-            if not p.at_end:
-                p.seek_time(p.t_s + wall_s * self.speed + 1e-9)
+            if p.at_end:
+                continue
+            clock = self._clocks.get(id(p))
+            if clock is None or p.timeline.index_at(clock) != p.index:
+                clock = p.t_s
+            self._clocks[id(p)] = clock = clock + wall_s * self.speed
+            p.seek_time(clock + 1e-9)
         if all(p.at_end for p in self.panes):
             self.pause()
 
