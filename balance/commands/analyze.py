@@ -3,16 +3,14 @@
 import sys
 from pathlib import Path
 
-import numpy as np
 
 from balance.commands import options
 from balance.commands.progress import ProgressBar
 from balance.commands.score import format_result, profile_from
 from balance.errors import InputError
-from balance.privacy import owner_only
 from balance.protocols import create, reasons
 from balance.session.recording import Recording
-from balance.storage.landmark_csv import write_landmark_csv
+from balance.storage.landmark_csv import LandmarkCsvWriter
 from balance.storage.session import SUFFIX, SessionWriter, new_metadata
 
 HELP = "find the pose in every frame of a video, record a session"
@@ -60,24 +58,23 @@ def run(args) -> int:
                             protocol=args.protocol, profile=profile.to_dict())
         video = (pipeline.open_session_video(out, source.fps, source.size)
                  if args.save_video else None)
-        frames = _Collector() if args.csv else None
+        table = LandmarkCsvWriter(args.csv) if args.csv else None
         bar = ProgressBar(source.expected_frames, "analyze",
                           enabled=not args.quiet and sys.stderr.isatty())
         try:
             with SessionWriter(out, meta) as writer, PoseEstimator(model.path) as estimator:
                 rec = Recording(protocol, writer, video)
-                stats = pipeline.run(source, estimator, rec, on_frame=_each(frames, bar))
+                stats = pipeline.run(source, estimator, rec, on_frame=_each(table, bar))
                 writer.update_metadata(frames=stats.frames, detection_rate=stats.detection_rate)
                 rec.stop(reasons.SOURCE_ENDED)  # closes the files, adds a scored test to the history
         finally:
             bar.close()
             if video is not None:
                 video.release()
+            if table is not None:
+                table.close()
     if stats.warning:
         print(f"warning: {stats.warning}", file=sys.stderr)
-    if args.csv:
-        write_landmark_csv(args.csv, *frames.arrays())
-        owner_only(args.csv)
     print(f"session: {out}")
     if args.csv:
         print(f"csv: {args.csv}")
@@ -98,24 +95,9 @@ def unused_path(path: Path) -> Path:
     return candidate
 
 
-def _each(frames, bar):
+def _each(table, bar):
     def on_frame(result):
-        if frames is not None:
-            frames.add(result)
+        if table is not None:
+            table.write(result.t_s, result.image, result.detected)
         bar.update(result.index + 1)
     return on_frame
-
-
-class _Collector:
-    """Keeps image landmarks in memory for the CSV written at the end."""
-
-    def __init__(self):
-        self.t, self.image, self.detected = [], [], []
-
-    def add(self, r):
-        self.t.append(r.t_s)
-        self.image.append(r.image)
-        self.detected.append(r.detected)
-
-    def arrays(self):
-        return np.array(self.t), np.array(self.image), np.array(self.detected)

@@ -6,6 +6,9 @@ cells read as NaN too).
 """
 
 import csv
+import io
+import os
+import time
 from pathlib import Path
 
 import numpy as np
@@ -34,6 +37,53 @@ def write_landmark_csv(path: str | Path, t: np.ndarray, image: np.ndarray,
             out.writerow([i, f"{ti:.6f}", int(bool(det))] + [f"{v:.6g}" for v in row])
 
 
+class LandmarkCsvWriter:
+    """The CSV written as frames arrive (``analyze --csv``), so a crash keeps every frame
+    flushed so far: created owner-only and exclusively (an existing file is never
+    replaced), handed to the OS every ``flush_s`` seconds; a row cut off by a kill is
+    dropped when the file is read back."""
+
+    def __init__(self, path: str | Path, *, flush_s: float = 0.5):
+        self.path, self.flush_s = Path(path), flush_s
+        try:
+            self._fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            raise InputError(f"{self.path} already exists; it is never written over") from None
+        self._buf, self.rows = io.StringIO(), 0
+        self._out = csv.writer(self._buf)
+        self._out.writerow(HEADER)
+        self._last = time.monotonic()
+
+    def write(self, t_s: float, image: np.ndarray, detected: bool) -> None:
+        """One frame: ``image`` (33, 4) image landmarks (NaN when no person)."""
+        self._out.writerow([self.rows, f"{t_s:.6f}", int(bool(detected))]
+                           + [f"{v:.6g}" for v in np.asarray(image).ravel()])
+        self.rows += 1
+        if time.monotonic() - self._last >= self.flush_s:
+            self.flush()
+
+    def flush(self) -> None:
+        data = self._buf.getvalue().encode()
+        if data:
+            os.write(self._fd, data)
+        self._buf.seek(0)
+        self._buf.truncate()
+        self._last = time.monotonic()
+
+    def close(self) -> None:
+        if self._fd is not None:
+            self.flush()
+            os.fsync(self._fd)
+            os.close(self._fd)
+            self._fd = None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+
 def read_landmark_csv(path: str | Path) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Read a landmark CSV back as (t (n,), image (n, 33, 4) float32, detected (n,) bool)."""
     path = Path(path)
@@ -45,6 +95,8 @@ def read_landmark_csv(path: str | Path) -> tuple[np.ndarray, np.ndarray, np.ndar
     if not rows or rows[0] != HEADER:
         raise InputError(f"{path} is not a landmark CSV (header must start "
                          f"'frame,t_s,detected,x0,y0,z0,v0')")
+    if len(rows) > 1 and len(rows[-1]) != len(HEADER):
+        rows = rows[:-1]  # the last row was cut off (a killed writer): keep the rest
     try:
         data = np.array([[float(v) if v != "" else np.nan for v in r] for r in rows[1:]],
                         dtype=np.float64).reshape(-1, len(HEADER))
