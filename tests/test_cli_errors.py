@@ -83,5 +83,5 @@ def test_a_landmark_csv_whose_clock_does_not_run_is_refused(tmp_path, times, fra
     path = tmp_path / "stuck.csv"
     image = np.full((len(times), 33, 4), 0.5, np.float32)
     write_landmark_csv(path, np.array(times), image, np.ones(len(times), bool))
-    proc = balance("score", path, "--protocol", "practice")
+    proc = balance("score", path, "--protocol", "practice", "--image-size", "640x480")
     assert_one_line_error(proc, "frame times must increase", f"frame {frame} does not")

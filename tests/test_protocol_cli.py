@@ -40,10 +40,20 @@ def test_a_landmark_csv_scores_like_its_session(tmp_path):
     s = read_session(SAMPLE)
     table = tmp_path / "s.csv"
     write_landmark_csv(table, s.t, s.image, s.detected)
-    from_csv = score_json(table, "--protocol", "single-leg-stance")
+    from_csv = score_json(table, "--protocol", "single-leg-stance", "--image-size", "1280x720")
     from_session = score_json(SAMPLE, "--protocol", "single-leg-stance")
     assert [t["hold_time_s"] for t in from_csv["trials"]] == \
         [t["hold_time_s"] for t in from_session["trials"]]
+
+
+def test_a_landmark_csv_needs_its_image_size(tmp_path):
+    from tests.helpers import assert_one_line_error, balance
+    s = read_session(SAMPLE)
+    table = tmp_path / "s.csv"
+    write_landmark_csv(table, s.t, s.image, s.detected)
+    # x and y are fractions of the width and height: a guessed size would scale the sway
+    assert_one_line_error(balance("score", table, "--protocol", "practice"), "--image-size")
+    assert score_json(table, "--protocol", "practice", "--image-size", "1280x720")["trials"]
 
 
 def test_four_stage_on_the_sample_ends_side_by_side_when_a_foot_lifts():

@@ -14,7 +14,6 @@ from balance.session.rescore import rescore
 from balance.storage.landmark_csv import read_landmark_csv
 from balance.storage.session import MAGIC, Session, read_session
 
-DEFAULT_CSV_SIZE = (1280, 720)
 
 
 HELP = "score a session or landmark CSV with a protocol"
@@ -27,7 +26,8 @@ def add_arguments(p) -> None:
     options.add_protocol(p, "the test to score with", required=True)
     p.add_argument("--json", action="store_true", help="print the result as JSON")
     p.add_argument("--image-size", type=options.image_size, metavar="WIDTHxHEIGHT",
-                   help="size of the video behind a CSV (default 1280x720)")
+                   help="size of the video behind a landmark CSV (required for one: its x and y "
+                        "are fractions of the width and height)")
     options.add_test_options(p)
     options.add_profile(p, person="person id for the result (default: the session's)")
 
@@ -79,7 +79,10 @@ def _load(path: Path, image_size: tuple[int, int] | None) -> Session:
             raise InputError(f"{path} holds no frames")
         return s
     t, image, detected = read_landmark_csv(path)
-    size = image_size or DEFAULT_CSV_SIZE
+    if image_size is None:  # guessing it would scale the sway by the wrong amount
+        raise InputError(f"{path} is a landmark CSV, which does not say the size of its "
+                         "video: give --image-size WIDTHxHEIGHT (for example 1280x720)")
+    size = image_size
     steps = np.diff(t)
     if not (np.isfinite(t).all() and (steps > 0).all()):  # scoring needs a clock that runs
         bad = int(np.argmax(~(steps > 0))) + 1 if steps.size else 0
