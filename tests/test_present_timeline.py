@@ -64,3 +64,21 @@ def test_recorded_events_are_shown_and_the_detector_only_gives_the_stance(tmp_pa
         ("right", lift.t_s, down.t_s)]
     # The sway reference still follows both trials the person did.
     assert (tl.stance == st.RIGHT).any() and (tl.stance == st.LEFT).any()
+
+
+@pytest.mark.parametrize("path", SAMPLES, ids=lambda p: p.stem)
+def test_the_feet_only_detector_gives_the_full_detectors_stance_and_lifts(path):
+    """What a timeline of a session with recorded events runs: the same stance, frame
+    for frame, and the same lifts and touchdowns; none of the other rules' events."""
+    from balance.core.events import FOOT_LIFT, TOUCHDOWN, detect_events
+    s = read_session(path)
+    px = timeline._scale(s, 170.0)
+    full, full_trace = detect_events(s.t, s.image, s.image_size, px_per_cm=px, world=s.world,
+                                     return_trace=True)
+    feet, feet_trace = detect_events(s.t, s.image, s.image_size, px_per_cm=px, world=s.world,
+                                     return_trace=True, feet_only=True)
+    assert (feet_trace.stance == full_trace.stance).all()
+    edges = [e for e in full if e.kind in (FOOT_LIFT, TOUCHDOWN)]
+    assert [e for e in feet if e.kind in (FOOT_LIFT, TOUCHDOWN)] == edges
+    assert bool(edges) == ("single_leg" in path.stem)  # the check had something to check
+    assert {e.kind for e in feet} <= {FOOT_LIFT, TOUCHDOWN, "stance_foot_moved"}

@@ -96,8 +96,11 @@ class LiveEventDetector:
 
     def __init__(self, fps: float, image_size, *, px_per_cm: float,
                  config: EventConfig | None = None, calibration_s: float = 0.5,
-                 settle_s: float = 0.25):
+                 settle_s: float = 0.25, feet_only: bool = False):
         self.cfg = cfg = config or EventConfig()
+        # Only lifts and touchdowns (and so the stance): what a timeline needs of a
+        # session that recorded its events; the other rules cost most of the time.
+        self.feet_only = feet_only
         self.fps = _validate.positive_rate(fps, "fps")
         self.scale = _validate.positive_rate(px_per_cm, "px_per_cm")
         self.min_n = max(1, round(cfg.min_state_s * self.fps))
@@ -195,7 +198,7 @@ class LiveEventDetector:
         lift = None if world is None else world_lift(world)
         have = (np.zeros(len(frames), bool) if world is None
                 else np.isfinite(np.asarray(world)[..., :3]).any(axis=(1, 2)))
-        sig = self.signals.extend(image, lift)
+        sig = self.signals.extend(image, lift, feet_only=self.feet_only)
         if sig is None:
             self._count += len(frames)
             return []
@@ -207,6 +210,8 @@ class LiveEventDetector:
             self._count += 1
             tag = (frames[j], times[j])
             events += self._feet_step(tag, sig, j, bool(have[j]), heights)
+            if self.feet_only:
+                continue
             events += self._hands_step(tag, sig.hands[j])
             events += self._stance_step(tag, sig, j)
             events += self._balance_step(tag, sig.balance[j])

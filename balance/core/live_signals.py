@@ -81,10 +81,11 @@ class Signals:
         self.still_n = max(3, round(cfg.still_s * fps))
         self._tail = np.empty((0, 2, 2))  # the last still_n - 1 rows of (u, u_smooth)
 
-    def extend(self, image, lift=None) -> Block | None:
+    def extend(self, image, lift=None, *, feet_only: bool = False) -> Block | None:
         """Signals of the frames ``image`` (n, 33, 4); ``lift`` (n, 2) from
         ``events.world_lift``, or None without world landmarks. None while the floor is
-        still being calibrated at the block's end."""
+        still being calibrated at the block's end. ``feet_only``: the foot heights only
+        (``hands``, ``foot`` and ``balance`` stay empty)."""
         image = np.asarray(image, dtype=np.float64)
         xy = image[..., :2] * self.size
         vis = np.where(np.isfinite(xy).all(axis=-1), image[..., 3], np.nan)
@@ -106,9 +107,12 @@ class Signals:
         u_smooth = np.column_stack([lp.extend(u[:, k]) for k, lp in enumerate(self._foot_lp)])
         lift = np.full(u.shape, np.nan) if lift is None else np.asarray(lift)[start:]
         pad = [[np.nan] * 2] * start
-        return Block(start, pad + u.tolist(), pad + u_smooth.tolist(),
-                     pad + self._still(u, u_smooth).tolist(), pad + lift.tolist(),
-                     pad + self._hands(xy, usable).tolist(),
+        still = pad + self._still(u, u_smooth).tolist()
+        if feet_only:
+            return Block(start, pad + u.tolist(), pad + u_smooth.tolist(), still,
+                         pad + lift.tolist(), [], [], [])
+        return Block(start, pad + u.tolist(), pad + u_smooth.tolist(), still,
+                     pad + lift.tolist(), pad + self._hands(xy, usable).tolist(),
                      [[]] * start + self._feet(xy, usable).tolist(),
                      [[np.nan] * 4] * start + self._balance(xy, usable).tolist())
 

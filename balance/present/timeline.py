@@ -137,9 +137,11 @@ def build(session: Session, *, height_cm: float | None = None) -> Timeline:
         return tl
     try:
         tl.px_per_cm = _scale(session, height)
+        # With recorded events the detector is wanted for the stance alone.
         found, trace = core_events.detect_events(session.t, session.image, size,
                                                  px_per_cm=tl.px_per_cm,
-                                                 world=session.world, return_trace=True)
+                                                 world=session.world, return_trace=True,
+                                                 feet_only=bool(recorded))
         tl.stance = trace.stance
         sway = com_mod.com_sway(session.image, size, px_per_cm=tl.px_per_cm,
                                 stance=trace.stance)
