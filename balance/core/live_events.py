@@ -334,11 +334,12 @@ class LiveEventDetector:
         if self._stance_lp is None:
             self._stance_lp = CausalLowpass(self.fps, channels=2)
         base, offset = self._stance_lp.push([base, offset]).tolist()
-        if len(self._stance_ref) < 2 * self.min_n:  # the foot's place as the stance began
+        if len(self._stance_ref) < max(2 * self.min_n, round(0.5 * self.fps)):  # the foot's place as the stance began
             self._stance_ref.append((base, offset))
             return []
         if self._stance_hyst is None:
-            self._stance_hyst = Hysteresis(1.0, 0.7, self.min_n, self.min_n)
+            n = max(self.min_n, round(0.3 * self.fps))  # a run of jitter is not a move
+            self._stance_hyst = Hysteresis(1.0, 0.7, n, n)
             self._ref = np.median(np.array(self._stance_ref), axis=0).tolist()
         move = abs(base - self._ref[0]) / self.scale
         pivot = abs(offset - self._ref[1]) / self.scale
