@@ -39,7 +39,9 @@ def test_double_leg_errors_each_counted_at_their_time(fps):
     assert abs(trial["start_s"] - 1.25) < 0.2 and trial["hold_time_s"] == 20.0
     assert kinds(trial) == ["hands_off_hips", "forefoot_heel_lift", "step"]
     for error, t_true in zip(trial["errors"], (4.0, 9.0, 13.0)):
-        assert abs(error["t_s"] - t_true) <= 0.25, error
+        # 0.3 s: a heel raise (toes down) is dated on the lowest point since issue 13,
+        # which reads up to 0.27 s late at 15 fps (was 0.25).
+        assert abs(error["t_s"] - t_true) <= 0.3, error
     assert trial["error_score"] == 3 and result["summary"]["total_score"] == 3
     logged = [e for e in events if e.kind == "bess_error"]
     assert [e.t_s for e in logged] == pytest.approx([e["t_s"] for e in trial["errors"]], abs=1e-3)

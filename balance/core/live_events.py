@@ -37,10 +37,10 @@ from statistics import median
 
 import numpy as np
 
-from balance.core import _validate, stance as st
+from balance.core import _validate, edge_dating, stance as st
 from balance.core.events import (
     FOOT_LIFT, HANDS_OFF_HIPS, HANDS_ON_HIPS, LOSS_OF_BALANCE, STANCE_FOOT_MOVED, TOUCHDOWN,
-    Event, EventConfig, edge_time, noise_sd, world_lift,
+    Event, EventConfig, noise_sd, world_lift,
 )
 from balance.core.filters import CausalLowpass
 from balance.core.live_signals import Signals
@@ -107,8 +107,10 @@ class LiveEventDetector:
         self.settle_n = max(1, round(settle_s * self.fps))
         self.signals = Signals(self.fps, image_size, self.scale, cfg,
                                max(3, round(calibration_s * self.fps)))
-        # Unfiltered foot heights kept for dating an edge back: a second of flat floor
-        # before the edge, the edge, and the waits. Rows (frame, t, left, right).
+        # Unfiltered foot heights kept for dating an edge back (``edge_dating``): the
+        # floor before the edge, the edge, and the waits. Rows (frame, t, left, right,
+        # left lowest point, right lowest point).
+        self._floor_n = max(3, round(0.5 * self.fps))
         self._hist = deque(maxlen=self.min_n + self.settle_n + max(4, round(2 * self.fps)))
         self._feet: list[Hysteresis] = []
         self._level = [0.0, 0.0]  # floor under each foot, px from its calibrated floor
@@ -230,7 +232,9 @@ class LiveEventDetector:
         raw = [(self._level[k] - u[k]) / self.scale for k in (0, 1)]
         if heights is not None:
             heights[j] = raw
-        self._hist.append((tag[0], tag[1], raw[0], raw[1]))
+        low = sig.low[j]
+        self._hist.append((tag[0], tag[1], raw[0], raw[1], (self._level[0] - low[0]) / self.scale,
+                           (self._level[1] - low[1]) / self.scale))
         events = []
         for k, side in enumerate(st.SIDES):
             self._lifts[k].append(lift[k])
@@ -277,19 +281,18 @@ class LiveEventDetector:
         return []
 
     def _history(self, k):
-        rows = np.array([(f, t, r[k]) for f, t, *r in self._hist])
-        return rows[:, 0].astype(np.int64), rows[:, 1], rows[:, 2]
+        rows = np.array([(r[0], r[1], r[2 + k], r[4 + k]) for r in self._hist])
+        return rows[:, 0].astype(np.int64), rows[:, 1], rows[:, 2], rows[:, 3]
 
     def _edge_low(self, k):
         return max(self.cfg.edge_low * self._noise(k), self.cfg.edge_min_cm)
 
     def _lift(self, k, side, detected):
-        frames, t, h = self._history(k)
-        # The fit takes the lower half of the edge; the foot may still be rising, so the
-        # highest recent height stands in for the lift's top.
-        top = max(float(np.nanmax(h[-(self.min_n + 2):])), self._feet[k].on)
-        t0 = edge_time(t, h, self._edge_low(k), self.cfg.edge_high * top, rising=True)
-        i = _index_at(t, t0, len(t) - 1)
+        frames, t, h, low = self._history(k)
+        at = min(int(np.searchsorted(frames, detected)), len(t) - 1)
+        t0 = edge_dating.lift_time(t, h, low, at, self._edge_low(k), self.cfg.edge_high,
+                                   self._floor_n)
+        i = _index_at(t, t0, at)
         self._top[k] = 0.0
         lift = Event(float(t[i]), int(frames[i]), FOOT_LIFT, side, {
             "t_est_s": t0 if math.isfinite(t0) else None, "detected_frame": int(detected)})
@@ -300,11 +303,11 @@ class LiveEventDetector:
         return [lift]
 
     def _touchdown(self, k, side, detected):
-        frames, t, h = self._history(k)
-        hi = self.cfg.edge_high * max(self._top[k], self._feet[k].on)
-        start = int(np.searchsorted(frames, detected - 3 * self.min_n - self.settle_n))
-        t0 = edge_time(t[start:], h[start:], self._edge_low(k), hi, rising=False)
-        i = _index_at(t, t0, int(np.searchsorted(frames, detected)))
+        frames, t, h, low = self._history(k)
+        at = min(int(np.searchsorted(frames, detected)), len(t) - 1)
+        t0 = edge_dating.touchdown_time(t, h, low, at, self._edge_low(k),
+                                        self.cfg.edge_high, round(self.fps))
+        i = _index_at(t, t0, at)
         return Event(float(t[i]), int(frames[i]), TOUCHDOWN, side, {
             "t_est_s": t0 if math.isfinite(t0) else None, "detected_frame": int(detected),
             "height_cm": self._top[k]})
@@ -336,11 +339,12 @@ class LiveEventDetector:
         if self._stance_lp is None:
             self._stance_lp = CausalLowpass(self.fps, channels=2)
         base, offset = self._stance_lp.push([base, offset]).tolist()
-        if len(self._stance_ref) < 2 * self.min_n:  # the foot's place as the stance began
+        if len(self._stance_ref) < max(2 * self.min_n, round(0.5 * self.fps)):  # the foot's place as the stance began
             self._stance_ref.append((base, offset))
             return []
         if self._stance_hyst is None:
-            self._stance_hyst = Hysteresis(1.0, 0.7, self.min_n, self.min_n)
+            n = max(self.min_n, round(0.3 * self.fps))  # a run of jitter is not a move
+            self._stance_hyst = Hysteresis(1.0, 0.7, n, n)
             self._ref = np.median(np.array(self._stance_ref), axis=0).tolist()
         move = abs(base - self._ref[0]) / self.scale
         pivot = abs(offset - self._ref[1]) / self.scale

@@ -35,6 +35,9 @@ class Block:
         it are not filled.
     u, u_smooth : (left, right) foot offset from its calibrated floor, px, down positive:
         raw and low-passed.
+    low : (left, right) offset of the foot's lowest point (heel or toe, whichever is
+        lower), px, down positive: the sole's last point on the floor at toe-off and its
+        first at contact, which the edge dating reads.
     still : (left, right) median of ``u`` over the last ``still_s`` where the foot was
         still there (``u_smooth`` spanned less than ``still_cm``, or 2.4 noise SDs), or
         NaN: the floor level under a standing foot.
@@ -55,6 +58,7 @@ class Block:
     hands: list
     foot: list
     balance: list
+    low: list = None
 
 
 class Signals:
@@ -107,14 +111,17 @@ class Signals:
         u_smooth = np.column_stack([lp.extend(u[:, k]) for k, lp in enumerate(self._foot_lp)])
         lift = np.full(u.shape, np.nan) if lift is None else np.asarray(lift)[start:]
         pad = [[np.nan] * 2] * start
+        sole = foot_y[:, :, 1:] - self.floor[None, :, 1:]  # heel, toe
+        with np.errstate(invalid="ignore"):
+            low = pad + np.fmax(sole[..., 0], sole[..., 1]).tolist()
         still = pad + self._still(u, u_smooth).tolist()
         if feet_only:
             return Block(start, pad + u.tolist(), pad + u_smooth.tolist(), still,
-                         pad + lift.tolist(), [], [], [])
+                         pad + lift.tolist(), [], [], [], low)
         return Block(start, pad + u.tolist(), pad + u_smooth.tolist(), still,
                      pad + lift.tolist(), pad + self._hands(xy, usable).tolist(),
                      [[]] * start + self._feet(xy, usable).tolist(),
-                     [[np.nan] * 4] * start + self._balance(xy, usable).tolist())
+                     [[np.nan] * 4] * start + self._balance(xy, usable).tolist(), low)
 
     def _calibrate(self, foot_y: np.ndarray) -> None:
         self._calib.append(foot_y)

@@ -6,6 +6,13 @@ stance leg, the stance foot moving (hop, pivot, shift), the hands leaving the hi
 loss of balance, or the cap (30/45/60 s). ``side`` is the stance leg: lifting the right
 foot tests the left leg. While the view is bad the clock pauses; after ``VIEW_LOST_S`` of
 bad view the trial ends as interrupted, counting only what was seen.
+
+Timing: the hold runs from toe-off (the first frame with the whole foot off the floor)
+to first contact, both dated back by the detector on the foot's lowest point. A bad view
+shorter than ``GAP_S`` neither resets the steadiness nor loses a lift seen during it. A
+toe-tap or shuffle (under ``FIDGET_S`` with the foot under ``FIDGET_CM``) and a fragment
+under ``FIDGET_S`` cut by the end of the recording are not attempts: they are dropped and
+use none of the three. The fall-risk line (5 s) applies to completed trials only.
 """
 
 from collections import deque
@@ -26,6 +33,9 @@ CAPS_S = (30.0, 45.0, 60.0)
 STEADY_S = 1.0        # both feet still on the floor this long before a lift counts
 FOOT_ON_LEG_CM = 3.0  # raised ankle this close to the stance shank = resting on it
 FOOT_ON_LEG_S = 0.2
+GAP_S = 0.3           # a bad view shorter than this keeps the steadiness and its lifts
+FIDGET_S = 1.0        # a trial shorter than this whose foot rose under FIDGET_CM ...
+FIDGET_CM = 5.0       # ... (a toe-tap, a shuffle) or that a stop cut is not an attempt
 OTHER = {"left": "right", "right": "left"}
 
 END_TEXT = {
@@ -62,6 +72,8 @@ class SingleLegStance(Protocol):
         self.current: Trial | None = None
         self._recent = deque(maxlen=int(3 * fps) + 1)  # Frames for back-filling
         self._steady_since: float | None = None
+        self._bad_since: float | None = None
+        self._held: list = []  # events seen during a short bad view, waiting
         self._last_t = 0.0
         self._on_leg_since: float | None = None
         self._ref = np.array([np.nan, np.nan])  # stance-foot position at the lift, cm
@@ -85,8 +97,12 @@ class SingleLegStance(Protocol):
 
     def _wait(self, frame, good, found, out):
         if not good:
-            self._steady_since = None
+            self._bad_since = frame.t_s if self._bad_since is None else self._bad_since
+            self._held += found  # a lift during a short gap is taken when the view returns
+            if frame.t_s - self._bad_since >= GAP_S:
+                self._steady_since, self._held = None, []
             return
+        found, self._held, self._bad_since = self._held + found, [], None
         lifts = [e for e in found if e.kind == ev.FOOT_LIFT]
         if self._steady_since is None or any(e.kind == ev.TOUCHDOWN for e in found):
             self._steady_since = frame.t_s
@@ -158,8 +174,14 @@ class SingleLegStance(Protocol):
     def _finish(self, t_s, frame_index, reason, out, event=None):
         trial = self.current
         trial.end(t_s, frame_index, reason)
-        self.trials.append(trial)
         self.current = None
+        if self._fidget(trial, reason, event):
+            self._steady_since = t_s  # steady again from the fidget's end
+            self._on_leg_since = None
+            out.append(Event(trial.end_t, "trial_discarded", {"side": trial.side,
+                                                              "reason": reason}))
+            return
+        self.trials.append(trial)
         self._steady_since = None
         self._on_leg_since = None
         payload = {"trial": trial.number, "side": trial.side, "reason": reason,
@@ -167,6 +189,17 @@ class SingleLegStance(Protocol):
         if event is not None:
             payload["event"] = event.to_dict()
         out.append(Event(trial.end_t, "trial_end", payload))
+
+    @staticmethod
+    def _fidget(trial, reason, event) -> bool:
+        """A short trial that is no attempt: a toe-tap or shuffle (the foot never rose
+        ``FIDGET_CM``), or a fragment the end of the recording cut."""
+        if trial.hold_time_s() >= FIDGET_S:
+            return False
+        if _interrupted(reason):
+            return reason != "view_lost"  # cut by a stop or the end of the recording
+        height = (event.payload or {}).get("height_cm") if event is not None else None
+        return height is None or height < FIDGET_CM
 
     # --- helpers --------------------------------------------------------------------------
 
@@ -246,6 +279,15 @@ class SingleLegStance(Protocol):
             best[side] = round(max(holds), 3) if holds else None
         return best
 
+    def _fall_risk(self) -> bool:
+        """Best completed hold of a tested leg under the 5 s line; interrupted trials
+        (view lost, stopped, end of recording) say nothing about it."""
+        best = {}
+        for t in self.trials:
+            if not _interrupted(t.end_reason):
+                best[t.side] = max(best.get(t.side, 0.0), t.hold_time_s())
+        return bool(best) and min(best.values()) < norms.FALL_RISK_SLS_S
+
     def _sway_axis(self) -> str:
         return ("medio-lateral (front camera); AP from camera depth, an estimate"
                 if self.body.world_cm else "medio-lateral (front camera)")
@@ -261,9 +303,14 @@ class SingleLegStance(Protocol):
             b, age=p.age, sex=p.sex, eyes=self.eyes)] for side, b in best.items() if b is not None}
         return SingleLegSummary(
             eyes=self.eyes, cap_s=self.cap_s, arms=self.arms, best_hold_s=best,
-            asymmetry=asym, fall_risk=bool(both) and min(both) < norms.FALL_RISK_SLS_S,
+            asymmetry=asym, fall_risk=self._fall_risk(),
             norms=comparisons, scale=self.body.scale_note, fps=self.fps,
             sway_axis=self._sway_axis())
+
+
+def _interrupted(reason: str) -> bool:
+    """The trial was cut (view lost, a stop, the end of the recording), not completed."""
+    return reason == "view_lost" or reason not in END_TEXT
 
 
 def _ankle_to_shank_cm(image, image_size, raised: str, stance: str, px_per_cm) -> float:

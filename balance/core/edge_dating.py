@@ -1,0 +1,77 @@
+"""Dating a foot's lift back to toe-off and its touchdown back to first contact.
+
+The hold of a single-leg stance runs from the frame the whole foot has left the floor
+(toe-off) to the first frame any of it is back on it (first contact). Both are edges of
+the foot's *lowest point* (heel or toe, whichever is lower): at heel-off the heel and
+ankle rise but the toe is still down, and a foot landing toe first touches before the
+mean of its landmarks is back at the floor.
+
+Only the edge itself is fitted (``events.edge_time``): for a lift, from the last still
+floor stretch before it (the foot's mean height within the noise band, at most
+``floor_n`` samples, ended by anything above the band: a glitch, floor noise or an earlier
+movement never reaches the fit); for a touchdown, from a second before it was detected to
+the end of the history. The lowest point's floor is the median of its heights over the
+floor stretch, so a landmark's offset from the foot's floor does not shift the date.
+"""
+
+import math
+
+import numpy as np
+
+from balance.core.events import edge_time
+
+LOW_NOISE = 1.5
+TD_REST_N = 4  # samples at rest after a touchdown that set its floor
+
+
+def _floor_before(mean_h: np.ndarray, i: int, lo: float, floor_n: int) -> tuple[int, int]:
+    """(start, stop) of the last still floor stretch at or before ``i``; (0, 0) if none.
+    NaN samples (not seen) neither end nor count as the floor."""
+    j = i
+    while j >= 0 and not mean_h[j] <= lo:
+        j -= 1
+    if j < 0:
+        return 0, 0
+    s = j
+    while s > 0 and j - s + 1 < floor_n and not mean_h[s - 1] > lo:
+        s -= 1
+    return s, j + 1
+
+
+def _low_level(low_h: np.ndarray, lo: float) -> tuple[float, float]:
+    """Floor height of the lowest point over a floor stretch, and the edge's low level:
+    ``LOW_NOISE`` times ``lo`` (one or two landmarks are noisier than the mean of three;
+    a floor stretch is too short to measure it)."""
+    v = low_h[np.isfinite(low_h)]
+    return (float(np.median(v)) if v.size >= 3 else 0.0), LOW_NOISE * lo
+
+
+def lift_time(t, mean_h, low_h, detected: int, lo: float, top_frac: float,
+              floor_n: int) -> float:
+    """Toe-off time of a lift detected at index ``detected`` of the history ``t`` with
+    the foot's mean and lowest-point heights, cm; NaN when there is too little to fit."""
+    start, stop = _floor_before(mean_h, detected, lo, floor_n)
+    if stop == 0:
+        return float("nan")
+    base, lo_low = _low_level(low_h[start:stop], lo)
+    h = low_h[start:] - base
+    if not np.isfinite(h).any():
+        return float("nan")
+    hi = top_frac * max(float(np.nanmax(h)), lo_low)
+    return edge_time(t[start:], h, lo_low, hi, rising=True)
+
+
+def touchdown_time(t, mean_h, low_h, detected: int, lo: float, top_frac: float,
+                   back_n: int) -> float:
+    """First-contact time of a touchdown detected at index ``detected``; the history
+    must run on to the foot at rest. NaN when there is too little to fit."""
+    start = max(0, detected - back_n)
+    after = np.flatnonzero(mean_h[detected:] <= lo)
+    rest = low_h[detected + after[0]:] if after.size else low_h[:0]
+    base, lo_low = _low_level(rest[:TD_REST_N], lo)
+    h = low_h[start:] - base
+    if not np.isfinite(h).any():
+        return float("nan")
+    hi = top_frac * max(float(np.nanmax(h)), lo_low)
+    t0 = edge_time(t[start:], h, lo_low, hi, rising=False)
+    return t0 if math.isfinite(t0) else float("nan")
