@@ -20,7 +20,7 @@ from dataclasses import asdict, dataclass, replace
 import numpy as np
 
 from balance.core import _validate
-from balance.core._kernels import (
+from balance.core._sway_kernels import (
     TS_MAX_AP, TS_MAX_ML, TS_MAX_RD, TS_MIN_AP, TS_MIN_ML, TS_PATH, TS_PATH_AP, TS_PATH_ML,
     TS_SAA, TS_SAM, TS_SMM, TS_SUM_CROSS, TS_SUM_RD, TS_SUM_RD2,
 )
