@@ -29,7 +29,7 @@ from balance.core import (  # noqa: E402
     CausalLowpass, LiveEventDetector, SwayAccumulator, com_pixels, detect_events,
     lowpass_zero_phase, sway_metrics, warmup,
 )
-from balance.core import _kernels as K  # noqa: E402
+from balance.core import _sway_kernels  # noqa: E402
 from balance.core import com as com_mod  # noqa: E402
 from balance.core import filters, jit  # noqa: E402
 from balance.testing.synthetic import generate  # noqa: E402
@@ -123,10 +123,10 @@ def kernels():
     names = ["time_stats", "stream_extend", "sosfilt", "one_euro", "com"]
     rows = []
     for (label, (args, repeat)), name in zip(cases.items(), names):
-        nb_func, np_func = K.TWINS[name]
+        nb_func, np_func = jit.TWINS[name]
         if name == "stream_extend":
             def call(f):
-                return lambda: f(K.stream_new(), ap, ml)
+                return lambda: f(_sway_kernels.stream_new(), ap, ml)
         elif name == "sosfilt":
             def call(f):
                 return lambda: f(sos, x2, zi.copy())

@@ -10,8 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from balance.core import _kernels as K
-from balance.core import com, filters, jit
+from balance.core import _com_kernels, _filter_kernels, _sway_kernels, com, filters, jit
 
 ROOT = Path(__file__).parents[1]
 
@@ -21,7 +20,7 @@ def _walk(rng, n, scale=0.1):
 
 
 def test_every_kernel_has_a_twin_pair():
-    for name, (nb, np_twin) in K.TWINS.items():
+    for name, (nb, np_twin) in jit.TWINS.items():
         assert nb is not np_twin, name
         assert callable(nb) and callable(np_twin)
 
@@ -30,8 +29,8 @@ def test_every_kernel_has_a_twin_pair():
 def test_time_stats_twins_agree(n):
     rng = np.random.default_rng(n)
     ap, ml = _walk(rng, n), _walk(rng, n)
-    a = K.time_stats_nb(ap, ml)
-    b = K.time_stats_np(ap, ml)
+    a = _sway_kernels.time_stats_nb(ap, ml)
+    b = _sway_kernels.time_stats_np(ap, ml)
     np.testing.assert_allclose(a, b, rtol=1e-11, atol=1e-12)
 
 
@@ -40,11 +39,11 @@ def test_stream_twins_agree_with_gaps():
     ap, ml = _walk(rng, 500), _walk(rng, 500)
     ap[[10, 11, 200]] = np.nan
     ml[300] = np.inf
-    s_nb, s_np = K.stream_new(), K.stream_new()
-    K.stream_extend_nb(s_nb, ap, ml)
-    K.stream_extend_np(s_np, ap, ml)
+    s_nb, s_np = _sway_kernels.stream_new(), _sway_kernels.stream_new()
+    _sway_kernels.stream_extend_nb(s_nb, ap, ml)
+    _sway_kernels.stream_extend_np(s_np, ap, ml)
     np.testing.assert_allclose(s_nb, s_np, rtol=1e-11, atol=1e-12)
-    assert s_nb[K.ST_GAPS] == 4 and s_nb[K.ST_N] == 496
+    assert s_nb[_sway_kernels.ST_GAPS] == 4 and s_nb[_sway_kernels.ST_N] == 496
 
 
 @pytest.mark.parametrize("order", [1, 2, 3, 4])
@@ -55,8 +54,9 @@ def test_sosfilt_twins_agree_and_carry_state(order):
     zi0 = filters.sos_steady_state(sos)[:, :, None] * x[0][None, None, :]
     za, zb = zi0.copy(), zi0.copy()
     # Two chained calls must equal one call: the state handed back is complete.
-    ya = np.vstack([K.sosfilt_nb(sos, x[:120], za), K.sosfilt_nb(sos, x[120:], za)])
-    yb = np.vstack([K.sosfilt_np(sos, x[:120], zb), K.sosfilt_np(sos, x[120:], zb)])
+    nb, np_twin = _filter_kernels.sosfilt_nb, _filter_kernels.sosfilt_np
+    ya = np.vstack([nb(sos, x[:120], za), nb(sos, x[120:], za)])
+    yb = np.vstack([np_twin(sos, x[:120], zb), np_twin(sos, x[120:], zb)])
     np.testing.assert_allclose(ya, yb, rtol=1e-9, atol=1e-11)
     np.testing.assert_allclose(za, zb, rtol=1e-9, atol=1e-11)
 
@@ -67,8 +67,8 @@ def test_one_euro_twins_agree_with_gaps_and_repeated_times():
     t[50] = t[49]  # a repeated timestamp holds the output
     x = np.column_stack([_walk(rng, 400, 2.0), _walk(rng, 400, 2.0)])
     x[100:104, 0] = np.nan
-    a = K.one_euro_nb(t, x, 1.0, 0.05, 1.0)
-    b = K.one_euro_np(t, x, 1.0, 0.05, 1.0)
+    a = _filter_kernels.one_euro_nb(t, x, 1.0, 0.05, 1.0)
+    b = _filter_kernels.one_euro_np(t, x, 1.0, 0.05, 1.0)
     np.testing.assert_allclose(a, b, rtol=1e-11, atol=1e-11)
     assert np.isnan(a[100:104, 0]).all() and np.isfinite(a[100:104, 1]).all()
     assert a[104, 0] == x[104, 0]  # restart from the first sample after the gap
@@ -80,31 +80,30 @@ def test_com_twins_agree_with_dropouts():
     xy = rng.uniform(100.0, 600.0, (200, 33, 2))
     usable = rng.uniform(size=(200, 33)) > 0.15
     args = (com._SEG_IDX, com._SEG_FRAC, com._SEG_MASS, com._SEG_MIRROR, 0.15)
-    a = K.com_nb(xy, usable, *args)
-    b = K.com_np(xy, usable, *args)
+    a = _com_kernels.com_nb(xy, usable, *args)
+    b = _com_kernels.com_np(xy, usable, *args)
     np.testing.assert_allclose(a, b, rtol=1e-11, atol=1e-9)
     # The random dropouts must exercise all three paths: measured, mirrored, NaN.
     assert np.isnan(a[:, 0]).any() and (a[:, 2] == 1.0).sum() < np.isfinite(a[:, 2]).sum()
 
 
 def test_numpy_twins_switch_is_scoped():
-    assert jit.kernel("com") is K.com_nb
+    assert jit.kernel("com") is _com_kernels.com_nb
     with jit.numpy_twins():
-        assert jit.kernel("com") is K.com_np
-    assert jit.kernel("com") is K.com_nb
+        assert jit.kernel("com") is _com_kernels.com_np
+    assert jit.kernel("com") is _com_kernels.com_nb
 
 
 WARMUP_THEN_LIVE = """
 import json
-from balance.core import _kernels as K
-from balance.core.jit import warmup
+from balance.core.jit import TWINS, warmup
 from balance.profile import Profile
 from balance.protocols import create
 from balance.protocols.base import Frame
 from balance.testing.synthetic import Lift, generate
 
 def compiled():
-    return {name: len(nb.signatures) for name, (nb, _) in K.TWINS.items()}
+    return {name: len(nb.signatures) for name, (nb, _) in TWINS.items()}
 
 before = compiled()
 seconds = warmup()
@@ -127,7 +126,7 @@ def test_warmup_compiles_every_kernel_the_live_tests_use():
                           capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr[-3000:]
     out = json.loads(proc.stdout.splitlines()[-1])
-    assert set(out["before"]) == set(K.TWINS) and not any(out["before"].values())
+    assert set(out["before"]) == set(jit.TWINS) and not any(out["before"].values())
     assert all(n >= 1 for n in out["after"].values()), out["after"]
     assert out["live"] == out["after"]
     assert out["seconds"] > 0.0

@@ -1,7 +1,7 @@
 """The scoring core: landmarks -> centre of mass -> sway metrics, events and a score.
 
 Pure functions and small stateful accumulators over NumPy arrays, with numba kernels
-(``_kernels``) behind them; no Qt, no I/O. Modules:
+(``_sway_kernels``, ``_filter_kernels``, ``_com_kernels``) behind them; no Qt, no I/O. Modules:
 
 * ``metrics``   ``sway_metrics`` (batch posturography metrics, BDS-validated)
 * ``spectral``  Welch PSD and the frequency measures
@@ -15,7 +15,8 @@ Pure functions and small stateful accumulators over NumPy arrays, with numba ker
                 happened (``live_signals``: the signals its rules read)
 * ``score``     stability score 0-100
 * ``stance``    stance codes
-* ``jit``       ``warmup()`` and the NumPy-twin switch for tests and benchmarks
+* ``jit``       the kernel/twin table, ``warmup()`` and the NumPy-twin switch for tests and
+                benchmarks
 """
 
 from balance.core.com import (

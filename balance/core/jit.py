@@ -1,5 +1,12 @@
 """Which implementation of each kernel runs, and compiling them ahead of use.
 
+Every numeric kernel of the core (``_sway_kernels``, ``_filter_kernels``, ``_com_kernels``)
+exists twice: ``name_nb`` compiled with ``@njit(cache=True)`` (the one the package uses)
+and ``name_np``, a NumPy (or plain Python, where the computation is a recurrence) twin
+written independently, used by the tests as a cross-check and by the benchmark for the
+numba-over-NumPy ratio. ``TWINS`` pairs them by name. Spectral analysis has no kernel:
+numba has no FFT, and NumPy's pocketfft is already compiled code.
+
 The package always runs the numba kernels. ``numpy_twins()`` swaps in the NumPy twins
 for the duration of a ``with`` block: the tests use it to run every public function both
 ways, the benchmark to measure the numba-over-NumPy ratio. It is process-wide and not
@@ -11,14 +18,24 @@ from contextlib import contextmanager
 
 import numpy as np
 
-from balance.core import _kernels
+from balance.core import _com_kernels, _filter_kernels, _sway_kernels
+
+#: kernel name -> (numba kernel, NumPy twin); the tests and the benchmark walk it.
+TWINS = {
+    "time_stats": (_sway_kernels.time_stats_nb, _sway_kernels.time_stats_np),
+    "stream_push": (_sway_kernels.stream_push_nb, _sway_kernels.stream_push_np),
+    "stream_extend": (_sway_kernels.stream_extend_nb, _sway_kernels.stream_extend_np),
+    "sosfilt": (_filter_kernels.sosfilt_nb, _filter_kernels.sosfilt_np),
+    "one_euro": (_filter_kernels.one_euro_nb, _filter_kernels.one_euro_np),
+    "com": (_com_kernels.com_nb, _com_kernels.com_np),
+}
 
 _use_numpy = False
 
 
 def kernel(name: str):
-    """The active implementation of kernel ``name`` (see ``_kernels.TWINS``)."""
-    return _kernels.TWINS[name][1 if _use_numpy else 0]
+    """The active implementation of kernel ``name`` (see ``TWINS``)."""
+    return TWINS[name][1 if _use_numpy else 0]
 
 
 @contextmanager

@@ -20,7 +20,7 @@ from dataclasses import asdict, dataclass, replace
 import numpy as np
 
 from balance.core import _validate
-from balance.core._kernels import (
+from balance.core._sway_kernels import (
     TS_MAX_AP, TS_MAX_ML, TS_MAX_RD, TS_MIN_AP, TS_MIN_ML, TS_PATH, TS_PATH_AP, TS_PATH_ML,
     TS_SAA, TS_SAM, TS_SMM, TS_SUM_CROSS, TS_SUM_RD, TS_SUM_RD2,
 )
@@ -92,7 +92,6 @@ class SwayMetrics:
         return asdict(self)
 
 
-# Long for its docstring (every metric, its unit and source); the code is ~55 lines.
 def sway_metrics(ap, ml, fs, *, ellipse: str = "prediction",
                  velocity: str = "n_over_fs") -> SwayMetrics:
     """All sway metrics of a two-axis trace sampled at a constant rate.
@@ -141,6 +140,12 @@ def sway_metrics(ap, ml, fs, *, ellipse: str = "prediction",
         full = sway_metrics(still if ap is None else ap, still if ml is None else ml, fs,
                             ellipse=ellipse, velocity=velocity)
         return _one_axis(full, missing)
+    ap, ml = _checked_pair(ap, ml)
+    return _two_axis_metrics(ap, ml, fs, ellipse, velocity)
+
+
+def _checked_pair(ap, ml) -> tuple[np.ndarray, np.ndarray]:
+    """Both traces as float arrays of one length, long enough and finite (else InputError)."""
     ap = _validate.trace(ap, "ap")
     ml = _validate.trace(ml, "ml")
     if ap.shape != ml.shape:
@@ -151,7 +156,12 @@ def sway_metrics(ap, ml, fs, *, ellipse: str = "prediction",
     hint = "split the trace at gaps (filters.finite_runs) or interpolate it"
     _validate.finite(ap, "ap", hint)
     _validate.finite(ml, "ml", hint)
+    return ap, ml
 
+
+def _two_axis_metrics(ap: np.ndarray, ml: np.ndarray, fs: float, ellipse: str,
+                      velocity: str) -> SwayMetrics:
+    """The metrics of a checked two-axis trace: the kernel's sums, then the spectrum."""
     n = ap.size
     st = kernel("time_stats")(ap, ml)
     duration = n / fs if velocity == "n_over_fs" else (n - 1) / fs

@@ -16,7 +16,7 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
-from balance.core import _kernels as K
+from balance.core import _sway_kernels as K
 from balance.core import _validate
 from balance.core.jit import kernel
 from balance.core.metrics import ELLIPSES, VELOCITIES, ellipse_area

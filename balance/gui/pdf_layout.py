@@ -226,7 +226,6 @@ def nice_ticks(lo: float, hi: float, n: int = 5) -> list[float]:
     return [start + k * step for k in range(int(math.ceil((hi - start) / step)) + 1)]
 
 
-# One function on purpose: every part of a chart draws in the same axes transform.
 def chart(lay: Layout, rect: QRectF, series: list[Series], *, title: str, x_label: str,
           band: tuple[float, float] | None = None, band_label: str = "",
           hline: tuple[float, str] | None = None, y_zero: bool = False,
@@ -236,15 +235,8 @@ def chart(lay: Layout, rect: QRectF, series: list[Series], *, title: str, x_labe
     norm), line (fall risk), shaded x spans (trials) and vertical marks (events).
     ``y_range`` fixes the y axis (values outside are clipped at the frame)."""
     p = lay.p
-    xs = [v for s in series for v in s.x] or [0.0, 1.0]
-    ys = list(y_range) if y_range else (
-        [v for s in series for v in s.y if v is not None and math.isfinite(v)] or [0.0, 1.0])
     extra = list(band or ()) + ([hline[0]] if hline else []) + ([0.0] if y_zero else [])
-    span = max(xs) - min(xs)
-    x_ticks = nice_ticks(min(xs), max(xs) + 0.02 * span, 6)  # keep the last point off the frame
-    y_lo, y_hi = min(ys + extra), max(ys + extra)
-    pad = 0.0 if y_range else 0.03 * (y_hi - y_lo)  # points off the frame, unless fixed
-    y_ticks = nice_ticks(y_lo - (pad if y_lo != 0 else 0.0), y_hi + pad, 4)
+    x_ticks, y_ticks = _chart_ticks(series, extra, y_range)
     x0, x1, y0, y1 = x_ticks[0], x_ticks[-1], y_ticks[0], y_ticks[-1]
     lay.font(8.5, bold=True)
     p.setPen(INK)
@@ -261,21 +253,7 @@ def chart(lay: Layout, rect: QRectF, series: list[Series], *, title: str, x_labe
         p.fillRect(QRectF(px(a, y1), px(b, y0)), QColor(0, 0, 0, 18))
     if band:
         p.fillRect(QRectF(px(x0, band[1]), px(x1, band[0])), NORM)
-    lay.font(7)
-    for t in y_ticks:
-        p.setPen(QPen(GRID, lay.mm(0.15)))
-        p.drawLine(px(x0, t), px(x1, t))
-        p.setPen(GREY)
-        p.drawText(QRectF(rect.left(), px(x0, t).y() - lay.mm(2), lay.mm(10), lay.mm(4)),
-                   Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, f"{t:g}")
-    for t in x_ticks:
-        p.setPen(GREY)
-        p.drawText(QRectF(px(t, y0).x() - lay.mm(6), plot.bottom() + lay.mm(0.5), lay.mm(12),
-                          lay.mm(4)), Qt.AlignmentFlag.AlignHCenter, f"{t:g}")
-    p.drawText(QRectF(plot.left(), plot.bottom() + lay.mm(4), plot.width(), lay.mm(4)),
-               Qt.AlignmentFlag.AlignHCenter, x_label)
-    p.setPen(QPen(GREY, lay.mm(0.3)))
-    p.drawRect(plot)
+    _grid(lay, rect, plot, px, x_ticks, y_ticks, x_label)
     if band and band_label:
         p.setPen(QColor(30, 120, 60))
         p.drawText(px(x0, band[1]) + QPointF(lay.mm(1), -lay.mm(0.8)), band_label)
@@ -296,6 +274,41 @@ def chart(lay: Layout, rect: QRectF, series: list[Series], *, title: str, x_labe
         lay.font(7, bold=True)
         p.drawText(QPointF(plot.left() + lay.mm(2) + k * lay.mm(22), plot.top() + lay.mm(4)),
                    f"- {s.label}")
+
+
+def _chart_ticks(series: list[Series], extra: list[float],
+                 y_range: tuple[float, float] | None) -> tuple[list[float], list[float]]:
+    """Round x and y ticks spanning the series and the ``extra`` y values (band, line, 0)."""
+    xs = [v for s in series for v in s.x] or [0.0, 1.0]
+    ys = list(y_range) if y_range else (
+        [v for s in series for v in s.y if v is not None and math.isfinite(v)] or [0.0, 1.0])
+    span = max(xs) - min(xs)
+    x_ticks = nice_ticks(min(xs), max(xs) + 0.02 * span, 6)  # keep the last point off the frame
+    y_lo, y_hi = min(ys + extra), max(ys + extra)
+    pad = 0.0 if y_range else 0.03 * (y_hi - y_lo)  # points off the frame, unless fixed
+    return x_ticks, nice_ticks(y_lo - (pad if y_lo != 0 else 0.0), y_hi + pad, 4)
+
+
+def _grid(lay: Layout, rect: QRectF, plot: QRectF, px, x_ticks: list[float],
+          y_ticks: list[float], x_label: str) -> None:
+    """Grid lines, tick labels, the x label and the frame, through the chart's ``px``."""
+    p = lay.p
+    x0, x1, y0 = x_ticks[0], x_ticks[-1], y_ticks[0]
+    lay.font(7)
+    for t in y_ticks:
+        p.setPen(QPen(GRID, lay.mm(0.15)))
+        p.drawLine(px(x0, t), px(x1, t))
+        p.setPen(GREY)
+        p.drawText(QRectF(rect.left(), px(x0, t).y() - lay.mm(2), lay.mm(10), lay.mm(4)),
+                   Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, f"{t:g}")
+    for t in x_ticks:
+        p.setPen(GREY)
+        p.drawText(QRectF(px(t, y0).x() - lay.mm(6), plot.bottom() + lay.mm(0.5), lay.mm(12),
+                          lay.mm(4)), Qt.AlignmentFlag.AlignHCenter, f"{t:g}")
+    p.drawText(QRectF(plot.left(), plot.bottom() + lay.mm(4), plot.width(), lay.mm(4)),
+               Qt.AlignmentFlag.AlignHCenter, x_label)
+    p.setPen(QPen(GREY, lay.mm(0.3)))
+    p.drawRect(plot)
 
 
 def _curve(lay: Layout, s: Series, px) -> None:

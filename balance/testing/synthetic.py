@@ -73,7 +73,7 @@ class SyntheticSession:
     stance: np.ndarray | None = None
 
 
-# Long for its docstring (every knob of the generated person); the code is ~50 lines.
+# Long for its signature and docstring (every knob of the person, 76 lines); the code is 35.
 def generate(
     *,
     fps: float = 30.0,
@@ -163,33 +163,18 @@ def generate(
     theta_ml, theta_ap = _sway_angles(t, lifts, sway_cm, single_leg_sway_factor,
                                       height_cm, rng, feet, sway_gains)
     body = fig.pose_body(base, raise_cm, theta_ml, theta_ap, height_cm, feet)
-    fig.move_arms(body, t, hands_off, height_cm)
-    fig.abduct(body, t, abductions, raise_cm)
-    fig.rest_foot_on_leg(body, t, foot_to_leg, raise_cm)
-    fig.bend(body, t, bends)
-    fig.raise_heels(body, t, heel_raises)
-    fig.raise_toes(body, t, toe_raises)
-    fig.squat(body, t, squats, height_cm)
-    fig.sit(body, t, seated, height_cm)
-    fig.hands_down(body, t, hands_down, height_cm)
-
-    width, height = image_size
-    px_per_cm = 0.8 * height / height_cm
-    image = fig.project(body, px_per_cm, image_size)
-    image[:, :, :2] += rng.normal(0.0, jitter_px, (n, N_LANDMARKS, 2)) / np.array([width, height])
-    image[:, :, 3] = np.clip(rng.normal(0.97, 0.01, (n, N_LANDMARKS)), 0.0, 1.0)
-    detected = _mess_up(image, body, t, absent, feet_hidden, second_person)
-    world = fig.to_world(body)
-    # MediaPipe's metric depth is far noisier than its image x, y.
-    world[:, :, :3] += rng.normal(0.0, 1.0, (n, N_LANDMARKS, 3)) * np.array([0.003, 0.003, 0.015]) \
-        * jitter_px
-    world[~detected] = np.nan
+    _move(body, t, height_cm, raise_cm, hands_off=hands_off, abductions=abductions,
+          foot_to_leg=foot_to_leg, bends=bends, heel_raises=heel_raises,
+          toe_raises=toe_raises, squats=squats, seated=seated, hands_down=hands_down)
+    px_per_cm = 0.8 * image_size[1] / height_cm
+    image, world, detected = _observe(body, t, px_per_cm, image_size, jitter_px, rng,
+                                      absent, feet_hidden, second_person)
     com_height = fig.COM_Y * height_cm
     return SyntheticSession(
         t=t,
         image=image.astype(np.float32),
         world=world.astype(np.float32),
-        image_size=(width, height),
+        image_size=(image_size[0], image_size[1]),
         fps=fps,
         height_cm=height_cm,
         px_per_cm=px_per_cm,
@@ -200,6 +185,40 @@ def generate(
         detected=detected,
         stance=_stance_labels(t, stances),
     )
+
+
+def _move(body: np.ndarray, t: np.ndarray, height_cm: float, raise_cm: dict, *, hands_off,
+          abductions, foot_to_leg, bends, heel_raises, toe_raises, squats, seated,
+          hands_down) -> None:
+    """Apply the scheduled movements to the posed ``body``, in place, in this order."""
+    fig.move_arms(body, t, hands_off, height_cm)
+    fig.abduct(body, t, abductions, raise_cm)
+    fig.rest_foot_on_leg(body, t, foot_to_leg, raise_cm)
+    fig.bend(body, t, bends)
+    fig.raise_heels(body, t, heel_raises)
+    fig.raise_toes(body, t, toe_raises)
+    fig.squat(body, t, squats, height_cm)
+    fig.sit(body, t, seated, height_cm)
+    fig.hands_down(body, t, hands_down, height_cm)
+
+
+def _observe(body: np.ndarray, t: np.ndarray, px_per_cm: float, image_size: tuple[int, int],
+             jitter_px: float, rng: np.random.Generator, absent, feet_hidden,
+             second_person) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """What the detector reports of ``body``: noisy image and world landmarks (NaN where it
+    lost the person) and the per-frame detected flag."""
+    n = t.size
+    width, height = image_size
+    image = fig.project(body, px_per_cm, image_size)
+    image[:, :, :2] += rng.normal(0.0, jitter_px, (n, N_LANDMARKS, 2)) / np.array([width, height])
+    image[:, :, 3] = np.clip(rng.normal(0.97, 0.01, (n, N_LANDMARKS)), 0.0, 1.0)
+    detected = _mess_up(image, body, t, absent, feet_hidden, second_person)
+    world = fig.to_world(body)
+    # MediaPipe's metric depth is far noisier than its image x, y.
+    world[:, :, :3] += rng.normal(0.0, 1.0, (n, N_LANDMARKS, 3)) * np.array([0.003, 0.003, 0.015]) \
+        * jitter_px
+    world[~detected] = np.nan
+    return image, world, detected
 
 
 def _truth(lift: Lift, fps: float) -> dict:
