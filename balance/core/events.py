@@ -210,6 +210,7 @@ class EventTrace:
     noise_cm: dict
 
 
+# Long for its docstring (the inputs, their units and the guarantee); the code is ~35 lines.
 def detect_events(t, image, image_size, *, px_per_cm: float, world=None,
                   config: EventConfig | None = None,
                   return_trace: bool = False, feet_only: bool = False):
