@@ -5,8 +5,9 @@ Linux / macOS / Windows, and the override:
 - data (the history): ``$XDG_DATA_HOME/balance`` (``~/.local/share/balance``) /
   ``~/Library/Application Support/balance`` / ``%APPDATA%\\balance``; ``$BALANCE_DATA_DIR``.
 - models: the platform's data folder + ``models``; ``$BALANCE_MODEL_DIR``.
-- cache (a fetched wheel): ``$XDG_CACHE_HOME/balance`` (``~/.cache/balance``) /
-  ``~/Library/Caches/balance`` / ``%LOCALAPPDATA%\\balance\\Cache``.
+- cache (a fetched wheel, numba's compiled kernels in ``numba``): ``$XDG_CACHE_HOME/balance``
+  (``~/.cache/balance``) / ``~/Library/Caches/balance`` / ``%LOCALAPPDATA%\\balance\\Cache``;
+  ``$NUMBA_CACHE_DIR`` for the kernels.
 - settings file ``balance.conf``: in ``$XDG_CONFIG_HOME/balance`` (``~/.config/balance``) /
   ``~/Library/Application Support/balance`` / ``%APPDATA%\\balance``; ``$BALANCE_CONFIG_DIR``.
 - sessions: ``~/balance-sessions`` everywhere; ``$BALANCE_SESSIONS_DIR``, and
@@ -23,6 +24,8 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+
+from balance.privacy import private_dir
 
 APP = "balance"
 
@@ -56,8 +59,23 @@ def model_dir() -> Path:
 
 
 def cache_dir() -> Path:
-    """What can be fetched again (a downloaded mediapipe wheel)."""
+    """What can be fetched or built again (a downloaded mediapipe wheel, compiled kernels)."""
     return Path(_dirs().user_cache_dir)
+
+
+def use_numba_cache() -> None:
+    """Point numba's ``cache=True`` at ``cache_dir()/numba`` (owner-only) unless
+    ``$NUMBA_CACHE_DIR`` is set: by default numba writes beside the package's source,
+    which an installed package may not allow and a checkout should not collect."""
+    if os.environ.get("NUMBA_CACHE_DIR"):
+        return
+    try:
+        folder = private_dir(cache_dir() / "numba", tighten_existing=True)
+    except OSError:
+        return  # nowhere to write: numba falls back to its own choice
+    os.environ["NUMBA_CACHE_DIR"] = str(folder)  # child processes share the cache
+    from numba.core import config
+    config.reload_config()  # numba read its variables when first imported
 
 
 def settings_file() -> Path:

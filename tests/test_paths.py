@@ -2,6 +2,7 @@
 
 import os
 import stat
+import subprocess
 import sys
 from pathlib import Path
 
@@ -98,3 +99,17 @@ def test_the_settings_file_is_owner_only_before_and_after_a_save(tmp_path, monke
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     assert "1950" in path.read_text()  # it really went to this file
     assert S.load(qsettings()).profile().birth_year == 1950
+
+
+def test_compiled_kernels_are_cached_owner_only_in_balances_cache(home, tmp_path):
+    env = {k: v for k, v in os.environ.items() if k not in OVERRIDES + ("NUMBA_CACHE_DIR",)}
+    env["HOME"] = str(home)
+    code = ("import numpy as np; from balance.core import _sway_kernels as k; "
+            "k.time_stats_nb(np.zeros(8), np.zeros(8))")
+    subprocess.run([sys.executable, "-c", code], env=env, check=True, timeout=300)
+    cache = home / ".cache/balance/numba"
+    assert stat.S_IMODE(cache.stat().st_mode) == 0o700
+    assert any(p.suffix == ".nbi" for p in cache.rglob("*"))
+    env["NUMBA_CACHE_DIR"] = str(tmp_path / "mine")  # numba's own variable still wins
+    subprocess.run([sys.executable, "-c", code], env=env, check=True, timeout=300)
+    assert any(p.suffix == ".nbi" for p in (tmp_path / "mine").rglob("*"))

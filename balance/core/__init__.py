@@ -19,6 +19,7 @@ Pure functions and small stateful accumulators over NumPy arrays, with numba ker
                 benchmarks
 """
 
+from balance.core import _numba_cache  # noqa: F401  (first: where compiled kernels go)
 from balance.core.com import (
     ComSway, com_pixels, com_sway, px_per_cm_from_height, px_per_cm_from_segment,
 )
