@@ -3,18 +3,19 @@
 Linux / macOS / Windows, and the override:
 
 - data (the history): ``$XDG_DATA_HOME/balance`` (``~/.local/share/balance``) /
-  ``~/Library/Application Support/balance`` / ``%APPDATA%\\balance``; ``$BALANCE_DATA_DIR``.
+  ``~/Library/Application Support/balance`` / ``%LOCALAPPDATA%\\balance``; ``$BALANCE_DATA_DIR``.
 - models: the platform's data folder + ``models``; ``$BALANCE_MODEL_DIR``.
 - cache (a fetched wheel, numba's compiled kernels in ``numba``): ``$XDG_CACHE_HOME/balance``
   (``~/.cache/balance``) / ``~/Library/Caches/balance`` / ``%LOCALAPPDATA%\\balance\\Cache``;
   ``$NUMBA_CACHE_DIR`` for the kernels.
 - settings file ``balance.conf``: in ``$XDG_CONFIG_HOME/balance`` (``~/.config/balance``) /
-  ``~/Library/Application Support/balance`` / ``%APPDATA%\\balance``; ``$BALANCE_CONFIG_DIR``.
+  ``~/Library/Application Support/balance`` / ``%LOCALAPPDATA%\\balance``; ``$BALANCE_CONFIG_DIR``.
 - sessions: ``~/balance-sessions`` everywhere; ``$BALANCE_SESSIONS_DIR``, and
   ``balance live --sessions-dir`` for one run.
 
-Data and settings roam on Windows (``%APPDATA%``): the history and the people's profiles
-follow a user who logs in elsewhere; the cache does not. Sessions live in the home folder,
+On Windows everything stays in ``%LOCALAPPDATA%``, never the roaming profile
+(``%APPDATA%``), which a domain network copies to its servers: the history and the
+people's profiles are health data and stay on this machine. Sessions live in the home folder,
 where people find and back up their recordings. The functions only name folders; whoever
 writes there creates them owner-only (`balance.privacy.private_dir`).
 """
@@ -39,7 +40,7 @@ def _dirs():
         from platformdirs.macos import MacOS as Dirs
     else:
         from platformdirs.unix import Unix as Dirs
-    return Dirs(appname=APP, appauthor=False, roaming=True)
+    return Dirs(appname=APP, appauthor=False, roaming=False)
 
 
 def _override(variable: str) -> Path | None:

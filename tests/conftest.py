@@ -22,11 +22,12 @@ def pose_model():
 
 @pytest.fixture(autouse=True, scope="session")
 def _private_data_dir(tmp_path_factory):
-    """No test touches the user's own history or settings: they live in temporary folders
+    """No test touches the user's own history, settings or recordings: they live in temporary folders
     (subprocesses inherit the variable)."""
     patch = pytest.MonkeyPatch()
     patch.setenv("BALANCE_DATA_DIR", str(tmp_path_factory.mktemp("balance-data")))
     patch.setenv("BALANCE_CONFIG_DIR", str(tmp_path_factory.mktemp("balance-config")))
+    patch.setenv("BALANCE_SESSIONS_DIR", str(tmp_path_factory.mktemp("balance-sessions")))
     yield
     patch.undo()
 

@@ -11,8 +11,8 @@ import pytest
 
 from balance import paths
 
-OVERRIDES = ("BALANCE_DATA_DIR", "BALANCE_MODEL_DIR", "BALANCE_CONFIG_DIR", "XDG_DATA_HOME",
-             "XDG_CACHE_HOME", "XDG_CONFIG_HOME")
+OVERRIDES = ("BALANCE_DATA_DIR", "BALANCE_MODEL_DIR", "BALANCE_CONFIG_DIR", "BALANCE_SESSIONS_DIR",
+             "XDG_DATA_HOME", "XDG_CACHE_HOME", "XDG_CONFIG_HOME")
 
 
 @pytest.fixture
@@ -47,19 +47,22 @@ def test_macos_uses_library(home, monkeypatch):
                       support / "balance.conf", home / "balance-sessions")
 
 
-def test_windows_roams_data_and_settings_but_not_the_cache(home, monkeypatch):
+def test_windows_keeps_everything_out_of_the_roaming_profile(home, monkeypatch):
+    """The roaming profile (%APPDATA%) is copied to a domain's servers: health data
+    and profiles stay in %LOCALAPPDATA%."""
     monkeypatch.setattr(sys, "platform", "win32")
     # The folders Windows reports, read from the environment as platformdirs does when
     # the shell API is not there.
-    monkeypatch.setattr(platformdirs.windows, "_RESOLVE_WIN_FOLDER",
+    monkeypatch.setattr(platformdirs.windows, "get_win_folder",
                         platformdirs.windows.get_win_folder_from_env_vars)
     roaming, local = home / "AppData/Roaming", home / "AppData/Local"
     monkeypatch.setenv("APPDATA", str(roaming))
     monkeypatch.setenv("LOCALAPPDATA", str(local))
     data, models, cache, settings, _ = (Path(os.path.normpath(p)) for p in _all())
-    assert (data, models, settings) == (roaming / "balance", roaming / "balance/models",
-                                        roaming / "balance/balance.conf")
+    assert (data, models, settings) == (local / "balance", local / "balance/models",
+                                        local / "balance/balance.conf")
     assert cache == local / "balance/Cache"
+    assert not any(roaming in p.parents for p in (data, models, cache, settings))
 
 
 def test_the_overrides_win_on_every_platform(home, monkeypatch):
