@@ -41,10 +41,8 @@ def run(args) -> int:
               file=sys.stderr)
     # The recorded test is scored with the options it was recorded with (side, cap...),
     # tester keys and stop included, and any option given here on top.
-    own = args.protocol == registry.canonical(meta.get("protocol"))
-    recorded = dict(meta.get("protocol_options") or {}) if own else {}
     scored = rescore(session, args.protocol, profile=profile_from(args, meta),
-                     options={**recorded, **options.chosen_options(args)})
+                     options=options.chosen_options(args))
     result = scored.result
     print(json.dumps(result, indent=2) if args.json else format_result(result))
     return 0

@@ -40,8 +40,8 @@ def rescore(session: Session, protocol: str | None = None, *,
         test than the one recorded replays the frames only (keys and stop belong to the
         recorded test).
     profile : the person; default the session's stored profile.
-    options : protocol options (side, cap...); default the session's own when the test
-        is its own, else none.
+    options : protocol options (side, cap...), laid over the session's own when the test
+        is its own.
 
     Raises InputError when there is no test to score with or the session has no frames.
     """
@@ -54,8 +54,7 @@ def rescore(session: Session, protocol: str | None = None, *,
     if len(session) == 0:
         raise InputError(f"{Path(session.path).name} holds no frames")
     own = _same_test(name, recorded)
-    if options is None:
-        options = dict(meta.get("protocol_options") or {}) if own else {}
+    options = {**(meta.get("protocol_options") or {} if own else {}), **(options or {})}
     test = create(name, profile or profile_from_metadata(meta),
                   image_size=session.image_size, fps=session.fps or _fps(session), **options)
     end = reasons.normalise(meta.get("end_reason")) if own else None

@@ -55,6 +55,22 @@ def atomic_open(path: str | Path, mode: str = "w", *, overwrite: bool = False,
             yield fh
 
 
+def create_new(path: Path) -> int:
+    """A file descriptor of ``path``, created owner-only for appending as data arrives
+    (a recording, the landmark CSV): never an existing file, which is someone's data."""
+    try:
+        return os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        raise InputError(f"{path} already exists; it is never written over: "
+                         "choose a new name") from None
+
+
+def close_synced(fd: int) -> None:
+    """Hand what was written to the disk, then close."""
+    os.fsync(fd)
+    os.close(fd)
+
+
 def _check_target(path: Path, overwrite: bool) -> None:
     if path.is_dir():
         raise InputError(f"{path} is a folder; give a file name")

@@ -15,7 +15,7 @@ import numpy as np
 
 from balance.errors import InputError
 from balance.pose.landmarks import N_LANDMARKS
-from balance.storage.files import atomic_open
+from balance.storage.files import atomic_open, close_synced, create_new
 
 HEADER = ["frame", "t_s", "detected"] + [
     f"{c}{i}" for i in range(N_LANDMARKS) for c in ("x", "y", "z", "v")
@@ -45,10 +45,7 @@ class LandmarkCsvWriter:
 
     def __init__(self, path: str | Path, *, flush_s: float = 0.5):
         self.path, self.flush_s = Path(path), flush_s
-        try:
-            self._fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:
-            raise InputError(f"{self.path} already exists; it is never written over") from None
+        self._fd = create_new(self.path)
         self._buf, self.rows = io.StringIO(), 0
         self._out = csv.writer(self._buf)
         self._out.writerow(HEADER)
@@ -73,8 +70,7 @@ class LandmarkCsvWriter:
     def close(self) -> None:
         if self._fd is not None:
             self.flush()
-            os.fsync(self._fd)
-            os.close(self._fd)
+            close_synced(self._fd)
             self._fd = None
 
     def __enter__(self):

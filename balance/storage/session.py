@@ -38,9 +38,10 @@ from pathlib import Path
 import numpy as np
 
 from balance import __version__
-from balance.errors import InputError, SessionFormatError
+from balance.errors import SessionFormatError
 from balance.events import Event
 from balance.pose.landmarks import N_LANDMARKS
+from balance.storage import files
 
 MAGIC = b"BALANCE-SESSION\n"
 VERSION = 2
@@ -123,11 +124,7 @@ class SessionWriter:
     def __init__(self, path: str | Path, metadata: dict):
         self.path = Path(path)
         self.frames = 0
-        try:  # created, never replaced: an existing session is someone's recording
-            self._fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:
-            raise InputError(f"{self.path} already exists; a session is never written over "
-                             "another file: choose a new name") from None
+        self._fd = files.create_new(self.path)
         self._pending: list[bytes] = []
         self._last_flush = time.monotonic()
         meta = json.dumps(metadata, allow_nan=False).encode()
@@ -174,8 +171,7 @@ class SessionWriter:
         if complete:
             self._append(b"Z", _json({"frames": self.frames}))
         self.flush()
-        os.fsync(self._fd)
-        os.close(self._fd)
+        files.close_synced(self._fd)
         self._fd = None
 
     def __enter__(self):
