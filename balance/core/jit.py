@@ -49,6 +49,11 @@ def numpy_twins():
         _use_numpy = previous
 
 
+def twins_active() -> bool:
+    """True inside ``numpy_twins()``: code with a kernel of its own runs its twin."""
+    return _use_numpy
+
+
 def warmup() -> float:
     """Compile (or load from the on-disk cache) every numba kernel; returns seconds taken.
 

@@ -27,8 +27,12 @@ protocol stops its hold timer at ``t_s``, not at the frame it hears of it.
 
 Each frame goes through two stages: ``_Signals`` turns landmarks into the few filtered
 numbers the rules need (vectorised over a block, its filters carrying their state from
-block to block), then ``_step`` runs the rules on plain floats. NumPy's per-call
-overhead on a (33, 4) frame would otherwise be most of the cost of a long recording.
+block to block), then the rules run on plain floats. NumPy's per-call overhead on a
+(33, 4) frame would otherwise be most of the cost of a long recording. A block of at
+least ``kernel_min_frames`` frames runs the rules in a numba kernel
+(``_event_kernels``, through ``live_kernel``) that hands back to Python only for an
+event; shorter blocks (a live frame) and ``jit.numpy_twins()`` run the plain-Python
+rules below, the kernel's twin. Both give the same events.
 """
 
 import math
@@ -37,12 +41,13 @@ from statistics import median
 
 import numpy as np
 
-from balance.core import _validate, edge_dating, stance as st
+from balance.core import _validate, edge_dating, jit, stance as st
 from balance.core.events import (
     FOOT_LIFT, HANDS_OFF_HIPS, HANDS_ON_HIPS, LOSS_OF_BALANCE, STANCE_FOOT_MOVED, TOUCHDOWN,
     Event, EventConfig, noise_sd, world_lift,
 )
 from balance.core.filters import CausalLowpass
+from balance.core.live_kernel import KernelRules
 from balance.core.live_signals import Signals
 from balance.errors import InputError
 from balance.pose.landmarks import N_LANDMARKS
@@ -92,7 +97,14 @@ class LiveEventDetector:
         Time on both feet, at the start, to find the floor levels and the noise.
     settle_s : float
         Extra wait before dating a touchdown.
+
+    Attributes
+    ----------
+    kernel_min_frames : int
+        Blocks of at least this many frames run the rules in the numba kernel.
     """
+
+    kernel_min_frames = 16
 
     def __init__(self, fps: float, image_size, *, px_per_cm: float,
                  config: EventConfig | None = None, calibration_s: float = 0.5,
@@ -127,10 +139,12 @@ class LiveEventDetector:
         self._hands: list[Hysteresis | None] = [None, None]
         self._stance_lp = self._stance_hyst = None
         self._stance_ref: list = []
+        self.ref_n = max(2 * self.min_n, round(0.5 * self.fps))  # frames that fix the stance foot's place
         self._stance_done = False
         lob_n = max(1, round(cfg.lob_min_s * self.fps))
         self._lob = Hysteresis(1.0, 0.8, lob_n, lob_n)
         self._lob_done = False
+        self._kernel: KernelRules | None = None
 
     @property
     def ready(self) -> bool:
@@ -206,8 +220,13 @@ class LiveEventDetector:
             return []
         if not self._feet:
             self._start_feet()
-        events = []
         self._count += sig.start
+        if len(frames) - sig.start >= self.kernel_min_frames and not jit.twins_active():
+            if self._kernel is None:
+                self._kernel = KernelRules(self)
+            return self._kernel.run(self, frames, times, sig, have, heights)
+        sig = sig.as_lists()
+        events = []
         for j in range(sig.start, len(frames)):
             self._count += 1
             tag = (frames[j], times[j])
@@ -319,14 +338,21 @@ class LiveEventDetector:
         events = []
         for k, side in enumerate(st.SIDES):
             if self._hands[k] is None:  # the first state comes from the data, no event
-                self._hands[k] = Hysteresis(
-                    self.cfg.hands_off_ratio, self.cfg.hands_on_ratio, self._hands_n,
-                    self._hands_n, int(ratio[k] > self.cfg.hands_off_ratio))
+                self._hands[k] = self._new_hands(int(ratio[k] > self.cfg.hands_off_ratio))
             first = self._hands[k].update(ratio[k], tag + (ratio[k],))
             if first is not None:
-                kind = HANDS_OFF_HIPS if self._hands[k].state else HANDS_ON_HIPS
-                events.append(Event(first[1], first[0], kind, side, {"ratio": first[2]}))
+                events.append(self._hands_event(k, first))
         return events
+
+    def _new_hands(self, state: int) -> Hysteresis:
+        cfg = self.cfg
+        return Hysteresis(cfg.hands_off_ratio, cfg.hands_on_ratio, self._hands_n,
+                          self._hands_n, state)
+
+    def _hands_event(self, k: int, first) -> Event:
+        """Hand k's event, ``first`` (frame, t, ratio) the first frame of its run."""
+        kind = HANDS_OFF_HIPS if self._hands[k].state else HANDS_ON_HIPS
+        return Event(first[1], first[0], kind, st.SIDES[k], {"ratio": first[2]})
 
     # ---------------------------------------------------------------- stance foot
     def _stance_step(self, tag, sig, j):
@@ -339,12 +365,11 @@ class LiveEventDetector:
         if self._stance_lp is None:
             self._stance_lp = CausalLowpass(self.fps, channels=2)
         base, offset = self._stance_lp.push([base, offset]).tolist()
-        if len(self._stance_ref) < max(2 * self.min_n, round(0.5 * self.fps)):  # the foot's place as the stance began
+        if len(self._stance_ref) < self.ref_n:  # the foot's place as the stance began
             self._stance_ref.append((base, offset))
             return []
         if self._stance_hyst is None:
-            n = max(self.min_n, round(0.3 * self.fps))  # a run of jitter is not a move
-            self._stance_hyst = Hysteresis(1.0, 0.7, n, n)
+            self._stance_hyst = self._new_stance_hyst()
             self._ref = np.median(np.array(self._stance_ref), axis=0).tolist()
         move = abs(base - self._ref[0]) / self.scale
         pivot = abs(offset - self._ref[1]) / self.scale
@@ -353,9 +378,18 @@ class LiveEventDetector:
         if first is None:
             return []
         self._stance_done = True  # one event per stance
-        return [Event(first[1], first[0], STANCE_FOOT_MOVED, st.SIDES[k], {
+        return [self._stance_event(first)]
+
+    def _new_stance_hyst(self) -> Hysteresis:
+        n = max(self.min_n, round(0.3 * self.fps))  # a run of jitter is not a move
+        return Hysteresis(1.0, 0.7, n, n)
+
+    def _stance_event(self, first) -> Event:
+        """The stance foot's event, ``first`` (frame, t, move, pivot) its run's start."""
+        side = st.SIDES[0 if self._stance == st.LEFT else 1]
+        return Event(first[1], first[0], STANCE_FOOT_MOVED, side, {
             "mode": "pivot" if first[3] >= self.cfg.pivot_cm else "shift",
-            "displacement_cm": float(first[2]), "pivot_cm": float(first[3])})]
+            "displacement_cm": float(first[2]), "pivot_cm": float(first[3])})
 
     # ---------------------------------------------------------------- balance
     def _balance_step(self, tag, row):
@@ -372,9 +406,13 @@ class LiveEventDetector:
         if first is None or self._lob.state == 0 or self._lob_done:
             return []
         self._lob_done = True  # once per stance
-        return [Event(first[1], first[0], LOSS_OF_BALANCE, None, {
+        return [self._lob_event(first)]
+
+    def _lob_event(self, first) -> Event:
+        """Loss of balance, ``first`` (frame, t, excursion, speed) its run's start."""
+        return Event(first[1], first[0], LOSS_OF_BALANCE, None, {
             "reason": "outside" if first[2] >= self.cfg.lob_margin_cm else "speed",
-            "excursion_cm": float(max(first[2], 0.0)), "speed_cm_s": float(first[3])})]
+            "excursion_cm": float(max(first[2], 0.0)), "speed_cm_s": float(first[3])})
 
 
 def _frame_array(x, what: str) -> np.ndarray:

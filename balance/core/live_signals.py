@@ -25,14 +25,18 @@ _HEELS = [INDEX["left_heel"], INDEX["right_heel"]]
 _TOES = [INDEX["left_foot_index"], INDEX["right_foot_index"]]
 
 
+_ROWS = ("u", "u_smooth", "low", "still", "lift", "hands", "foot", "balance")
+
+
 @dataclass
 class Block:
-    """A block's signals, as lists of rows of floats (NaN unknown), one row per frame.
+    """A block's signals, one row per frame (NaN unknown): ndarrays, or lists of rows of
+    floats after ``as_lists``.
 
     Attributes
     ----------
     start : index of the block's first frame after the floor calibration; rows before
-        it are not filled.
+        it are NaN.
     u, u_smooth : (left, right) foot offset from its calibrated floor, px, down positive:
         raw and low-passed.
     low : (left, right) offset of the foot's lowest point (heel or toe, whichever is
@@ -53,12 +57,25 @@ class Block:
     start: int
     u: list
     u_smooth: list
+    low: list
     still: list
     lift: list
     hands: list
     foot: list
     balance: list
-    low: list = None
+
+    def as_lists(self) -> "Block":
+        """The same rows as lists of Python floats (what plain-Python rules read fastest)."""
+        return Block(self.start, *(np.asarray(getattr(self, name)).tolist() for name in _ROWS))
+
+    def features(self, have: np.ndarray) -> np.ndarray:
+        """(n, 21) float64: u, u_smooth, still, lift (2 each), ``have`` (1.0 where the
+        frame has world landmarks), hands (2), foot (base, offset of the left foot, then
+        of the right), balance (4) and low (2): the columns of ``_event_kernels.F_*``."""
+        n = len(self.u)
+        return np.column_stack([self.u, self.u_smooth, self.still, self.lift,
+                                np.asarray(have, dtype=np.float64), self.hands,
+                                np.reshape(self.foot, (n, 4)), self.balance, self.low])
 
 
 class Signals:
@@ -89,7 +106,7 @@ class Signals:
         """Signals of the frames ``image`` (n, 33, 4); ``lift`` (n, 2) from
         ``events.world_lift``, or None without world landmarks. None while the floor is
         still being calibrated at the block's end. ``feet_only``: the foot heights only
-        (``hands``, ``foot`` and ``balance`` stay empty)."""
+        (``hands``, ``foot`` and ``balance`` stay NaN)."""
         image = np.asarray(image, dtype=np.float64)
         xy = image[..., :2] * self.size
         vis = np.where(np.isfinite(xy).all(axis=-1), image[..., 3], np.nan)
@@ -110,18 +127,16 @@ class Signals:
             u = np.where(n_ok > 0, (d[..., 0] + d[..., 1] + d[..., 2]) / n_ok, np.nan)
         u_smooth = np.column_stack([lp.extend(u[:, k]) for k, lp in enumerate(self._foot_lp)])
         lift = np.full(u.shape, np.nan) if lift is None else np.asarray(lift)[start:]
-        pad = [[np.nan] * 2] * start
         sole = foot_y[:, :, 1:] - self.floor[None, :, 1:]  # heel, toe
         with np.errstate(invalid="ignore"):
-            low = pad + np.fmax(sole[..., 0], sole[..., 1]).tolist()
-        still = pad + self._still(u, u_smooth).tolist()
+            low = np.fmax(sole[..., 0], sole[..., 1])
+        n = len(u)
         if feet_only:
-            return Block(start, pad + u.tolist(), pad + u_smooth.tolist(), still,
-                         pad + lift.tolist(), [], [], [], low)
-        return Block(start, pad + u.tolist(), pad + u_smooth.tolist(), still,
-                     pad + lift.tolist(), pad + self._hands(xy, usable).tolist(),
-                     [[]] * start + self._feet(xy, usable).tolist(),
-                     [[np.nan] * 4] * start + self._balance(xy, usable).tolist(), low)
+            hands, feet, balance = np.full((n, 2), np.nan), np.full((n, 2, 2), np.nan), np.full((n, 4), np.nan)
+        else:
+            hands, feet, balance = self._hands(xy, usable), self._feet(xy, usable), self._balance(xy, usable)
+        rows = (u, u_smooth, low, self._still(u, u_smooth), lift, hands, feet, balance)
+        return Block(start, *(_pad(r, start) for r in rows))
 
     def _calibrate(self, foot_y: np.ndarray) -> None:
         self._calib.append(foot_y)
@@ -190,3 +205,10 @@ class Signals:
         self._last_com = float(x[-1, 0])
         out[ok] = np.column_stack([x, speed])
         return out
+
+
+def _pad(rows: np.ndarray, start: int) -> np.ndarray:
+    """``rows`` after ``start`` rows of NaN."""
+    out = np.full((start + rows.shape[0],) + rows.shape[1:], np.nan)
+    out[start:] = rows
+    return out
