@@ -199,3 +199,41 @@ def test_recording_and_frame_by_frame_give_identical_events(world):
     assert {ev.FOOT_LIFT, ev.TOUCHDOWN, ev.STANCE_FOOT_MOVED, ev.HANDS_OFF_HIPS,
             ev.LOSS_OF_BALANCE} <= kinds, kinds  # the case exercises every rule
     assert offline == _pushed(s, world_arg)
+
+
+def _rules_session(seed):
+    """Lifts, hands off and on, hops, a shift, larger sway, gaps and a tandem re-placement."""
+    return generate(fps=30, duration_s=40, lifts=[("left", 2.0, 8.0), ("right", 10.0, 16.0),
+                                                  ("left", 20.0, 30.0)],
+                    hands_off=[(4.0, 5.5), (24.0, 25.0)], hops=[(12.0, 6.0), (26.0, -7.0)],
+                    sway_gains=[(27.0, 6.0)], absent=[(17.0, 17.5)],
+                    feet_hidden=[(18.0, 18.4)],
+                    stances=((0.0, "hip_width"), (32.0, "tandem")), jitter_px=JITTER_PX,
+                    seed=seed)
+
+
+def _blocks(s, min_frames, cuts, world):
+    det = LiveEventDetector(s.fps, s.image_size, px_per_cm=s.px_per_cm)
+    det.kernel_min_frames = min_frames
+    heights, events = np.full((s.t.size, 2), np.nan), []
+    for a, b in zip(cuts[:-1], cuts[1:]):
+        events += det.extend(range(a, b), s.t[a:b], s.image[a:b],
+                             s.world[a:b] if world else None, heights=heights[a:b])
+    return events, heights, det
+
+
+@pytest.mark.parametrize("world", [True, False])
+@pytest.mark.parametrize("seed", [1, 2])
+def test_kernel_rules_equal_their_python_twin(seed, world):
+    s = _rules_session(seed)
+    whole = [0, s.t.size]
+    twin, h_twin, d_twin = _blocks(s, 10**9, whole, world)  # plain-Python rules
+    assert {e.kind for e in twin} == set(ev.KINDS)  # every rule fires
+    rng = np.random.default_rng(seed)
+    cuts = sorted({0, s.t.size, *rng.integers(1, s.t.size, 40).tolist()})
+    for min_frames, blocks in ((1, whole), (8, cuts)):  # the kernel, alone or taking turns
+        events, heights, det = _blocks(s, min_frames, blocks, world)
+        assert events == twin
+        np.testing.assert_array_equal(heights, h_twin)
+        assert det.lifted == d_twin.lifted and det.stance == d_twin.stance
+        np.testing.assert_array_equal(det.noise_cm, d_twin.noise_cm)

@@ -336,7 +336,7 @@ class LiveEventDetector:
         if ratio[0] != ratio[0]:  # NaN: wrists or trunk not seen
             return []
         events = []
-        for k, side in enumerate(st.SIDES):
+        for k in (0, 1):
             if self._hands[k] is None:  # the first state comes from the data, no event
                 self._hands[k] = self._new_hands(int(ratio[k] > self.cfg.hands_off_ratio))
             first = self._hands[k].update(ratio[k], tag + (ratio[k],))
