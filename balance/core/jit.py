@@ -5,7 +5,9 @@ exists twice: ``name_nb`` compiled with ``@njit(cache=True)`` (the one the packa
 and ``name_np``, a NumPy (or plain Python, where the computation is a recurrence) twin
 written independently, used by the tests as a cross-check and by the benchmark for the
 numba-over-NumPy ratio. ``TWINS`` pairs them by name. Spectral analysis has no kernel:
-numba has no FFT, and NumPy's pocketfft is already compiled code.
+numba has no FFT, and NumPy's pocketfft is already compiled code. The event detector's
+per-frame rules (``_event_kernels.rules_nb``) have their twin in ``live_events``' own
+plain-Python rules, which run for short blocks (a live frame) and under ``numpy_twins()``.
 
 The package always runs the numba kernels. ``numpy_twins()`` swaps in the NumPy twins
 for the duration of a ``with`` block: the tests use it to run every public function both
