@@ -195,7 +195,8 @@ class LiveEventDetector:
         world = None if world is None else _frame_array(world, "world")[None]
         return self.extend([frame], [t_s], pose[None], world)
 
-    def extend(self, frames, t, image, world=None, *, heights=None) -> list[Event]:
+    def extend(self, frames, t, image, world=None, *, heights=None,
+               emitted: list | None = None) -> list[Event]:
         """``push`` over a block of frames, in order; returns their events.
 
         Parameters
@@ -208,6 +209,9 @@ class LiveEventDetector:
         heights : ndarray (n, 2), optional
             Filled with each foot's unfiltered height above its floor, cm (NaN while
             calibrating or where the foot is not seen).
+        emitted : list, optional
+            Appended with, for each event returned, the frame it became certain on
+            (the one whose ``push`` would have returned it).
         """
         frames = [int(f) for f in frames]
         times = [float(v) for v in t]
@@ -224,18 +228,19 @@ class LiveEventDetector:
         if len(frames) - sig.start >= self.kernel_min_frames and not jit.twins_active():
             if self._kernel is None:
                 self._kernel = KernelRules(self)
-            return self._kernel.run(self, frames, times, sig, have, heights)
+            return self._kernel.run(self, frames, times, sig, have, heights, emitted)
         sig = sig.as_lists()
         events = []
         for j in range(sig.start, len(frames)):
             self._count += 1
-            tag = (frames[j], times[j])
+            tag, before = (frames[j], times[j]), len(events)
             events += self._feet_step(tag, sig, j, bool(have[j]), heights)
-            if self.feet_only:
-                continue
-            events += self._hands_step(tag, sig.hands[j])
-            events += self._stance_step(tag, sig, j)
-            events += self._balance_step(tag, sig.balance[j])
+            if not self.feet_only:
+                events += self._hands_step(tag, sig.hands[j])
+                events += self._stance_step(tag, sig, j)
+                events += self._balance_step(tag, sig.balance[j])
+            if emitted is not None:
+                emitted += [frames[j]] * (len(events) - before)
         return events
 
     # ---------------------------------------------------------------- feet

@@ -40,8 +40,9 @@ class KernelRules:
         self.sos, self.zi0 = lp.sos, np.ascontiguousarray(lp._zi0[:, :, 0])
         self.zi = np.zeros(self.zi0.shape + (2,))
 
-    def run(self, det, frames, times, sig, have, heights) -> list:
-        """The rules over the block's rows from ``sig.start``; returns their events."""
+    def run(self, det, frames, times, sig, have, heights, emitted=None) -> list:
+        """The rules over the block's rows from ``sig.start``; returns their events
+        (``emitted``: as ``LiveEventDetector.extend``)."""
         n = len(frames)
         frames = np.asarray(frames, dtype=np.int64)
         times = np.asarray(times, dtype=np.float64)
@@ -63,7 +64,10 @@ class KernelRules:
             self.unpack(det)
             if j >= n:
                 break
-            events += _event(det, p)
+            found = _event(det, p)
+            events += found
+            if emitted is not None:
+                emitted += [int(frames[j])] * len(found)
             self.pack(det)
         if heights is not None:
             heights[sig.start:] = raw[sig.start:, :2]

@@ -70,9 +70,18 @@ class Protocol(ABC):
 
     name = ""
     title = ""
+    body = None  # the protocol's tracking.BodyTracker, where it has one
 
     def __init__(self, profile: Profile, *, image_size: tuple[int, int], fps: float):
         self.profile, self.image_size, self.fps = profile, image_size, fps
+
+    def lookahead(self, t, image, world) -> None:
+        """The frames of a recording this run will be fed, by frame index (``t`` (n,) s
+        from 0, ``image`` and ``world`` (n, 33, 4)): the body tracker's event detector
+        runs ahead over blocks of them, and every status stays what it is one frame at
+        a time."""
+        if self.body is not None:
+            self.body.lookahead(t, image, world)
 
     @abstractmethod
     def update(self, frame: Frame) -> Status:

@@ -21,6 +21,7 @@ from balance.protocols.view import GOOD, ViewCheck
 DEFAULT_HEIGHT_CM = 170.0
 SCALE_FRAMES = 15      # upright frames that fix the image scale
 REPLAY_S = 3.0         # frames kept to restart the detector from a recent epoch
+AHEAD_FRAMES = 900     # a recording's frames the detector runs ahead of the protocol
 
 
 class BodyTracker:
@@ -53,6 +54,17 @@ class BodyTracker:
         self._detector: LiveEventDetector | None = None
         self._epoch = 0
         self._seen: list[ev.Event] = []
+        self._ahead = None  # (t, image, world) of a recording: see lookahead
+        self._fed = 0  # with them: the next frame index the detector has not seen
+        self._due: deque = deque()  # (frame it became certain on, event), detected ahead
+
+    def lookahead(self, t, image, world) -> None:
+        """The frames this stream will bring, by frame index (a recording replayed):
+        ``t`` (n,) s, ``image`` and ``world`` (n, 33, 4). The detector then runs over
+        blocks of them ahead of the protocol, in its fast block mode, and each event is
+        still reported on the frame it became certain on: the protocol sees exactly what
+        it saw one frame at a time (the detector only looks backwards)."""
+        self._ahead = (np.asarray(t, dtype=np.float64), image, world)
 
     def push(self, frame: Frame) -> list[ev.Event]:
         """Add a frame; return the events first found on it (frame indices are global)."""
@@ -65,6 +77,8 @@ class BodyTracker:
             return []
         if self._detector is None:
             return self._restart()
+        if self._ahead is not None:
+            return self._new(self._certain_by(frame.index))
         return self._new(self._detector.push(frame.index, frame.t_s, frame.image,
                                              _world(frame)))
 
@@ -80,11 +94,30 @@ class BodyTracker:
 
     def _restart(self) -> list[ev.Event]:
         self._detector = LiveEventDetector(self.fps, self.image_size, px_per_cm=self.px_per_cm)
+        frames = [f for f in self._recent if f.index >= self._epoch]
+        if self._ahead is not None:  # the same frames, as a block, and on from there
+            self._due.clear()
+            self._fed = frames[0].index if frames else self.last_index + 1
+            return self._new(self._certain_by(self.last_index))
         found = []
-        for f in self._recent:
-            if f.index >= self._epoch:
-                found += self._detector.push(f.index, f.t_s, f.image, _world(f))
+        for f in frames:
+            found += self._detector.push(f.index, f.t_s, f.image, _world(f))
         return self._new(found)
+
+    def _certain_by(self, index: int) -> list[ev.Event]:
+        """The events of the recording's frames that became certain by frame ``index``."""
+        t, image, world = self._ahead
+        while self._fed <= index and self._fed < len(t):
+            a, b = self._fed, min(self._fed + AHEAD_FRAMES, len(t))
+            emitted = []
+            found = self._detector.extend(range(a, b), t[a:b], image[a:b], world[a:b],
+                                          emitted=emitted)
+            self._due.extend(zip(emitted, found))
+            self._fed = b
+        out = []
+        while self._due and self._due[0][0] <= index:
+            out.append(self._due.popleft()[1])
+        return out
 
     def _learn_scale(self, frame: Frame) -> None:
         self._upright.append(frame)

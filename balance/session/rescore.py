@@ -12,6 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+
 from balance.errors import BalanceError, InputError
 from balance.profile import Profile, profile_from_metadata
 from balance.protocols import Protocol, create, reasons, registry
@@ -78,6 +80,8 @@ def replay(protocol: Protocol, t, image, world, detected, *, keys=(),
     list of (frames seen before the key, kind), in order.
     """
     rec, keys = Recording(protocol, None), list(keys)
+    if len(t):  # the times the Recording gives the protocol: from 0 s
+        protocol.lookahead(np.asarray(t, dtype=np.float64) - float(t[0]), image, world)
     for i in range(len(t)):
         while keys and keys[0][0] <= rec.frames:
             rec.tester_error(keys.pop(0)[1])
