@@ -23,6 +23,60 @@ HALF_WAY = 0.6
 HANDS_DOWN = 0.7        # wrists this far from shoulders to hips = hands on thighs/chair
 
 
+# What ``StandCycle.update`` saw on a frame.
+SEATED, STOOD, RESTOOD, SANK = "seated", "stood", "restood", "sank"
+
+
+class StandCycle:
+    """The one sit-to-stand detector (every chair protocol uses it), on the hip-over-knee
+    level in shank lengths: seated below ``STAND.down``, standing above ``STAND.up``.
+
+    ``update`` says what a frame did: SEATED (the seat reached: the first time, or back
+    from standing), STOOD (standing reached from the seat), RESTOOD (standing again after
+    sinking past ``HALF_WAY`` without reaching the seat), SANK (back on the seat from a
+    rise past ``HALF_WAY`` that never reached standing), else None. ``peak`` is the
+    highest level since the last rise began (standing reached, or a rise from the seat).
+    """
+
+    def __init__(self):
+        self.reset()
+
+    def reset(self) -> None:
+        """Forget the position: the seat must be seen again."""
+        self.seated = self.standing = self.dipped = self.rising = False
+        self.peak = float("-inf")
+
+    def update(self, x: float) -> str | None:
+        if x < STAND.down and not self.seated:
+            self.seated, self.standing, self.dipped, self.rising = True, False, False, False
+            return SEATED
+        if self.seated:
+            return self._from_seat(x)
+        if not self.standing:
+            return None
+        if x < HALF_WAY:
+            self.dipped = True
+        elif self.dipped and x > STAND.up:
+            self.dipped, self.peak = False, x
+            return RESTOOD
+        elif not self.dipped:
+            self.peak = max(self.peak, x)
+        return None
+
+    def _from_seat(self, x: float) -> str | None:
+        if x > STAND.up:
+            self.peak = max(self.peak, x) if self.rising else x
+            self.seated, self.standing, self.rising = False, True, False
+            return STOOD
+        if x > HALF_WAY:
+            self.peak = max(self.peak, x) if self.rising else x
+            self.rising = True
+        elif x < STAND.down and self.rising:
+            self.rising = False
+            return SANK
+        return None
+
+
 class SitToStand(RepCounter):
     """Stands from a chair: each counts on reaching full standing after being seen
     seated (as the chair stand test counts), and the next needs the seat again."""
@@ -31,7 +85,7 @@ class SitToStand(RepCounter):
 
     def __init__(self, profile, *, image_size, fps, **kw):
         super().__init__(profile, image_size=image_size, fps=fps, **kw)
-        self._seated = False
+        self.cycle = StandCycle()
         self._rise_flags: set[str] = set()
 
     def signals(self, image):
@@ -47,17 +101,23 @@ class SitToStand(RepCounter):
                 return {"hands"}
         return set()
 
-    def _step(self, frame, out) -> None:
+    def _level(self, frame) -> tuple[float, str | None]:
+        """The frame's level and what the cycle made of it; hands are checked from the
+        seat up to standing (faults count from the seat up)."""
         x = float(self._smoothed(frame.image).mean())
         self._last_value = x
-        if x < self.exercise.down and not self._seated:
-            self._seated, self._rise_flags = True, set()  # faults count from the seat up
-        if self._seated:  # hands are checked from the seat up to standing
+        what = self.cycle.update(x)
+        if what in (SEATED, SANK):
+            self._rise_flags = set()
+        if self.cycle.seated or what == STOOD:
             self._rise_flags |= self.form(frame.image)
-            if x > self.exercise.up:
-                self._seated = False
-                self._flags, self._peak = self._rise_flags, np.array([x, x])
-                self._finish_rep(frame, out)
+        return x, what
+
+    def _step(self, frame, out) -> None:
+        x, what = self._level(frame)
+        if what == STOOD:
+            self._flags, self._peak = self._rise_flags, np.array([x, x])
+            self._finish_rep(frame, out)
 
     def _instruction(self) -> str:
         if self.hands == "crossed":
@@ -66,11 +126,12 @@ class SitToStand(RepCounter):
 
     def _drop_partial(self) -> None:
         super()._drop_partial()
-        self._seated, self._rise_flags = False, set()  # must be seen seated again
+        self.cycle.reset()
+        self._rise_flags = set()  # must be seen seated again
 
     def half_way(self) -> bool:
         """Rising and past half-way between seated and standing (the test's last stand)."""
-        return self._seated and self._last_value > HALF_WAY and not self._rise_flags
+        return self.cycle.seated and self._last_value > HALF_WAY and not self._rise_flags
 
 
 class ChairStand30(SitToStand):
