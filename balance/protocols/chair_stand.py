@@ -2,6 +2,7 @@
 
 The signal is the hip's height above the knees in shank lengths, absolute (not from a
 resting level): seated, the thighs point at the camera and the hips sit at knee height.
+``StandCycle`` is the one detector of every chair protocol (these two and ``five_sts``).
 A stand counts when full standing is reached after being seen seated, as the chair stand
 test counts; with ``hands="crossed"`` a stand with the hands down on the thighs or the
 chair, anywhere from the seat up, is not counted.
@@ -10,6 +11,7 @@ chair, anywhere from the seat up, is not counted.
 import numpy as np
 
 from balance.clinical import norms
+from balance.pose.landmarks import INDEX
 from balance.protocols.reps import Exercise, RepCounter, xy
 from balance.protocols.results import ChairStandSummary
 
@@ -21,6 +23,20 @@ STAND = Exercise("sit-to-stand", "Sit to stand",
 # Seated ~0.2, standing ~1.05 shank lengths of hip above knee: half-way up is ~0.6.
 HALF_WAY = 0.6
 HANDS_DOWN = 0.7        # wrists this far from shoulders to hips = hands on thighs/chair
+
+
+_ARM_POINTS = [INDEX[f"{s}_{p}"] for s in ("left", "right") for p in ("shoulder", "hip", "wrist")]
+
+
+def _hands_down(points: np.ndarray) -> bool:
+    """Either wrist more than ``HANDS_DOWN`` of the way from its shoulder to its hip, along
+    the shoulder-hip line (``points``: (33, 2) pixels or (33, 3) metres)."""
+    for side in ("left", "right"):
+        sh, hip, wrist = (points[INDEX[f"{side}_{p}"]] for p in ("shoulder", "hip", "wrist"))
+        axis = hip - sh
+        if float((wrist - sh) @ axis) / max(float(axis @ axis), 1e-12) > HANDS_DOWN:
+            return True
+    return False
 
 
 # What ``StandCycle.update`` saw on a frame.
@@ -92,14 +108,14 @@ class SitToStand(RepCounter):
         return np.array([(xy(image, f"{s}_knee")[1] - xy(image, f"{s}_hip")[1]) * self.h
                          for s in ("left", "right")])
 
-    def form(self, image):
+    def form(self, image, world=None):
         if self.hands != "crossed":
             return set()
-        for side in ("left", "right"):
-            sh, hip = xy(image, f"{side}_shoulder")[1], xy(image, f"{side}_hip")[1]
-            if (xy(image, f"{side}_wrist")[1] - sh) / max(hip - sh, 1e-6) > HANDS_DOWN:
-                return {"hands"}
-        return set()
+        # Along the trunk in 3-D when the pose model gave it: from a camera above, a trunk
+        # leaning towards it is foreshortened and crossed arms look low in the picture.
+        if world is not None and np.isfinite(world[_ARM_POINTS, :3]).all():
+            return {"hands"} if _hands_down(world[:, :3]) else set()
+        return {"hands"} if _hands_down(image[:, :2] * (self.w, self.h)) else set()
 
     def _level(self, frame) -> tuple[float, str | None]:
         """The frame's level and what the cycle made of it; hands are checked from the
@@ -110,7 +126,7 @@ class SitToStand(RepCounter):
         if what in (SEATED, SANK):
             self._rise_flags = set()
         if self.cycle.seated or what == STOOD:
-            self._rise_flags |= self.form(frame.image)
+            self._rise_flags |= self.form(frame.image, frame.world)
         return x, what
 
     def _step(self, frame, out) -> None:
