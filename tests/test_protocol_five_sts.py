@@ -127,3 +127,20 @@ def test_bench_faults_are_not_found_where_there_are_none():
     result, rec = score(Chair(seed=7, yaw_deg=90.0, fps=15.0, jitter_px=2.0))
     assert compare(result, rec)["refused_ok"]
     assert all(x["faults"] == [] for x in result["summary"]["stands"])
+
+
+def test_the_result_card_gives_the_time_and_the_stands_that_did_not_count():
+    from balance.present.messages import result_text
+    seated = SEATED[:5] + [(20, 22), (24, 40)]
+    s = generate(fps=30.0, seed=4, jitter_px=1.0, arms="crossed", duration_s=28.0,
+                 seated=seated, hands_down=((9.0, 10.8),))
+    person = Profile(birth_year=2026 - 72)  # in the 70-79 band for years to come
+    test = create("five-sts", person, image_size=s.image_size, fps=30.0)
+    result, _ = score_frames(test, s.t, s.image, s.world, s.detected)
+    lines = result_text(result, person).splitlines()
+    time_s = result["summary"]["time_s"]
+    assert lines[:2] == [f"Time: {time_s:.1f} s for 5 stands", "1 stands did not count (hands)"]
+    assert lines[2].startswith("at or above age ") and lines[2].endswith(
+        "mean time (12.6 s, Bohannon 2006b)")
+    assert lines[3] == "at or above fall-risk line (12 s, Tiedemann 2008)"
+    assert not any("held" in line or "hold" in line for line in lines)

@@ -198,7 +198,7 @@ def compare_five_sts(time_s: float, *, age: int | None) -> list[NormComparison]:
     if row is not None:
         out.append(NormComparison(f"age {age} mean time", row[2], time_s < row[2],
                                   BOHANNON_2006B))
-    out.append(NormComparison("fall-risk line (at or above: increased risk)",
+    out.append(NormComparison("fall-risk line",
                               FIVE_STS_FALL_RISK_S, time_s < FIVE_STS_FALL_RISK_S,
                               TIEDEMANN_2008))
     return out
