@@ -28,8 +28,8 @@ class Chair:
     """One recording's set-up; ``seed`` draws the rest (timing, seat, shank tilt).
 
     ``faults`` maps a stand (0-based) to "hands" (pushing on the thighs), "partial"
-    (knees still ~40 deg bent at the top) or "no_seat" (the way down stops above the
-    seat and the next stand starts from there)."""
+    (knees still ``PARTIAL_KNEE`` deg bent at the top) or "no_seat" (the way down stops ``HOVER_M``
+    above the seat and the next stand starts from there)."""
 
     seed: int = 0
     fps: float = 30.0
