@@ -34,6 +34,8 @@ SCENARIOS = {
     "mini-squats": (dict(duration_s=9.0, squats=[(2.0, 3.5), (5.0, 6.5)]), {}),
     "sit-to-stand": (dict(duration_s=9.0, arms="crossed", seated=[(-1, 2), (4, 6)]), {}),
     "chair-stand-30": (dict(duration_s=9.0, arms="crossed", seated=[(-1, 2), (4, 6)]), {}),
+    "five-sts": (dict(duration_s=12.0, arms="crossed",
+                      seated=[(-1, 2), (4, 6), (8, 10), (11.5, 13)]), {"reps": 3}),
 }
 NAMES = registry.names()
 

@@ -168,3 +168,37 @@ def compare_chair_stand(stands: int, *, age: int | None,
         return []
     return [NormComparison(f"age {age} below-average line (stands in 30 s)", line,
                            stands < line, CDC_STEADI_CHAIR)]
+
+
+# --- Five-times sit-to-stand -----------------------------------------------------------
+
+TIEDEMANN_2008 = Source(
+    "Tiedemann 2008",
+    "Tiedemann A, Shimada H, Sherrington C, Murray S, Lord S. The comparative ability of "
+    "eight functional mobility tests for predicting falls in community-dwelling older "
+    "people. Age Ageing 2008;37(4):430-435.")
+BOHANNON_2006B = Source(
+    "Bohannon 2006b",
+    "Bohannon RW. Reference values for the five-repetition sit-to-stand test: a "
+    "descriptive meta-analysis of data from elders. Percept Mot Skills "
+    "2006;103(1):215-222.",
+    verify=True)
+
+FIVE_STS_REPS = 5
+FIVE_STS_FALL_RISK_S = 12.0  # >= 12 s: increased risk of (multiple) falls (Tiedemann 2008)
+# Mean time for five stands, s, by age band (Bohannon 2006b; transcribed, *verify*).
+FIVE_STS_AGE_MEAN = ((60, 69, 11.4), (70, 79, 12.6), (80, 89, 14.8))
+
+
+def compare_five_sts(time_s: float, *, age: int | None) -> list[NormComparison]:
+    """Where a five-times sit-to-stand time stands: the age mean (when the age has one)
+    and the fall-risk line. ``below`` is literal: a time below a line is faster."""
+    out = []
+    row = _band(FIVE_STS_AGE_MEAN, age) if age is not None else None
+    if row is not None:
+        out.append(NormComparison(f"age {age} mean time", row[2], time_s < row[2],
+                                  BOHANNON_2006B))
+    out.append(NormComparison("fall-risk line",
+                              FIVE_STS_FALL_RISK_S, time_s < FIVE_STS_FALL_RISK_S,
+                              TIEDEMANN_2008))
+    return out

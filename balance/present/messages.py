@@ -74,6 +74,17 @@ def best_lines(result: ProtocolResult) -> list[str]:
     return [f"Best hold: {best:.1f} s"] if best is not None else []
 
 
+def timed_lines(result: ProtocolResult) -> list[str]:
+    """"Time: 11.2 s for 5 stands", or how far it got, and the stands that did not count."""
+    s = result.summary
+    lines = ([f"Time: {s.time_s:.1f} s for {s.reps} stands"] if s.time_s is not None
+             else [f"{s.reps} good stands, not finished"])
+    refused = [", ".join(x.get("faults", [])) for x in s.stands if x.get("faults")]
+    if refused:
+        lines.append(f"{len(refused)} stands did not count ({'; '.join(refused)})")
+    return lines
+
+
 def norm_lines(result: ProtocolResult, profile: Profile) -> list[str]:
     """How the best hold compares with published values (single-leg stance only)."""
     given = result.extra.get("norms") or getattr(result.summary, "norms", None)
@@ -118,9 +129,12 @@ def result_text(result: ProtocolResult | dict, profile: Profile, *,
         lines.append(CAMERA_LOST)
     elif reason == reasons.DISCOMFORT:
         lines.append(DISCOMFORT)
-    for trial in result.trials:
-        lines += trial_card(trial)
-    lines += best_lines(result)
+    if hasattr(result.summary, "time_s"):  # a timed test (five-times sit-to-stand)
+        lines += timed_lines(result)
+    else:
+        for trial in result.trials:
+            lines += trial_card(trial)
+        lines += best_lines(result)
     lines += norm_lines(result, profile)
     lines.append(progress_suggestion(result, cap_s=getattr(result.summary, "cap_s", None)))
     lines.append(FEET_REMINDER)

@@ -2,6 +2,7 @@
 
 The signal is the hip's height above the knees in shank lengths, absolute (not from a
 resting level): seated, the thighs point at the camera and the hips sit at knee height.
+``StandCycle`` is the one detector of every chair protocol (these two and ``five_sts``).
 A stand counts when full standing is reached after being seen seated, as the chair stand
 test counts; with ``hands="crossed"`` a stand with the hands down on the thighs or the
 chair, anywhere from the seat up, is not counted.
@@ -10,6 +11,7 @@ chair, anywhere from the seat up, is not counted.
 import numpy as np
 
 from balance.clinical import norms
+from balance.pose.landmarks import INDEX
 from balance.protocols.reps import Exercise, RepCounter, xy
 from balance.protocols.results import ChairStandSummary
 
@@ -23,6 +25,74 @@ HALF_WAY = 0.6
 HANDS_DOWN = 0.7        # wrists this far from shoulders to hips = hands on thighs/chair
 
 
+_ARM_POINTS = [INDEX[f"{s}_{p}"] for s in ("left", "right") for p in ("shoulder", "hip", "wrist")]
+
+
+def _hands_down(points: np.ndarray) -> bool:
+    """Either wrist more than ``HANDS_DOWN`` of the way from its shoulder to its hip, along
+    the shoulder-hip line (``points``: (33, 2) pixels or (33, 3) metres)."""
+    for side in ("left", "right"):
+        sh, hip, wrist = (points[INDEX[f"{side}_{p}"]] for p in ("shoulder", "hip", "wrist"))
+        axis = hip - sh
+        if float((wrist - sh) @ axis) / max(float(axis @ axis), 1e-12) > HANDS_DOWN:
+            return True
+    return False
+
+
+# What ``StandCycle.update`` saw on a frame.
+SEATED, STOOD, RESTOOD, SANK = "seated", "stood", "restood", "sank"
+
+
+class StandCycle:
+    """The one sit-to-stand detector (every chair protocol uses it), on the hip-over-knee
+    level in shank lengths: seated below ``STAND.down``, standing above ``STAND.up``.
+
+    ``update`` says what a frame did: SEATED (the seat reached: the first time, or back
+    from standing), STOOD (standing reached from the seat), RESTOOD (standing again after
+    sinking past ``HALF_WAY`` without reaching the seat), SANK (back on the seat from a
+    rise past ``HALF_WAY`` that never reached standing), else None. ``peak`` is the
+    highest level since the last rise began (standing reached, or a rise from the seat).
+    """
+
+    def __init__(self):
+        self.reset()
+
+    def reset(self) -> None:
+        """Forget the position: the seat must be seen again."""
+        self.seated = self.standing = self.dipped = self.rising = False
+        self.peak = float("-inf")
+
+    def update(self, x: float) -> str | None:
+        if x < STAND.down and not self.seated:
+            self.seated, self.standing, self.dipped, self.rising = True, False, False, False
+            return SEATED
+        if self.seated:
+            return self._from_seat(x)
+        if not self.standing:
+            return None
+        if x < HALF_WAY:
+            self.dipped = True
+        elif self.dipped and x > STAND.up:
+            self.dipped, self.peak = False, x
+            return RESTOOD
+        elif not self.dipped:
+            self.peak = max(self.peak, x)
+        return None
+
+    def _from_seat(self, x: float) -> str | None:
+        if x > STAND.up:
+            self.peak = max(self.peak, x) if self.rising else x
+            self.seated, self.standing, self.rising = False, True, False
+            return STOOD
+        if x > HALF_WAY:
+            self.peak = max(self.peak, x) if self.rising else x
+            self.rising = True
+        elif x < STAND.down and self.rising:
+            self.rising = False
+            return SANK
+        return None
+
+
 class SitToStand(RepCounter):
     """Stands from a chair: each counts on reaching full standing after being seen
     seated (as the chair stand test counts), and the next needs the seat again."""
@@ -31,33 +101,39 @@ class SitToStand(RepCounter):
 
     def __init__(self, profile, *, image_size, fps, **kw):
         super().__init__(profile, image_size=image_size, fps=fps, **kw)
-        self._seated = False
+        self.cycle = StandCycle()
         self._rise_flags: set[str] = set()
 
     def signals(self, image):
         return np.array([(xy(image, f"{s}_knee")[1] - xy(image, f"{s}_hip")[1]) * self.h
                          for s in ("left", "right")])
 
-    def form(self, image):
+    def form(self, image, world=None):
         if self.hands != "crossed":
             return set()
-        for side in ("left", "right"):
-            sh, hip = xy(image, f"{side}_shoulder")[1], xy(image, f"{side}_hip")[1]
-            if (xy(image, f"{side}_wrist")[1] - sh) / max(hip - sh, 1e-6) > HANDS_DOWN:
-                return {"hands"}
-        return set()
+        # Along the trunk in 3-D when the pose model gave it: from a camera above, a trunk
+        # leaning towards it is foreshortened and crossed arms look low in the picture.
+        if world is not None and np.isfinite(world[_ARM_POINTS, :3]).all():
+            return {"hands"} if _hands_down(world[:, :3]) else set()
+        return {"hands"} if _hands_down(image[:, :2] * (self.w, self.h)) else set()
 
-    def _step(self, frame, out) -> None:
+    def _level(self, frame) -> tuple[float, str | None]:
+        """The frame's level and what the cycle made of it; hands are checked from the
+        seat up to standing (faults count from the seat up)."""
         x = float(self._smoothed(frame.image).mean())
         self._last_value = x
-        if x < self.exercise.down and not self._seated:
-            self._seated, self._rise_flags = True, set()  # faults count from the seat up
-        if self._seated:  # hands are checked from the seat up to standing
-            self._rise_flags |= self.form(frame.image)
-            if x > self.exercise.up:
-                self._seated = False
-                self._flags, self._peak = self._rise_flags, np.array([x, x])
-                self._finish_rep(frame, out)
+        what = self.cycle.update(x)
+        if what in (SEATED, SANK):
+            self._rise_flags = set()
+        if self.cycle.seated or what == STOOD:
+            self._rise_flags |= self.form(frame.image, frame.world)
+        return x, what
+
+    def _step(self, frame, out) -> None:
+        x, what = self._level(frame)
+        if what == STOOD:
+            self._flags, self._peak = self._rise_flags, np.array([x, x])
+            self._finish_rep(frame, out)
 
     def _instruction(self) -> str:
         if self.hands == "crossed":
@@ -66,11 +142,12 @@ class SitToStand(RepCounter):
 
     def _drop_partial(self) -> None:
         super()._drop_partial()
-        self._seated, self._rise_flags = False, set()  # must be seen seated again
+        self.cycle.reset()
+        self._rise_flags = set()  # must be seen seated again
 
     def half_way(self) -> bool:
         """Rising and past half-way between seated and standing (the test's last stand)."""
-        return self._seated and self._last_value > HALF_WAY and not self._rise_flags
+        return self.cycle.seated and self._last_value > HALF_WAY and not self._rise_flags
 
 
 class ChairStand30(SitToStand):

@@ -103,6 +103,9 @@ SPECS = (
                             "crossed: a stand pushed up with the hands does not count"),)),
     ProtocolSpec("chair-stand-30", "chair_stand:ChairStand30", "30-second chair stand",
                  r.ChairStandSummary, aliases=("chair_stand_30",)),
+    ProtocolSpec("five-sts", "five_sts:FiveTimesSitToStand", "Five-times sit-to-stand",
+                 r.FiveStsSummary, aliases=("five_sts", "5xsts", "ftsts"), options=(
+                     Option("reps", int, norms.FIVE_STS_REPS, help="stands to time"),)),
 )
 _BY_NAME = {s.name: s for s in SPECS}
 _ALIASES = {a: s.name for s in SPECS for a in (s.name, *s.aliases)}

@@ -63,6 +63,8 @@ BAD_TEXT = {
     "uneven": "Rise evenly on both feet.",
     "knees_in": "Keep your knees over your toes.",
     "hands": "Keep your arms crossed: no pushing on the chair or thighs.",
+    "partial": "Stand up fully: knees and hips straight.",
+    "no_seat": "Sit all the way down between stands.",
 }
 
 

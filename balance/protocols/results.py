@@ -134,6 +134,27 @@ class ChairStandSummary(RepsSummary):
 
 
 @dataclass
+class FiveStsSummary(Summary):
+    """``time_s``: from the start to the seated return after the fifth good stand, or
+    None when five were not completed; ``stands``: every stand seen (good or not), with
+    its times, peak level and faults; ``norms``: ``norms.Comparison.to_dict()`` list."""
+
+    time_s: float | None = None
+    completed: bool = False
+    reps: int = 0
+    bad_reps: int = 0
+    all_reps_good: bool | None = None
+    fall_risk: bool | None = None
+    start_s: float | None = None
+    end_s: float | None = None
+    start_rule: str | None = None
+    stands: list = field(default_factory=list)
+    cycle_s: list = field(default_factory=list)
+    hands: str | None = None
+    norms: list = field(default_factory=list)
+
+
+@dataclass
 class YogaSummary(Summary):
     """``best_hold_s`` keyed "pose:side" (side "-" for two-legged poses), s."""
 
