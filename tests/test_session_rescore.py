@@ -35,7 +35,8 @@ def _live(tmp_path, synth, protocol, *, on_frame=None, name="live"):
     proc = ProcessThread(slot, image_size=synth.image_size,
                          on_snapshot=lambda snap: on_frame and on_frame(proc, snap),
                          on_finished=lambda *a: finished.append(a))
-    cap = CaptureThread(ListFeed(synth), slot, realtime=4.0, on_end=proc.source_ended)
+    # Twice real time: fast, with room for a busy machine before frames are dropped.
+    cap = CaptureThread(ListFeed(synth), slot, realtime=2.0, on_end=proc.source_ended)
     proc.start_test(protocol, writer)
     proc.start()
     cap.start()

@@ -100,7 +100,7 @@ class SwayAccumulator:
 
     def snapshot(self) -> LiveMetrics:
         """The metrics of the samples so far (NaN where too few samples)."""
-        s = self._s
+        s = self._s.tolist()  # Python floats: a live frame's arithmetic without NumPy scalars
         n = s[K.ST_N]
         duration = (n if self.velocity == "n_over_fs" else n - 1.0) / self.fs
         nan = float("nan")

@@ -213,7 +213,7 @@ class ErrorWatch:
             return
         self._last_index = f.index
         p = self.p
-        h, v = p.body.com_cm(f.image)
+        h, v = p.body.com_cm(f)
         self.trial.add_sample(f.index, h, v, p.body.ap_cm(f))
         feet_in = p.feet_ok(f, self.stance)
         t0 = self._feet.update(f.t_s, feet_in)

@@ -94,7 +94,7 @@ class FourStage(Protocol):
             self._end(lost, "view_lost", out)
         if not good:
             return
-        h, v = self.body.com_cm(frame.image)
+        h, v = self.body.com_cm(frame)
         trial.add_sample(frame.index, h, v, self.body.ap_cm(frame))
         broken = self._broken(frame, found, trial)
         if broken is not None:

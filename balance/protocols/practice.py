@@ -34,8 +34,7 @@ class Practice(SingleLegStance):
             st.phase = "running" if self.body.view_state == GOOD else "paused"
             st.instruction = ("Stand tall and still, or lift a foot when you are ready."
                               if st.phase == "running" else MESSAGES[self.body.view_state])
-            st.metrics = self.live.metrics()
-            st.score = self.live.score()
+            self.live.show(st)
         st.remaining_s = None
         return st
 
@@ -46,7 +45,7 @@ class Practice(SingleLegStance):
             self._standing_ref = None
         if self.body.view_state != GOOD or self.body.px_per_cm is None:
             return
-        h, v = self.body.com_cm(frame.image)
+        h, v = self.body.com_cm(frame)
         if self._standing_ref is None:
             self._standing_ref = (h, v)
         self.live.push(h - self._standing_ref[0])

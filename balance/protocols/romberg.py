@@ -182,7 +182,7 @@ class Romberg(StanceTest):
         skip = (elapsed >= self.phase_s - EXCLUDE_BEFORE_S if trial.extra["eyes"] == "open"
                 else elapsed < EXCLUDE_AFTER_S)
         if not skip:
-            h, v = self.body.com_cm(frame.image)
+            h, v = self.body.com_cm(frame)
             trial.add_sample(frame.index, h, v, self.body.ap_cm(frame))
 
     def _switch(self, t_s, frame, out):

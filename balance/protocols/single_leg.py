@@ -15,6 +15,7 @@ under ``FIDGET_S`` cut by the end of the recording are not attempts: they are dr
 use none of the three. The fall-risk line (5 s) applies to completed trials only.
 """
 
+import math
 from collections import deque
 
 import numpy as np
@@ -207,7 +208,7 @@ class SingleLegStance(Protocol):
         self._recent.append(frame)
 
     def _sample(self, frame: Frame):
-        h, v = self.body.com_cm(frame.image)
+        h, v = self.body.com_cm(frame)
         h, v = h - self._ref[0], v - self._ref[1]
         self.current.add_sample(frame.index, h, v, self.body.ap_cm(frame))
         self.live.push(h)
@@ -243,10 +244,9 @@ class SingleLegStance(Protocol):
             st.elapsed_s = trial.elapsed(frame.t_s)
             st.remaining_s = max(0.0, self.cap_s - st.elapsed_s)
             trial.show_sway(st)
-            st.metrics = self.live.metrics()
             # Live: the steadiness so far. The trial's final score also weighs the hold
             # time against the cap, which would read as a low score early in every hold.
-            st.score = self.live.score()
+            self.live.show(st)
             st.phase = "running" if good else "paused"
             st.instruction = ("Hold it. Stay tall." if good else MESSAGES[self.body.view_state])
             return st
@@ -318,10 +318,11 @@ def _ankle_to_shank_cm(image, image_size, raised: str, stance: str, px_per_cm) -
     if not px_per_cm:
         return float("inf")
     w, h = image_size
-    p = image[INDEX[f"{raised}_ankle"], :2] * (w, h)
-    a = image[INDEX[f"{stance}_knee"], :2] * (w, h)
-    b = image[INDEX[f"{stance}_ankle"], :2] * (w, h)
-    ab = b - a
-    u = np.clip(np.dot(p - a, ab) / max(np.dot(ab, ab), 1e-9), 0.0, 1.0)
-    d = float(np.linalg.norm(p - (a + u * ab))) / px_per_cm
-    return d if np.isfinite(d) else float("inf")
+    (px, py), (ax, ay), (bx, by) = image[[INDEX[f"{raised}_ankle"], INDEX[f"{stance}_knee"],
+                                          INDEX[f"{stance}_ankle"]], :2].tolist()
+    px, py, ax, ay, bx, by = px * w, py * h, ax * w, ay * h, bx * w, by * h
+    abx, aby = bx - ax, by - ay
+    u = min(max(((px - ax) * abx + (py - ay) * aby) / max(abx * abx + aby * aby, 1e-9), 0.0), 1.0)
+    dx, dy = px - (ax + u * abx), py - (ay + u * aby)
+    d = math.sqrt(dx * dx + dy * dy) / px_per_cm
+    return d if math.isfinite(d) else float("inf")

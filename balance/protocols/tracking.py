@@ -65,6 +65,10 @@ class BodyTracker:
         still reported on the frame it became certain on: the protocol sees exactly what
         it saw one frame at a time (the detector only looks backwards)."""
         self._ahead = (np.asarray(t, dtype=np.float64), image, world)
+        # The per-frame geometry too, for the whole recording at once (row by row the
+        # same arithmetic as one frame's): CoM pixels, and its depth in world metres.
+        self._com_px = com_mod.com_pixels(image, self.image_size)[0]
+        self._depth_m = depth.com_depth(world)
 
     def push(self, frame: Frame) -> list[ev.Event]:
         """Add a frame; return the events first found on it (frame indices are global)."""
@@ -149,19 +153,23 @@ class BodyTracker:
         return any(s.kind == e.kind and s.side == e.side and abs(s.frame - e.frame) <= tol
                    for s in self._seen[-50:])
 
-    def com_cm(self, image: np.ndarray) -> tuple[float, float]:
+    def com_cm(self, frame: Frame) -> tuple[float, float]:
         """This frame's CoM (horizontal, vertical) in cm from the image origin, or NaN."""
         if self.px_per_cm is None:
             return float("nan"), float("nan")
-        xy, _ = com_mod.com_pixels(image[None], self.image_size)
-        return float(xy[0, 0] / self.px_per_cm), float(-xy[0, 1] / self.px_per_cm)
+        if self._ahead is not None:
+            x, y = self._com_px[frame.index].tolist()
+        else:
+            x, y = com_mod.com_pixels(frame.image[None], self.image_size)[0][0].tolist()
+        return x / self.px_per_cm, -y / self.px_per_cm
 
     def ap_cm(self, frame: Frame) -> float:
         """The CoM's estimated lean ahead of the planted feet in cm (``core.depth``),
         NaN without world landmarks (a landmark CSV) or before the scale is known."""
         if self.world_cm is None:
             return float("nan")
-        return float(depth.com_depth(frame.world)[0] * self.world_cm)
+        m = self._depth_m[frame.index] if self._ahead is not None else depth.com_depth(frame.world)[0]
+        return float(m * self.world_cm)
 
     def foot_cm(self, image: np.ndarray, side: str) -> tuple[float, float]:
         """A foot's mean (horizontal, vertical) position in cm, as ``com_cm``."""

@@ -201,5 +201,7 @@ class LiveSway:
         snap = self._acc.snapshot().to_dict()
         return {k: v for k, v in snap.items() if k.endswith("_ml") or k in ("n", "duration_s")}
 
-    def score(self, hold_s: float | None = None, target_s: float | None = None):
-        return sway_score(self.metrics(), hold_s, target_s)
+    def show(self, st) -> None:
+        """Put the live metrics and the live stability score on the status ``st``."""
+        st.metrics = self.metrics()
+        st.score = sway_score(st.metrics)

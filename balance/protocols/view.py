@@ -4,6 +4,7 @@ A protocol pauses its timer (never counts, never ends a trial) while the view is
 says why in plain words.
 """
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -14,6 +15,7 @@ from balance.pose.landmarks import INDEX
 KEY_POINTS = [INDEX[f"{s}_{p}"] for s in ("left", "right")
               for p in ("shoulder", "hip", "knee", "ankle", "heel", "foot_index")]
 MIN_VISIBILITY = 0.5
+_TRUNK = [INDEX[n] for n in ("left_hip", "right_hip", "left_shoulder", "right_shoulder")]
 # A jump of the mid-hip by this many torso lengths in one frame is not a body moving: the
 # detector has switched to someone else (or lost the person).
 JUMP_TORSOS = 0.35
@@ -33,18 +35,19 @@ MESSAGES = {
 class ViewCheck:
     """Classifies each frame's view; feed frames in time order."""
 
-    _last_hip: np.ndarray | None = None
+    _last_hip: tuple[float, float] | None = None
     _torso: float | None = None
     _bad_until: float = -np.inf
 
     def update(self, t_s: float, image: np.ndarray, detected: bool) -> str:
         """The view of this frame: GOOD, NO_PERSON, PARTIAL or OTHER_PERSON."""
-        if not detected or not np.isfinite(image[KEY_POINTS, :2]).all():
+        key = image[KEY_POINTS]
+        xy = key[:, :2]
+        if not detected or not np.isfinite(xy).all():
             self._last_hip = None
             return NO_PERSON
-        vis = image[KEY_POINTS, 3]
-        xy = image[KEY_POINTS, :2]
-        if (np.nan_to_num(vis) < MIN_VISIBILITY).any() or (xy < 0).any() or (xy > 1).any():
+        # NaN visibility fails the >= test: not seen is not visible
+        if not (key[:, 3] >= MIN_VISIBILITY).all() or xy.min() < 0 or xy.max() > 1:
             return PARTIAL
         if self._jumped(image):
             self._bad_until = t_s + SETTLE_S
@@ -54,12 +57,12 @@ class ViewCheck:
         """The mid-hip moved, or the torso changed length, more in one frame than a body
         can: compared with the previous frame only, so a slow bend or a step towards the
         camera never counts."""
-        hip = image[[INDEX["left_hip"], INDEX["right_hip"]], :2].mean(axis=0)
-        shoulder = image[[INDEX["left_shoulder"], INDEX["right_shoulder"]], :2].mean(axis=0)
-        torso = float(np.hypot(*(shoulder - hip)))
+        (lhx, lhy), (rhx, rhy), (lsx, lsy), (rsx, rsy) = image[_TRUNK, :2].tolist()
+        hip = (0.5 * (lhx + rhx), 0.5 * (lhy + rhy))
+        torso = math.hypot(0.5 * (lsx + rsx) - hip[0], 0.5 * (lsy + rsy) - hip[1])
         jumped = False
         if self._last_hip is not None and self._torso:
-            moved = float(np.hypot(*(hip - self._last_hip))) / self._torso
+            moved = math.hypot(hip[0] - self._last_hip[0], hip[1] - self._last_hip[1]) / self._torso
             resized = abs(torso / self._torso - 1.0)
             jumped = moved > JUMP_TORSOS or resized > RESIZE_PER_FRAME
         self._last_hip, self._torso = hip, torso

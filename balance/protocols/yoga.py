@@ -64,7 +64,7 @@ class YogaPoses(Protocol):
         cue = self.cues.update(frame.t_s, state.cues)
         if self.cues.changed:
             out.append(Event(frame.t_s, "cue", {"text": cue, "pose": state.pose}))
-        h, v = self.body.com_cm(frame.image) if good else (np.nan, np.nan)
+        h, v = self.body.com_cm(frame) if good else (np.nan, np.nan)
         self._rows.append((frame.t_s, h, v, state.counting))
         if state.counting:
             self.live.push(h)
@@ -81,8 +81,7 @@ class YogaPoses(Protocol):
             st.phase = "running" if state.counting else "waiting"
             words = pose_words(state.pose) + (f", {state.side} leg" if state.side else "")
             st.instruction = f"{words}: hold it." if state.counting else f"{words}: adjust."
-        st.metrics = self.live.metrics()
-        st.score = self.live.score()
+        self.live.show(st)
         return st
 
     def stop(self, t_s: float, reason: str = "stopped") -> list[Event]:
