@@ -32,7 +32,8 @@ from balance.storage.files import atomic_path
 from balance.storage.history import History
 from balance.storage.records import Person
 from balance.storage.session import read_session
-from balance.storage.trends import LABELS, MEASURES, since_weeks, trends
+from balance.storage.trends import (LABELS, MEASURES, measure_label, since_weeks, sorted_bests,
+                                    trends, with_unit)
 
 TRIAL_HEADER = ["#", "leg", "hold (s)", "ended", "errors", "score", "sway (cm/s)",
                 "area (cm²)"]
@@ -93,7 +94,7 @@ def _session_report(lay: Layout, path, history: History | None) -> None:
     session = read_session(path)
     meta = session.metadata
     record = history.session_by_file(path) if history is not None else None
-    person = _person(history, meta)
+    person = _person(history, meta, record)
     stored = meta.get("result") if isinstance(meta.get("result"), dict) else None
     if stored is None and record is not None:
         stored = record.result
@@ -120,8 +121,10 @@ def _session_report(lay: Layout, path, history: History | None) -> None:
     lay.finish()
 
 
-def _person(history: History | None, meta: dict) -> Person:
-    name = meta.get("person_id") or "guest"
+def _person(history: History | None, meta: dict, record) -> Person:
+    """Who the session is of: the history's person for it (an import may have filed it
+    under a name the file does not hold), else the file's own."""
+    name = (record.person if record is not None else None) or meta.get("person_id") or "guest"
     if history is not None and (found := history.find_person(name)) is not None:
         return found
     stored = meta.get("profile") if isinstance(meta.get("profile"), dict) else {}
@@ -261,10 +264,8 @@ def _trend_charts(lay: Layout, trend, measures) -> None:
 
 
 def _trend_text(lay: Layout, trend) -> None:
-    bests = [f"{LABELS[m][0]} ({side}) {v:.3g}{' ' + LABELS[m][1] if LABELS[m][1] else ''} "
-             f"on {d}"
-             for (m, side), (v, d) in sorted(trend.bests.items(), key=lambda kv: (
-                 MEASURES.index(kv[0][0]), str(kv[0][1])))]
+    bests = [f"{measure_label(m, side)} {with_unit(v, m)} on {d}"
+             for (m, side), (v, d) in sorted_bests(trend)]
     if bests:
         lay.text("Personal bests: " + "; ".join(bests) + ".", 9)
     if trend.changes:

@@ -1,0 +1,79 @@
+"""Every line the command line prints is plain words: no dicts, lists, None or True, and
+no Python error when the reader stops early."""
+
+import re
+import subprocess
+import sys
+
+import pytest
+
+from balance.commands.score import format_result
+from balance.present import plain
+from balance.profile import Profile
+from balance.session.rescore import rescore
+from balance.storage.session import read_session
+from tests.helpers import ROOT, SAMPLE
+
+QUIET = ROOT / "samples" / "quiet_standing.balance"
+PYTHON_WORDS = re.compile(r"None|True|False|[{}\[\]]|\w_\w")
+
+
+def python_in(text: str) -> list[str]:
+    return [line for line in text.splitlines() if PYTHON_WORDS.search(line)]
+
+
+@pytest.fixture(scope="module")
+def sample():
+    return read_session(SAMPLE)
+
+
+@pytest.mark.parametrize("protocol", ["single-leg-stance", "four-stage", "bess", "romberg",
+                                      "practice", "yoga", "chair-stand-30"])
+def test_score_prints_words_for_every_kind_of_summary(sample, protocol):
+    result = rescore(sample, protocol, profile=Profile(height_cm=170.0)).result
+    text = format_result(result)
+    assert python_in(text) == []
+    assert text.splitlines()[0] == f"protocol  {protocol}"
+
+
+def test_score_says_the_best_holds_and_asymmetry_as_a_person_reads_them(sample):
+    result = rescore(sample, "single-leg-stance", profile=Profile(height_cm=170.0)).result
+    best = result["summary"]["best_hold_s"]
+    lines = format_result(result).splitlines()
+    assert f"best hold  left {best['left']:.1f} s, right {best['right']:.1f} s" in lines
+    asym = abs(best["left"] - best["right"]) / max(best.values())
+    assert f"asymmetry  {100 * asym:.0f} %" in lines
+    assert "fall risk  no" in lines and "cap        45.0 s" in lines
+
+
+def test_score_of_a_session_without_a_lift_says_not_tested(tmp_path):
+    result = rescore(read_session(QUIET), "single-leg-stance",
+                     profile=Profile(height_cm=170.0)).result
+    text = format_result(result)
+    assert "no trial was recorded" in text
+    assert "best hold  left not tested, right not tested" in text
+    assert "asymmetry" not in text  # nothing to compare: no line rather than "None"
+    assert python_in(text) == []
+
+
+def test_plain_values():
+    assert plain.value({"mountain:-": 39.967, "warrior_2:right": 13.25}, seconds=True) == \
+        "mountain 40.0 s, warrior 2 right 13.2 s"
+    assert plain.value([{"t_s": 6.807, "from": "mountain", "to": "warrior_2"}]) == \
+        "t 6.8 s, from mountain, to warrior 2"
+    assert plain.value(["firm double_leg", "foam tandem"]) == "firm double leg; foam tandem"
+    assert plain.value(None) is None and plain.value([]) is None
+    assert plain.value(0.245, percent=True) == "25 %" and plain.value(1 / 3) == "0.333"
+    assert plain.summary_lines({"failure": None, "completed": False, "phase_s": 30.0}) == [
+        "completed  no", "phase      30.0 s"]
+
+
+def test_a_reader_that_stops_early_ends_the_command_quietly():
+    """``balance info S | head -1``: the closed pipe is no ``error: Broken pipe``."""
+    proc = subprocess.Popen([sys.executable, "-m", "balance", "info", str(SAMPLE)], cwd=ROOT,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc.stdout.close()  # before the command writes its first line
+    err = proc.stderr.read().decode()
+    proc.stderr.close()
+    assert proc.wait(timeout=60) == 141
+    assert err == ""
