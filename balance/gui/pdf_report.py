@@ -23,8 +23,9 @@ from PySide6.QtCore import QRectF
 
 from balance import __version__
 from balance.errors import InputError
-from balance.gui.pdf_layout import (GREY, SIDE, ImagePager, Layout, PdfPager, Series, chart,
-                                    notes_block, person_lines)
+from balance.gui.pdf_layout import (GREY, SIDE, Axis, ImagePager, Layout, PdfPager, Series,
+                                    chart, notes_block, person_lines, row_colour)
+from balance.present.axes import connected, date_range, date_ticks, day_number, span_label
 from balance.protocols import ProtocolResult, TrialResult, registry
 from balance.clinical import norms
 from balance.session.rescore import score_for_history
@@ -244,16 +245,18 @@ def _trend_charts(lay: Layout, trend, measures) -> None:
     missing = [m for m in measures if not any(trend.series(m, s)[0] for s in trend.sides)]
     measures = [m for m in measures if m not in missing]
     w, h = (lay.width - lay.mm(6)) / 2, lay.mm(58)
+    weeks = [p.start for p in trend.points]
+    x_axis = Axis(date_ticks(min(weeks), max(weeks)), *date_range(min(weeks), max(weeks)))
     for k in range(0, len(measures), 2):
         lay.ensure(h)
         for j, measure in enumerate(measures[k:k + 2]):
             label, unit = LABELS[measure]
-            series = [Series(side or "both", *trend.series(measure, side), SIDE[side])
-                      for side in trend.sides]
+            series = [_dated_series(trend, measure, side, n) for n, side in enumerate(trend.sides)]
             hold = measure == "hold_time_s"
             band = trend.norm_band_s if hold else None
             chart(lay, QRectF(lay.left + j * (w + lay.mm(6)), lay.y, w, h), series,
-                  title=f"{label} ({unit})" if unit else label, x_label="week",
+                  title=f"{label} ({unit})" if unit else label,
+                  x_label=span_label(min(weeks), max(weeks)), x_axis=x_axis,
                   band=band, band_label="age norm" if band else "",
                   hline=(trend.fall_risk_s, f"fall risk < {trend.fall_risk_s:g} s")
                   if hold and trend.fall_risk_s else None, y_zero=hold)
@@ -261,6 +264,13 @@ def _trend_charts(lay: Layout, trend, measures) -> None:
     if missing:
         lay.text("Not measured by this test: " + ", ".join(LABELS[m][0] for m in missing)
                  + ".", 8.5, colour=GREY)
+
+
+def _dated_series(trend, measure: str, side, n: int) -> Series:
+    """One row's weekly values on the calendar, unjoined across weeks without a session."""
+    days, values = trend.dated(measure, side)
+    days = [day_number(d) for d in days]
+    return Series(side or "both", days, values, row_colour(side, n), joined=connected(days))
 
 
 def _trend_text(lay: Layout, trend) -> None:
@@ -280,8 +290,9 @@ def _trend_text(lay: Layout, trend) -> None:
                  f"({trend.norm_sources}); fall-risk line {trend.fall_risk_s:g} s "
                  "(Vellas 1997).", 8.5, colour=GREY)
     if trend.adherence:
-        lay.text("Practice: " + ", ".join(f"week {w}: {n} session(s), {m:.0f} min"
-                                          for w, n, m in trend.adherence) + ".", 8.5)
+        lay.text("Practice, by the week starting: " + ", ".join(
+            f"{trend.week_start(w):%d %b %Y}: {n} session(s), {m:.0f} min"
+            for w, n, m in trend.adherence) + ".", 8.5)
 
 
 CHANGE_HEADER = ["measure", "leg", "since", "then", "now", "change", "MDC", "verdict"]

@@ -121,9 +121,19 @@ class Trend:
     def sides(self) -> list:
         return sorted({p.side for p in self.points}, key=lambda s: (s is None, s or ""))
 
+    def week_start(self, week: int) -> date:
+        return self.first_day + timedelta(days=7 * (week - 1))
+
     def series(self, measure: str, side) -> tuple[list[int], list[float]]:
         """(weeks, values) of one measure and side, skipping weeks without a value."""
-        pts = [(p.week, getattr(p, measure)) for p in self.points
+        return self._series(measure, side, "week")
+
+    def dated(self, measure: str, side) -> tuple[list[date], list[float]]:
+        """As ``series``, each week by the date it starts (for a calendar axis)."""
+        return self._series(measure, side, "start")
+
+    def _series(self, measure: str, side, key: str) -> tuple[list, list[float]]:
+        pts = [(getattr(p, key), getattr(p, measure)) for p in self.points
                if p.side == side and getattr(p, measure) is not None]
         return [w for w, _ in pts], [v for _, v in pts]
 
