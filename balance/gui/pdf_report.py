@@ -191,10 +191,10 @@ def _session_chart(lay: Layout, tl) -> None:
     series = [Series("side to side (cm)", xs, [float(v) for v in tl.sway_h[::step]],
                      SIDE["left"], markers=False)]
     finite = tl.sway_h[np.isfinite(tl.sway_h)]
-    # 1st-99th percentile: the jump of the reference at a lift must not flatten the sway
+    # 1st-99th percentile: a step out of a pose must not flatten the trials' sway
     y_range = tuple(np.percentile(finite, [1, 99])) if finite.size else None
     chart(lay, QRectF(lay.left, lay.y, lay.width, height), series,
-          title="Centre of mass, side to side, relative to the standing foot (trials shaded, "
+          title="Centre of mass, side to side, about each trial's own centre (trials shaded, "
                 "events marked)", x_label="time (s)", y_zero=True, y_range=y_range,
           shade=[(t.start_s - t0, t.end_s - t0) for t in tl.trials],
           marks=[(e.t_s - t0, e.kind) for e in tl.events + tl.notes])
