@@ -77,3 +77,51 @@ def test_a_reader_that_stops_early_ends_the_command_quietly():
     proc.stderr.close()
     assert proc.wait(timeout=60) == 141
     assert err == ""
+
+
+@pytest.fixture(scope="module")
+def demo_lines():
+    from balance.present.terminal import HEADER, replay_in_terminal
+    from balance.session.live import open_feed
+    lines = []
+    replay_in_terminal(open_feed(SAMPLE), "single-leg-stance", out=lines.append)
+    start = lines.index(HEADER) + 1
+    end = lines.index("", start)
+    return lines[start:end], "\n".join(lines[end + 1:]).splitlines()
+
+
+def test_demo_rows_are_in_time_order(demo_lines):
+    rows, _ = demo_lines
+    times = [float(r.split()[0]) for r in rows]
+    assert times == sorted(times) and len(times) > 30
+
+
+def test_demo_sway_columns_hold_sway_not_the_height_of_the_body(demo_lines):
+    rows, _ = demo_lines
+    running = [r.split() for r in rows if " running " in r]
+    ml = [float(r[5]) for r in running]
+    assert len(ml) > 15 and max(map(abs, ml)) < 10.0  # the CoM is ~90 cm up: not here
+
+
+def test_demo_never_asks_for_the_leg_it_does_not_score(demo_lines):
+    rows, _ = demo_lines
+    for k, row in enumerate(rows):
+        if "event: trial_start" in row:
+            side = row.split("side=")[1].split(",")[0]
+            other = {"left": "right", "right": "left"}[side]
+            asked = rows[k - 1]
+            assert f"Stand on your {other} leg" not in asked, (row, asked)
+
+
+def test_the_result_says_why_its_score_is_below_the_live_steadiness(demo_lines):
+    rows, result = demo_lines
+    live = [int(r.split()[7]) for r in rows if " running " in r and r.split()[7] != "-"]
+    scores = [line for line in result if line.startswith("stability score:")]
+    assert len(scores) == 2
+    for line in scores:
+        m = re.match(r"stability score: (\d+) / 100 \(steadiness (\d+), scaled by the "
+                     r"([\d.]+) s held of the 45 s target\)", line)
+        assert m, line
+        score, steady, held = int(m[1]), int(m[2]), float(m[3])
+        assert score == pytest.approx(steady * held / 45.0, abs=1.0)
+        assert min(live) - 10 <= steady <= max(live) + 10
