@@ -3,10 +3,12 @@
 Each module in ``balance.commands`` owns its command: ``HELP``, ``DESCRIPTION``,
 ``add_arguments(parser)`` and ``run(args)``; this module only registers and dispatches.
 Bad input ends with ``error: ...`` on one line and exit status 2: a ``BalanceError`` or
-``OSError`` while running, or a bad option while parsing.
+``OSError`` while running, or a bad option while parsing. A reader that stops early
+(``balance history | head``) ends the command quietly.
 """
 
 import argparse
+import os
 import sys
 
 from balance import __version__, native_logs
@@ -29,7 +31,12 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     native_logs.silence()
     try:
-        return args.run(args) or 0
+        status = args.run(args) or 0
+        sys.stdout.flush()  # a reader gone (``| head``) shows here, not at exit
+        return status
+    except BrokenPipeError:
+        _quiet_stdout()
+        return 141  # as a program killed by SIGPIPE: the reader wanted no more
     except BalanceError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -40,6 +47,13 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+
+
+def _quiet_stdout() -> None:
+    """Point stdout at the null device: the exit's own flush must not fail again."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
 
 
 class _Parser(argparse.ArgumentParser):

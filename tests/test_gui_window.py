@@ -291,22 +291,26 @@ def test_profile_page_saves_a_person_and_keeps_unknowns_unknown(qtbot, tmp_path,
 
 
 def test_sway_is_shown_from_where_the_trial_started(qtbot):
+    """Side to side against front to back (the depth estimate), never the body's height."""
     from balance.gui.widgets import SwayPlots
     plots = SwayPlots(seconds=5, fps=10)
     qtbot.addWidget(plots)
     for i in range(80):  # 8 s at 10 Hz: the trace keeps the last 5 s
-        plots.add(i / 10, (100.0 - 0.05 * i, 2.0 + 0.1 * i))  # (ml, up), far from zero
+        plots.add(i / 10, (100.0 - 0.05 * i, 90.0 + 0.3 * i), 2.0 + 0.1 * i)  # far from zero
     plots.refresh(force=True)
     x, y = plots.ml_curve.getData()
     assert -5.0 <= x[0] <= -4.9 and x[-1] == 0.0  # "seconds ago", the last 5 s
     assert y[-1] == pytest.approx(-0.05 * 79)  # ml change since the first sample
-    assert plots.up_curve.getData()[1][-1] == pytest.approx(7.9)
+    assert plots.ap_curve.getData()[1][-1] == pytest.approx(7.9)  # not the height's 23.7
+    ml, ap = plots.path_curve.getData()
+    assert (ml[-1], ap[-1]) == pytest.approx((-3.95, 7.9))
+    assert plots.stabilo.getAxis("left").labelText == "front to back, estimated (cm)"
     assert plots._scale["trace"] == 10.0  # 7.9 cm fits the 10 cm step
     plots.add(9.0, (float("nan"), 1.0))  # a sample without a position is skipped
     assert plots.trace_buf.count == 80
     plots.clear()
-    plots.add(10.0, (5.0, 5.0))
-    assert tuple(plots.trail_buf.view()[-1]) == (0.0, 0.0)
+    plots.add(10.0, (5.0, 5.0))  # no depth (a landmark CSV): side to side only
+    assert plots.trail_buf.view()[-1][0] == 0.0 and np.isnan(plots.trail_buf.view()[-1][1])
 
 
 def test_between_trials_the_readout_advises_a_rest(qtbot):

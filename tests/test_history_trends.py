@@ -10,7 +10,7 @@ from balance import profile
 from balance.storage.history import History
 from balance.events import Event
 from balance.storage.session import append_events
-from balance.storage.trends import MDC, trends
+from balance.storage.trends import MDC, describe, trends
 from balance.session.rescore import score_for_history
 from tests.helpers import assert_one_line_error, balance, freeze_today
 from tests.test_history_store import trial, write_session
@@ -204,3 +204,31 @@ def test_ellipse_trend_from_recordings_scored_over_weeks(tmp_path, monkeypatch):
         assert weeks == [1, 2, 3]
         assert area[0] > 1.5 * area[1] > 1.5 ** 2 * area[2] > 0
         assert t.bests[("ellipse_area", "right")][0] == area[2]
+
+
+def yoga_week(db, folder, week: int, holds: dict):
+    """One yoga session in ``week``: ``holds`` maps (pose, side) to the hold time."""
+    trials = [{**trial(side, hold, n=k), "pose": pose}
+              for k, ((pose, side), hold) in enumerate(holds.items(), start=1)]
+    when = START + timedelta(weeks=week - 1)
+    db.import_session(write_session(folder / f"yoga-{week}.balance", protocol="yoga",
+                                    start=f"{when}T08:00:00+00:00", trials=trials))
+
+
+def test_yoga_rows_are_named_by_pose_and_leg(tmp_path, monkeypatch):
+    """Warrior II and tree both on the right leg are two rows, not one "right" row
+    holding whichever pose was held longer."""
+    monkeypatch.setenv("BALANCE_DATA_DIR", str(tmp_path / "data"))
+    with History() as db:
+        yoga_week(db, tmp_path, 1, {("warrior_2", "right"): 13.0, ("mountain", None): 4.0,
+                                    ("tree", "right"): 9.0})
+        yoga_week(db, tmp_path, 3, {("tree", "right"): 11.0})
+        (t,) = trends(db, "ann")
+    assert t.sides == ["mountain", "tree, right", "warrior 2, right"]
+    assert t.series("hold_time_s", "tree, right") == ([1, 3], [9.0, 11.0])
+    assert t.series("hold_time_s", "warrior 2, right") == ([1], [13.0])
+    text = describe(t)
+    assert "   1 warrior 2, right      1        13.0" in text
+    assert f"  hold time (mountain): 4 s on {START}" in text
+    assert "stability score (mountain): 50 on" in text  # no unit, no double space
+    assert "None" not in text

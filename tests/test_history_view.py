@@ -1,6 +1,7 @@
 """The trend view, offscreen, on eight weeks of generated results."""
 
 import os
+from datetime import timedelta
 
 import cv2  # noqa: F401  (imported first, as the app does: its Qt paths are cleared below)
 import numpy as np
@@ -13,7 +14,8 @@ clear_opencv_qt_paths()
 
 from balance.gui.history_view import HistoryView  # noqa: E402
 from balance.storage.history import History  # noqa: E402
-from tests.test_history_trends import left_hold, make_weeks, right_hold  # noqa: E402
+from tests.test_history_trends import (START, left_hold, make_weeks, right_hold,  # noqa: E402
+                                       yoga_week)
 
 
 @pytest.fixture
@@ -33,7 +35,8 @@ def test_trend_view_draws_weeks_sides_norms_and_changes(qtbot, history):
     assert view.test_box.currentText() == "Single-leg stance"
     plots = view.plots
     x, y = plots.curves[("hold_time_s", "left")].getData()
-    assert list(x) == list(range(1, 9)) and list(y) == [left_hold(w, 2) for w in range(1, 9)]
+    assert list(x) == [(START + timedelta(weeks=w)).toordinal() for w in range(8)]
+    assert list(y) == [left_hold(w, 2) for w in range(1, 9)]
     x, y = plots.curves[("hold_time_s", "right")].getData()
     assert list(y) == [right_hold(w, 2) for w in range(1, 9)]
     _, v = plots.curves[("mean_velocity", "left")].getData()
@@ -49,7 +52,7 @@ def test_trend_view_draws_weeks_sides_norms_and_changes(qtbot, history):
     # another person: three weeks
     view.person_box.setCurrentText("bo")
     x, _ = view.plots.curves[("score", "left")].getData()
-    assert list(x) == [1, 2, 3]
+    assert list(x) == [(START + timedelta(weeks=w)).toordinal() for w in range(3)]
 
 
 def test_trend_view_renders_something_visible(qtbot, history):
@@ -65,3 +68,61 @@ def test_trend_view_renders_something_visible(qtbot, history):
     cyan = (np.abs(arr[..., 0].astype(int) - 0xff) < 30) & (np.abs(arr[..., 1].astype(int)
                                                                     - 0xe0) < 30)
     assert cyan.sum() > 200
+
+
+def _pixels_of(plot, colour_bgr, x, y_lo, y_hi, tol=40) -> int:
+    """Pixels of ``colour_bgr`` in the plot's screen column at data ``x``, data rows
+    ``y_lo``..``y_hi``."""
+    from PySide6.QtCore import QPointF
+    img = plot.grab().toImage()
+    arr = np.frombuffer(img.constBits(), np.uint8).reshape(img.height(), img.bytesPerLine())
+    arr = arr[:, :img.width() * 4].reshape(img.height(), img.width(), 4)[..., :3].astype(int)
+    vb = plot.plotItem.vb
+
+    def at(xv, yv):
+        return plot.mapFromScene(vb.mapViewToScene(QPointF(xv, yv)))
+    top, bottom = at(x, y_hi), at(x, y_lo)
+    col = arr[top.y():bottom.y() + 1, top.x() - 1:top.x() + 2]
+    return int((np.abs(col - colour_bgr).max(axis=2) < tol).sum())
+
+
+def test_trends_sit_on_a_calendar_with_gaps_as_gaps(qtbot, tmp_path):
+    """Weeks 1, 2 and 10: dates on the axis, a line from week 1 to 2, none across the
+    seven empty weeks; the legend is in the title, not over the points."""
+    from tests.test_history_store import trial, write_session
+    with History(tmp_path / "h.sqlite3") as h:
+        for week, hold in ((1, 10.0), (2, 12.0), (10, 20.0)):
+            day = START + timedelta(weeks=week - 1)
+            h.import_session(write_session(tmp_path / f"w{week}.balance",
+                                           start=f"{day}T09:00:00+00:00",
+                                           trials=[trial("left", hold)]))
+        view = HistoryView(h, "ann")
+        qtbot.addWidget(view)
+        view.resize(1200, 900)
+        view.show()
+        qtbot.waitExposed(view)
+        plot = view.plots.plots["hold_time_s"]
+        assert plot.getAxis("bottom").labelText == "week starting (Jan 2026 - Mar 2026)"
+        ticks = plot.getAxis("bottom")._tickLevels[0]
+        assert ticks[0] == (START.toordinal(), "5 Jan")
+        assert plot.plotItem.legend is None
+        assert "left" in plot.plotItem.titleLabel.text
+        cyan = (0xff, 0xe0, 0x35)  # #35e0ff as BGR
+        day = START.toordinal()
+        assert _pixels_of(plot, cyan, day + 3.5, 10.0, 12.0) > 0       # weeks 1-2 joined
+        assert _pixels_of(plot, cyan, day + 35.0, 10.0, 20.0) == 0     # none across the gap
+
+
+def test_one_week_of_yoga_gets_a_range_and_rows_named_by_pose(qtbot, tmp_path):
+    with History(tmp_path / "h.sqlite3") as h:
+        yoga_week(h, tmp_path, 1, {("warrior_2", "right"): 13.0, ("mountain", None): 4.0})
+        view = HistoryView(h, "ann")
+        qtbot.addWidget(view)
+        plot = view.plots.plots["hold_time_s"]
+        title = plot.plotItem.titleLabel.text
+        assert "warrior 2, right" in title and "mountain" in title
+        (x_lo, x_hi), (y_lo, y_hi) = plot.plotItem.vb.viewRange()
+        assert (x_lo, x_hi) == (START.toordinal() - 7, START.toordinal() + 7)
+        assert y_lo == 0.0 and 13.0 < y_hi < 20.0  # the points inside, not on the edge
+        (s_lo, s_hi), = [view.plots.plots["score"].plotItem.vb.viewRange()[1]]
+        assert s_lo < 50.0 < s_hi and s_hi - s_lo >= 20.0  # one score: a range around it

@@ -130,4 +130,4 @@ def test_analyze_yoga_reports_mountain_then_warrior_two(tmp_path, pose_model):
     assert 4.0 < transition["t_s"] < 10.0
     warrior = next(t for t in result["trials"] if t["pose"] == "warrior_2")
     assert warrior["hold_time_s"] > 8.0
-    assert "warrior_2" in proc.stdout and "transitions" in proc.stdout
+    assert "warrior 2" in proc.stdout and "transitions" in proc.stdout

@@ -83,7 +83,9 @@ def test_person_report_pages_show_trends_norms_changes_and_notes(world):
     for words in ("Balance progress report", "ann - ", "female, 165 cm",
                   "Single leg stance", "hold time (s)", "sway velocity (cm/s)",
                   "age norm", "fall risk < 5 s", "Goldberg 2011",
-                  "much steadier on the left", "PT Kim", "2026-02-26"):
+                  "much steadier on the left", "PT Kim", "2026-02-26",
+                  "week starting (Jan 2026 - Feb 2026)", "5 Jan", "19 Jan",
+                  "Practice, by the week starting: 05 Jan 2026: 2 session(s)"):
         assert words in text, words
     # the week 1 -> 8 left hold change is real (28 s > MDC 24.1 s), the right one is not
     row = next(line for line in text.splitlines() if line.split()[:2] == ["hold", "time"]
@@ -150,3 +152,57 @@ def test_report_command_writes_pdfs_and_refuses_bad_input(world, monkeypatch, tm
     assert_one_line_error(balance("report", bare, "--out", tmp_path / "x.txt"), "PDF")
     assert_one_line_error(balance("report", "--person", "ann"), "no person 'ann'")
     assert not (tmp_path / "x.txt").exists()
+
+
+def test_reports_name_rows_and_the_person_a_session_was_filed_under(tmp_path, qapp):
+    """Yoga bests read "hold time (mountain) 4 s", never "(None)"; a session recorded as
+    a guest and imported for ann says ann."""
+    from tests.test_history_store import trial, write_session
+    from tests.test_history_trends import yoga_week
+
+    with History(tmp_path / "h.sqlite3") as h:
+        yoga_week(h, tmp_path, 1, {("mountain", None): 4.0, ("warrior_2", "left"): 7.27})
+        guest = write_session(tmp_path / "guest.balance", person="guest", profile={},
+                              trials=[trial("left", 6.0)])
+        h.import_session(guest, person="ann")
+        person = text_of(pdf_report.write_person_report(h, "ann", tmp_path / "ann.pdf"))
+        session = text_of(pdf_report.write_session_report(guest, tmp_path / "g.pdf", history=h))
+    flat = " ".join(person.split())
+    assert "hold time (mountain) 4 s on 2026-01-05" in flat
+    assert "hold time (warrior 2, left) 7.27 s" in flat
+    assert "None" not in person
+    assert session.splitlines()[1].startswith("ann - ")
+
+
+def test_trend_chart_leaves_empty_weeks_empty_and_its_legend_off_the_data(qapp):
+    """Points a week apart are joined, points seven weeks apart are not; the legend sits
+    above the frame; the x ticks are dates."""
+    from datetime import date, timedelta
+
+    from PySide6.QtCore import QRectF
+    from balance.gui.pdf_layout import SIDE, Axis, ImagePager, Layout, Series, chart
+    from balance.present.axes import connected, date_range, date_ticks, span_label
+
+    first = date(2026, 1, 5)
+    days = [(first + timedelta(weeks=w)).toordinal() for w in (0, 1, 9)]
+    lay = Layout(ImagePager(dpi=100), "")
+    rect = QRectF(lay.left, lay.y, lay.width, lay.mm(60))
+    last = first + timedelta(weeks=9)
+    plot = chart(lay, rect, [Series("left", days, [10.0, 12.0, 20.0], SIDE["left"],
+                                    joined=connected(days))],
+                 title="hold time (s)", x_label=span_label(first, last), y_zero=True,
+                 x_axis=Axis(date_ticks(first, last), *date_range(first, last)))
+    lay.finish()
+    img = lay.pager.images[0].convertToFormat(QImage.Format.Format_RGB888)
+    arr = np.frombuffer(img.constBits(), np.uint8).reshape(img.height(), img.bytesPerLine())
+    arr = arr[:, :img.width() * 3].reshape(img.height(), img.width(), 3)
+    x0, x1 = date_range(first, last)
+
+    def column(day) -> np.ndarray:
+        x = round(plot.left() + (day - x0) / (x1 - x0) * plot.width())
+        return arr[round(plot.top()) + 2:round(plot.bottom()) - 2, x - 1:x + 2]
+    blue = (0x0a, 0x7b, 0xbf)
+    assert colour_pixels(column(days[0] + 3.5), blue) > 0     # weeks 1 and 2 joined
+    assert colour_pixels(column(days[1] + 28.0), blue) == 0   # nothing across the gap
+    legend = arr[round(rect.top()):round(plot.top()), round(plot.left()):round(plot.right())]
+    assert colour_pixels(legend, blue) > 5                     # the legend, above the frame

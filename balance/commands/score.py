@@ -8,13 +8,12 @@ import numpy as np
 
 from balance.commands import options
 from balance.errors import InputError
+from balance.present import plain
 from balance.profile import Profile
 from balance.protocols import ProtocolResult, registry
 from balance.session.rescore import rescore
 from balance.storage.landmark_csv import read_landmark_csv
 from balance.storage.session import MAGIC, Session, read_session
-
-
 
 HELP = "score a session or landmark CSV with a protocol"
 DESCRIPTION = ("Re-score a recorded session (or a landmark CSV from `analyze --csv`) with a "
@@ -105,14 +104,11 @@ def format_result(result: ProtocolResult | dict) -> str:
             sway += f", area {m['ellipse_area']:.1f} cm² (AP estimated)"
         score = f", score {t.score:.0f}" if t.score is not None else ""
         errors = f", {t.error_number} errors" if t.errors else ""
-        what = f"{t.pose} " if t.pose else ""
-        why = t.end_text if t.end_text is not None else t.end_reason
+        what = f"{plain.label(t.pose)} " if t.pose else ""
+        why = plain.value(t.end_text if t.end_text is not None else t.end_reason) or "-"
         lines.append(f"trial {t.trial}  {what}{t.side or '-':5s} {t.hold_time_s:6.2f} s  "
                      f"({why}){sway}{score}{errors}")
-    summary = result.summary.to_dict()
-    for key, value in summary.items():
-        if key != "norms":
-            lines.append(f"{key.replace('_', ' '):14s}{value}")
+    lines += plain.summary_lines(result.summary.to_dict())
     for side, comparisons in (getattr(result.summary, "norms", None) or {}).items():
         for c in comparisons:
             where = "below" if c["below"] else "at or above"

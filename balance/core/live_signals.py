@@ -119,12 +119,7 @@ class Signals:
         if self.floor is None:
             return None
         xy, usable, foot_y = xy[start:], usable[start:], foot_y[start:]
-        d = foot_y - self.floor
-        ok = np.isfinite(d)
-        d = np.where(ok, d, 0.0)
-        n_ok = ok[..., 0] * 1 + ok[..., 1] + ok[..., 2]
-        with np.errstate(invalid="ignore", divide="ignore"):
-            u = np.where(n_ok > 0, (d[..., 0] + d[..., 1] + d[..., 2]) / n_ok, np.nan)
+        u = _foot_offsets(foot_y - self.floor)
         u_smooth = np.column_stack([lp.extend(u[:, k]) for k, lp in enumerate(self._foot_lp)])
         lift = np.full(u.shape, np.nan) if lift is None else np.asarray(lift)[start:]
         sole = foot_y[:, :, 1:] - self.floor[None, :, 1:]  # heel, toe
@@ -147,7 +142,7 @@ class Signals:
             self._calib.clear()  # feet not seen: start again with the next frames
             return
         self.floor = np.nanmedian(y, axis=0)
-        u = np.nanmean(y - self.floor[None], axis=2)  # (n, 2) foot offsets, px
+        u = _foot_offsets(y - self.floor[None])  # (n, 2) foot offsets, px
         self.noise_cm = np.array([noise_sd(u[:, k]) / self.scale for k in range(2)])
 
     def _still(self, u, u_smooth) -> np.ndarray:
@@ -212,3 +207,13 @@ def _pad(rows: np.ndarray, start: int) -> np.ndarray:
     out = np.full((start + rows.shape[0],) + rows.shape[1:], np.nan)
     out[start:] = rows
     return out
+
+
+def _foot_offsets(d: np.ndarray) -> np.ndarray:
+    """Mean of each foot's finite ankle, heel and toe offsets (..., 2, 3) -> (..., 2), NaN
+    where none is finite; by counts, as ``nanmean`` would warn of an empty foot."""
+    ok = np.isfinite(d)
+    n_ok = ok.sum(axis=-1)
+    total = np.where(ok, d, 0.0).sum(axis=-1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(n_ok > 0, total / n_ok, np.nan)

@@ -1,8 +1,10 @@
 """The history view: a person's trends per test, week by week (pyqtgraph).
 
-Four plots share the week axis: hold time (with the age-norm band and the fall-risk
-line), sway velocity, sway ellipse area and the stability score; left and right in two
-colours. Below them: personal bests and whether the change since the first week and the
+Four plots share a calendar axis (``balance.present.axes``: each week at the date it
+starts, no line across weeks without a session, a range around a single point): hold
+time (with the age-norm band and the fall-risk line), sway velocity, sway ellipse area
+and the stability score; one colour per row (leg, or pose and leg), named in the title
+rather than in a legend over the points. Below them: personal bests and whether the change since the first week and the
 last month exceeds the measurement's variability; above them, the training adherence.
 The numbers come from
 ``balance.storage.trends`` (Qt-free), the same ones ``balance history`` prints.
@@ -10,17 +12,21 @@ The numbers come from
 
 from __future__ import annotations
 
+import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QComboBox, QGridLayout, QHBoxLayout, QLabel, QMainWindow,
                                QScrollArea, QVBoxLayout, QWidget)
 
+from balance.present.axes import (connected, date_range, date_ticks, day_number, span_label,
+                                  value_range)
 from balance.programme.adherence import of_person
 from balance.protocols import registry
 from balance.storage.trends import LABELS, MEASURES, Trend, describe, trends
 
 SIDE_COLOURS = {"left": "#35e0ff", "right": "#ffb04d", None: "#e0e0e0"}
-SIDE_SYMBOLS = {"left": "o", "right": "s", None: "t"}
+ROW_COLOURS = ("#7fe0a0", "#d69cff", "#ffe066", "#ff8fb1")  # poses' rows
+SIDE_SYMBOLS = {"left": "o", "right": "s"}
 NORM_BRUSH = (127, 224, 160, 50)
 FALL_RISK = "#ff5a5a"
 
@@ -34,13 +40,10 @@ class TrendPlots(QWidget):
         grid = QGridLayout(self)
         self.plots = {}
         for k, measure in enumerate(MEASURES):
-            label, unit = LABELS[measure]
-            plot = pg.PlotWidget(title=f"{label} ({unit})" if unit else label)
-            plot.setLabel("bottom", "week")
+            plot = pg.PlotWidget()
             plot.showGrid(x=True, y=True, alpha=0.25)
             plot.setMenuEnabled(False)
             plot.setMinimumHeight(220)
-            plot.addLegend(offset=(5, 5))
             self.plots[measure] = plot
             grid.addWidget(plot, k // 2, k % 2)
         self.text = QLabel("")
@@ -61,16 +64,13 @@ class TrendPlots(QWidget):
         if trend is None:
             self.text.setText("No results yet.")
             return
+        first, last = min(p.start for p in trend.points), max(p.start for p in trend.points)
+        x_range = date_range(first, last)
         for measure, plot in self.plots.items():
-            label, unit = LABELS[measure]
-            given = any(trend.series(measure, side)[0] for side in trend.sides)
-            plot.setTitle((f"{label} ({unit})" if unit else label)
-                          + ("" if given else " - not measured"))
-            for side in trend.sides:
-                weeks, values = trend.series(measure, side)
-                self.curves[(measure, side)] = plot.plot(
-                    weeks, values, name=side or "both", pen=pg.mkPen(SIDE_COLOURS[side], width=2),
-                    symbol=SIDE_SYMBOLS[side], symbolBrush=SIDE_COLOURS[side], symbolSize=9)
+            self._draw(plot, trend, measure)
+            plot.getAxis("bottom").setTicks([date_ticks(first, last), []])
+            plot.setLabel("bottom", span_label(first, last))
+            plot.setXRange(*x_range, padding=0)
         hold = self.plots["hold_time_s"]
         if trend.norm_band_s:
             lo, hi = trend.norm_band_s
@@ -78,7 +78,7 @@ class TrendPlots(QWidget):
                                                  movable=False, brush=pg.mkBrush(*NORM_BRUSH))
             hold.addItem(self.norm_band)
             label = pg.TextItem(f"age norm {lo:g}-{hi:g} s", color="#7fe0a0", anchor=(0, 1))
-            label.setPos(1, hi)
+            label.setPos(x_range[0], hi)
             hold.addItem(label, ignoreBounds=True)
         if trend.fall_risk_s is not None:
             self.fall_line = pg.InfiniteLine(trend.fall_risk_s, angle=0, movable=False,
@@ -89,6 +89,26 @@ class TrendPlots(QWidget):
             hold.addItem(self.fall_line)
         self.text.setText(summary_text(trend))
 
+    def _draw(self, plot, trend: Trend, measure: str) -> None:
+        """One measure: a curve per row, broken across weeks without a session."""
+        label, unit = LABELS[measure]
+        names, values = [], []
+        for k, side in enumerate(trend.sides):
+            days, ys = trend.dated(measure, side)
+            days = [day_number(d) for d in days]
+            colour = row_colour(side, k)
+            self.curves[(measure, side)] = plot.plot(
+                days, ys, pen=pg.mkPen(colour, width=2), connect=np.array(connected(days)),
+                symbol=SIDE_SYMBOLS.get(side, "t"), symbolBrush=colour, symbolSize=9)
+            names.append(f"<span style='color:{colour}'>&#9679; {side or 'both'}</span>")
+            values += ys
+        title = f"{label} ({unit})" if unit else label
+        plot.setTitle(f"{title}&nbsp;&nbsp;" + "&nbsp;&nbsp;".join(names) if values
+                      else f"{title} - not measured")
+        extra = [trend.fall_risk_s] if measure == "hold_time_s" and trend.fall_risk_s else []
+        extra += list(trend.norm_band_s or ()) if measure == "hold_time_s" else []
+        plot.setYRange(*value_range(values + extra, zero=measure == "hold_time_s"), padding=0)
+
 
 def summary_text(trend: Trend) -> str:
     """Bests, changes and practice: the lines after the weekly table of ``describe``."""
@@ -96,6 +116,11 @@ def summary_text(trend: Trend) -> str:
     start = next((i for i, line in enumerate(lines) if line.startswith("personal bests")),
                  len(lines))
     return "\n".join(lines[start:])
+
+
+def row_colour(row, k: int) -> str:
+    """The leg's colour, else (a pose's row) the k-th of the other colours."""
+    return SIDE_COLOURS[row] if row in SIDE_COLOURS else ROW_COLOURS[k % len(ROW_COLOURS)]
 
 
 class HistoryView(QWidget):

@@ -241,7 +241,7 @@ class MainWindow(QMainWindow):
                 self._trial = st.trial
                 self.plots.clear()
                 self.card.hide()
-            self.plots.add(snap.t_s, st.sway_cm)
+            self.plots.add(snap.t_s, st.sway_cm, st.sway_ap_cm)
             self._cues(st)
         elif self.flow.state in (F.SETUP, F.READY):
             self.flow.camera(self.setup_panel.update_from(snap))

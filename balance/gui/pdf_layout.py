@@ -20,6 +20,7 @@ from PySide6.QtGui import (QBrush, QColor, QFont, QFontMetricsF, QImage, QPageLa
                            QPageSize, QPainter, QPainterPath, QPdfWriter, QPen)
 
 from balance import __version__
+from balance.present.axes import value_range
 
 DPI = 300
 MARGIN_MM = 16
@@ -27,6 +28,7 @@ INK = QColor("#1a1a1a")
 GREY = QColor("#6b6b6b")
 GRID = QColor("#d9d9d9")
 SIDE = {"left": QColor("#0a7bbf"), "right": QColor("#d9730d"), None: QColor("#444444")}
+ROWS = (QColor("#2a8f4e"), QColor("#8a4fbf"), QColor("#b8860b"), QColor("#c2185b"))  # poses
 NORM = QColor(60, 170, 90, 60)
 FALL = QColor("#c81e1e")
 DISCLAIMER = ("Measured with a webcam: values are estimates for following training over "
@@ -208,11 +210,28 @@ class Layout:
 
 @dataclass
 class Series:
+    """One curve; ``joined[i]`` says whether point i is joined to point i+1 (default all)."""
+
     label: str
     x: list
     y: list
     colour: QColor
     markers: bool = True
+    joined: list | None = None
+
+
+@dataclass
+class Axis:
+    """Fixed ticks as (value, label) and the range shown."""
+
+    ticks: list
+    lo: float
+    hi: float
+
+
+def row_colour(row, k: int) -> QColor:
+    """The leg's colour, else (a pose's row) the k-th of the other colours."""
+    return SIDE[row] if row in SIDE else ROWS[k % len(ROWS)]
 
 
 def nice_ticks(lo: float, hi: float, n: int = 5) -> list[float]:
@@ -226,24 +245,33 @@ def nice_ticks(lo: float, hi: float, n: int = 5) -> list[float]:
     return [start + k * step for k in range(int(math.ceil((hi - start) / step)) + 1)]
 
 
+def numeric_axis(lo: float, hi: float, n: int) -> Axis:
+    ticks = nice_ticks(lo, hi, n)
+    return Axis([(t, f"{t:g}") for t in ticks], ticks[0], ticks[-1])
+
+
 def chart(lay: Layout, rect: QRectF, series: list[Series], *, title: str, x_label: str,
           band: tuple[float, float] | None = None, band_label: str = "",
           hline: tuple[float, str] | None = None, y_zero: bool = False,
           shade: list[tuple[float, float]] = (), marks: list[tuple[float, str]] = (),
-          y_range: tuple[float, float] | None = None) -> None:
+          y_range: tuple[float, float] | None = None, x_axis: Axis | None = None) -> QRectF:
     """A line chart in ``rect``: axes with round ticks, an optional horizontal band (age
-    norm), line (fall risk), shaded x spans (trials) and vertical marks (events).
-    ``y_range`` fixes the y axis (values outside are clipped at the frame)."""
+    norm), line (fall risk), shaded x spans (trials) and vertical marks (events); the
+    legend on its own line under the title, off the data. ``y_range`` fixes the y axis
+    (values outside are clipped at the frame), ``x_axis`` the x axis (dates). Returns
+    the plot's frame."""
     p = lay.p
-    extra = list(band or ()) + ([hline[0]] if hline else []) + ([0.0] if y_zero else [])
-    x_ticks, y_ticks = _chart_ticks(series, extra, y_range)
-    x0, x1, y0, y1 = x_ticks[0], x_ticks[-1], y_ticks[0], y_ticks[-1]
+    extra = list(band or ()) + ([hline[0]] if hline else [])
+    x_axis = x_axis or _x_axis(series)
+    y_axis = numeric_axis(*(y_range or value_range(
+        [v for s in series for v in s.y] + extra, zero=y_zero)), 4)
     lay.font(8.5, bold=True)
     p.setPen(INK)
     p.drawText(QRectF(rect.left(), rect.top(), rect.width(), lay.mm(5)),
                Qt.AlignmentFlag.AlignHCenter, title)
-    plot = QRectF(rect.left() + lay.mm(11), rect.top() + lay.mm(6),
-                  rect.width() - lay.mm(13), rect.height() - lay.mm(14))
+    plot = QRectF(rect.left() + lay.mm(11), rect.top() + lay.mm(10),
+                  rect.width() - lay.mm(13), rect.height() - lay.mm(18))
+    (x0, x1), (y0, y1) = (x_axis.lo, x_axis.hi), (y_axis.lo, y_axis.hi)
 
     def px(x, y):
         return QPointF(plot.left() + (x - x0) / (x1 - x0) * plot.width(),
@@ -253,7 +281,7 @@ def chart(lay: Layout, rect: QRectF, series: list[Series], *, title: str, x_labe
         p.fillRect(QRectF(px(a, y1), px(b, y0)), QColor(0, 0, 0, 18))
     if band:
         p.fillRect(QRectF(px(x0, band[1]), px(x1, band[0])), NORM)
-    _grid(lay, rect, plot, px, x_ticks, y_ticks, x_label)
+    _grid(lay, rect, plot, px, x_axis, y_axis, x_label)
     if band and band_label:
         p.setPen(QColor(30, 120, 60))
         p.drawText(px(x0, band[1]) + QPointF(lay.mm(1), -lay.mm(0.8)), band_label)
@@ -269,42 +297,43 @@ def chart(lay: Layout, rect: QRectF, series: list[Series], *, title: str, x_labe
     for s in series:
         _curve(lay, s, px)
     p.restore()
-    for k, s in enumerate(series):
-        p.setPen(s.colour)
-        lay.font(7, bold=True)
-        p.drawText(QPointF(plot.left() + lay.mm(2) + k * lay.mm(22), plot.top() + lay.mm(4)),
-                   f"- {s.label}")
+    _legend(lay, series, QPointF(plot.left(), rect.top() + lay.mm(8.5)))
+    return plot
 
 
-def _chart_ticks(series: list[Series], extra: list[float],
-                 y_range: tuple[float, float] | None) -> tuple[list[float], list[float]]:
-    """Round x and y ticks spanning the series and the ``extra`` y values (band, line, 0)."""
+def _legend(lay: Layout, series: list[Series], at: QPointF) -> None:
+    """The series' names in their colours, side by side, above the plot's frame."""
+    lay.font(7, bold=True)
+    x = at.x()
+    for s in series:
+        lay.p.setPen(s.colour)
+        text = f"- {s.label}"
+        lay.p.drawText(QPointF(x, at.y()), text)
+        x += QFontMetricsF(lay.p.font(), lay.pager_device()).horizontalAdvance(text) + lay.mm(4)
+
+
+def _x_axis(series: list[Series]) -> Axis:
     xs = [v for s in series for v in s.x] or [0.0, 1.0]
-    ys = list(y_range) if y_range else (
-        [v for s in series for v in s.y if v is not None and math.isfinite(v)] or [0.0, 1.0])
     span = max(xs) - min(xs)
-    x_ticks = nice_ticks(min(xs), max(xs) + 0.02 * span, 6)  # keep the last point off the frame
-    y_lo, y_hi = min(ys + extra), max(ys + extra)
-    pad = 0.0 if y_range else 0.03 * (y_hi - y_lo)  # points off the frame, unless fixed
-    return x_ticks, nice_ticks(y_lo - (pad if y_lo != 0 else 0.0), y_hi + pad, 4)
+    return numeric_axis(min(xs), max(xs) + 0.02 * span, 6)  # the last point off the frame
 
 
-def _grid(lay: Layout, rect: QRectF, plot: QRectF, px, x_ticks: list[float],
-          y_ticks: list[float], x_label: str) -> None:
+def _grid(lay: Layout, rect: QRectF, plot: QRectF, px, x_axis: Axis, y_axis: Axis,
+          x_label: str) -> None:
     """Grid lines, tick labels, the x label and the frame, through the chart's ``px``."""
     p = lay.p
-    x0, x1, y0 = x_ticks[0], x_ticks[-1], y_ticks[0]
+    x0, x1, y0 = x_axis.lo, x_axis.hi, y_axis.lo
     lay.font(7)
-    for t in y_ticks:
+    for t, text in y_axis.ticks:
         p.setPen(QPen(GRID, lay.mm(0.15)))
         p.drawLine(px(x0, t), px(x1, t))
         p.setPen(GREY)
         p.drawText(QRectF(rect.left(), px(x0, t).y() - lay.mm(2), lay.mm(10), lay.mm(4)),
-                   Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, f"{t:g}")
-    for t in x_ticks:
+                   Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, text)
+    for t, text in x_axis.ticks:
         p.setPen(GREY)
-        p.drawText(QRectF(px(t, y0).x() - lay.mm(6), plot.bottom() + lay.mm(0.5), lay.mm(12),
-                          lay.mm(4)), Qt.AlignmentFlag.AlignHCenter, f"{t:g}")
+        p.drawText(QRectF(px(t, y0).x() - lay.mm(8), plot.bottom() + lay.mm(0.5), lay.mm(16),
+                          lay.mm(4)), Qt.AlignmentFlag.AlignHCenter, text)
     p.drawText(QRectF(plot.left(), plot.bottom() + lay.mm(4), plot.width(), lay.mm(4)),
                Qt.AlignmentFlag.AlignHCenter, x_label)
     p.setPen(QPen(GREY, lay.mm(0.3)))
@@ -314,13 +343,14 @@ def _grid(lay: Layout, rect: QRectF, plot: QRectF, px, x_ticks: list[float],
 def _curve(lay: Layout, s: Series, px) -> None:
     p = lay.p
     path, started = QPainterPath(), False
-    for x, y in zip(s.x, s.y):
+    joined = s.joined or [True] * len(s.x)
+    for x, y, join in zip(s.x, s.y, joined):
         if y is None or not math.isfinite(y):
             started = False
             continue
         pt = px(x, y)
         path.lineTo(pt) if started else path.moveTo(pt)
-        started = True
+        started = join
     p.setPen(QPen(s.colour, lay.mm(0.45 if s.markers else 0.25)))
     p.setBrush(Qt.BrushStyle.NoBrush)
     p.drawPath(path)

@@ -23,8 +23,9 @@ from PySide6.QtCore import QRectF
 
 from balance import __version__
 from balance.errors import InputError
-from balance.gui.pdf_layout import (GREY, SIDE, ImagePager, Layout, PdfPager, Series, chart,
-                                    notes_block, person_lines)
+from balance.gui.pdf_layout import (GREY, SIDE, Axis, ImagePager, Layout, PdfPager, Series,
+                                    chart, notes_block, person_lines, row_colour)
+from balance.present.axes import connected, date_range, date_ticks, day_number, span_label
 from balance.protocols import ProtocolResult, TrialResult, registry
 from balance.clinical import norms
 from balance.session.rescore import score_for_history
@@ -32,7 +33,8 @@ from balance.storage.files import atomic_path
 from balance.storage.history import History
 from balance.storage.records import Person
 from balance.storage.session import read_session
-from balance.storage.trends import LABELS, MEASURES, since_weeks, trends
+from balance.storage.trends import (LABELS, MEASURES, measure_label, since_weeks, sorted_bests,
+                                    trends, with_unit)
 
 TRIAL_HEADER = ["#", "leg", "hold (s)", "ended", "errors", "score", "sway (cm/s)",
                 "area (cm²)"]
@@ -93,7 +95,7 @@ def _session_report(lay: Layout, path, history: History | None) -> None:
     session = read_session(path)
     meta = session.metadata
     record = history.session_by_file(path) if history is not None else None
-    person = _person(history, meta)
+    person = _person(history, meta, record)
     stored = meta.get("result") if isinstance(meta.get("result"), dict) else None
     if stored is None and record is not None:
         stored = record.result
@@ -120,8 +122,10 @@ def _session_report(lay: Layout, path, history: History | None) -> None:
     lay.finish()
 
 
-def _person(history: History | None, meta: dict) -> Person:
-    name = meta.get("person_id") or "guest"
+def _person(history: History | None, meta: dict, record) -> Person:
+    """Who the session is of: the history's person for it (an import may have filed it
+    under a name the file does not hold), else the file's own."""
+    name = (record.person if record is not None else None) or meta.get("person_id") or "guest"
     if history is not None and (found := history.find_person(name)) is not None:
         return found
     stored = meta.get("profile") if isinstance(meta.get("profile"), dict) else {}
@@ -187,10 +191,10 @@ def _session_chart(lay: Layout, tl) -> None:
     series = [Series("side to side (cm)", xs, [float(v) for v in tl.sway_h[::step]],
                      SIDE["left"], markers=False)]
     finite = tl.sway_h[np.isfinite(tl.sway_h)]
-    # 1st-99th percentile: the jump of the reference at a lift must not flatten the sway
+    # 1st-99th percentile: a step out of a pose must not flatten the trials' sway
     y_range = tuple(np.percentile(finite, [1, 99])) if finite.size else None
     chart(lay, QRectF(lay.left, lay.y, lay.width, height), series,
-          title="Centre of mass, side to side, relative to the standing foot (trials shaded, "
+          title="Centre of mass, side to side, about each trial's own centre (trials shaded, "
                 "events marked)", x_label="time (s)", y_zero=True, y_range=y_range,
           shade=[(t.start_s - t0, t.end_s - t0) for t in tl.trials],
           marks=[(e.t_s - t0, e.kind) for e in tl.events + tl.notes])
@@ -241,16 +245,18 @@ def _trend_charts(lay: Layout, trend, measures) -> None:
     missing = [m for m in measures if not any(trend.series(m, s)[0] for s in trend.sides)]
     measures = [m for m in measures if m not in missing]
     w, h = (lay.width - lay.mm(6)) / 2, lay.mm(58)
+    weeks = [p.start for p in trend.points]
+    x_axis = Axis(date_ticks(min(weeks), max(weeks)), *date_range(min(weeks), max(weeks)))
     for k in range(0, len(measures), 2):
         lay.ensure(h)
         for j, measure in enumerate(measures[k:k + 2]):
             label, unit = LABELS[measure]
-            series = [Series(side or "both", *trend.series(measure, side), SIDE[side])
-                      for side in trend.sides]
+            series = [_dated_series(trend, measure, side, n) for n, side in enumerate(trend.sides)]
             hold = measure == "hold_time_s"
             band = trend.norm_band_s if hold else None
             chart(lay, QRectF(lay.left + j * (w + lay.mm(6)), lay.y, w, h), series,
-                  title=f"{label} ({unit})" if unit else label, x_label="week",
+                  title=f"{label} ({unit})" if unit else label,
+                  x_label=span_label(min(weeks), max(weeks)), x_axis=x_axis,
                   band=band, band_label="age norm" if band else "",
                   hline=(trend.fall_risk_s, f"fall risk < {trend.fall_risk_s:g} s")
                   if hold and trend.fall_risk_s else None, y_zero=hold)
@@ -260,11 +266,16 @@ def _trend_charts(lay: Layout, trend, measures) -> None:
                  + ".", 8.5, colour=GREY)
 
 
+def _dated_series(trend, measure: str, side, n: int) -> Series:
+    """One row's weekly values on the calendar, unjoined across weeks without a session."""
+    days, values = trend.dated(measure, side)
+    days = [day_number(d) for d in days]
+    return Series(side or "both", days, values, row_colour(side, n), joined=connected(days))
+
+
 def _trend_text(lay: Layout, trend) -> None:
-    bests = [f"{LABELS[m][0]} ({side}) {v:.3g}{' ' + LABELS[m][1] if LABELS[m][1] else ''} "
-             f"on {d}"
-             for (m, side), (v, d) in sorted(trend.bests.items(), key=lambda kv: (
-                 MEASURES.index(kv[0][0]), str(kv[0][1])))]
+    bests = [f"{measure_label(m, side)} {with_unit(v, m)} on {d}"
+             for (m, side), (v, d) in sorted_bests(trend)]
     if bests:
         lay.text("Personal bests: " + "; ".join(bests) + ".", 9)
     if trend.changes:
@@ -279,8 +290,9 @@ def _trend_text(lay: Layout, trend) -> None:
                  f"({trend.norm_sources}); fall-risk line {trend.fall_risk_s:g} s "
                  "(Vellas 1997).", 8.5, colour=GREY)
     if trend.adherence:
-        lay.text("Practice: " + ", ".join(f"week {w}: {n} session(s), {m:.0f} min"
-                                          for w, n, m in trend.adherence) + ".", 8.5)
+        lay.text("Practice, by the week starting: " + ", ".join(
+            f"{trend.week_start(w):%d %b %Y}: {n} session(s), {m:.0f} min"
+            for w, n, m in trend.adherence) + ".", 8.5)
 
 
 CHANGE_HEADER = ["measure", "leg", "since", "then", "now", "change", "MDC", "verdict"]

@@ -156,12 +156,12 @@ class ReplayPane(QWidget):
         self.plot.setMenuEnabled(False)
         self.plot.setMouseEnabled(x=True, y=False)
         self.plot.addLegend(offset=(5, 5))
-        self.vertical = per_run_offsets(tl.sway_v, tl.stance)
+        # about each trial's own centre (``present.timeline``): no jump at a lift
         self.plot.plot(tl.t, tl.sway_h, pen=pg.mkPen("#35e0ff", width=2), name="side to side",
                        connect="finite")
-        self.plot.plot(tl.t, self.vertical, pen=pg.mkPen("#ffb04d", width=1),
-                       name="up and down", connect="finite")
-        self.plot.setYRange(*_y_range(tl.sway_h, self.vertical), padding=0.05)
+        self.plot.plot(tl.t, tl.sway_ap, pen=pg.mkPen("#ffb04d", width=1),
+                       name="front to back (estimated)", connect="finite")
+        self.plot.setYRange(*_y_range(tl.sway_h, tl.sway_ap), padding=0.05)
         self.plot.setMinimumHeight(170)
         for trial in tl.trials:
             region = pg.LinearRegionItem((trial.start_s, trial.end_s), movable=False,
@@ -182,6 +182,8 @@ class ReplayPane(QWidget):
         self.readout.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         lower.addWidget(self.readout, 2)
         self.stabilo = pg.PlotWidget(title="This trial so far (cm)")
+        self.stabilo.setLabel("bottom", "side to side (cm)")
+        self.stabilo.setLabel("left", "front to back, estimated from depth (cm)")
         self.stabilo.setAspectLocked(True)
         self.stabilo.setMenuEnabled(False)
         self.stabilo.setMinimumWidth(160)
@@ -273,7 +275,7 @@ class ReplayPane(QWidget):
         if info["trial"] is not None:
             lo = tl.index_at(info["t_s"] - info["elapsed_s"])
             h = tl.sway_h[lo:self.index + 1]
-            self.trail.setData(h, self.vertical[lo:self.index + 1], connect="finite")
+            self.trail.setData(h, tl.sway_ap[lo:self.index + 1], connect="finite")
         else:
             self.trail.setData([], [])
         self.last_info = info
@@ -311,19 +313,6 @@ class ReplayPane(QWidget):
         if self.video is not None:
             self.video.close()
             self.video = None
-
-
-def per_run_offsets(v: np.ndarray, stance: np.ndarray) -> np.ndarray:
-    """Vertical sway about its median within each stance run: the reference point moves
-    between the feet and the stance foot at a lift, which is not sway."""
-    from balance.core.stance import runs
-
-    out = np.full(v.shape, np.nan)
-    for start, stop, _code in runs(stance):
-        part = v[start:stop]
-        if np.isfinite(part).any():
-            out[start:stop] = part - np.nanmedian(part)
-    return out
 
 
 def _y_range(*series) -> tuple[float, float]:

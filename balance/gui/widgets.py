@@ -122,10 +122,12 @@ class RingBuffer:
 
 
 class SwayPlots(QWidget):
-    """Live sway trace (side to side, up and down, against time) and stabilogram.
+    """Live sway trace (side to side and front to back, against time) and stabilogram.
 
-    From the front camera the protocols ask for, the two image axes are medio-lateral
-    and vertical (``Status.sway_cm`` = (horizontal, vertical) cm).
+    From the front camera the protocols ask for, side to side is the image's horizontal
+    (``Status.sway_cm[0]``) and front to back the depth estimate (``Status.sway_ap_cm``,
+    labelled as estimated; empty without depth). The image's vertical is the body's
+    height, not sway, and is not drawn.
 
     Drawn cheaply, because the GUI thread shares two cores with the pose model: no
     antialiasing, a time axis that reads "seconds ago" so its ticks never move, ranges
@@ -139,7 +141,7 @@ class SwayPlots(QWidget):
         super().__init__(parent)
         pg.setConfigOptions(antialias=False, background="#101418", foreground="#e0e0e0")
         n = int(seconds * max(fps, 1.0) * 2)  # room for a faster feed
-        self.trace_buf = RingBuffer(n, 3)   # t, ml, up
+        self.trace_buf = RingBuffer(n, 3)   # t, ml, ap
         self.trail_buf = RingBuffer(int(10 * max(fps, 1.0) * 2), 2)  # the last ~10 s
         self.seconds = seconds
         self._last = 0.0
@@ -151,8 +153,10 @@ class SwayPlots(QWidget):
         self.trace.addLegend(offset=(5, 5))
         self.trace.setXRange(-seconds, 0, padding=0)
         self.ml_curve = self.trace.plot(pen=pg.mkPen("#35e0ff", width=2), name="side to side")
-        self.up_curve = self.trace.plot(pen=pg.mkPen("#ffb04d", width=2), name="up and down")
-        self.stabilo = _plot("Stabilogram (cm)", "side to side (cm)", "up and down (cm)")
+        self.ap_curve = self.trace.plot(pen=pg.mkPen("#ffb04d", width=2),
+                                        name="front to back (estimated)")
+        self.stabilo = _plot("Stabilogram (cm)", "side to side (cm)",
+                             "front to back, estimated (cm)")
         self.stabilo.setAspectLocked(True)
         self.stabilo.showGrid(x=True, y=True, alpha=0.3)
         self.path_curve = self.stabilo.plot(pen=pg.mkPen("#35e0ff", width=2))
@@ -163,19 +167,23 @@ class SwayPlots(QWidget):
             plot.setMinimumHeight(110)  # plots give way first when the column is full
             layout.addWidget(plot, 1)
 
-    def add(self, t: float, sway) -> None:
-        """One sample: ``sway`` is (horizontal, vertical) cm, as protocols report it, or None.
+    def add(self, t: float, sway, ap_cm: float | None = None) -> None:
+        """One sample: ``sway`` is (horizontal, vertical) cm as protocols report it, or
+        None; ``ap_cm`` the front-to-back estimate, or None.
 
         Shown as the change since the first sample after ``clear()`` (the trial's
         start): what a person can act on, whatever origin a protocol measures from.
         """
-        if sway is None or not np.isfinite(sway).all():
+        if sway is None or not np.isfinite(sway[0]):
             return
+        ap = float(ap_cm) if ap_cm is not None else float("nan")
         if self._origin is None:
-            self._origin = (float(sway[0]), float(sway[1]))
-        ml, up = float(sway[0]) - self._origin[0], float(sway[1]) - self._origin[1]
-        self.trace_buf.append(t, ml, up)
-        self.trail_buf.append(ml, up)
+            self._origin = [float(sway[0]), ap]
+        if not np.isfinite(self._origin[1]):
+            self._origin[1] = ap  # the depth's scale may come a little later
+        ml, ap = float(sway[0]) - self._origin[0], ap - self._origin[1]
+        self.trace_buf.append(t, ml, ap)
+        self.trail_buf.append(ml, ap)
 
     def clear(self) -> None:
         self.trace_buf.clear()
@@ -196,10 +204,11 @@ class SwayPlots(QWidget):
         else:
             ago = trace[:, 0]
         self.ml_curve.setData(ago, trace[:, 1])
-        self.up_curve.setData(ago, trace[:, 2])
+        self.ap_curve.setData(ago, trace[:, 2], connect="finite")
         trail = self.trail_buf.view()
-        self.path_curve.setData(trail[:, 0], trail[:, 1])
-        self.dot.setData(trail[-1:, 0], trail[-1:, 1])
+        self.path_curve.setData(trail[:, 0], trail[:, 1], connect="finite")
+        last = trail[-1:][np.isfinite(trail[-1:]).all(axis=1)]  # no dot without depth
+        self.dot.setData(last[:, 0], last[:, 1])
         peak = float(np.nanmax(np.abs(trace[:, 1:]))) if len(trace) else 0.0
         self._rescale(peak if np.isfinite(peak) else 0.0)
 

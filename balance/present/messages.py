@@ -11,6 +11,7 @@ from balance.profile import Profile
 from balance.protocols import reasons, registry
 from balance.clinical import norms
 from balance.protocols.results import ProtocolResult, TrialResult
+from balance.protocols.trial import sway_score
 
 CHECKLIST = (
     ("warm", "I have warmed up (a few minutes of walking or marching on the spot)."),
@@ -47,9 +48,19 @@ def trial_card(trial: TrialResult | dict) -> list[str]:
     elif t.errors:
         lines.append(f"errors: {len(t.errors)}")
     if _finite(t.score):
-        lines.append(f"stability score: {t.score:.0f} / 100")
+        lines.append(f"stability score: {t.score:.0f} / 100" + _score_why(t))
     lines += metric_lines(t.metrics)
     return lines
+
+
+def _score_why(t: TrialResult) -> str:
+    """Why the score is below the live steadiness: the part of the target not held."""
+    steady = sway_score(t.metrics) if t.metrics else None
+    if not (_finite(t.target_s) and _finite(t.hold_time_s) and steady is not None) \
+            or t.hold_time_s >= t.target_s:
+        return ""
+    return (f" (steadiness {steady:.0f}, scaled by the {t.hold_time_s:.1f} s held of the "
+            f"{t.target_s:g} s target)")
 
 
 def metric_lines(metrics: dict, limit: int = 3) -> list[str]:

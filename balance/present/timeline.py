@@ -2,11 +2,18 @@
 
 Qt-free. From a session it computes, once: the stance per frame (the core's event
 detector, the one that times live trials, run over the recording), the centre-of-mass
-sway (cm, relative to that stance foot), the events to mark (those recorded with the
-session, which scored it; the detector's only for a session that recorded none), the
-trials (from the stored result, else from the lifts among those events) and the notes. ``at(i)`` then
-answers "what was happening at frame i": the trial, its elapsed time and its sway metrics
-up to that frame.
+sway (cm, side to side and, where world landmarks give it, front to back), the events to
+mark (those recorded with the session, which scored it; the detector's only for a session
+that recorded none), the trials (from the stored result, else from the lifts among those
+events) and the notes. ``at(i)`` then answers "what was happening at frame i": the trial,
+its elapsed time and its sway metrics up to that frame.
+
+The sway's reference: each trial's own median position, held through the trial, and
+each rest's, at its midpoint, joined by straight lines. Not the standing foot: that
+reference jumps by half the stance width at every lift and touchdown, and a wide stance
+the detector takes for one leg (warrior II) reads as 50 cm of sway. So every trial is
+centred on zero, and no frame-to-frame step is larger than the body's own movement plus
+the glide between references (millimetres a frame). The sway metrics do not depend on it.
 """
 
 from __future__ import annotations
@@ -16,6 +23,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from balance.core import com as com_mod
+from balance.core import depth
 from balance.core import events as core_events
 from balance.errors import InputError
 from balance.protocols.trial import sway_of
@@ -46,8 +54,11 @@ class Timeline:
     ----------
     session : the Session.
     t : ndarray (n,), s.
-    sway_h, sway_v : ndarray (n,), cm: horizontal (front view: medio-lateral, + to the
-        image right) and vertical CoM position relative to the stance foot; NaN unknown.
+    sway_h : ndarray (n,), cm: the CoM's side-to-side (medio-lateral, front view: + to
+        the image right) sway about the reference above; NaN unknown.
+    sway_ap : ndarray (n,), cm: its front-to-back sway, estimated from the camera's depth
+        (``core.depth``), about the same kind of reference; NaN without world landmarks.
+    sway_v : ndarray (n,), cm: the CoM's height above the feet (not sway: a squat's depth).
     stance : ndarray (n,) int8 stance codes (``balance.core.stance``), zeros if unknown.
     px_per_cm : the scale used, or None when the body could not be scaled.
     scale_note : how the scale was found (height given or assumed).
@@ -61,6 +72,7 @@ class Timeline:
     t: np.ndarray
     sway_h: np.ndarray
     sway_v: np.ndarray
+    sway_ap: np.ndarray
     stance: np.ndarray
     px_per_cm: float | None
     scale_note: str
@@ -90,13 +102,15 @@ class Timeline:
         t_s = float(self.t[i]) if self.t.size else 0.0
         out = {"frame": i, "t_s": t_s, "sway_h_cm": _f(self.sway_h[i]) if self.t.size else None,
                "sway_v_cm": _f(self.sway_v[i]) if self.t.size else None,
+               "sway_ap_cm": _f(self.sway_ap[i]) if self.t.size else None,
                "trial": None, "side": None, "elapsed_s": None, "metrics": {}}
         trial = self.trial_at(t_s)
         if trial is None:
             return out
         out.update(trial=trial.number, side=trial.side, elapsed_s=t_s - trial.start_s)
         lo = int(np.searchsorted(self.t, trial.start_s, side="left"))
-        samples = np.column_stack([self.sway_h[lo:i + 1], self.sway_v[lo:i + 1]])
+        samples = np.column_stack([self.sway_h[lo:i + 1], self.sway_v[lo:i + 1],
+                                   self.sway_ap[lo:i + 1]])
         out["metrics"] = sway_of(samples, self.fps)  # the protocols' own conventions
         return out
 
@@ -128,8 +142,8 @@ def build(session: Session, *, height_cm: float | None = None) -> Timeline:
     recorded = sorted((e for e in session.events if e.kind != NOTE), key=lambda e: e.t_s)
     notes = sorted((e for e in session.events if e.kind == NOTE), key=lambda e: e.t_s)
     nan = np.full(n, np.nan)
-    tl = Timeline(session, session.t, nan, nan.copy(), np.zeros(n, np.int8), None, note,
-                  recorded, notes, [])
+    tl = Timeline(session, session.t, nan, nan.copy(), nan.copy(), np.zeros(n, np.int8), None,
+                  note, recorded, notes, [])
     size = session.image_size
     if n < 8 or size[0] <= 0:
         tl.scale_note = "too short or no image size: no sway"
@@ -143,9 +157,10 @@ def build(session: Session, *, height_cm: float | None = None) -> Timeline:
                                                  world=session.world, return_trace=True,
                                                  feet_only=bool(recorded))
         tl.stance = trace.stance
-        sway = com_mod.com_sway(session.image, size, px_per_cm=tl.px_per_cm,
-                                stance=trace.stance)
+        # one fixed point (the feet's median position) first; re-based per trial below
+        sway = com_mod.com_sway(session.image, size, px_per_cm=tl.px_per_cm)
         tl.sway_h, tl.sway_v = sway.horizontal_cm, sway.vertical_cm
+        tl.sway_ap = _depth_cm(session, height)
     except InputError as exc:
         tl.scale_note = f"no sway: {exc}"
         found = []
@@ -153,7 +168,41 @@ def build(session: Session, *, height_cm: float | None = None) -> Timeline:
         tl.events = [Event(*e.as_record()) for e in found]
         tl.detected_events = True
     tl.trials = _trials_from_result(meta.get("result")) or _trials_from_events(tl.events)
+    tl.sway_h = rebased(tl.sway_h, tl.t, tl.trials)
+    tl.sway_ap = rebased(tl.sway_ap, tl.t, tl.trials)
     return tl
+
+
+def rebased(x: np.ndarray, t: np.ndarray, trials: list[TrialSpan]) -> np.ndarray:
+    """``x`` less a reference per stretch of the session, joined by straight lines: a
+    trial's median held from its start to its end, a rest's (before, between or after the
+    trials) median at its midpoint. Medians: a trial that ends as the person steps out
+    of the pose stays centred on the pose."""
+    spans = sorted((tr.start_s, max(tr.end_s, tr.start_s)) for tr in trials)
+    knots = []
+    for a, b in spans:
+        inside = x[(t >= a) & (t <= b) & np.isfinite(x)]
+        if inside.size:
+            knots += [(a, float(np.median(inside))), (b, float(np.median(inside)))]
+    ends = [-np.inf] + [v for span in spans for v in span] + [np.inf]
+    for a, b in zip(ends[::2], ends[1::2]):  # the rests
+        inside = (t > a) & (t < b) & np.isfinite(x)
+        if inside.any():
+            knots.append((float(t[inside].mean()), float(np.median(x[inside]))))
+    if not knots:
+        return x.copy()
+    knots.sort()
+    return x - np.interp(t, [k for k, _ in knots], [v for _, v in knots])
+
+
+def _depth_cm(session: Session, height_cm: float) -> np.ndarray:
+    """The CoM's estimated lean over the planted feet, cm; NaN without world landmarks."""
+    upright = session.world[session.t <= session.t[0] + SCALE_S]
+    try:
+        scale = depth.world_scale(upright, height_cm)
+    except InputError:  # no world landmarks (a landmark CSV), or nobody upright in them
+        return np.full(len(session), np.nan)
+    return depth.com_depth(session.world) * scale
 
 
 def _scale(session: Session, height_cm: float) -> float:

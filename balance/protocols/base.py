@@ -47,6 +47,8 @@ class Status:
     metrics : live time-domain sway metrics of the current trial.
     score : the running stability score 0-100, or None.
     events : the events raised on this frame (also written to the session).
+    sway_ap_cm : the current front-to-back sway estimated from the camera's depth, cm, or
+        None where there is no depth (a landmark CSV) or no sway.
     sway_view : what the two ``sway_cm`` axes are, from the camera's view (``FRONT_VIEW``
         for the front set-up every protocol asks for); None when there is no sway.
     """
@@ -63,6 +65,7 @@ class Status:
     score: float | None = None
     events: list[Event] = field(default_factory=list)
     sway_view: str | None = None
+    sway_ap_cm: float | None = None
 
 
 class Protocol(ABC):

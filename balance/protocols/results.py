@@ -186,6 +186,7 @@ class TrialResult:
     start_s: float | None = None
     end_s: float | None = None
     paused_s: float | None = None
+    target_s: float | None = None            # the hold the score is scaled against
     end_text: str | None = None
     eyes: str | None = None                 # single-leg, BESS, Romberg (declared)
     raised_foot: str | None = None

@@ -255,9 +255,15 @@ class SingleLegStance(Protocol):
             return st
         st.phase = "waiting" if good else "paused"
         nxt = self._next_side()
-        st.side, st.trial = nxt, len(self.trials) + 1
+        # A lift of either foot starts the trial of a leg with trials left: name a leg
+        # only when it is the one a lift would test, or the one behind.
+        either = all(self._remaining(s) for s in self.sides) and len(self.sides) == 2 and \
+            len({sum(t.side == s for t in self.trials) for s in self.sides}) == 1
+        st.side, st.trial = (None if either else nxt), len(self.trials) + 1
         if not good:
             st.instruction = MESSAGES[self.body.view_state]
+        elif either:
+            st.instruction = "Hands on hips. Stand on one leg: lift either foot when ready."
         else:
             st.instruction = (f"Hands on hips. Stand on your {nxt} leg: lift your "
                               f"{OTHER[nxt]} foot when ready.")

@@ -86,6 +86,8 @@ class Trial:
         """Put the latest sample, and the view its axes come from, on ``status``."""
         status.sway_cm = self.last_sway()
         status.sway_view = FRONT_VIEW if status.sway_cm is not None else None
+        ap = self.samples[-1][2] if self.samples else float("nan")
+        status.sway_ap_cm = float(ap) if np.isfinite(ap) else None
 
     def end(self, t_s: float, frame: int, reason: str) -> None:
         """Stop at ``t_s`` (which may lie a few frames back: events are back-dated)."""
@@ -118,7 +120,7 @@ class Trial:
             "trial": self.number, "side": self.side, "stance": self.stance,
             "start_s": round(self.start_t, 4), "end_s": round(self.end_t, 4),
             "hold_time_s": round(hold, 3), "end_reason": self.end_reason,
-            "paused_s": round(self.paused_s, 3), "metrics": metrics,
+            "paused_s": round(self.paused_s, 3), "target_s": self.target_s, "metrics": metrics,
             "errors": self.errors, "score": None if score is None else round(score, 1),
             **self.extra,
         })

@@ -5,8 +5,9 @@ notation, empty cells for unknown values, written readable by the owner only:
 
 * per frame (``write_frames_csv``): ``frame, t_s, detected, stance, trial, side,
   sway_h_cm, sway_v_cm, events`` then the 33 image landmarks ``x0, y0, z0, v0, ...``.
-  ``sway_h_cm`` is the centre of mass's horizontal offset from the stance foot (front
-  view: medio-lateral, + to the image right); ``sway_v_cm`` its height above it.
+  ``sway_h_cm`` is the centre of mass's horizontal sway about each trial's own centre (front
+  view: medio-lateral, + to the image right; ``present.timeline``); ``sway_v_cm`` its
+  height above the feet.
   ``events`` lists the kinds marked on that frame, separated by ';'.
 * per trial (``write_trials_csv``): ``person, started, protocol, session_file, trial,
   side, hold_time_s, end_reason, errors, score`` then one column per sway metric

@@ -3,7 +3,8 @@
 Weeks are counted from the person's first session of the test (week 1 = days 0-6), also
 when only the last weeks are shown. "Since the first week" compares with the first week
 shown.
-Per week and side: the best hold (best-of-N, as the tests are scored), the median sway
+Rows are the legs, or for a test of poses (yoga) each pose and leg ("warrior 2, right").
+Per week and row: the best hold (best-of-N, as the tests are scored), the median sway
 velocity and ellipse area (a typical trial, not a lucky one) and the best score.
 
 Is a change real? A change counts only when it exceeds the minimal detectable change
@@ -18,10 +19,10 @@ from __future__ import annotations
 
 import math
 import statistics
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 
-from balance.protocols import registry
+from balance.protocols import ProtocolResult, registry
 from balance.clinical import norms
 from balance.storage.history import History
 from balance.storage.records import TrialRecord
@@ -59,7 +60,8 @@ MDC = {
 
 @dataclass
 class WeekPoint:
-    """One week's values for one side (None where no trial gave the value)."""
+    """One week's values for one row (None where no trial gave the value); ``side`` is
+    the row: the leg, None for both legs, or a pose and its leg (``row_names``)."""
 
     week: int
     start: date
@@ -119,9 +121,19 @@ class Trend:
     def sides(self) -> list:
         return sorted({p.side for p in self.points}, key=lambda s: (s is None, s or ""))
 
+    def week_start(self, week: int) -> date:
+        return self.first_day + timedelta(days=7 * (week - 1))
+
     def series(self, measure: str, side) -> tuple[list[int], list[float]]:
         """(weeks, values) of one measure and side, skipping weeks without a value."""
-        pts = [(p.week, getattr(p, measure)) for p in self.points
+        return self._series(measure, side, "week")
+
+    def dated(self, measure: str, side) -> tuple[list[date], list[float]]:
+        """As ``series``, each week by the date it starts (for a calendar axis)."""
+        return self._series(measure, side, "start")
+
+    def _series(self, measure: str, side, key: str) -> tuple[list, list[float]]:
+        pts = [(getattr(p, key), getattr(p, measure)) for p in self.points
                if p.side == side and getattr(p, measure) is not None]
         return [w for w, _ in pts], [v for _, v in pts]
 
@@ -134,8 +146,10 @@ def trends(history: History, person: str, *, protocol: str | None = None,
     trials = history.trials(person, protocol=protocol, since=since) if since else every
     sessions = history.sessions(person, protocol=protocol, since=since)
     out = []
+    names = row_names(sessions)
     for name in sorted({t.protocol or "unknown" for t in trials}):
-        rows = [t for t in trials if (t.protocol or "unknown") == name]
+        rows = [replace(t, side=names.get((t.session_id, t.trial), t.side)) for t in trials
+                if (t.protocol or "unknown") == name]
         # weeks count from the person's very first session of the test, even when only
         # the last weeks are shown: "week 9" means the same in every report
         first = min(_day(t.started) for t in every if (t.protocol or "unknown") == name)
@@ -146,6 +160,29 @@ def trends(history: History, person: str, *, protocol: str | None = None,
             _add_norms(trend, who.profile())
         out.append(trend)
     return out
+
+
+def row_names(sessions) -> dict:
+    """(session id, trial position) -> "pose, leg" for the trials that name a pose: a
+    week's best "right" hold would otherwise mix warrior II with tree."""
+    out = {}
+    for s in sessions:
+        for i, t in enumerate(ProtocolResult.of(s.result).trials, start=1):
+            if t.pose:
+                pose = t.pose.replace("_", " ")
+                out[(s.id, i)] = f"{pose}, {t.side}" if t.side else pose
+    return out
+
+
+def measure_label(measure: str, side=None) -> str:
+    """'hold time (left)', 'hold time' for a row without a side."""
+    label = LABELS[measure][0]
+    return f"{label} ({side})" if side else label
+
+
+def with_unit(value: float, measure: str) -> str:
+    unit = LABELS[measure][1]
+    return f"{value:.3g} {unit}" if unit else f"{value:.3g}"
 
 
 def since_weeks(history: History, person: str, weeks: int | None) -> str | None:
@@ -282,19 +319,17 @@ def _add_norms(trend: Trend, profile) -> None:
 def describe(trend: Trend) -> str:
     """The trend as terminal text: weekly table, bests, changes, norms, adherence."""
     lines = [f"{trend.person} - {registry.title(trend.protocol)} (week 1 starts {trend.first_day})"]
-    lines.append(f"{'week':>4} {'side':<6} {'trials':>6} {'best hold s':>11} "
+    width = max([6] + [len(str(p.side)) for p in trend.points])
+    lines.append(f"{'week':>4} {'side':<{width}} {'trials':>6} {'best hold s':>11} "
                  f"{'sway cm/s':>9} {'area cm²':>8} {'score':>5}")
     for p in trend.points:
-        lines.append(f"{p.week:>4} {p.side or '-':<6} {p.trials:>6} {_f(p.hold_time_s, 11)} "
-                     f"{_f(p.mean_velocity, 9, 2)} {_f(p.ellipse_area, 8, 2)} "
-                     f"{_f(p.score, 5, 0)}")
+        lines.append(f"{p.week:>4} {p.side or '-':<{width}} {p.trials:>6} "
+                     f"{_f(p.hold_time_s, 11)} {_f(p.mean_velocity, 9, 2)} "
+                     f"{_f(p.ellipse_area, 8, 2)} {_f(p.score, 5, 0)}")
     if trend.bests:
         lines.append("personal bests:")
-        for (measure, side), (value, day) in sorted(
-                trend.bests.items(), key=lambda kv: (MEASURES.index(kv[0][0]), str(kv[0][1]))):
-            label, unit = LABELS[measure]
-            lines.append(f"  {label}{' (' + side + ')' if side else ''}: {value:.3g} {unit} "
-                         f"on {day}")
+        lines += [f"  {measure_label(m, side)}: {with_unit(v, m)} on {day}"
+                  for (m, side), (v, day) in sorted_bests(trend)]
     if trend.changes:
         lines.append("change:")
         lines += [f"  {c.sentence()}" for c in trend.changes]
@@ -307,6 +342,11 @@ def describe(trend: Trend) -> str:
         lines.append("practice: " + ", ".join(f"week {w}: {n} x, {m:.0f} min"
                                               for w, n, m in trend.adherence))
     return "\n".join(lines)
+
+
+def sorted_bests(trend: Trend) -> list:
+    """((measure, side), (value, day)) in the order of ``MEASURES``, then by side."""
+    return sorted(trend.bests.items(), key=lambda kv: (MEASURES.index(kv[0][0]), str(kv[0][1])))
 
 
 def _f(value, width: int, digits: int = 1) -> str:
