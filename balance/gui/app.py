@@ -13,9 +13,9 @@ QPushButton { background: #2a3440; border: 2px solid #8aa4bf; border-radius: 8px
 QPushButton:focus { border: 3px solid #ffd75e; }
 QPushButton:disabled { color: #7a7a7a; border-color: #4a4a4a; }
 QPushButton#stop { background: #b3122e; border: 3px solid #ffffff; color: #ffffff;
-                   font-size: %(big)dpt; font-weight: bold; padding: 14px 28px; }
+                   font-size: %(big)dpt; font-weight: bold; padding: 12px 16px; }
 QPushButton#start { background: #1c6b3a; border: 3px solid #ffffff; color: #ffffff;
-                    font-size: %(big)dpt; font-weight: bold; padding: 14px 28px; }
+                    font-size: %(big)dpt; font-weight: bold; padding: 12px 16px; }
 QPushButton#start:disabled { background: #26302a; border-color: #4a4a4a; color: #9a9a9a; }
 QComboBox:disabled, QLineEdit:disabled { color: #8a8a8a; border-color: #4a4a4a; }
 QComboBox, QLineEdit, QSpinBox { background: #1d242c; border: 2px solid #8aa4bf;

@@ -37,7 +37,8 @@ def run_window(feed, *, estimator_factory=None, checklist: bool = True, setup: b
     app_font_scale(app, settings.font_scale)
     window = MainWindow(
         settings, qsettings=store, sound=Sound(muted=settings.muted),
-        flow=F.Flow(checklist=checklist, setup=setup, rest_s=0 if autostart else settings.rest_s),
+        flow=F.Flow(checklist=checklist, setup=setup, rest_s=0 if autostart else settings.rest_s,
+                    trial_rest_s=settings.trial_rest_s),
         protocol_factory=protocol_factory or live.create_protocol,
         session_dir=session_dir, session_path=session_path, record=record,
         exit_when_done=exit_when_done)

@@ -8,7 +8,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QImage, QPainter, QPen
-from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from balance.pose.landmarks import SKELETON, VIS
 
@@ -238,14 +238,9 @@ class ResultCard(QFrame):
         self.body.setWordWrap(True)
         self.body.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.body.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        # A whole test's result is long: it scrolls rather than squeezing the timer.
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setWidget(self.body)
+        # No scroll of its own: the window's side column scrolls it with the plots below.
         layout.addWidget(self.title)
-        layout.addWidget(scroll, 1)
-        self.setMaximumHeight(320)
+        layout.addWidget(self.body)
         self.hide()
 
     def show_text(self, title: str, text: str) -> None:

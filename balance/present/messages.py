@@ -25,6 +25,14 @@ DISCOMFORT = ("Stopped. Hold on to your chair or wall and rest. If the pain is s
               "not go away, stop for today and tell your therapist.")
 CAMERA_LOST = ("The camera stopped sending pictures, so the trial was marked interrupted. "
                "Everything recorded up to that moment is saved.")
+# What the window says once its feed has stopped, with the way on.
+SOURCE_END = {
+    reasons.SOURCE_ENDED: "The video has ended. To go on, choose a camera or another file "
+                          "in the Camera box above.",
+    reasons.CAMERA_LOST: "The camera stopped sending pictures. Check its cable, then choose "
+                         "it again in the Camera box above.",
+}
+START = "Start (Space)"
 # Metric keys worth a line on the card (the core's names), with their label and unit.
 # A front camera measures medio-lateral sway (see balance/protocols/trial.py).
 METRIC_LINES = (
@@ -125,6 +133,17 @@ def result_text(result: ProtocolResult | dict, profile: Profile, *,
     lines.append(progress_suggestion(result, cap_s=getattr(result.summary, "cap_s", None)))
     lines.append(FEET_REMINDER)
     return "\n".join(lines)
+
+
+def waiting_words(flow, now: float) -> tuple[str, str]:
+    """(the line about waiting, the Start button's words), from one reading of the test
+    flow (`balance.session.flow.Flow`): a feed that has ended, else a rest, else nothing."""
+    if flow.source_end is not None:
+        return SOURCE_END.get(flow.source_end, SOURCE_END[reasons.SOURCE_ENDED]), START
+    rest = flow.rest_left(now)
+    if rest > 0:
+        return f"Rest {rest:.0f} s. Hold on to your support.", f"Rest {rest:.0f} s"
+    return "", START
 
 
 def clock(seconds: float | None) -> str:
