@@ -94,8 +94,10 @@ def test_a_trial_end_to_end_from_a_video_file(qtbot, tmp_path, store):
     synth = person(duration_s=9.0, lift=(4.0, 6.5))
     video = write_video(tmp_path / "stand.avi", synth)
     window = make_window(qtbot, tmp_path, store, session_path=tmp_path / "trial.balance")
+    estimator = TruthEstimator(synth)
+    estimator.detect(None, 0.0)  # its first call imports MediaPipe: not while the set-up runs
     window.open_feed(FrameFeed(VideoFileSource(video)),
-                     estimator_factory=lambda: TruthEstimator(synth), realtime=1.5, warmup=None)
+                     estimator_factory=lambda: estimator, realtime=1.5, warmup=None)
 
     # Safety first: nothing starts before the checklist is ticked.
     assert window.pages.currentWidget() is window.checklist
@@ -433,15 +435,21 @@ def test_the_window_finds_the_real_person_in_a_real_video(qtbot, tmp_path, store
 
 def test_ctrl_plus_makes_the_type_larger_and_is_remembered(qtbot, tmp_path, store):
     from PySide6.QtWidgets import QApplication
+    from balance.gui import style
     window = make_window(qtbot, tmp_path, store)
     window.scale_text(1.5)
     assert window.settings.font_scale == pytest.approx(1.5)
     assert "font-size: 21pt" in QApplication.instance().styleSheet()  # 14 pt x 1.5
     window.scale_text(100)
-    assert window.settings.font_scale == 3.0  # capped: the window must still fit
+    assert window.settings.font_scale == style.MAX_SCALE  # capped: the window must still fit
     window.close()
-    assert S.load(store).font_scale == 3.0
-    window.scale_text(1 / 3)  # leave the shared QApplication as it was
+    assert S.load(store).font_scale == style.MAX_SCALE
+    window.scale_text(1 / 100)
+    # Never below legible: body text 12 pt at the smallest, the plots' ticks too.
+    assert window.settings.font_scale == style.MIN_SCALE
+    assert "font-size: 12pt" in QApplication.instance().styleSheet()
+    assert window.plots.trace.getAxis("bottom").style["tickFont"].pointSize() == 12
+    style.apply_style(QApplication.instance(), 1.0)  # leave the shared QApplication as it was
 
 
 def test_closing_the_window_mid_trial_keeps_a_whole_recording(qtbot, tmp_path, store):

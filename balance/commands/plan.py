@@ -82,6 +82,7 @@ def _window(h: History, person: str, plan, args) -> int:
     from balance.programme.walk import PlanWalk
 
     feed = live.open_feed(args.source if args.source is not None else args.camera)
+    model = live.pose_model(feed, args.model)  # a bad model: one line, no window
     app = application()
     walk = PlanWalk(plan)
 
@@ -90,7 +91,7 @@ def _window(h: History, person: str, plan, args) -> int:
             print(f"{person}: {o.ladder} -> {R.RULE[rule].then}")
 
     window = PlanWindow(walk, feed, profile=h.person(person).profile(),
-                        estimator_factory=live.estimator_factory(feed, args.model),
+                        estimator_factory=live.estimator_factory(feed, model, checked=True),
                         on_finished=save, warmup=live.warmup,
                         session_dir=paths.sessions_dir())  # as `balance live`
     window.resize(900, 600)

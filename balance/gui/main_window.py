@@ -21,6 +21,7 @@ from balance.session import live, settings as S
 from balance.present import messages
 from balance.session.engine import default_session_path
 from balance.gui.panels import ControlBar, SidePanel
+from balance.gui.style import zoom, zoom_keys
 from balance.gui.widgets import CameraView, big_label
 from balance.gui.workers import LiveWorker
 from balance.protocols import reasons
@@ -125,17 +126,14 @@ class MainWindow(QMainWindow):
         # BESS: the tester's key for an error the camera cannot see (eyes opened).
         tester = QShortcut(QKeySequence(Qt.Key.Key_E), self)
         tester.activated.connect(self.tester_error)
-        for keys, factor in ((QKeySequence.StandardKey.ZoomIn, 1.15),
-                             (QKeySequence.StandardKey.ZoomOut, 1 / 1.15)):
-            zoom = QShortcut(QKeySequence(keys), self)
-            zoom.activated.connect(lambda f=factor: self.scale_text(f))
+        zoom_keys(self, self._remember_scale)
 
     def scale_text(self, factor: float) -> None:
         """Ctrl+plus / Ctrl+minus: larger or smaller type, remembered."""
-        from PySide6.QtWidgets import QApplication
-        from balance.gui.app import apply_style
-        self.settings.font_scale = min(3.0, max(0.6, self.settings.font_scale * factor))
-        apply_style(QApplication.instance(), self.settings.font_scale)
+        zoom(factor, self._remember_scale)
+
+    def _remember_scale(self, scale: float) -> None:
+        self.settings.font_scale = scale
 
     # Feeds -----------------------------------------------------------------------------
     def open_feed(self, feed, *, estimator_factory=None, realtime: float = 1.0,

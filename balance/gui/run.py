@@ -25,6 +25,7 @@ def run_window(feed, *, estimator_factory=None, checklist: bool = True, setup: b
     from balance.gui.main_window import MainWindow
     from balance.gui.settings_file import qsettings
     from balance.gui.sound import Sound
+    from balance.gui.style import apply_style
 
     store = qsettings() if remember else None
     settings = S.load(store) if store is not None else S.GuiSettings()
@@ -34,7 +35,7 @@ def run_window(feed, *, estimator_factory=None, checklist: bool = True, setup: b
             setattr(settings, key, value)
     if profile is not None:
         settings.remember(profile)
-    app_font_scale(app, settings.font_scale)
+    apply_style(app, settings.font_scale)
     window = MainWindow(
         settings, qsettings=store, sound=Sound(muted=settings.muted),
         flow=F.Flow(checklist=checklist, setup=setup, rest_s=0 if autostart else settings.rest_s,
@@ -48,11 +49,6 @@ def run_window(feed, *, estimator_factory=None, checklist: bool = True, setup: b
     if t_launch is not None:
         _report_start_time(window, t_launch)
     return app.exec() or 0
-
-
-def app_font_scale(app, scale: float) -> None:
-    from balance.gui.app import apply_style
-    apply_style(app, scale)
 
 
 def _report_start_time(window, t_launch: float) -> None:

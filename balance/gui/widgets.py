@@ -10,6 +10,7 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QImage, QPainter, QPen
 from PySide6.QtWidgets import QFrame, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
+from balance.gui.style import style_plot
 from balance.pose.landmarks import SKELETON, VIS
 
 BONE = QColor("#35e0ff")
@@ -159,6 +160,7 @@ class SwayPlots(QWidget):
         self.dot = self.stabilo.plot(pen=None, symbol="o", symbolSize=16,
                                      symbolBrush="#ffd75e")
         self._rescale(0.0)
+        finish_plots(self.trace, self.stabilo)
         for plot in (self.trace, self.stabilo):
             plot.setMinimumHeight(110)  # plots give way first when the column is full
             layout.addWidget(plot, 1)
@@ -223,6 +225,12 @@ def _plot(title: str, bottom: str, left: str) -> pg.PlotWidget:
     plot.disableAutoRange()
     plot.setMenuEnabled(False)
     return plot
+
+
+def finish_plots(*plots: pg.PlotWidget) -> None:
+    """Plots at the window's text size, once their titles, axes and legends are set."""
+    for plot in plots:
+        style_plot(plot)
 
 
 class ResultCard(QFrame):
