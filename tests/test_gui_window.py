@@ -363,7 +363,7 @@ def test_a_video_that_ends_during_the_checklist_says_so(qtbot, tmp_path, store):
     window._refresh_controls()
     assert window.pages.currentWidget() is window.checklist
     assert window.readout.waiting.isVisible()
-    assert window.readout.waiting.text() == messages.SOURCE_END["end of recording"]
+    assert window.readout.waiting.text() == messages.source_end_text("end of recording", messages.CHOOSE_SOURCE)
     window.checklist.tick_all()
     window.checklist.ready.click()
     window._refresh_controls()
@@ -390,7 +390,7 @@ def test_the_end_card_is_not_followed_by_waiting_for_the_camera(qtbot, tmp_path,
     texts = visible_texts(window)
     assert window.card.isVisible() and window.pages.currentWidget() is window.plots
     assert "Waiting for the camera..." not in texts
-    assert messages.SOURCE_END["end of recording"] in texts
+    assert messages.source_end_text("end of recording", messages.CHOOSE_SOURCE) in texts
     assert not window.start_button.isEnabled()
 
 

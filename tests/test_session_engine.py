@@ -300,7 +300,7 @@ def test_flow_rests_between_trials_and_stops_at_the_end_of_the_feed():
     f.ended("done", 10.0)
     f.source_ended("end of recording")
     # The feed is over: its words win over the rest, and nothing starts after the rest.
-    assert messages.waiting_words(f, 12.0)[0] == messages.SOURCE_END["end of recording"]
+    assert messages.waiting_words(f, 12.0)[0] == messages.source_end_text("end of recording", messages.CHOOSE_SOURCE)
     f.tick(41.0)
     f.camera(True)
     assert f.state == F.READY and not f.can_start(41.0)
