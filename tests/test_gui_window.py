@@ -14,7 +14,7 @@ from balance.gui.app import clear_opencv_qt_paths
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 clear_opencv_qt_paths()
 
-from PySide6.QtCore import QSettings, Qt  # noqa: E402
+from PySide6.QtCore import QRect, QSettings, Qt  # noqa: E402
 from PySide6.QtWidgets import QDialog, QFileDialog, QLabel, QMessageBox  # noqa: E402
 
 from balance.capture.sources import VideoFileSource  # noqa: E402
@@ -440,15 +440,16 @@ def test_ctrl_plus_makes_the_type_larger_and_is_remembered(qtbot, tmp_path, stor
     window.scale_text(1.5)
     assert window.settings.font_scale == pytest.approx(1.5)
     assert "font-size: 21pt" in QApplication.instance().styleSheet()  # 14 pt x 1.5
+    assert window.plots.trace.getAxis("bottom").style["tickFont"].pointSize() == 20  # 13 x 1.5
     window.scale_text(100)
     assert window.settings.font_scale == style.MAX_SCALE  # capped: the window must still fit
-    window.close()
-    assert S.load(store).font_scale == style.MAX_SCALE
     window.scale_text(1 / 100)
     # Never below legible: body text 12 pt at the smallest, the plots' ticks too.
     assert window.settings.font_scale == style.MIN_SCALE
     assert "font-size: 12pt" in QApplication.instance().styleSheet()
     assert window.plots.trace.getAxis("bottom").style["tickFont"].pointSize() == 12
+    window.close()
+    assert S.load(store).font_scale == style.MIN_SCALE
     style.apply_style(QApplication.instance(), 1.0)  # leave the shared QApplication as it was
 
 
@@ -503,3 +504,63 @@ def test_live_save_video_flag_reaches_the_window(monkeypatch):
     for flag in ([], ["--save-video"]):
         assert cli.main(["live", "--source", str(SAMPLE), *flag]) == 0
     assert seen == [False, True]
+
+
+def assert_fits(qtbot, window, size, state):
+    """At ``size`` the window's minimum fits, and Start, STOP and the timer are whole and
+    inside it (a button narrower than its text reads "STOP (Es")."""
+    window.resize(*size)
+    qtbot.wait(50)  # the layout settles
+    hint = window.minimumSizeHint()
+    assert hint.width() <= size[0] and hint.height() <= size[1], (state, hint)
+    assert (window.width(), window.height()) == size, state
+    for w in (window.start_button, window.stop_button, window.readout.timer_label):
+        assert w.isVisible(), state
+        top_left = w.mapTo(window, w.rect().topLeft())
+        assert window.rect().contains(QRect(top_left, w.size())), (state, w.objectName())
+        assert w.width() >= w.sizeHint().width(), (state, w.objectName())
+
+
+def test_the_window_fits_a_1280x720_laptop_in_every_state(qtbot, tmp_path, store):
+    clock = Clock()
+    synth = person(duration_s=14.0, lift=(4.0, 12.0))
+    window = make_window(qtbot, tmp_path, store, flow=F.Flow(rest_s=60), clock=clock,
+                         record=False)
+    laptop = (1280, 720)
+    assert_fits(qtbot, window, laptop, "idle")
+    window.open_feed(ListFeed(synth), warmup=None)
+    assert_fits(qtbot, window, laptop, "checklist")
+    window.checklist.tick_all()
+    window.checklist.ready.click()
+    assert_fits(qtbot, window, laptop, "camera set-up")
+    qtbot.waitUntil(window.start_button.isEnabled, timeout=5000)
+    window.start_test()
+    _running(qtbot, window)
+    qtbot.waitUntil(lambda: window.readout.instruction.isVisible(), timeout=2000)
+    assert_fits(qtbot, window, laptop, "mid-trial")
+    qtbot.keyClick(window, Qt.Key.Key_Space)
+    wait_finished(qtbot, window)
+    assert window.card.isVisible()
+    assert_fits(qtbot, window, laptop, "result card")
+    clock.t += 5
+    window._refresh_controls()
+    assert window.readout.waiting.text().startswith("Rest 55 s")
+    assert_fits(qtbot, window, laptop, "rest")
+
+
+def test_the_largest_text_fits_a_1920x1080_screen(qtbot, tmp_path, store):
+    from PySide6.QtWidgets import QApplication
+    from balance.gui import style
+    synth = person(duration_s=8.0, lift=(0.3, 7.9))
+    window = make_window(qtbot, tmp_path, store, flow=F.Flow(checklist=False, setup=False))
+    window.scale_text(100)
+    assert window.settings.font_scale == style.MAX_SCALE
+    try:
+        window.open_feed(ListFeed(synth), warmup=None, autostart=True)
+        _running(qtbot, window)
+        assert_fits(qtbot, window, (1920, 1080), "mid-trial, largest text")
+        qtbot.keyClick(window, Qt.Key.Key_Space)
+        wait_finished(qtbot, window)
+        assert_fits(qtbot, window, (1920, 1080), "result card, largest text")
+    finally:
+        style.apply_style(QApplication.instance(), 1.0)

@@ -275,6 +275,8 @@ class MainWindow(QMainWindow):
     def _on_finished(self, reason: str, result, path) -> None:
         self.last_result = (reason, result, path)
         self.flow.ended(reason, self.clock())
+        if self.latest is not None and self.latest.status is not None:
+            self.readout.show_status(self.latest.status)  # the time held, to the last frame
         self.readout.clear_live()
         text = messages.result_text(result or {}, self._profile(), reason=reason)
         if path:
@@ -312,8 +314,8 @@ class MainWindow(QMainWindow):
             self._last_paint = time.perf_counter()
             self._painted = snap.index
             self.camera.show_snapshot(snap)
-            if snap.status is not None:
-                self.readout.show_status(snap.status)
+            if snap.status is not None and self.flow.state == F.TESTING:
+                self.readout.show_status(snap.status)  # not a test's last frame after its end
             self.plots.refresh()
         self._refresh_controls()
         self._status_bar()

@@ -42,6 +42,13 @@ QLabel#banner { background: #5c1a1a; color: #ffffff; font-weight: bold; padding:
 QFrame#card { background: #1b2530; border: 2px solid #8aa4bf; border-radius: 10px; }
 QStatusBar { font-size: %(small)dpt; color: #cfd8e0; }
 QLabel#dose { font-size: %(medium)dpt; }
+QSlider#scrub { min-height: %(handle)dpx; }
+QSlider#scrub::groove:horizontal { height: %(groove)dpx; background: #2a3440;
+                                   border: 1px solid #8aa4bf; border-radius: 4px; }
+QSlider#scrub::sub-page:horizontal { background: #35e0ff; border-radius: 4px; }
+QSlider#scrub::handle:horizontal { background: #ffd75e; border: 2px solid #ffffff;
+                                   width: %(groove)dpx; margin: -%(margin)dpx 0;
+                                   border-radius: 6px; }
 """
 
 
@@ -53,7 +60,9 @@ def point_sizes(scale: float) -> dict[str, int]:
     base = max(MIN_PT, round(BASE_PT * scale))
     return {"small": max(MIN_PT, round(base * 0.85)), "base": base,
             "medium": round(base * 1.3), "big": round(base * 1.8), "huge": round(base * 4.5),
-            "plot": max(MIN_PT, round(PLOT_PT * scale))}
+            "plot": max(MIN_PT, round(PLOT_PT * scale)),
+            # the replay's scrub bar, px: a bar to grab, not a hairline
+            "groove": base, "handle": 2 * base, "margin": base // 2}
 
 
 def current_scale(app=None) -> float:
@@ -68,7 +77,8 @@ def apply_style(app, scale: float = 1.0) -> None:
     app.setProperty(_SCALE, scale)
     app.setStyleSheet(STYLE % point_sizes(scale))
     for widget in app.allWidgets():
-        if isinstance(widget, pg.PlotWidget):
+        # Plots of windows on screen: a closed one may be half torn down already.
+        if isinstance(widget, pg.PlotWidget) and widget.window().isVisible():
             style_plot(widget, scale)
 
 

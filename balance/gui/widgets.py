@@ -242,6 +242,7 @@ class ResultCard(QFrame):
         layout = QVBoxLayout(self)
         self.title = QLabel("Result")
         self.title.setObjectName("instruction")
+        self.title.setWordWrap(True)
         self.body = QLabel("")
         self.body.setWordWrap(True)
         self.body.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
