@@ -62,7 +62,10 @@ def wait_until(app, done, what: str, timeout_s: float = 90.0) -> None:
 
 
 def shoot(app, window, path: Path) -> None:
-    app.processEvents()
+    end = time.monotonic() + 0.3  # a new card's wrapped text takes a few layout passes
+    while time.monotonic() < end:
+        app.processEvents()
+        time.sleep(0.01)
     window.grab().save(str(path))
     print(path)
 

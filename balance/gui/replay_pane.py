@@ -223,7 +223,7 @@ class ReplayPane(QWidget):
         for k, (e, row) in enumerate(zip(marks, rows)):
             text = _event_text(e)
             # Named to the right of its line, in its row.
-            opts = {"position": 0.95 - MARK_ROW_STEP * row, "color": mark_colour(e.kind),
+            opts = {"position": 0.88 - MARK_ROW_STEP * row, "color": mark_colour(e.kind),
                     "anchors": [(0, 0.5), (0, 0.5)]}
             line = pg.InfiniteLine(pos=e.t_s, angle=90, movable=False,
                                    pen=pg.mkPen(mark_colour(e.kind), width=2),
