@@ -85,3 +85,21 @@ def test_a_landmark_csv_whose_clock_does_not_run_is_refused(tmp_path, times, fra
     write_landmark_csv(path, np.array(times), image, np.ones(len(times), bool))
     proc = balance("score", path, "--protocol", "practice", "--image-size", "640x480")
     assert_one_line_error(proc, "frame times must increase", f"frame {frame} does not")
+
+
+def test_live_with_a_bad_model_is_one_line_before_any_window(tmp_path):
+    """It used to open a window with a cut-off red banner that never closed (here the
+    window would wait for ever, offscreen, and the run time out)."""
+    import cv2
+    import numpy as np
+
+    video = tmp_path / "clip.avi"
+    out = cv2.VideoWriter(str(video), cv2.VideoWriter_fourcc(*"MJPG"), 10.0, (64, 48))
+    for _ in range(5):
+        out.write(np.full((48, 64, 3), 90, np.uint8))
+    out.release()
+    bad = tmp_path / "pose.task"
+    bad.write_bytes(b"not a model")
+    proc = balance("live", "--source", video, "--model", bad, "--exit-when-done",
+                   env={"QT_QPA_PLATFORM": "offscreen"}, timeout=120)
+    assert_one_line_error(proc, "pose.task", "unusable")

@@ -14,11 +14,11 @@ from balance.gui.app import clear_opencv_qt_paths
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 clear_opencv_qt_paths()
 
-from PySide6.QtCore import QSettings, Qt  # noqa: E402
-from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox  # noqa: E402
+from PySide6.QtCore import QRect, QSettings, Qt  # noqa: E402
+from PySide6.QtWidgets import QDialog, QFileDialog, QLabel, QMessageBox  # noqa: E402
 
 from balance.capture.sources import VideoFileSource  # noqa: E402
-from balance.session import engine, flow as F, settings as S  # noqa: E402
+from balance.session import engine, flow as F, live, settings as S  # noqa: E402
 from balance.present import messages  # noqa: E402
 from balance.session.engine import FrameFeed  # noqa: E402
 from balance.gui.main_window import MainWindow  # noqa: E402
@@ -58,11 +58,12 @@ def store(tmp_path):
     return QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
 
 
-def make_window(qtbot, tmp_path, store, *, flow=None, settings=None, **kw):
+def make_window(qtbot, tmp_path, store, *, flow=None, settings=None,
+                protocol_factory=fake_factory, **kw):
     settings = settings or S.GuiSettings(person_id="ann", profiles={"ann": Profile(
         person_id="ann", birth_year=time.localtime().tm_year - 70, height_cm=170.0).to_dict()})
     window = MainWindow(settings, flow=flow or F.Flow(rest_s=60), sound=FakeSound(),
-                        qsettings=store, protocol_factory=fake_factory,
+                        qsettings=store, protocol_factory=protocol_factory,
                         session_dir=tmp_path / "sessions", **kw)
     qtbot.addWidget(window)
     window.show()
@@ -93,19 +94,21 @@ def test_a_trial_end_to_end_from_a_video_file(qtbot, tmp_path, store):
     synth = person(duration_s=9.0, lift=(4.0, 6.5))
     video = write_video(tmp_path / "stand.avi", synth)
     window = make_window(qtbot, tmp_path, store, session_path=tmp_path / "trial.balance")
+    estimator = TruthEstimator(synth)
+    estimator.detect(None, 0.0)  # its first call imports MediaPipe: not while the set-up runs
     window.open_feed(FrameFeed(VideoFileSource(video)),
-                     estimator_factory=lambda: TruthEstimator(synth), realtime=1.5, warmup=None)
+                     estimator_factory=lambda: estimator, realtime=1.5, warmup=None)
 
     # Safety first: nothing starts before the checklist is ticked.
     assert window.pages.currentWidget() is window.checklist
-    assert not window.bar.start_button.isEnabled() and not window.start_test()
+    assert not window.start_button.isEnabled() and not window.start_test()
     window.checklist.tick_all()
     qtbot.mouseClick(window.checklist.ready, Qt.MouseButton.LeftButton)
     # The set-up assistant watches the person until the view has been good for a while.
-    qtbot.waitUntil(window.bar.start_button.isEnabled, timeout=5000)
+    qtbot.waitUntil(window.start_button.isEnabled, timeout=5000)
     assert window.flow.state == F.READY
     assert window.setup_panel.advice.text().startswith("Ready")
-    qtbot.mouseClick(window.bar.start_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(window.start_button, Qt.MouseButton.LeftButton)
     assert window.flow.state == F.TESTING and window.pages.currentWidget() is window.plots
 
     qtbot.waitUntil(lambda: window.readout.timer_label.text().strip() not in ("--", "0.0"),
@@ -135,8 +138,8 @@ def test_a_trial_end_to_end_from_a_video_file(qtbot, tmp_path, store):
     assert window.sound.played[:2] == ["start", "hold"] and "stop" in window.sound.played
     # Rest before the next one.
     window._refresh_controls()
-    assert window.flow.state == F.REST and not window.bar.start_button.isEnabled()
-    assert window.bar.start_button.text().startswith("Rest")
+    assert window.flow.state == F.REST and not window.start_button.isEnabled()
+    assert window.start_button.text().startswith("Rest")
     assert "fps" in window.statusBar().currentMessage()
     assert window.worker.stats.latency_ms  # capture-to-screen latency was measured
 
@@ -186,10 +189,10 @@ def test_esc_stops_the_trial_and_logs_discomfort(qtbot, tmp_path, store):
 def test_the_stop_button_is_always_there_and_stops(qtbot, tmp_path, store):
     synth = person(duration_s=8.0, lift=(0.3, 7.9))
     window = make_window(qtbot, tmp_path, store, flow=F.Flow(checklist=False, setup=False))
-    assert window.bar.stop_button.isVisible()
+    assert window.stop_button.isVisible()
     window.open_feed(ListFeed(synth), warmup=None, autostart=True)
     _running(qtbot, window)
-    qtbot.mouseClick(window.bar.stop_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(window.stop_button, Qt.MouseButton.LeftButton)
     reason, _, path = wait_finished(qtbot, window)
     assert reason == "discomfort"
     assert read_session(path).events[1].payload == {"by": "Stop button"}
@@ -201,7 +204,7 @@ def test_space_starts_and_stops_without_logging_discomfort(qtbot, tmp_path, stor
     window = make_window(qtbot, tmp_path, store, flow=F.Flow(checklist=False, setup=False),
                          session_path=tmp_path / "space.balance")
     window.open_feed(ListFeed(synth), warmup=None)
-    qtbot.waitUntil(lambda: window.bar.start_button.isEnabled(), timeout=5000)
+    qtbot.waitUntil(lambda: window.start_button.isEnabled(), timeout=5000)
     qtbot.keyClick(window, Qt.Key.Key_Space)
     assert window.flow.state == F.TESTING
     _running(qtbot, window)
@@ -313,15 +316,86 @@ def test_sway_is_shown_from_where_the_trial_started(qtbot):
     assert plots.trail_buf.view()[-1][0] == 0.0 and np.isnan(plots.trail_buf.view()[-1][1])
 
 
-def test_between_trials_the_readout_advises_a_rest(qtbot):
-    from balance.gui.panels import TrialReadout
-    from balance.protocols.base import Status
-    r = TrialReadout()
-    qtbot.addWidget(r)
-    r.show_status(Status("waiting", "Lift your right foot"), rest_s=14.6)
-    assert r.countdown_label.text() == "Rest 15 s. Hold on to your support."
-    r.show_status(Status("running", "Hold it", elapsed_s=3.04, remaining_s=41.96), rest_s=9)
-    assert (r.timer_label.text(), r.countdown_label.text()) == (" 3.0", "42.0 s to go")
+class Clock:
+    """The window's rest clock, moved by hand."""
+
+    def __init__(self):
+        self.t = 1000.0
+
+    def __call__(self):
+        return self.t
+
+
+def visible_texts(window):
+    return [w.text() for w in window.findChildren(QLabel) if w.isVisible() and w.text()]
+
+
+def test_the_rest_is_counted_once_for_the_button_and_the_words(qtbot, tmp_path, store):
+    """Between trials and after the test, the Start button and the readout count the same
+    rest, from the flow, and both stop once it is over (the readout used to say "Rest
+    11 s" for ever after the test while the button counted down)."""
+    clock = Clock()
+    window = make_window(qtbot, tmp_path, store, protocol_factory=live.create_protocol,
+                         settings=S.GuiSettings(side="none"),
+                         flow=F.Flow(checklist=False, setup=False, rest_s=60, trial_rest_s=20),
+                         clock=clock, record=False)
+    window.open_feed(open_feed(SAMPLE), warmup=None, realtime=4.0, autostart=True)
+    qtbot.waitUntil(lambda: window.card.title.text() == "Trial result", timeout=15000)
+    window._refresh_controls()
+    assert window.readout.waiting.text() == "Rest 20 s. Hold on to your support."
+    assert window.start_button.text() == "Rest 20 s" and not window.start_button.isEnabled()
+    qtbot.waitUntil(lambda: window.latest.status.phase == "running", timeout=15000)
+    window._refresh_controls()  # the second trial has started: no rest advised
+    assert not window.readout.waiting.isVisible()
+    qtbot.keyClick(window, Qt.Key.Key_Space)  # stopped while the recording plays on
+    assert wait_finished(qtbot, window)[0] == "stopped"
+    clock.t += 16
+    window._refresh_controls()
+    assert window.flow.state == F.REST
+    assert window.readout.waiting.text() == "Rest 44 s. Hold on to your support."
+    assert window.start_button.text() == "Rest 44 s"
+    assert window.readout.instruction.text() == ""  # the protocol's last words are gone
+    clock.t += 45
+    window._refresh_controls()
+    assert not any("Rest" in t for t in visible_texts(window) + [window.start_button.text()])
+
+
+def test_a_video_that_ends_during_the_checklist_says_so(qtbot, tmp_path, store):
+    window = make_window(qtbot, tmp_path, store, flow=F.Flow(rest_s=0))
+    window.open_feed(ListFeed(person(duration_s=1.0)), warmup=None)
+    qtbot.waitUntil(lambda: window.flow.source_end is not None, timeout=5000)
+    window._refresh_controls()
+    assert window.pages.currentWidget() is window.checklist
+    assert window.readout.waiting.isVisible()
+    assert window.readout.waiting.text() == messages.source_end_text("end of recording", messages.CHOOSE_SOURCE)
+    window.checklist.tick_all()
+    window.checklist.ready.click()
+    window._refresh_controls()
+    # Nothing to check the view on, nothing to start: no set-up page waiting for ever.
+    assert window.pages.currentWidget() is window.plots
+    assert not window.start_button.isEnabled() and not window.start_test()
+    assert "Waiting for the camera..." not in visible_texts(window)
+    window.bar.source_edit.setText(str(SAMPLE))  # the way on: another source
+    qtbot.keyClick(window.bar.source_edit, Qt.Key.Key_Return)
+    window._refresh_controls()
+    assert window.flow.source_end is None and not window.readout.waiting.isVisible()
+
+
+def test_the_end_card_is_not_followed_by_waiting_for_the_camera(qtbot, tmp_path, store):
+    """A replay (no checklist, no set-up): after the result, the trace stays under the
+    card and the readout says the recording is over, with the way on."""
+    synth = person(duration_s=5.0, lift=(0.5, 3.0))
+    window = make_window(qtbot, tmp_path, store, flow=F.Flow(checklist=False, setup=False,
+                                                             rest_s=0), record=False)
+    window.open_feed(ListFeed(synth), warmup=None, autostart=True)
+    wait_finished(qtbot, window)
+    qtbot.waitUntil(lambda: window.flow.source_end is not None, timeout=5000)
+    window._refresh_controls()
+    texts = visible_texts(window)
+    assert window.card.isVisible() and window.pages.currentWidget() is window.plots
+    assert "Waiting for the camera..." not in texts
+    assert messages.source_end_text("end of recording", messages.CHOOSE_SOURCE) in texts
+    assert not window.start_button.isEnabled()
 
 
 def test_thousands_of_qt_calls_do_not_use_up_none(qapp):
@@ -360,20 +434,27 @@ def test_the_window_finds_the_real_person_in_a_real_video(qtbot, tmp_path, store
     assert lm[[27, 28], 1].min() > 0.8
     # Side on is exactly what the set-up assistant must not accept for a front-view test.
     assert window.setup_panel.advice.text().startswith("Turn to face the camera")
-    assert window.flow.state == F.SETUP and not window.bar.start_button.isEnabled()
+    assert window.flow.state == F.SETUP and not window.start_button.isEnabled()
 
 
 def test_ctrl_plus_makes_the_type_larger_and_is_remembered(qtbot, tmp_path, store):
     from PySide6.QtWidgets import QApplication
+    from balance.gui import style
     window = make_window(qtbot, tmp_path, store)
     window.scale_text(1.5)
     assert window.settings.font_scale == pytest.approx(1.5)
     assert "font-size: 21pt" in QApplication.instance().styleSheet()  # 14 pt x 1.5
+    assert window.plots.trace.getAxis("bottom").style["tickFont"].pointSize() == 20  # 13 x 1.5
     window.scale_text(100)
-    assert window.settings.font_scale == 3.0  # capped: the window must still fit
+    assert window.settings.font_scale == style.MAX_SCALE  # capped: the window must still fit
+    window.scale_text(1 / 100)
+    # Never below legible: body text 12 pt at the smallest, the plots' ticks too.
+    assert window.settings.font_scale == style.MIN_SCALE
+    assert "font-size: 12pt" in QApplication.instance().styleSheet()
+    assert window.plots.trace.getAxis("bottom").style["tickFont"].pointSize() == 12
     window.close()
-    assert S.load(store).font_scale == 3.0
-    window.scale_text(1 / 3)  # leave the shared QApplication as it was
+    assert S.load(store).font_scale == style.MIN_SCALE
+    style.apply_style(QApplication.instance(), 1.0)  # leave the shared QApplication as it was
 
 
 def test_closing_the_window_mid_trial_keeps_a_whole_recording(qtbot, tmp_path, store):
@@ -427,3 +508,63 @@ def test_live_save_video_flag_reaches_the_window(monkeypatch):
     for flag in ([], ["--save-video"]):
         assert cli.main(["live", "--source", str(SAMPLE), *flag]) == 0
     assert seen == [False, True]
+
+
+def assert_fits(qtbot, window, size, state):
+    """At ``size`` the window's minimum fits, and Start, STOP and the timer are whole and
+    inside it (a button narrower than its text reads "STOP (Es")."""
+    window.resize(*size)
+    qtbot.wait(50)  # the layout settles
+    hint = window.minimumSizeHint()
+    assert hint.width() <= size[0] and hint.height() <= size[1], (state, hint)
+    assert (window.width(), window.height()) == size, state
+    for w in (window.start_button, window.stop_button, window.readout.timer_label):
+        assert w.isVisible(), state
+        top_left = w.mapTo(window, w.rect().topLeft())
+        assert window.rect().contains(QRect(top_left, w.size())), (state, w.objectName())
+        assert w.width() >= w.sizeHint().width(), (state, w.objectName())
+
+
+def test_the_window_fits_a_1280x720_laptop_in_every_state(qtbot, tmp_path, store):
+    clock = Clock()
+    synth = person(duration_s=14.0, lift=(4.0, 12.0))
+    window = make_window(qtbot, tmp_path, store, flow=F.Flow(rest_s=60), clock=clock,
+                         record=False)
+    laptop = (1280, 720)
+    assert_fits(qtbot, window, laptop, "idle")
+    window.open_feed(ListFeed(synth), warmup=None)
+    assert_fits(qtbot, window, laptop, "checklist")
+    window.checklist.tick_all()
+    window.checklist.ready.click()
+    assert_fits(qtbot, window, laptop, "camera set-up")
+    qtbot.waitUntil(window.start_button.isEnabled, timeout=5000)
+    window.start_test()
+    _running(qtbot, window)
+    qtbot.waitUntil(lambda: window.readout.instruction.isVisible(), timeout=2000)
+    assert_fits(qtbot, window, laptop, "mid-trial")
+    qtbot.keyClick(window, Qt.Key.Key_Space)
+    wait_finished(qtbot, window)
+    assert window.card.isVisible()
+    assert_fits(qtbot, window, laptop, "result card")
+    clock.t += 5
+    window._refresh_controls()
+    assert window.readout.waiting.text().startswith("Rest 55 s")
+    assert_fits(qtbot, window, laptop, "rest")
+
+
+def test_the_largest_text_fits_a_1920x1080_screen(qtbot, tmp_path, store):
+    from PySide6.QtWidgets import QApplication
+    from balance.gui import style
+    synth = person(duration_s=8.0, lift=(0.3, 7.9))
+    window = make_window(qtbot, tmp_path, store, flow=F.Flow(checklist=False, setup=False))
+    window.scale_text(100)
+    assert window.settings.font_scale == style.MAX_SCALE
+    try:
+        window.open_feed(ListFeed(synth), warmup=None, autostart=True)
+        _running(qtbot, window)
+        assert_fits(qtbot, window, (1920, 1080), "mid-trial, largest text")
+        qtbot.keyClick(window, Qt.Key.Key_Space)
+        wait_finished(qtbot, window)
+        assert_fits(qtbot, window, (1920, 1080), "result card, largest text")
+    finally:
+        style.apply_style(QApplication.instance(), 1.0)

@@ -109,3 +109,28 @@ def test_discomfort_stops_the_walk_and_steps_back(qtbot, tmp_path, monkeypatch,
         assert store.levels(h, "Ann")["heel-raises"].level == "heel-raises-8"
         assert store.today_plan(h, "Ann", DAY.replace(day=3)).rest == "discomfort"
     window.close()
+
+
+def test_the_plan_window_shows_the_person_and_says_when_the_video_is_over(qtbot, tmp_path):
+    path = _recording(tmp_path / "short.balance", duration_s=1.5)
+    walk = PlanWalk(_short_plan(), seconds_scale=1.0)
+    window = PlanWindow(walk, open_feed(path), realtime=4.0)
+    qtbot.addWidget(window)
+    window.resize(1200, 660)
+    window.show()
+    qtbot.waitUntil(lambda: window.source_end is not None, timeout=5000)
+    # The picture is there (a replayed session: the skeleton on a dark canvas).
+    assert window.camera._snap is not None and window.camera._snap.detected
+    image = window.camera.grab().toImage()
+    colours = {image.pixelColor(x, y).name() for x in range(0, image.width(), 5)
+               for y in range(0, image.height(), 5)}
+    assert "#35e0ff" in colours  # the bones
+    # Nothing left to measure: said, and Start greyed; skipping still goes on.
+    assert window.live.text().startswith("The video has ended.")
+    assert not window.start_button.isEnabled()
+    window.start_item()
+    assert not window.running
+    qtbot.mouseClick(window.skip_button, Qt.MouseButton.LeftButton)
+    assert walk.current.key == "heel-raises" and not window.start_button.isEnabled()
+    assert window.live.text().startswith("The video has ended.")
+    window.close()

@@ -165,3 +165,80 @@ def test_replay_command_bad_input_is_one_line(tmp_path):
     assert_one_line_error(balance("replay", tmp_path / "junk.balance"), "not a balance session")
     assert_one_line_error(balance("replay", tmp_path / "gone.balance"), "no such session")
     assert_one_line_error(balance("replay", SAMPLE, headless=True), "needs a screen")
+
+
+class Clock:
+    """The play clock, moved by hand."""
+
+    def __init__(self):
+        self.t = 50.0
+
+    def __call__(self):
+        return self.t
+
+
+@pytest.mark.parametrize("speed", SPEEDS)
+def test_play_keeps_step_with_the_clock_at_every_speed(qtbot, sample, speed):
+    """Ticks of any length (a busy machine's are uneven) add up to the clock's time."""
+    clock = Clock()
+    w = open_window(qtbot, sample, clock=clock)
+    pane = w.panes[0]
+    w.set_speed(speed)
+    w.play()
+    w.timer.stop()  # the ticks come from here
+    for dt in [0.033, 0.005, 0.12, 0.033, 0.061] * 10:  # 2.52 s of clock
+        clock.t += dt
+        w._tick()
+    assert pane.t_s == pytest.approx(2.52 * speed, abs=1.01 / 30)
+    w.pause()
+    clock.t += 5.0  # paused: the clock runs on, the picture stays
+    w.play()
+    clock.t += 0.5
+    w._tick()
+    assert pane.t_s == pytest.approx((2.52 + 0.5) * speed, abs=1.01 / 30)
+
+
+def test_the_keyboard_plays_steps_and_changes_the_speed(qtbot, sample):
+    w = open_window(qtbot, sample, clock=Clock())
+    pane = w.panes[0]
+    w.activateWindow()
+    qtbot.waitUntil(w.isActiveWindow)  # the keys belong to the window in front
+    qtbot.keyClick(w, Qt.Key.Key_Space)
+    assert w.playing
+    qtbot.keyClick(w, Qt.Key.Key_Space)
+    assert not w.playing
+    qtbot.keyClick(w, Qt.Key.Key_Right)
+    qtbot.keyClick(w, Qt.Key.Key_Right)
+    qtbot.keyClick(w, Qt.Key.Key_Left)
+    assert pane.index == 1
+    qtbot.keyClick(w, Qt.Key.Key_Plus)
+    assert w.speed == 1.5 and w.speed_box.currentText() == "1.5x"
+    for _ in range(4):
+        qtbot.keyClick(w, Qt.Key.Key_Minus)
+    assert w.speed == 0.25  # the slowest, and no further
+    # Typing a note keeps its spaces and arrows.
+    pane.note_edit.setFocus()
+    qtbot.keyClicks(pane.note_edit, "a b")
+    qtbot.keyClick(pane.note_edit, Qt.Key.Key_Left)
+    assert pane.note_edit.text() == "a b" and not w.playing and pane.index == 1
+
+
+def test_at_1366x768_the_picture_is_large_and_the_scrub_bar_is_a_bar(qtbot, qapp, sample):
+    from balance.gui.style import apply_style
+    apply_style(qapp, 1.0)  # as `balance replay` styles the application
+    w = open_window(qtbot, sample)
+    w.resize(1366, 768)
+    qtbot.wait(50)
+    pane = w.panes[0]
+    picture = pane.view._target()
+    assert picture.height() >= 300 and picture.width() >= 530  # it was 320 x 180
+    assert pane.slider.height() >= 28  # 14 pt text: a 14 px bar and a 28 px handle
+    assert w.minimumSizeHint().height() <= 768 and w.minimumSizeHint().width() <= 1366
+
+
+def test_event_names_close_in_time_stack_instead_of_overprinting():
+    from balance.gui.replay_pane import label_rows
+    # a lift and a touchdown 1 s apart in a 40 s session (names take ~3.6 s), then one alone
+    assert label_rows([4.0, 5.0, 5.5, 20.0], 40.0, width=0.09) == [0, 1, 2, 0]
+    # with every row taken, the one that frees first
+    assert label_rows([1.0, 1.1, 1.2, 1.3], 10.0, width=0.5, rows=3) == [0, 1, 2, 0]

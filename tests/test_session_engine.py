@@ -288,6 +288,28 @@ def test_flow_order_checklist_setup_test_rest():
     assert f.state == F.SETUP  # the camera must be checked again after a rest
 
 
+def test_flow_rests_between_trials_and_stops_at_the_end_of_the_feed():
+    f = F.Flow(checklist=False, rest_s=30, trial_rest_s=20)
+    f.camera(True)
+    assert f.start(0.0)
+    f.trial_ended(5.0)
+    assert f.rest_left(9.0) == 16.0 and messages.waiting_words(f, 9.0) == (
+        "Rest 16 s. Hold on to your support.", "Rest 16 s")
+    f.trial_started()
+    assert f.rest_left(9.0) == 0.0 and messages.waiting_words(f, 9.0) == ("", messages.START)
+    f.ended("done", 10.0)
+    f.source_ended("end of recording")
+    # The feed is over: its words win over the rest, and nothing starts after the rest.
+    assert messages.waiting_words(f, 12.0)[0] == messages.source_end_text("end of recording", messages.CHOOSE_SOURCE)
+    f.tick(41.0)
+    f.camera(True)
+    assert f.state == F.READY and not f.can_start(41.0)
+    f.new_source()  # a new camera: its view is checked before a test
+    assert f.state == F.SETUP and f.source_end is None
+    f.camera(True)
+    assert f.can_start(42.0)
+
+
 def test_result_text_has_norms_reminders_and_reason():
     result = {"protocol": "single-leg-stance", "summary": {},
               "trials": [{"trial": 1, "side": "left", "hold_time_s": 12.04,

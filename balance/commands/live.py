@@ -42,8 +42,9 @@ def run(args) -> int:
         from balance.profile import Profile
         live.create_protocol(args.protocol, profile or Profile(), image_size=feed.size,
                              fps=feed.fps, side=args.side)
+    model = live.pose_model(feed, args.model)  # a bad model: one line, no window
     from balance.gui.run import run_window
-    return run_window(feed, estimator_factory=live.estimator_factory(feed, args.model),
+    return run_window(feed, estimator_factory=live.estimator_factory(feed, model, checked=True),
                       realtime=args.speed, protocol=args.protocol, side=args.side,
                       person=args.person, profile=profile, session_path=args.out,
                       session_dir=args.sessions_dir, save_video=args.save_video,

@@ -74,6 +74,7 @@ def run(args) -> int:
 def _window(h: History, person: str, plan, args) -> int:
     """Walk through ``plan`` in a window; what was done is logged when it ends."""
     from balance.gui.app import application, display_available
+    from balance.gui.settings_file import remembered_scale
     if not display_available():
         raise InputError("--window needs a screen (no DISPLAY or WAYLAND_DISPLAY here); "
                          "`balance plan` prints the same plan")
@@ -82,7 +83,8 @@ def _window(h: History, person: str, plan, args) -> int:
     from balance.programme.walk import PlanWalk
 
     feed = live.open_feed(args.source if args.source is not None else args.camera)
-    app = application()
+    model = live.pose_model(feed, args.model)  # a bad model: one line, no window
+    app = application(remembered_scale())
     walk = PlanWalk(plan)
 
     def save(w):
@@ -90,10 +92,10 @@ def _window(h: History, person: str, plan, args) -> int:
             print(f"{person}: {o.ladder} -> {R.RULE[rule].then}")
 
     window = PlanWindow(walk, feed, profile=h.person(person).profile(),
-                        estimator_factory=live.estimator_factory(feed, args.model),
+                        estimator_factory=live.estimator_factory(feed, model, checked=True),
                         on_finished=save, warmup=live.warmup,
                         session_dir=paths.sessions_dir())  # as `balance live`
-    window.resize(900, 600)
+    window.resize(1200, 660)  # the picture beside the text, on a 1280x720 screen
     window.show()
     return app.exec() or 0
 

@@ -32,8 +32,9 @@ def run(args) -> int:
                          "`balance info SESSION` and `balance report SESSION` work without")
     from balance.gui.app import application
     from balance.gui.replay_window import ReplayWindow
+    from balance.gui.settings_file import remembered_scale
 
-    app = application()
+    app = application(remembered_scale())
     history = _history()
     window = ReplayWindow(args.sessions, author=args.author, history=history)
     window.resize(1400 if len(args.sessions) == 2 else 900, 900)

@@ -21,6 +21,7 @@ from balance.session import live, settings as S
 from balance.present import messages
 from balance.session.engine import default_session_path
 from balance.gui.panels import ControlBar, SidePanel
+from balance.gui.style import zoom, zoom_keys
 from balance.gui.widgets import CameraView, big_label
 from balance.gui.workers import LiveWorker
 from balance.protocols import reasons
@@ -42,13 +43,15 @@ class MainWindow(QMainWindow):
     sound : a `balance.gui.sound.Sound` (or anything with ``play(name)`` and ``muted``).
     session_dir : where recordings go; ``session_path`` fixes the next file instead.
     exit_when_done : close the window when the test ends (scripted runs).
+    clock : seconds, monotonic; times the rests.
     """
 
     def __init__(self, settings: S.GuiSettings, *, flow: F.Flow, sound, qsettings=None,
                  protocol_factory=live.create_protocol, session_dir: Path | None = None,
                  session_path: Path | None = None, exit_when_done: bool = False,
-                 record: bool = True):
+                 record: bool = True, clock=time.monotonic):
         super().__init__()
+        self.clock = clock  # the flow's rests are timed by it (tests pass their own)
         self.settings, self.flow, self.sound, self.qsettings = settings, flow, sound, qsettings
         self.protocol_factory = protocol_factory
         self.session_dir = session_dir or paths.sessions_dir()
@@ -62,7 +65,6 @@ class MainWindow(QMainWindow):
         self._last_status = 0.0
         self._phase = None
         self._trial = None
-        self._trial_rest_until = 0.0
         self._tick_s = None
         self.setWindowTitle("balance")
         self._build()
@@ -84,15 +86,18 @@ class MainWindow(QMainWindow):
         outer.addWidget(self.banner)
         body = QHBoxLayout()
         self.camera = CameraView(on_shown=self._shown, on_resized=self._camera_resized)
-        body.addWidget(self.camera, 1)
-        body.addWidget(self._build_side())
+        # The picture takes three fifths of the width, the side column the rest (at least
+        # what its buttons and text need).
+        body.addWidget(self.camera, 3)
+        body.addWidget(self._build_side(), 2)
         outer.addLayout(body, 1)
         self.setCentralWidget(root)
         self.status = self.statusBar()
         self._connect()
 
     def _build_side(self) -> QWidget:
-        side = SidePanel()
+        self.side = side = SidePanel()
+        self.start_button, self.stop_button = side.buttons.start_button, side.buttons.stop_button
         self.readout, self.card, self.pages = side.readout, side.card, side.pages
         self.checklist, self.setup_panel = side.checklist, side.setup_panel
         self.plots, self.profile_panel = side.plots, side.profile_panel
@@ -105,8 +110,8 @@ class MainWindow(QMainWindow):
         b.profile_button.toggled.connect(self._toggle_profile)
         b.mute.toggled.connect(self._mute)
         b.save_video.toggled.connect(self._save_video)
-        b.start_button.clicked.connect(self.start_test)
-        b.stop_button.clicked.connect(lambda: self.stop_test(discomfort=True, by="Stop button"))
+        self.start_button.clicked.connect(self.start_test)
+        self.stop_button.clicked.connect(lambda: self.stop_test(discomfort=True, by="Stop button"))
         self.checklist.confirmed.connect(self._checklist_done)
         self.profile_panel.saved.connect(self._profile_saved)
         self._shortcuts()
@@ -121,17 +126,14 @@ class MainWindow(QMainWindow):
         # BESS: the tester's key for an error the camera cannot see (eyes opened).
         tester = QShortcut(QKeySequence(Qt.Key.Key_E), self)
         tester.activated.connect(self.tester_error)
-        for keys, factor in ((QKeySequence.StandardKey.ZoomIn, 1.15),
-                             (QKeySequence.StandardKey.ZoomOut, 1 / 1.15)):
-            zoom = QShortcut(QKeySequence(keys), self)
-            zoom.activated.connect(lambda f=factor: self.scale_text(f))
+        zoom_keys(self, self._remember_scale)
 
     def scale_text(self, factor: float) -> None:
         """Ctrl+plus / Ctrl+minus: larger or smaller type, remembered."""
-        from PySide6.QtWidgets import QApplication
-        from balance.gui.app import apply_style
-        self.settings.font_scale = min(3.0, max(0.6, self.settings.font_scale * factor))
-        apply_style(QApplication.instance(), self.settings.font_scale)
+        zoom(factor, self._remember_scale)
+
+    def _remember_scale(self, scale: float) -> None:
+        self.settings.font_scale = scale
 
     # Feeds -----------------------------------------------------------------------------
     def open_feed(self, feed, *, estimator_factory=None, realtime: float = 1.0,
@@ -145,12 +147,14 @@ class MainWindow(QMainWindow):
         self._camera_resized(int(self.camera._target().width()))
         w.snapshot.connect(self._on_snapshot)
         w.finished.connect(self._on_finished)
-        w.source_ended.connect(self._on_source_ended)
+        # A worker shut down for a new feed still reports its end: only this one counts.
+        w.source_ended.connect(lambda r, w=w: self._on_source_ended(r) if w is self.worker else None)
         w.error.connect(lambda m: self.show_banner(f"Something went wrong: {m}"))
         w.ready.connect(lambda: self.status.showMessage("ready", 3000))
         self.status.showMessage("starting: loading the pose model..." if estimator_factory
                                 else "starting...")
         self._painted = -1  # a new feed numbers its frames from 0 again
+        self.flow.new_source()
         if autostart:  # only where the flow allows it (a replay: no checklist, no set-up)
             self.start_test()
         w.start()
@@ -172,7 +176,7 @@ class MainWindow(QMainWindow):
 
     # Starting and stopping -------------------------------------------------------------
     def start_test(self) -> bool:
-        if self.worker is None or not self.flow.can_start(time.monotonic()):
+        if self.worker is None or not self.flow.can_start(self.clock()):
             return False
         try:
             protocol = self._make_protocol()
@@ -180,7 +184,7 @@ class MainWindow(QMainWindow):
         except (BalanceError, ValueError, OSError) as exc:
             self.show_banner(f"Cannot start: {exc}")
             return False
-        self.flow.start(time.monotonic())
+        self.flow.start(self.clock())
         self.setup_panel.gate.reset()  # the next test checks the view afresh
         self._phase = self._trial = self._tick_s = None
         self.banner.hide()
@@ -239,6 +243,7 @@ class MainWindow(QMainWindow):
             if st.phase == "running" and st.trial != self._trial:
                 # A new trial: its own trace; the last one's card has been read by now.
                 self._trial = st.trial
+                self.flow.trial_started()
                 self.plots.clear()
                 self.card.hide()
             self.plots.add(snap.t_s, st.sway_cm, st.sway_ap_cm)
@@ -247,7 +252,7 @@ class MainWindow(QMainWindow):
             self.flow.camera(self.setup_panel.update_from(snap))
         if snap.trial_result is not None:
             self._show_trial(snap.trial_result)
-            self._trial_rest_until = time.monotonic() + self.settings.trial_rest_s
+            self.flow.trial_ended(self.clock())
         if time.perf_counter() - self._last_paint >= MIN_PAINT_GAP_S:
             self._repaint()  # paint now rather than wait for the timer: less latency
 
@@ -265,15 +270,18 @@ class MainWindow(QMainWindow):
                 self.sound.play("tick")
 
     def _show_trial(self, trial: dict) -> None:
-        self.card.show_text("Trial result", "\n".join(messages.trial_card(trial)))
+        self.side.show_card("Trial result", "\n".join(messages.trial_card(trial)))
 
     def _on_finished(self, reason: str, result, path) -> None:
         self.last_result = (reason, result, path)
-        self.flow.ended(reason, time.monotonic())
+        self.flow.ended(reason, self.clock())
+        if self.latest is not None and self.latest.status is not None:
+            self.readout.show_status(self.latest.status)  # the time held, to the last frame
+        self.readout.clear_live()
         text = messages.result_text(result or {}, self._profile(), reason=reason)
         if path:
             text += f"\nSaved: {path}"
-        self.card.show_text("Test finished" if reason == reasons.DONE else f"Test ended: {reason}",
+        self.side.show_card("Test finished" if reason == reasons.DONE else f"Test ended: {reason}",
                             text)
         if reason == reasons.CAMERA_LOST:
             self.show_banner(messages.CAMERA_LOST + (f" Saved: {path}" if path else ""))
@@ -286,11 +294,10 @@ class MainWindow(QMainWindow):
             QTimer.singleShot(300, self.close)
 
     def _on_source_ended(self, reason: str) -> None:
-        if reason == reasons.CAMERA_LOST and self.flow.state != F.TESTING:
-            self.show_banner("The camera stopped sending pictures. Check its cable, "
-                             "then open it again.")
-        elif reason == reasons.SOURCE_ENDED:
-            self.status.showMessage("the video has ended", 5000)
+        """The feed is over (the readout says so, from the flow); not a window closing."""
+        if reason in (reasons.SOURCE_ENDED, reasons.CAMERA_LOST):
+            self.flow.source_ended(reason)
+            self._refresh_controls()
 
     def _camera_resized(self, width: int) -> None:
         if self.worker is not None:
@@ -307,23 +314,30 @@ class MainWindow(QMainWindow):
             self._last_paint = time.perf_counter()
             self._painted = snap.index
             self.camera.show_snapshot(snap)
-            if snap.status is not None:
-                rest = max(0.0, self._trial_rest_until - time.monotonic())
-                self.readout.show_status(snap.status, rest)
+            if snap.status is not None and self.flow.state == F.TESTING:
+                self.readout.show_status(snap.status)  # not a test's last frame after its end
             self.plots.refresh()
         self._refresh_controls()
         self._status_bar()
 
     def _refresh_controls(self) -> None:
-        now = time.monotonic()
+        now = self.clock()
         self.flow.tick(now)
         state = self.flow.state
         can_start = self.worker is not None and self.flow.can_start(now)
-        self.bar.show_start(can_start, self.flow.rest_left(now))
+        line, start = messages.waiting_words(self.flow, now)
+        self.side.buttons.show_start(can_start, start)
+        self.readout.show_waiting(line)
         self.bar.lock_choices(state == F.TESTING)
         self.space.setEnabled(can_start or state == F.TESTING)
-        page = {F.CHECKLIST: self.checklist, F.SETUP: self.setup_panel,
-                F.READY: self.setup_panel}.get(state, self.plots)
+        self._show_page(state)
+
+    def _show_page(self, state: str) -> None:
+        """The checklist, the camera set-up while there are pictures to check, else the
+        plots (the last trace stays under the result); the profile when asked for."""
+        setup = self.flow.need_setup and self.flow.source_end is None
+        page = self.checklist if state == F.CHECKLIST else (
+            self.setup_panel if setup and state in (F.SETUP, F.READY) else self.plots)
         if self.bar.profile_button.isChecked() and state != F.TESTING:
             page = self.profile_panel
         if self.pages.currentWidget() is not page:

@@ -1,14 +1,16 @@
-"""The two panels the window is made of besides the picture: the control bar on top and
-the trial readout (timer, countdown, instruction, cue, score) beside the picture."""
+"""The panels the window is made of besides the picture: the control bar on top, and
+beside the picture Start and STOP, the trial readout (timer, countdown, instruction, cue,
+score, rest) and the pages below them."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QHBoxLayout, QLabel, QPushButton,
-                               QSizePolicy, QStackedWidget, QVBoxLayout, QWidget)
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QFrame, QHBoxLayout, QLabel, QPushButton,
+                               QScrollArea, QSizePolicy, QStackedWidget, QVBoxLayout, QWidget)
 
 from balance.capture import cameras
 from balance.present import messages
+from balance.gui.flow_layout import FlowLayout
 from balance.gui.profile_panel import ProfilePanel
 from balance.gui.safety import ChecklistPanel
 from balance.gui.setup_assistant import SetupPanel
@@ -16,8 +18,8 @@ from balance.gui.widgets import ResultCard, SwayPlots, big_label
 
 
 class ControlBar(QWidget):
-    """Pickers (test, side, person, camera), keep video, mute, and the big Start and Stop
-    buttons."""
+    """Pickers (test, side, person, camera), keep video and mute, wrapped onto more lines
+    when the window is narrow or the type large."""
 
     def __init__(self, settings, protocol_names, sides, parent=None):
         super().__init__(parent)
@@ -37,23 +39,12 @@ class ControlBar(QWidget):
                                    "under the skeleton")
         self.mute = QCheckBox("Mute")
         self.mute.setChecked(settings.muted)
-        self.start_button = QPushButton("Start (Space)")
-        self.start_button.setObjectName("start")
-        self.stop_button = QPushButton("STOP (Esc)")
-        self.stop_button.setObjectName("stop")
-        # Never takes the focus, so Space cannot "click" it: Stop is the button or Esc.
-        self.stop_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        bar = QHBoxLayout(self)
-        bar.setContentsMargins(0, 0, 0, 0)
+        bar = FlowLayout(self)
         for label, w in (("Test", self.protocol_box), ("Side", self.side_box),
                          ("Person", self.person_box), (None, self.profile_button),
-                         ("Camera", self.source_box)):
-            if label:
-                bar.addWidget(QLabel(label))
-            bar.addWidget(w)
-        bar.addStretch(1)
-        for w in (self.save_video, self.mute, self.start_button, self.stop_button):
-            bar.addWidget(w)
+                         ("Camera", self.source_box), (None, self.save_video),
+                         (None, self.mute)):
+            bar.addWidget(_labelled(label, w) if label else w)
 
     def lock_choices(self, locked: bool) -> None:
         """No changing the test, person, camera or video choice while a test runs."""
@@ -61,9 +52,25 @@ class ControlBar(QWidget):
                   self.profile_button, self.save_video):
             w.setEnabled(not locked)
 
-    def show_start(self, enabled: bool, rest_s: float) -> None:
+
+class StartStop(QWidget):
+    """The big Start and STOP buttons, side by side, always in the same place."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.start_button = QPushButton(messages.START)
+        self.start_button.setObjectName("start")
+        self.stop_button = QPushButton("STOP (Esc)")
+        self.stop_button.setObjectName("stop")
+        # Never takes the focus, so Space cannot "click" it: Stop is the button or Esc.
+        self.stop_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.start_button, 1)
+        row.addWidget(self.stop_button, 1)
+
+    def show_start(self, enabled: bool, text: str) -> None:
         self.start_button.setEnabled(enabled)
-        text = f"Rest {rest_s:.0f} s" if rest_s > 0 else "Start (Space)"
         if self.start_button.text() != text:
             self.start_button.setText(text)
 
@@ -103,7 +110,9 @@ class CameraBox(QComboBox):
 
 
 class TrialReadout(QWidget):
-    """What a person reads from across the room: the hold timer above all."""
+    """What a person reads from across the room: the hold timer above all, then the
+    protocol's words and, from the test flow, the line about waiting (a rest, a feed that
+    has ended)."""
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -112,34 +121,41 @@ class TrialReadout(QWidget):
         self.instruction = big_label("instruction", "")
         self.cue = big_label("cue", "")
         self.score = big_label("score", "")
+        self.waiting = big_label("cue", "")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         for w in (self.timer_label, self.countdown_label, self.instruction, self.cue,
-                  self.score):
+                  self.score, self.waiting):
             # Never squeezed below the height its wrapped text needs.
             w.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
             w.setVisible(bool(w.text()))
             layout.addWidget(w)
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
 
-    def show_status(self, st, rest_s: float = 0.0) -> None:
-        """``rest_s``: the window's own rest advice after a trial, shown while waiting."""
-        countdown = ""
-        if st.remaining_s is not None:
-            countdown = (f"rest {messages.clock(st.remaining_s)} s" if st.phase == "rest"
-                         else f"{messages.clock(st.remaining_s)} s to go")
-        elif rest_s > 0 and st.phase in ("waiting", "paused"):
-            countdown = f"Rest {rest_s:.0f} s. Hold on to your support."
+    def show_status(self, st) -> None:
+        countdown = "" if st.remaining_s is None else f"{messages.clock(st.remaining_s)} s to go"
         score = f"stability {st.score:.0f}" if st.score is not None else ""
         for label, text in ((self.timer_label, messages.clock(st.elapsed_s)),
                             (self.countdown_label, countdown),
                             (self.instruction, st.instruction), (self.cue, st.cue or ""),
                             (self.score, score)):
-            # Only on change: every setText lays the side panel out again.
-            if label.text() != text:
-                label.setText(text)
-                # An empty line gives its room to the others (long instructions wrap).
-                label.setVisible(bool(text))
+            _set(label, text)
+
+    def show_waiting(self, text: str) -> None:
+        _set(self.waiting, text)
+
+    def clear_live(self) -> None:
+        """The test is over: its last words go; the timer keeps the time held."""
+        for label in (self.countdown_label, self.instruction, self.cue, self.score):
+            _set(label, "")
+
+
+def _set(label: QLabel, text: str) -> None:
+    # Only on change: every setText lays the side panel out again. An empty line gives
+    # its room to the others (long instructions wrap).
+    if label.text() != text:
+        label.setText(text)
+        label.setVisible(bool(text))
 
 
 def _combo(items, current) -> QComboBox:
@@ -149,24 +165,62 @@ def _combo(items, current) -> QComboBox:
     return box
 
 
+def _labelled(text: str, widget: QWidget) -> QWidget:
+    """A picker and its name, kept together when the bar wraps."""
+    pair = QWidget()
+    row = QHBoxLayout(pair)
+    row.setContentsMargins(0, 0, 0, 0)
+    row.addWidget(QLabel(text))
+    row.addWidget(widget)
+    return pair
+
+
 class SidePanel(QWidget):
-    """Beside the picture: the trial readout, the result card, and one page at a time
+    """Beside the picture: Start and STOP and the trial readout, always in view; below
+    them, scrolling when the screen is short, the result card and one page at a time
     (checklist, camera set-up, sway plots, profile)."""
 
     def __init__(self):
         super().__init__()
-        self.readout = TrialReadout()
+        self.buttons, self.readout = StartStop(), TrialReadout()
         self.checklist, self.setup_panel = ChecklistPanel(), SetupPanel()
         self.plots, self.profile_panel = SwayPlots(), ProfilePanel()
         self.pages = QStackedWidget()
         for page in (self.checklist, self.setup_panel, self.plots, self.profile_panel):
             self.pages.addWidget(page)
         self.card = ResultCard()
-        # The picture gets whatever the text and plots do not need.
-        self.setMinimumWidth(440)
-        self.setMaximumWidth(600)
+        below = QWidget()
+        column = QVBoxLayout(below)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(self.card)
+        column.addWidget(self.pages, 1)
+        self.scroll = SecondaryScroll(below)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.buttons)
         layout.addWidget(self.readout)
-        layout.addWidget(self.card)
-        layout.addWidget(self.pages, 1)
+        layout.addWidget(self.scroll, 1)
+
+    def show_card(self, title: str, text: str) -> None:
+        self.card.show_text(title, text)
+        self.scroll.verticalScrollBar().setValue(0)  # the result first, the plots below
+
+
+class SecondaryScroll(QScrollArea):
+    """Scrolls up and down only: as wide as its content needs, as short as the screen."""
+
+    MIN_HEIGHT = 120
+
+    def __init__(self, content: QWidget):
+        super().__init__()
+        self.setWidgetResizable(True)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setWidget(content)
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt's name)
+        bar = self.verticalScrollBar().sizeHint().width()
+        return QSize(self.widget().minimumSizeHint().width() + bar, self.MIN_HEIGHT)
+
+    def sizeHint(self) -> QSize:  # noqa: N802
+        return self.minimumSizeHint()

@@ -12,9 +12,13 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from balance.present import messages
 from balance.protocols import reasons
 from balance.session import live
 from balance.session.engine import default_session_path
+from balance.gui.settings_file import remember_scale as on_scale
+from balance.gui.style import zoom_keys
+from balance.gui.widgets import CameraView
 from balance.gui.workers import LiveWorker
 from balance.profile import Profile
 from balance.programme.walk import PlanWalk
@@ -23,13 +27,17 @@ from balance.storage.history import add_to_history
 UI_MS = 100  # how often the live text is refreshed
 
 
-def _label(pt: int, bold: bool = False) -> QLabel:
+PLAN_SOURCE_GONE = ("Skip or Done still go on; to measure the rest, close this window and "
+                    "open the plan again with the camera.")
+
+
+def _label(style: str = "") -> QLabel:
+    """Wrapped text sized by the shared style sheet (``style``: its object name), so
+    Ctrl+plus / Ctrl+minus reach it like the training window's."""
     lab = QLabel("")
     lab.setWordWrap(True)
-    font = lab.font()
-    font.setPointSize(pt)
-    font.setBold(bold)
-    lab.setFont(font)
+    if style:
+        lab.setObjectName(style)
     return lab
 
 
@@ -58,16 +66,19 @@ class PlanWindow(QWidget):
         self.sessions: list[str] = []  # recorded session files, in order
         self.messages: list[str] = []  # what could not be added to the history
         self.running = False
+        self.source_end: str | None = None  # why the feed stopped: nothing more to measure
         self._skipping = False
         self.results: list[tuple[str, dict]] = []
         self._status = None
         self.setWindowTitle("balance - today's plan")
-        self._build()
         self.worker = LiveWorker(feed, estimator_factory=estimator_factory, realtime=realtime,
                                  warmup=warmup, parent=self)
+        self._build()
         self.worker.snapshot.connect(self._snapshot)
         self.worker.finished.connect(self._item_ended)
         self.worker.ready.connect(self._ready)
+        self.worker.source_ended.connect(self._source_ended)
+        self.worker.error.connect(lambda m: self.live.setText(f"Something went wrong: {m}"))
         self.timer = QTimer(self)
         self.timer.setInterval(UI_MS)
         self.timer.timeout.connect(self._refresh_live)
@@ -76,18 +87,19 @@ class PlanWindow(QWidget):
         self.worker.start()
 
     def _build(self) -> None:
-        lay = QVBoxLayout(self)
-        self.notes = _label(11)
+        self.camera = CameraView(on_resized=self._camera_resized)
+        column = QVBoxLayout()
+        self.notes = _label()
         self.notes.setText("\n".join(self.walk.plan.notes))  # safety first, rest days
-        lay.addWidget(self.notes)
-        self.progress = _label(11)
-        self.what = _label(20, bold=True)
-        self.dose = _label(16)
-        self.why = _label(12)
-        self.live = _label(18, bold=True)
+        self.progress = _label()
+        self.what = _label("instruction")
+        self.dose = _label("dose")
+        self.why = _label()
+        self.live = _label("cue")
         self.live.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        for w in (self.progress, self.what, self.dose, self.why, self.live):
-            lay.addWidget(w)
+        for w in (self.notes, self.progress, self.what, self.dose, self.why, self.live):
+            column.addWidget(w)
+        column.addStretch(1)
         row = QHBoxLayout()
         self.start_button = QPushButton("Start")
         self.done_button = QPushButton("Done")
@@ -96,11 +108,15 @@ class PlanWindow(QWidget):
         for b in (self.start_button, self.done_button, self.skip_button,
                   self.discomfort_button):
             row.addWidget(b)
-        lay.addLayout(row)
+        column.addLayout(row)
+        lay = QHBoxLayout(self)
+        lay.addWidget(self.camera, 1)  # the person sees themselves, as in the training window
+        lay.addLayout(column, 1)
         self.start_button.clicked.connect(self.start_item)
         self.done_button.clicked.connect(self.confirm)
         self.skip_button.clicked.connect(self.skip)
         self.discomfort_button.clicked.connect(self.discomfort)
+        zoom_keys(self, on_scale)
 
     # Steps -----------------------------------------------------------------------------
     def _ready(self) -> None:
@@ -108,7 +124,8 @@ class PlanWindow(QWidget):
             self.start_item()
 
     def start_item(self) -> None:
-        if self.running or self.walk.finished or self.walk.needs_confirm():
+        if (self.running or self.walk.finished or self.walk.needs_confirm()
+                or self.source_end is not None):
             return
         protocol = self.walk.protocol(self.profile, image_size=self.worker.feed.size,
                                       fps=self.worker.feed.fps)
@@ -188,21 +205,36 @@ class PlanWindow(QWidget):
             self.what.setText(item.what)
             self.dose.setText(item.dose)
             self.why.setText(f"Why: {item.why}")
-            self.live.setText("Press Done when you have finished." if
-                              self.walk.needs_confirm() else "Press Start when ready.")
+            self.live.setText(self._next_step())
         self._buttons()
+
+    def _source_ended(self, reason: str) -> None:
+        if reason in (reasons.SOURCE_ENDED, reasons.CAMERA_LOST):
+            self.source_end = reason
+            self._show_item()
 
     def _buttons(self) -> None:
         finished = self.walk.finished
-        self.start_button.setEnabled(not (finished or self.running
-                                          or self.walk.needs_confirm()))
+        self.start_button.setEnabled(not (finished or self.running or self.walk.needs_confirm()
+                                          or self.source_end is not None))
         self.done_button.setEnabled(not finished and self.walk.needs_confirm())
         self.skip_button.setEnabled(not finished)
         self.discomfort_button.setEnabled(not finished)
 
+    def _next_step(self) -> str:
+        if self.walk.needs_confirm():
+            return "Press Done when you have finished."
+        if self.source_end is not None:
+            return messages.source_end_text(self.source_end, PLAN_SOURCE_GONE)
+        return "Press Start when ready."
+
     def _snapshot(self, snap) -> None:
+        self.camera.show_snapshot(snap)
         if self.running and snap.status is not None:
             self._status = snap.status
+
+    def _camera_resized(self, width: int) -> None:
+        self.worker.process.display_width = max(160, width)
 
     def _refresh_live(self) -> None:
         st = self._status

@@ -19,16 +19,23 @@ from pathlib import Path
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (QCheckBox, QHBoxLayout, QLabel, QLineEdit, QListWidget,
                                QPushButton, QSlider, QVBoxLayout, QWidget)
 
 from balance.present import timeline as tl_mod
+from balance.gui.style import current_scale, point_sizes, style_plot
 from balance.gui.widgets import CameraView
 from balance.storage.export import video_beside
 from balance.events import Event
 from balance.storage.session import append_events, read_session
 
 METRICS_EVERY_S = 0.2  # while playing, the metrics readout refreshes at most 5 times a second
+SIDE_TO_SIDE, FRONT_TO_BACK = "#35e0ff", "#ffb04d"
+# Event names sit in up to MARK_ROWS rows at the top of the timeline, MARK_ROW_STEP of its
+# height apart; a name takes about MARK_WIDTH of the session's span.
+MARK_ROWS, MARK_ROW_STEP, MARK_WIDTH = 3, 0.12, 0.09
+MARK_ROOM = 0.6  # head room for those rows, as a share of the trace's range
 MARK_COLOURS = {"foot_lift": "#7fe0a0", "touchdown": "#ffb04d", "note": "#ff7ad9"}
 ERROR_KINDS = ("stance_foot_moved", "hands_off_hips", "loss_of_balance", "error",
                "foot_on_leg")
@@ -106,7 +113,7 @@ class ReplayPane(QWidget):
     # --- layout -------------------------------------------------------------------------
 
     def _build(self) -> None:
-        s, tl = self.session, self.timeline
+        s = self.session
         layout = QVBoxLayout(self)
         title = QLabel(f"{self.path.name} - {s.metadata.get('person_id') or '-'}, "
                        f"{(s.metadata.get('start_time') or '')[:16].replace('T', ' ')}, "
@@ -114,25 +121,17 @@ class ReplayPane(QWidget):
         title.setWordWrap(True)
         layout.addWidget(title)
         self.view = CameraView()
-        self.view.setMinimumSize(240, 180)
-        layout.addWidget(self.view, 4)
-        self.blur = QCheckBox("blur face")
-        self.blur.setVisible(self.video is not None)
-        self.blur.toggled.connect(lambda _on: self.seek(self.index))
-        layout.addWidget(self.blur)
-        layout.addWidget(self._build_timeline(tl), 2)
+        self.view.setMinimumSize(320, 180)
+        top = QHBoxLayout()
+        top.addWidget(self.view, 3)  # the picture gets most of the width
+        top.addLayout(self._build_side(), 2)
+        layout.addLayout(top, 3)
+        layout.addWidget(self._build_timeline(self.timeline), 2)
         self.slider = QSlider(Qt.Orientation.Horizontal)
-        self.slider.setRange(0, max(len(tl) - 1, 0))
+        self.slider.setObjectName("scrub")  # thick, see balance.gui.style
+        self.slider.setRange(0, max(len(self.timeline) - 1, 0))
         self.slider.valueChanged.connect(lambda i: self.seek(i) if i != self.index else None)
         layout.addWidget(self.slider)
-        layout.addLayout(self._build_readout(), 0)
-        self.events_list = QListWidget()
-        self.events_list.itemActivated.connect(
-            lambda item: self.jump_to_event(self.events_list.row(item)))
-        self.events_list.itemClicked.connect(
-            lambda item: self.jump_to_event(self.events_list.row(item)))
-        self.events_list.setMaximumHeight(110)
-        layout.addWidget(self.events_list, 0)
         notes = QHBoxLayout()
         self.note_edit = QLineEdit()
         self.note_edit.setPlaceholderText("Note at the cursor (saved with the session)")
@@ -148,20 +147,51 @@ class ReplayPane(QWidget):
         self.status.setWordWrap(True)
         layout.addWidget(self.status)
 
+    def _build_side(self) -> QVBoxLayout:
+        """Beside the picture: the metrics at the cursor, the trial's stabilogram so far,
+        the list of events (click one to jump) and the face blur."""
+        side = QVBoxLayout()
+        self.readout = QLabel("")
+        self.readout.setWordWrap(True)
+        self.readout.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        side.addWidget(self.readout)
+        self.stabilo = pg.PlotWidget(title="This trial so far (cm)")
+        self.stabilo.setLabel("bottom", "side to side (cm)")
+        self.stabilo.setLabel("left", "front to back, estimated from depth (cm)")
+        self.stabilo.setAspectLocked(True)
+        self.stabilo.setMenuEnabled(False)
+        self.stabilo.setMinimumSize(160, 140)
+        self.trail = self.stabilo.plot(pen=pg.mkPen("#35e0ff", width=1))
+        style_plot(self.stabilo)
+        side.addWidget(self.stabilo, 2)
+        self.events_list = QListWidget()
+        self.events_list.itemActivated.connect(
+            lambda item: self.jump_to_event(self.events_list.row(item)))
+        self.events_list.itemClicked.connect(
+            lambda item: self.jump_to_event(self.events_list.row(item)))
+        self.events_list.setMinimumHeight(80)
+        side.addWidget(self.events_list, 1)
+        self.blur = QCheckBox("blur face")
+        self.blur.setVisible(self.video is not None)
+        self.blur.toggled.connect(lambda _on: self.seek(self.index))
+        side.addWidget(self.blur)
+        return side
 
     def _build_timeline(self, tl):
-        """The sway trace with the trials shaded and a draggable cursor."""
-        self.plot = pg.PlotWidget(title="Sway (cm) - click a mark to jump")
+        """The sway trace with the trials shaded and a draggable cursor; the colours are
+        named in the title, so no legend hides the trace."""
+        self.plot = pg.PlotWidget(title=f"{_coloured('side to side', SIDE_TO_SIDE)} and "
+                                        f"{_coloured('front to back (estimated)', FRONT_TO_BACK)} "
+                                        "sway (cm): click a mark to jump")
         self.plot.setLabel("bottom", "time (s)")
         self.plot.setMenuEnabled(False)
         self.plot.setMouseEnabled(x=True, y=False)
-        self.plot.addLegend(offset=(5, 5))
         # about each trial's own centre (``present.timeline``): no jump at a lift
-        self.plot.plot(tl.t, tl.sway_h, pen=pg.mkPen("#35e0ff", width=2), name="side to side",
-                       connect="finite")
-        self.plot.plot(tl.t, tl.sway_ap, pen=pg.mkPen("#ffb04d", width=1),
-                       name="front to back (estimated)", connect="finite")
-        self.plot.setYRange(*_y_range(tl.sway_h, tl.sway_ap), padding=0.05)
+        self.plot.plot(tl.t, tl.sway_h, pen=pg.mkPen(SIDE_TO_SIDE, width=2), connect="finite")
+        self.plot.plot(tl.t, tl.sway_ap, pen=pg.mkPen(FRONT_TO_BACK, width=1), connect="finite")
+        low, high = _y_range(tl.sway_h, tl.sway_ap)
+        # Head room above the trace for the rows of event names.
+        self.plot.setYRange(low, high + (high - low) * MARK_ROOM, padding=0.05)
         self.plot.setMinimumHeight(170)
         for trial in tl.trials:
             region = pg.LinearRegionItem((trial.start_s, trial.end_s), movable=False,
@@ -172,46 +202,46 @@ class ReplayPane(QWidget):
         self.cursor.sigPositionChanged.connect(
             lambda line: self.seek_time(line.value(), from_cursor=True))
         self.plot.addItem(self.cursor)
+        style_plot(self.plot)
         return self.plot
-
-    def _build_readout(self):
-        """The metrics at the cursor beside the trial's stabilogram so far."""
-        lower = QHBoxLayout()
-        self.readout = QLabel("")
-        self.readout.setWordWrap(True)
-        self.readout.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        lower.addWidget(self.readout, 2)
-        self.stabilo = pg.PlotWidget(title="This trial so far (cm)")
-        self.stabilo.setLabel("bottom", "side to side (cm)")
-        self.stabilo.setLabel("left", "front to back, estimated from depth (cm)")
-        self.stabilo.setAspectLocked(True)
-        self.stabilo.setMenuEnabled(False)
-        self.stabilo.setMinimumWidth(160)
-        self.stabilo.setFixedHeight(200)
-        self.trail = self.stabilo.plot(pen=pg.mkPen("#35e0ff", width=1))
-        lower.addWidget(self.stabilo, 1)
-        return lower
 
     def marks(self) -> list[Event]:
         """Everything on the timeline, in time order: events and notes."""
         return sorted(self.timeline.events + self.timeline.notes, key=lambda e: e.t_s)
 
     def _draw_marks(self) -> None:
+        """A line per mark, named in rows so that close marks do not overprint."""
         for line in self._marks:
             self.plot.removeItem(line)
         self._marks.clear()
         self.events_list.clear()
-        for k, e in enumerate(self.marks()):
+        marks = self.marks()
+        tl = self.timeline
+        span = float(tl.t[-1] - tl.t[0]) if len(tl) > 1 else 1.0
+        scale = current_scale()
+        font = QFont()
+        font.setPointSize(point_sizes(scale)["plot"])
+        rows = label_rows([e.t_s for e in marks], span, width=MARK_WIDTH * scale)
+        for k, (e, row) in enumerate(zip(marks, rows)):
             text = _event_text(e)
+            # Named to the right of its line, in its row.
+            opts = {"position": 0.88 - MARK_ROW_STEP * row, "color": mark_colour(e.kind),
+                    "anchors": [(0, 0.5), (0, 0.5)]}
             line = pg.InfiniteLine(pos=e.t_s, angle=90, movable=False,
                                    pen=pg.mkPen(mark_colour(e.kind), width=2),
-                                   label=e.kind.replace("_", " "),
-                                   labelOpts={"position": 0.92, "color": mark_colour(e.kind)})
+                                   label=e.kind.replace("_", " "), labelOpts=opts)
+            line.label.setFont(font)
             line.setToolTip(text)
             line.sigClicked.connect(lambda _line, _ev, k=k: self.jump_to_event(k))
             self.plot.addItem(line)
             self._marks.append(line)
             self.events_list.addItem(f"{e.t_s:7.2f} s  {text}")
+
+    def restyle(self) -> None:
+        """After a text size change: the plots and the names of the marks."""
+        for plot in (self.plot, self.stabilo):
+            style_plot(plot)
+        self._draw_marks()
 
     # --- moving -------------------------------------------------------------------------
 
@@ -313,6 +343,24 @@ class ReplayPane(QWidget):
         if self.video is not None:
             self.video.close()
             self.video = None
+
+
+def label_rows(times: list[float], span: float, *, width: float = MARK_WIDTH,
+               rows: int = MARK_ROWS) -> list[int]:
+    """A row for the name of each mark (times in order): the first row whose last name
+    ends before this one starts, so names closer than ``width`` x ``span`` stack instead
+    of overprinting; with every row taken, the row that frees first."""
+    ends = [-np.inf] * rows
+    out = []
+    for t in times:
+        row = next((r for r in range(rows) if ends[r] <= t), int(np.argmin(ends)))
+        ends[row] = t + width * span
+        out.append(row)
+    return out
+
+
+def _coloured(text: str, colour: str) -> str:
+    return f"<span style='color:{colour}'>{text}</span>"
 
 
 def _y_range(*series) -> tuple[float, float]:

@@ -25,6 +25,7 @@ def run_window(feed, *, estimator_factory=None, checklist: bool = True, setup: b
     from balance.gui.main_window import MainWindow
     from balance.gui.settings_file import qsettings
     from balance.gui.sound import Sound
+    from balance.gui.style import apply_style
 
     store = qsettings() if remember else None
     settings = S.load(store) if store is not None else S.GuiSettings()
@@ -34,10 +35,11 @@ def run_window(feed, *, estimator_factory=None, checklist: bool = True, setup: b
             setattr(settings, key, value)
     if profile is not None:
         settings.remember(profile)
-    app_font_scale(app, settings.font_scale)
+    apply_style(app, settings.font_scale)
     window = MainWindow(
         settings, qsettings=store, sound=Sound(muted=settings.muted),
-        flow=F.Flow(checklist=checklist, setup=setup, rest_s=0 if autostart else settings.rest_s),
+        flow=F.Flow(checklist=checklist, setup=setup, rest_s=0 if autostart else settings.rest_s,
+                    trial_rest_s=settings.trial_rest_s),
         protocol_factory=protocol_factory or live.create_protocol,
         session_dir=session_dir, session_path=session_path, record=record,
         exit_when_done=exit_when_done)
@@ -47,11 +49,6 @@ def run_window(feed, *, estimator_factory=None, checklist: bool = True, setup: b
     if t_launch is not None:
         _report_start_time(window, t_launch)
     return app.exec() or 0
-
-
-def app_font_scale(app, scale: float) -> None:
-    from balance.gui.app import apply_style
-    apply_style(app, scale)
 
 
 def _report_start_time(window, t_launch: float) -> None:

@@ -8,6 +8,7 @@ from PySide6.QtCore import QSettings
 
 from balance import paths
 from balance.privacy import owner_only, private_dir
+from balance.session import settings as S
 
 
 def qsettings() -> QSettings:
@@ -20,3 +21,16 @@ def qsettings() -> QSettings:
         os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
     owner_only(path)
     return QSettings(str(path), QSettings.Format.IniFormat)
+
+
+def remembered_scale() -> float:
+    """The text size last chosen in any window (Ctrl+plus / Ctrl+minus)."""
+    return S.load(qsettings()).font_scale
+
+
+def remember_scale(scale: float) -> None:
+    """Keep a text size chosen in the plan or replay window for every window's next run."""
+    store = qsettings()
+    settings = S.load(store)
+    settings.font_scale = scale
+    S.save(store, settings)

@@ -8,8 +8,9 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QImage, QPainter, QPen
-from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
+from balance.gui.style import style_plot
 from balance.pose.landmarks import SKELETON, VIS
 
 BONE = QColor("#35e0ff")
@@ -163,6 +164,7 @@ class SwayPlots(QWidget):
         self.dot = self.stabilo.plot(pen=None, symbol="o", symbolSize=16,
                                      symbolBrush="#ffd75e")
         self._rescale(0.0)
+        finish_plots(self.trace, self.stabilo)
         for plot in (self.trace, self.stabilo):
             plot.setMinimumHeight(110)  # plots give way first when the column is full
             layout.addWidget(plot, 1)
@@ -234,6 +236,12 @@ def _plot(title: str, bottom: str, left: str) -> pg.PlotWidget:
     return plot
 
 
+def finish_plots(*plots: pg.PlotWidget) -> None:
+    """Plots at the window's text size, once their titles, axes and legends are set."""
+    for plot in plots:
+        style_plot(plot)
+
+
 class ResultCard(QFrame):
     """The result of the trial that just ended, with norms and the end-of-session reminders."""
 
@@ -243,18 +251,14 @@ class ResultCard(QFrame):
         layout = QVBoxLayout(self)
         self.title = QLabel("Result")
         self.title.setObjectName("instruction")
+        self.title.setWordWrap(True)
         self.body = QLabel("")
         self.body.setWordWrap(True)
         self.body.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.body.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        # A whole test's result is long: it scrolls rather than squeezing the timer.
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setWidget(self.body)
+        # No scroll of its own: the window's side column scrolls it with the plots below.
         layout.addWidget(self.title)
-        layout.addWidget(scroll, 1)
-        self.setMaximumHeight(320)
+        layout.addWidget(self.body)
         self.hide()
 
     def show_text(self, title: str, text: str) -> None:

@@ -26,6 +26,13 @@ DISCOMFORT = ("Stopped. Hold on to your chair or wall and rest. If the pain is s
               "not go away, stop for today and tell your therapist.")
 CAMERA_LOST = ("The camera stopped sending pictures, so the trial was marked interrupted. "
                "Everything recorded up to that moment is saved.")
+# What a window says once its feed has stopped, before the way on (its own).
+SOURCE_END = {
+    reasons.SOURCE_ENDED: "The video has ended.",
+    reasons.CAMERA_LOST: "The camera stopped sending pictures: check its cable.",
+}
+CHOOSE_SOURCE = "To go on, choose a camera or another file in the Camera box above."
+START = "Start (Space)"
 # Metric keys worth a line on the card (the core's names), with their label and unit.
 # A front camera measures medio-lateral sway (see balance/protocols/trial.py).
 METRIC_LINES = (
@@ -150,6 +157,21 @@ def result_text(result: ProtocolResult | dict, profile: Profile, *,
     lines.append(progress_suggestion(result, cap_s=getattr(result.summary, "cap_s", None)))
     lines.append(FEET_REMINDER)
     return "\n".join(lines)
+
+
+def waiting_words(flow, now: float) -> tuple[str, str]:
+    """(the line about waiting, the Start button's words), from one reading of the test
+    flow (`balance.session.flow.Flow`): a feed that has ended, else a rest, else nothing."""
+    if flow.source_end is not None:
+        return source_end_text(flow.source_end, CHOOSE_SOURCE), START
+    rest = flow.rest_left(now)
+    if rest > 0:
+        return f"Rest {rest:.0f} s. Hold on to your support.", f"Rest {rest:.0f} s"
+    return "", START
+
+
+def source_end_text(reason: str, way_on: str) -> str:
+    return f"{SOURCE_END.get(reason, SOURCE_END[reasons.SOURCE_ENDED])} {way_on}"
 
 
 def clock(seconds: float | None) -> str:

@@ -1,7 +1,9 @@
 """The order of a session, Qt-free: checklist -> camera set-up -> test -> result and rest.
 
-The window asks this object what is allowed (may a test start now?) and tells it what
-happened; the rules live here, where a test can check them without a screen.
+The window asks this object what is allowed (may a test start now?) and what to say about
+waiting (a rest, a source that has ended), and tells it what happened; the rules live
+here, where a test can check them without a screen, and the button and the text beside
+it read the same numbers.
 """
 
 from __future__ import annotations
@@ -18,13 +20,16 @@ class Flow:
         nobody is balancing).
     setup : whether the camera set-up must pass before a test may start.
     rest_s : rest enforced after a test before the next may start, s.
+    trial_rest_s : rest advised between the trials of one test, s.
     """
 
-    def __init__(self, *, checklist: bool = True, setup: bool = True, rest_s: float = 30.0):
-        self.need_setup, self.rest_s = setup, rest_s
+    def __init__(self, *, checklist: bool = True, setup: bool = True, rest_s: float = 30.0,
+                 trial_rest_s: float = 20.0):
+        self.need_setup, self.rest_s, self.trial_rest_s = setup, rest_s, trial_rest_s
         self.state = CHECKLIST if checklist else (SETUP if setup else READY)
         self.rest_until = 0.0
         self.last_reason: str | None = None
+        self.source_end: str | None = None  # why the feed stopped, until a new one opens
 
     def checklist_done(self) -> None:
         if self.state == CHECKLIST:
@@ -37,15 +42,34 @@ class Flow:
         elif self.state == READY and self.need_setup and not ready:
             self.state = SETUP
 
+    def new_source(self) -> None:
+        """A feed was opened: pictures again, and the view must be checked again."""
+        self.source_end = None
+        self.camera(False)
+
+    def source_ended(self, reason: str) -> None:
+        """The feed ran out or the camera went: nothing can start until another opens."""
+        self.source_end = reason
+
     def can_start(self, now: float) -> bool:
         self.tick(now)
-        return self.state == READY
+        return self.state == READY and self.source_end is None
 
     def start(self, now: float) -> bool:
         if not self.can_start(now):
             return False
         self.state = TESTING
+        self.rest_until = 0.0
         return True
+
+    def trial_ended(self, now: float) -> None:
+        """One trial of a test ended: a rest is advised before the protocol's next."""
+        if self.state == TESTING:
+            self.rest_until = now + self.trial_rest_s
+
+    def trial_started(self) -> None:
+        if self.state == TESTING:
+            self.rest_until = 0.0
 
     def ended(self, reason: str, now: float) -> None:
         """A test ended (done, stopped, discomfort, camera lost): rest before the next."""
@@ -60,4 +84,8 @@ class Flow:
             self.state = SETUP if self.need_setup else READY
 
     def rest_left(self, now: float) -> float:
-        return max(0.0, self.rest_until - now) if self.state == REST else 0.0
+        """Seconds of rest left: enforced after a test, advised between its trials."""
+        self.tick(now)
+        if self.state in (REST, TESTING):
+            return max(0.0, self.rest_until - now)
+        return 0.0

@@ -58,14 +58,27 @@ def open_recording_files(feed, protocol, profile, path, *, keep_video: bool = Fa
         raise
 
 
-def estimator_factory(feed, model_path=None):
+def pose_model(feed, model_path=None):
+    """The path of the pose model a feed with pictures needs, found (downloaded or built
+    if need be) and loaded once here, so a model that does not load is one error line
+    before any window opens (`balance.errors.ModelError`); None for a replay."""
+    if not feed.source.pictures:
+        return None
+    from balance.pose.model import prepare_model
+    return prepare_model(model_path).path
+
+
+def estimator_factory(feed, model_path=None, *, checked: bool = False):
     """A callable that loads the pose model (on the processing thread), or None for a
-    replay. The model is prepared there too: a first run may take a minute to build it."""
+    replay. Unless ``checked`` (see `pose_model`), the model is prepared there too: a first
+    run may take a minute to build it."""
     if not feed.source.pictures:
         return None
 
     def make():
         from balance.pose.estimator import PoseEstimator
+        if checked:
+            return PoseEstimator(model_path)
         from balance.pose.model import prepare_model
         return PoseEstimator(prepare_model(model_path).path)
     return make

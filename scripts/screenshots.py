@@ -1,0 +1,158 @@
+"""Screenshots of the real windows, under Xvfb when there is no screen: the training
+window mid-trial and with its result (also at the largest text size), the replay window
+and the plan window, at 1366x768 and 1920x1080, all from the bundled sample.
+
+    .venv/bin/python scripts/screenshots.py                  # -> docs/screenshots/
+    .venv/bin/python scripts/screenshots.py --video ../shared/realdata/videos/yoga_warrior2/warrior2.mp4
+
+A sample (landmarks only) is drawn as the skeleton on a dark canvas; a video goes through
+the pose model, so the picture shows whether the skeleton sits on the real person. Shots
+of a video go to /tmp by default: real footage is not ours to commit.
+"""
+
+import argparse
+import os
+import shutil
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+SAMPLE = ROOT / "samples" / "single_leg_stance.balance"
+SIZES = ((1366, 768), (1920, 1080))
+MID_HOLD_S = 10.0  # into the sample: the left-leg hold
+
+
+def main(argv=None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--video", type=Path, help="a video to run the pose model on instead")
+    p.add_argument("--out", type=Path, help="folder for the PNGs")
+    args = p.parse_args(argv)
+    if _needs_xvfb():
+        return _rerun_under_xvfb()
+    out = args.out or (Path("/tmp/balance-screenshots") if args.video
+                       else ROOT / "docs" / "screenshots")
+    out.mkdir(parents=True, exist_ok=True)
+    from balance.gui.app import application
+    from balance.gui.style import MAX_SCALE, apply_style
+    app = application()
+    source = str(args.video or SAMPLE)
+    for size in SIZES:
+        training(app, source, size, out, f"training-{size[0]}x{size[1]}")
+    apply_style(app, MAX_SCALE)
+    training(app, source, SIZES[-1], out, f"training-largest-text-{SIZES[-1][0]}x{SIZES[-1][1]}")
+    apply_style(app, 1.0)
+    if not args.video:
+        for size in SIZES:
+            replay(size, out / f"replay-{size[0]}x{size[1]}.png")
+            plan(app, size, out / f"plan-{size[0]}x{size[1]}.png")
+    return 0
+
+
+def wait_until(app, done, what: str, timeout_s: float = 90.0) -> None:
+    end = time.monotonic() + timeout_s
+    while not done():
+        if time.monotonic() > end:
+            raise SystemExit(f"error: gave up waiting for {what}")
+        app.processEvents()
+        time.sleep(0.01)
+
+
+def shoot(app, window, path: Path) -> None:
+    end = time.monotonic() + 0.3  # a new card's wrapped text takes a few layout passes
+    while time.monotonic() < end:
+        app.processEvents()
+        time.sleep(0.01)
+    window.grab().save(str(path))
+    print(path)
+
+
+def training(app, source: str, size, out: Path, stem: str) -> None:
+    """Mid-hold, then the result card after the test."""
+    from balance.gui.main_window import MainWindow
+    from balance.gui.sound import Sound
+    from balance.profile import profile_from_metadata
+    from balance.session import flow as F, live, settings as S
+
+    feed = live.open_feed(source)
+    settings = S.GuiSettings(protocol="single-leg-stance", side="none")
+    if not feed.source.pictures:
+        settings.remember(profile_from_metadata(feed.source.session.metadata))
+    window = MainWindow(settings, flow=F.Flow(checklist=False, setup=False, rest_s=30),
+                        sound=Sound(muted=True), record=False)
+    window.resize(*size)
+    window.show()
+    window.open_feed(feed, estimator_factory=live.estimator_factory(feed), realtime=2.0,
+                     autostart=True)
+    wait_until(app, lambda: window.latest is not None and window.latest.t_s >= MID_HOLD_S,
+               "the middle of the hold")
+    window._repaint()
+    shoot(app, window, out / f"{stem}-mid-trial.png")
+    wait_until(app, lambda: window.last_result is not None, "the result")
+    window._repaint()
+    shoot(app, window, out / f"{stem}-result.png")
+    window.close()
+
+
+def replay(size, path: Path) -> None:
+    """The sample at its second lift, on a copy (a note would be appended to the file)."""
+    from balance.gui.replay_window import ReplayWindow
+    from PySide6.QtWidgets import QApplication
+
+    with tempfile.TemporaryDirectory() as tmp:
+        copy = Path(tmp) / SAMPLE.name
+        shutil.copy(SAMPLE, copy)
+        window = ReplayWindow([copy], author="therapist")
+        window.resize(*size)
+        window.show()
+        pane = window.panes[0]
+        pane.jump_to_event(2)
+        pane.step(90)
+        shoot(QApplication.instance(), window, path)
+        window.close()
+
+
+def plan(app, size, path: Path) -> None:
+    """A first day's plan at its balance exercise, run on the sample."""
+    from balance.gui.plan_page import PlanWindow
+    from balance.programme import plan as P, progression as G
+    from balance.programme.walk import PlanWalk
+    from balance.session import live
+
+    walk = PlanWalk(P.build(G.start_states(), date.today()))
+    window = PlanWindow(walk, live.open_feed(str(SAMPLE)), realtime=1.0)
+    window.resize(*size)
+    window.show()
+    while walk.current.protocol is None or walk.current.part != P.BALANCE:
+        window.skip()
+    wait_until(app, window.start_button.isEnabled, "the plan window")
+    window.start_item()
+    wait_until(app, lambda: window._status is not None and window.worker.stats.processed > 90,
+               "the exercise")
+    window._refresh_live()
+    shoot(app, window, path)
+    window.close()
+
+
+def _needs_xvfb() -> bool:
+    return (sys.platform.startswith("linux") and not os.environ.get("DISPLAY")
+            and not os.environ.get("WAYLAND_DISPLAY") and not os.environ.get("QT_QPA_PLATFORM"))
+
+
+def _rerun_under_xvfb() -> int:
+    """No screen: run this same script inside a virtual X server as large as the largest shot."""
+    if not shutil.which("xvfb-run"):
+        print("error: no display and no xvfb-run (apt-get install xvfb libxcb-cursor0 "
+              "libxcb-icccm4 libxcb-keysyms1)", file=sys.stderr)
+        return 2
+    w, h = SIZES[-1]
+    cmd = ["xvfb-run", "-a", "-s", f"-screen 0 {w}x{h}x24", sys.executable, *sys.argv]
+    os.execvp(cmd[0], cmd)
+    return 0  # not reached
+
+
+if __name__ == "__main__":
+    sys.exit(main())
