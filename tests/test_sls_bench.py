@@ -22,6 +22,12 @@ FIXED = {
     "toe-tap before lift": (0.25, 0),
     "short holds 2-4 s": (0.3, 0),
     "one-frame glitch": (0.4, 0),
+    "near 2 m, low 0.6 m, 640x480": (0.2, 0),
+    "far 5 m, high 1.5 m": (0.2, 0),
+    # Holds of 30-48 s: no end by a centre-of-mass "loss of balance" or foot jitter.
+    "long holds 30-48 s": (0.2, 0),
+    "weight shifts 3 cm in hold": (0.35, 0),
+    "oblique 50 deg": (0.45, 0),
 }
 
 

@@ -386,7 +386,7 @@ class LiveEventDetector:
         return [self._stance_event(first)]
 
     def _new_stance_hyst(self) -> Hysteresis:
-        n = max(self.min_n, round(0.3 * self.fps))  # a run of jitter is not a move
+        n = max(self.min_n, round(0.6 * self.fps))  # a run of jitter is not a move
         return Hysteresis(1.0, 0.7, n, n)
 
     def _stance_event(self, first) -> Event:
