@@ -140,3 +140,18 @@ def test_bench_a_stumble_on_foam_ends_that_condition_at_its_time():
     (row,) = evaluate(Stand(fps=30.0, stumble=("foam", "closed")), seeds=(3,))
     assert row["reasons"] == ["completed", "completed", "completed", "step"]
     assert row["stumble_err"] < 0.2
+
+
+def test_the_result_card_gives_each_condition_the_total_and_the_ratios():
+    from balance.present.messages import result_text
+    s = person(30.0, hops=[(45.0, 8.0)])
+    result, _ = score(s)
+    lines = result_text(result, Profile()).splitlines()
+    held = result["trials"][1]["hold_time_s"]
+    assert lines[0] == "Trial 1: held 30.0 s, firm, eyes open: the full time was reached"
+    assert f"Trial 2: held {held:.1f} s, firm, eyes closed: a step or stumble" in lines
+    assert f"Total: {90 + held:.1f} of 120 s, 1 falls or steps" in lines
+    assert "sway closed open firm: not measured (a condition was not held)" in lines
+    ratio = result["summary"]["ratios"]["foam_firm_open"]["rms_ml"]
+    assert f"sway foam firm open: {ratio:.2f}" in lines
+    assert not any(line.startswith("Best hold") for line in lines)

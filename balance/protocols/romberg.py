@@ -1,7 +1,8 @@
 """Romberg test and sharpened Romberg: 30 s eyes open, then 30 s eyes closed.
 
 Feet together (sharpened: tandem, either foot in front), arms folded across the chest. The
-test starts by itself when stance and arms have been seen for ``bess.SETTLE_S`` (the clock is
+test starts by itself when stance and arms have been seen for ``bess.SETTLE_S``, both feet
+level within ``LEVEL_CM`` when side by side (a foot still being placed does not start it; the clock is
 back-dated to when they were first seen). At 30 s the instruction changes to "Close your
 eyes now" and the eyes-closed half starts on the same frame. The eyes are declared, not
 seen. Each half is a trial with its own sway metrics; the samples within
@@ -98,7 +99,10 @@ class Romberg(StanceTest):
         self._lifted: set[str] = set()
 
     def _level(self, frame: Frame) -> bool:
-        """Both feet at one height: down, not one of them still being placed."""
+        """Both feet at one height: down, not one of them still being placed. Not asked
+        of tandem, where the front foot, nearer the camera, shows lower."""
+        if self.sharpened:
+            return True
         dy = self.body.foot_cm(frame.image, "left")[1] - self.body.foot_cm(frame.image, "right")[1]
         return abs(dy) < LEVEL_CM
 
