@@ -26,6 +26,10 @@ SCENARIOS = {
     "bess": (dict(duration_s=22.0, stances=TOGETHER), {"stances": ("double_leg",)}),
     "mbess": (dict(duration_s=22.0, stances=TOGETHER), {"stances": ("double_leg",)}),
     "romberg": (dict(duration_s=22.0, stances=TOGETHER, arms="crossed"), {}),
+    # 8 s per condition; the step onto the pad at 19-20.5 s
+    "mctsib": (dict(duration_s=38.0, stances=TOGETHER, arms="crossed",
+                    lifts=[Lift("left", 19.0, 19.5), Lift("right", 20.0, 20.5)]),
+               {"phase_s": 8.0}),
     "yoga": (dict(duration_s=8.0), {}),
     "heel-raises": (dict(duration_s=9.0, heel_raises=[(s, t, t + 1.2) for t in (2.0, 5.0)
                                                       for s in BOTH]), {}),

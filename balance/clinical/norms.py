@@ -202,3 +202,23 @@ def compare_five_sts(time_s: float, *, age: int | None) -> list[NormComparison]:
                               FIVE_STS_FALL_RISK_S, time_s < FIVE_STS_FALL_RISK_S,
                               TIEDEMANN_2008))
     return out
+
+
+# --- Foam mCTSIB and functional reach ----------------------------------------------------
+
+SHUMWAY_COOK_1986 = Source(
+    "Shumway-Cook & Horak 1986",
+    "Shumway-Cook A, Horak FB. Assessing the influence of sensory interaction on balance. "
+    "Suggestion from the field. Phys Ther 1986;66(10):1548-1550.",
+    verify=True)
+COHEN_1993 = Source(
+    "Cohen 1993",
+    "Cohen H, Blatchly CA, Gombash LL. A study of the clinical test of sensory interaction "
+    "and balance. Phys Ther 1993;73(6):346-351.",
+    verify=True)
+BOUCHER_1995 = Source(
+    "Boucher 1995",
+    "Boucher P, Teasdale N, Courtemanche R, Bard C, Fleury M. Postural stability in "
+    "diabetic polyneuropathy. Diabetes Care 1995;18(5):638-645.")
+
+MCTSIB_CONDITION_S = 30.0  # each of the four conditions (Cohen 1993, *verify*)

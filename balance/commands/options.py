@@ -113,7 +113,8 @@ def add_protocol(parser, what: str, *, required: bool = False) -> None:
 # The flags of the tests' options: (flag, test, the option's name in its registry entry).
 # Their choices, defaults and help are the registry's.
 TEST_FLAGS = (("--cap", "single-leg-stance", "cap_s"), ("--eyes", "single-leg-stance", "eyes"),
-              ("--arms", "single-leg-stance", "arms"), ("--sharpened", "romberg", "sharpened"))
+              ("--arms", "single-leg-stance", "arms"), ("--sharpened", "romberg", "sharpened"),
+              ("--pad", "mctsib", "pad"))
 
 
 def add_test_options(parser) -> None:

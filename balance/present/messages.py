@@ -103,6 +103,18 @@ def timed_lines(result: ProtocolResult) -> list[str]:
     return lines
 
 
+def condition_lines(result: ProtocolResult) -> list[str]:
+    """The mCTSIB's total, its note (no pad) and the ratios that say which sense is leaned on."""
+    s = result.summary
+    lines = [s.note] if s.note else []
+    if s.total_s is not None:
+        lines.append(f"Total: {s.total_s:.1f} of {s.max_s:g} s, {s.falls} falls or steps")
+    for name, ratio in s.ratios.items():
+        text = f"{ratio[s.ratio_measure]:.2f}" if ratio else "not measured (a condition was not held)"
+        lines.append(f"sway {name.replace('_', ' ')}: {text}")
+    return lines
+
+
 def norm_lines(result: ProtocolResult, profile: Profile) -> list[str]:
     """How the best hold compares with published values (single-leg stance only)."""
     given = result.extra.get("norms") or getattr(result.summary, "norms", None)
@@ -152,7 +164,8 @@ def result_text(result: ProtocolResult | dict, profile: Profile, *,
     else:
         for trial in result.trials:
             lines += trial_card(trial)
-        lines += best_lines(result)
+        # the mCTSIB's conditions are not a best-of-N
+        lines += condition_lines(result) if hasattr(result.summary, "ratios") else best_lines(result)
     lines += norm_lines(result, profile)
     lines.append(progress_suggestion(result, cap_s=getattr(result.summary, "cap_s", None)))
     lines.append(FEET_REMINDER)

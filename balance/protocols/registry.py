@@ -86,6 +86,13 @@ SPECS = (
                  needs=frozenset({WORLD}), live_sway=True, options=(
                      Option("sharpened", bool, False, help="tandem stance (sharpened Romberg)"),
                      Option("phase_s", float, norms.ROMBERG_PHASE_S, help="each half, s"))),
+    ProtocolSpec("mctsib", "mctsib:Mctsib", "Foam mCTSIB (sensory interaction)",
+                 r.MctsibSummary, aliases=("m-ctsib", "ctsib"), needs=frozenset({WORLD, FOAM}),
+                 live_sway=True, options=(
+                     Option("pad", str, "foam", ("foam", "none"),
+                            "a foam pad is there (none: the firm conditions only, the Romberg)"),
+                     Option("phase_s", float, norms.MCTSIB_CONDITION_S,
+                            help="each condition, s"))),
     ProtocolSpec("practice", "practice:Practice", "Free practice", r.PracticeSummary,
                  live_sway=True),
     ProtocolSpec("yoga", "yoga:YogaPoses", "Yoga balance poses", r.YogaSummary, options=(

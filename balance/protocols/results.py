@@ -117,6 +117,30 @@ class RombergSummary(Summary):
 
 
 @dataclass
+class MctsibSummary(Summary):
+    """``conditions``: one dict per condition (surface, eyes, held_s, fell, end_reason,
+    rms_ml, mean_velocity_ml); ``ratios``: name -> {metric key: ratio} or None when its two
+    conditions were not both held the full time; ``total_s`` of ``max_s``."""
+
+    pad: str | None = None
+    note: str | None = None
+    conditions: list = field(default_factory=list)
+    completed: bool = False
+    total_s: float | None = None
+    max_s: float | None = None
+    falls: int = 0
+    ratios: dict = field(default_factory=dict)
+    ratio_measure: str | None = None
+    phase_s: float | None = None
+    eyes: str | None = None
+    failures: list = field(default_factory=list)
+    sources: list = field(default_factory=list)
+    scale: str | None = None
+    fps: float | None = None
+    plane: str | None = None
+
+
+@dataclass
 class RepsSummary(Summary):
     reps: int = 0
     bad_reps: int = 0

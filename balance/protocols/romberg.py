@@ -1,7 +1,8 @@
 """Romberg test and sharpened Romberg: 30 s eyes open, then 30 s eyes closed.
 
 Feet together (sharpened: tandem, either foot in front), arms folded across the chest. The
-test starts by itself when stance and arms have been seen for ``bess.SETTLE_S`` (the clock is
+test starts by itself when stance and arms have been seen for ``bess.SETTLE_S``, both feet
+level within ``LEVEL_CM`` when side by side (a foot still being placed does not start it; the clock is
 back-dated to when they were first seen). At 30 s the instruction changes to "Close your
 eyes now" and the eyes-closed half starts on the same frame. The eyes are declared, not
 seen. Each half is a trial with its own sway metrics; the samples within
@@ -38,6 +39,9 @@ from balance.protocols.view import MESSAGES
 from balance.events import Event
 
 PHASE_S = norms.ROMBERG_PHASE_S  # each half, s
+FIRM, FOAM = "firm", "foam"
+LEVEL_CM = 2.0            # the feet this level: both are down on the new surface
+NEXT_S = 2.0              # after a failure or a surface change, the next wait starts this late
 EXCLUDE_BEFORE_S = 0.5    # samples this close before the switch are not in the metrics
 EXCLUDE_AFTER_S = 0.5     # nor this close after it
 CHEST_DOWN = 0.25         # chest centre: this far from mid-shoulder towards mid-hip
@@ -64,10 +68,16 @@ def wrist_to_chest(image: np.ndarray, image_size) -> float:
 
 
 class Romberg(StanceTest):
-    """Parameters: ``sharpened`` (tandem stance), ``phase_s`` (30 s per half)."""
+    """Parameters: ``sharpened`` (tandem stance), ``phase_s`` (30 s per half).
+
+    The test is a list of ``conditions`` (surface, eyes), each a timed trial. Conditions on
+    the same surface follow on the same frame (the eyes close); a new surface waits for the
+    person to step onto it and settle again. A failure ends the test (``stop_on_failure``)
+    or, in a subclass that says so, only its condition."""
 
     name = "romberg"
     title = "Romberg test"
+    stop_on_failure = True
 
     def __init__(self, profile, *, image_size, fps, sharpened: bool = False,
                  phase_s: float = PHASE_S):
@@ -77,11 +87,34 @@ class Romberg(StanceTest):
         if self.sharpened:
             self.title = "Sharpened Romberg test"
         self.body = BodyTracker(image_size, fps, profile.height_cm)
+        self.conditions = ((FIRM, "open"), (FIRM, "closed"))
         self.trials: list[Trial] = []
         self.current: Trial | None = None
-        self.failure: dict | None = None
+        self.failures: list[dict] = []
         self._seen = Seen()
         self._stopped = False
+        self._block_start = 0        # the frame the feet were last placed on
+        self._not_before = -np.inf   # the next wait counts only from this time
+        self._move_after: int | None = None  # a new surface: both feet lift after this frame
+        self._lifted: set[str] = set()
+
+    def _level(self, frame: Frame) -> bool:
+        """Both feet at one height: down, not one of them still being placed. Not asked
+        of tandem, where the front foot, nearer the camera, shows lower."""
+        if self.sharpened:
+            return True
+        dy = self.body.foot_cm(frame.image, "left")[1] - self.body.foot_cm(frame.image, "right")[1]
+        return abs(dy) < LEVEL_CM
+
+    @property
+    def failure(self) -> dict | None:
+        """The first failure, or None."""
+        return self.failures[0] if self.failures else None
+
+    @property
+    def condition(self) -> tuple[str, str]:
+        """(surface, eyes) of the running or next condition."""
+        return self.conditions[min(len(self.trials), len(self.conditions) - 1)]
 
     # --- recognising the position --------------------------------------------------------
 
@@ -102,37 +135,53 @@ class Romberg(StanceTest):
 
     @property
     def done(self) -> bool:
-        return self._stopped or self.failure is not None or len(self.trials) >= 2
-
+        return (self._stopped or len(self.trials) >= len(self.conditions)
+                or (self.stop_on_failure and bool(self.failures)))
 
     def _wait(self, frame, good, found, out):
+        if self._move_after is not None:  # the step onto the new surface: both feet lift
+            self._lifted |= {e.side for e in found
+                             if e.kind == ev.FOOT_LIFT and e.frame > self._move_after}
+            if not {"left", "right"} <= self._lifted:
+                return
+            self._move_after = None
+        if frame.t_s < self._not_before:
+            return
         start = self._seen.update(frame.t_s, good and self.feet_ok(frame)
-                                  and self.arms_folded(frame))
+                                  and self.arms_folded(frame)
+                                  and self._level(frame))
         if start is not None:
             self._begin(start, out)
 
     def _begin(self, t_s, out):
         index = next((f.index for f in self._recent if f.t_s >= t_s), self.body.last_index)
-        self._new_trial("open", t_s, index)
+        self._new_trial(t_s, index)
+        self._block_start = index
         self.body.set_epoch(index)  # the feet are placed: floor levels from here on
         self._feet = Debounce(BROKEN_S)
         self._arms = Debounce(ARMS_MIN_S)
         self._place = FootPlace(self.body, ("left", "right"), self.fps)
         self._last_index = -1
-        out.append(Event(t_s, "test_start", {"stance": self.stance, "frame": index}))
+        kind = "test_start" if not self.trials else "condition_start"
+        out.append(Event(t_s, kind, {"stance": self.stance, "frame": index,
+                                     "condition": "/".join(self.condition)}))
         step = self._step_event(self._found)
         if step is not None:
             return self._fail(step[0], "step", out, step[1])
         for f in self._recent:
-            if f.index >= index and self.failure is None:
-                self._check(f, out)
+            if f.index >= index:
+                self._check(f, out)  # does nothing once the condition has ended
 
-    def _new_trial(self, eyes, t_s, index):
-        extra = {"eyes": eyes, "sharpened": self.sharpened}
+    def _new_trial(self, t_s, index):
+        extra = {"eyes": self.condition[1], "sharpened": self.sharpened, **self._extra()}
         if self.sharpened:
             extra["front_foot"] = None
         self.current = Trial(len(self.trials) + 1, None, self.stance, t_s, index,
                              target_s=self.phase_s, extra=extra)
+
+    def _extra(self) -> dict:
+        """A subclass's own trial keys."""
+        return {}
 
     def _run(self, frame, good, found, out):
         trial = self.current
@@ -149,9 +198,8 @@ class Romberg(StanceTest):
 
     def _step_event(self, found):
         """(time, what) of the first core event that is a step, or None."""
-        start = self.trials[0].start_frame if self.trials else self.current.start_frame
         for e in found:
-            if e.frame >= start and e.kind in (ev.FOOT_LIFT, ev.STANCE_FOOT_MOVED,
+            if e.frame >= self._block_start and e.kind in (ev.FOOT_LIFT, ev.STANCE_FOOT_MOVED,
                                                ev.LOSS_OF_BALANCE):
                 return e.t_s, f"{e.kind} ({e.side or 'body'})"
         return None
@@ -186,18 +234,32 @@ class Romberg(StanceTest):
             trial.add_sample(frame.index, h, v, self.body.ap_cm(frame))
 
     def _switch(self, t_s, frame, out):
-        """The end of a half: eyes-open -> eyes-closed on this frame, or the end."""
+        """The end of a condition: the next on this frame when it is on the same surface
+        (the eyes close), a wait when it is on another, or the end."""
         trial = self.current
         trial.end(t_s, frame.index, "completed")
         self.trials.append(trial)
         self.current = None
-        if len(self.trials) == 1:
-            self._new_trial("closed", t_s, frame.index)
+        if self.done:
+            out.append(Event(t_s, "test_end", {"reason": "completed"}))
+        elif self.condition[0] == self.conditions[len(self.trials) - 1][0]:
+            self._new_trial(t_s, frame.index)
             if self.sharpened:
                 self.current.extra["front_foot"] = trial.extra.get("front_foot")
             out.append(Event(t_s, "eyes_close_cue", {"instruction": "Close your eyes now."}))
         else:
-            out.append(Event(t_s, "test_end", {"reason": "completed"}))
+            self._await(t_s, frame.index, out)
+
+    def _await(self, t_s, index, out):
+        """Wait for the next condition: after ``NEXT_S``, and on a new surface only once
+        each foot has lifted (the step onto it)."""
+        self._seen.reset()
+        self._lifted = set()
+        self._not_before = t_s + NEXT_S
+        new_surface = self.condition[0] != self.conditions[len(self.trials) - 1][0]
+        self._move_after = index if new_surface else None
+        out.append(Event(t_s, "condition_cue", {"instruction": self._wait_text(),
+                                                "condition": "/".join(self.condition)}))
 
     def _fail(self, t_s, reason, out, detail=""):
         trial = self.current
@@ -206,10 +268,18 @@ class Romberg(StanceTest):
         trial.end(t_s, index, reason)
         self.trials.append(trial)
         self.current = None
-        self.failure = {"t_s": round(t_s, 3), "reason": reason, "detail": detail,
-                        "eyes": trial.extra["eyes"],
-                        "test_time_s": round(t_s - self.trials[0].start_t, 3)}
-        out.append(Event(t_s, "test_end", dict(self.failure)))
+        failure = {"t_s": round(t_s, 3), "reason": reason, "detail": detail,
+                   "eyes": trial.extra["eyes"],
+                   "test_time_s": round(t_s - self.trials[0].start_t, 3), **self._extra_of(trial)}
+        self.failures.append(failure)
+        if self.done:
+            out.append(Event(t_s, "test_end", dict(failure)))
+        else:
+            out.append(Event(t_s, "condition_end", dict(failure)))
+            self._await(t_s, index, out)
+
+    def _extra_of(self, trial) -> dict:
+        return {k: trial.extra[k] for k in self._extra()}
 
     def stop(self, t_s: float, reason: str = "stopped") -> list[Event]:
         out = []
@@ -225,7 +295,7 @@ class Romberg(StanceTest):
     # --- reporting ------------------------------------------------------------------------
 
     def _status(self, frame, good, out) -> Status:
-        st = Status(events=out, trial=min(len(self.trials) + 1, 2))
+        st = Status(events=out, trial=min(len(self.trials) + 1, len(self.conditions)))
         trial = self.current
         if trial is not None:
             st.phase = "running" if good else "paused"
@@ -244,11 +314,13 @@ class Romberg(StanceTest):
             st.phase, st.instruction = "done", "Test finished. Open your eyes."
             return st
         st.phase = "waiting" if good else "paused"
+        st.instruction = self._wait_text() if good else MESSAGES[self.body.view_state]
+        return st
+
+    def _wait_text(self) -> str:
         feet_text = ("One foot in front of the other, heel to toe" if self.sharpened
                      else "Feet together")
-        st.instruction = (f"{feet_text}, arms folded across your chest." if good
-                          else MESSAGES[self.body.view_state])
-        return st
+        return f"{feet_text}, arms folded across your chest."
 
     def result(self) -> ProtocolResult:
         trials = [t.result(self.fps) for t in self.trials]

@@ -33,6 +33,14 @@ LABELS = {"hold_time_s": ("hold time", "s"), "mean_velocity": ("sway velocity", 
 HIGHER_IS_BETTER = {"hold_time_s": True, "mean_velocity": False, "ellipse_area": False,
                     "score": True}
 Z95_DIFF = 1.96 * math.sqrt(2.0)  # MDC95 = Z95_DIFF * SEM
+# The mCTSIB's ratios (its summary's "ratios", sway RMS): one value per session, so their
+# variability is the person's own from session to session. No published MDC of the ratios
+# was found (Rugelj 2015 reports the conditions' test-retest reliability, not the ratios').
+RATIO_LABELS = {"closed_open_firm": "eyes closed / open on firm ground (sway RMS)",
+                "foam_firm_open": "foam / firm, eyes open (sway RMS)",
+                "foam_firm_closed": "foam / firm, eyes closed (sway RMS)"}
+LABELS.update({f"ratio:{k}": (v, "") for k, v in RATIO_LABELS.items()})
+MIN_EARLIER = 3  # earlier sessions needed for their SD (two degrees of freedom)
 
 
 @dataclass(frozen=True)
@@ -158,6 +166,8 @@ def trends(history: History, person: str, *, protocol: str | None = None,
                                      [s for s in sessions if (s.protocol or "unknown") == name])
         if registry.is_single_leg_stance(name):
             _add_norms(trend, who.profile())
+        if registry.canonical(name) == "mctsib":
+            trend.changes += ratio_changes(first, [s for s in sessions if s.protocol == name])
         out.append(trend)
     return out
 
@@ -288,6 +298,34 @@ def _mdc(measure: str, baseline: float, sem: float | None) -> tuple[float | None
     if sem is not None:
         return Z95_DIFF * sem, "this person's trial-to-trial variability"
     return None, "not known yet (needs repeated trials)"
+
+
+def ratio_changes(first: date, sessions) -> list[Change]:
+    """The latest session's mCTSIB ratios against the mean of the person's earlier ones,
+    real when the difference exceeds ``Z95_DIFF`` times the SD of those earlier values
+    (unknown with fewer than ``MIN_EARLIER``). A smaller ratio is better: the lost sense
+    disturbs the person less."""
+    out = []
+    for key in RATIO_LABELS:
+        pts = [(_day(s.started), v) for s in sessions if (v := _ratio(s.result, key)) is not None]
+        if len(pts) < 2:
+            continue
+        earlier = [v for _, v in pts[:-1]]
+        base, latest = statistics.fmean(earlier), pts[-1][1]
+        mdc = Z95_DIFF * statistics.stdev(earlier) if len(earlier) >= MIN_EARLIER else None
+        delta = latest - base
+        out.append(Change(f"ratio:{key}", None, f"the mean of {len(earlier)} earlier sessions",
+                          (pts[0][0] - first).days // 7 + 1, base, latest, delta, mdc,
+                          "this person's session-to-session variability (no published MDC)"
+                          if mdc is not None else "not known yet (needs 3 earlier sessions)",
+                          None if mdc is None else abs(delta) > mdc, delta < 0))
+    return out
+
+
+def _ratio(result: dict | None, key: str) -> float | None:
+    ratio = ((result or {}).get("summary") or {}).get("ratios", {}).get(key) or {}
+    value = ratio.get("rms_ml")
+    return float(value) if isinstance(value, (int, float)) else None
 
 
 def _adherence(first: date, sessions) -> list[tuple[int, int, float]]:
