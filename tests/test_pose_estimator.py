@@ -150,3 +150,18 @@ def test_a_bad_model_path_is_a_model_error(tmp_path):
     junk.write_text("not a model")
     with pytest.raises(ModelError, match="Cannot load the pose model .*junk.task"):
         PoseEstimator(junk)
+
+
+def test_the_estimator_imports_without_mediapipes_drawing_and_audio_parts():
+    """The first live frame does not wait for matplotlib (mediapipe's drawing utilities)
+    or the audio tasks; code that does use them still gets them, on first use."""
+    import subprocess
+    import sys
+    code = ("import sys\n"
+            "import balance.pose.estimator\n"
+            "print('matplotlib' in sys.modules)\n"
+            "from mediapipe.tasks.python import vision\n"
+            "print(callable(vision.drawing_utils.draw_landmarks), 'matplotlib' in sys.modules)\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split() == ["False", "True", "True"]
