@@ -27,7 +27,7 @@ from balance.session.recording import Recording
 from balance.session.rescore import rescore
 from balance.storage.history import History
 from balance.storage.session import SessionWriter, new_metadata, read_session
-from tests.helpers import balance, person
+from tests.helpers import assert_one_line_error, balance, person
 
 ROOT = Path(__file__).resolve().parents[1]
 REAL = ROOT.parent / "shared" / "realdata"
@@ -84,15 +84,10 @@ def record_session(path, seed, lift=(2.0, 4.5)):
 
 @pytest.fixture(scope="module")
 def cluster():
-    """A two-worker local Dask cluster for the module, as `DaskExecutor` starts one (one
-    retry after a worker dies); the tests reach it by its address, as ``--scheduler``."""
-    import dask
-    from distributed import LocalCluster
-
-    with dask.config.set({"distributed.scheduler.allowed-failures": executors.LOCAL_RETRIES}):
-        with LocalCluster(n_workers=2, threads_per_worker=1, host="127.0.0.1",
-                          dashboard_address=None) as c:
-            yield c.scheduler_address
+    """A two-worker local Dask cluster for the module, the one `DaskExecutor` starts; the
+    tests reach it by its address, as ``--scheduler`` does."""
+    with executors.local_cluster(2) as c:
+        yield c.scheduler_address
 
 
 @pytest.fixture
@@ -133,7 +128,7 @@ def same_session(batch_file, single_file):
 
 @needs_real
 @pytest.mark.model
-def test_two_workers_survive_a_killed_worker_and_equal_one_at_a_time(tmp_path, sessions, cluster,
+def test_two_workers_survive_a_killed_worker_and_equal_one_at_a_time(tmp_path, sessions,
                                                                       pose_model, capsys):
     out = tmp_path / "out"
     jobs = jobs_for([*CLIPS, sessions[0].parent], out, protocol="single-leg-stance",
@@ -142,8 +137,7 @@ def test_two_workers_survive_a_killed_worker_and_equal_one_at_a_time(tmp_path, s
     marker = tmp_path / "killed"
     task = functools.partial(dies_once_mid_run, str(marker), "balancing_trial/cam01.mp4")
     with History() as h:
-        rows = run_batch(jobs, executors.DaskExecutor(scheduler=cluster), Manifest(out), h,
-                         task=task)
+        rows = run_batch(jobs, executors.DaskExecutor(2), Manifest(out), h, task=task)
     assert marker.exists()  # a worker did die, mid-video
     assert [r.status for r in rows] == ["done"] * 6, [r.error for r in rows]
     assert not list(out.glob(".*")), "a killed try left its partial file"
@@ -186,7 +180,7 @@ def test_a_rerun_does_no_work_and_a_new_setting_redoes_it(tmp_path, sessions, cl
     assert [r.status for r in run_batch(jobs_for([moved], out), Unused(), Manifest(out), None)] \
         == [SKIPPED] * 3
     taller = run_batch(jobs_for([moved], out, profile={"height_cm": 190.0}),
-                       executors.PoolExecutor(2), Manifest(out), None)
+                       executors.DaskExecutor(scheduler=cluster), Manifest(out), None)
     assert [r.status for r in taller] == ["done"] * 3
     m0, m1 = (r.result["trials"][0]["metrics"]["path_length_ml"] for r in (first[0], taller[0]))
     assert m1 == pytest.approx(m0 * 190 / 170, rel=1e-5)  # the scale is the height
@@ -196,7 +190,8 @@ def test_a_rerun_does_no_work_and_a_new_setting_redoes_it(tmp_path, sessions, cl
 def test_an_input_that_kills_its_worker_twice_is_reported_not_retried(tmp_path, sessions, where,
                                                                       request):
     out = tmp_path / "out"
-    executor = (executors.PoolExecutor(2) if where == "pool"
+    # one pool worker: a pool breaks whole, and would charge the input beside it too
+    executor = (executors.PoolExecutor(1) if where == "pool"
                 else executors.DaskExecutor(scheduler=request.getfixturevalue("cluster")))
     task = functools.partial(always_dies_on, "s1.balance")
     rows = run_batch(jobs_for(sessions, out), executor, Manifest(out), None, task=task)
@@ -207,10 +202,11 @@ def test_an_input_that_kills_its_worker_twice_is_reported_not_retried(tmp_path, 
 
 # --- the command -------------------------------------------------------------------------
 
-def test_command_exit_status_summary_and_history(tmp_path, sessions, capsys):
+def test_command_exit_status_summary_and_history(tmp_path, sessions, cluster, capsys):
     out, foreign = tmp_path / "out", sessions[0].parent / "foreign.balance"
     foreign.write_bytes(b"not a session")
-    args = ["batch", str(sessions[0].parent), "--out", str(out), "--workers", "2", "--quiet"]
+    args = ["batch", str(sessions[0].parent), "--out", str(out), "--scheduler", cluster,
+            "--quiet"]
     assert main(args) == 1  # one input could not be done
     err = capsys.readouterr().err.splitlines()
     assert [line for line in err if line.startswith("error:")] == [
@@ -251,13 +247,17 @@ def test_without_dask_the_same_task_runs_in_a_process_pool(tmp_path, sessions, c
     assert not (tmp_path / "other").exists()  # refused before anything was written
 
 
-def test_bad_input_is_one_error_line(tmp_path):
-    assert_error = balance("batch", tmp_path / "nothing-*.mp4", "--out", tmp_path / "o")
-    assert assert_error.returncode == 2
-    assert assert_error.stderr.strip().splitlines() == [
-        f"error: {tmp_path / 'nothing-*.mp4'}: no such file or folder, and no file matches it"]
+def test_bad_input_is_one_error_line(tmp_path, capsys):
+    def error(*args):
+        assert main(["batch", *map(str, args), "--out", str(tmp_path / "o")]) == 2
+        lines = capsys.readouterr().err.strip().splitlines()
+        assert len(lines) == 1 and lines[0].startswith("error: ")
+        return lines[0]
+
+    pattern = tmp_path / "nothing-*.mp4"
+    assert error(pattern) == f"error: {pattern}: no such file or folder, and no file matches it"
     (tmp_path / "empty").mkdir()
-    proc = balance("batch", tmp_path / "empty", "--out", tmp_path / "o")
-    assert proc.returncode == 2 and proc.stderr.startswith("error: no videos, image folders")
-    proc = balance("batch", tmp_path, "--workers", "0", "--out", tmp_path / "o")
-    assert proc.returncode == 2 and "must be 1 or more" in proc.stderr
+    assert error(tmp_path / "empty").startswith("error: no videos, image folders")
+    assert not (tmp_path / "o").exists()
+    assert_one_line_error(balance("batch", tmp_path, "--workers", "0", "--out", tmp_path / "o"),
+                          "must be 1 or more")

@@ -39,6 +39,22 @@ def open_executor(workers: int | None = None, scheduler: str | None = None):
     return DaskExecutor(workers, scheduler)
 
 
+def local_cluster(workers: int):
+    """A Dask cluster of ``workers`` processes on this machine, for one task at a time
+    each (so a worker that dies takes only the input it was on with it, and that input
+    gets `LOCAL_RETRIES` more tries), reachable from localhost only, with no dashboard."""
+    import dask
+    from distributed import LocalCluster
+
+    config = {"distributed.scheduler.allowed-failures": LOCAL_RETRIES,
+              "distributed.scheduler.worker-saturation": 1.0}
+    with dask.config.set(config):
+        return LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                            host="127.0.0.1", dashboard_address=None,
+                            scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},
+                            silence_logs=logging.CRITICAL)
+
+
 class DaskExecutor:
     """Tasks on a Dask cluster: a local one of ``workers`` processes (default one per
     core; no dashboard, scheduler on localhost only), or the one at ``scheduler``."""
@@ -52,8 +68,7 @@ class DaskExecutor:
         self._jobs: dict[str, object] = {}
 
     def __enter__(self):
-        import dask
-        from distributed import Client, LocalCluster, as_completed
+        from distributed import Client, as_completed
 
         if self.scheduler:
             try:
@@ -61,10 +76,7 @@ class DaskExecutor:
             except OSError as exc:
                 raise InputError(f"cannot reach the Dask scheduler at {self.scheduler}: {exc}") from None
         else:
-            with dask.config.set({"distributed.scheduler.allowed-failures": LOCAL_RETRIES}):
-                self._cluster = LocalCluster(
-                    n_workers=self.workers, threads_per_worker=1, processes=True,
-                    host="127.0.0.1", dashboard_address=None, silence_logs=logging.CRITICAL)
+            self._cluster = local_cluster(self.workers)
             self._client = Client(self._cluster)
         self._done = as_completed()
         return self
