@@ -227,6 +227,11 @@ def test_command_exit_status_summary_and_history(tmp_path, sessions, cluster, ca
     foreign.unlink()  # fixed: the rerun finishes the rest and says all is done
     assert main(args) == 0
     assert "3 of 3 input(s) done (3 earlier), 0 failed" in capsys.readouterr().out
+    # re-scored for a taller person: the history takes the new result, not the file's
+    assert main([*args, "--height", "190"]) == 0
+    path = history_results()["s0.balance"]["trials"][0]["metrics"]["path_length_ml"]
+    assert path == pytest.approx(expected["trials"][0]["metrics"]["path_length_ml"] * 190 / 170,
+                                 rel=1e-5)
 
 
 def test_without_dask_the_same_task_runs_in_a_process_pool(tmp_path, sessions, capsys,

@@ -73,7 +73,7 @@ class DaskExecutor:
         if self.scheduler:
             try:
                 self._client = Client(self.scheduler, timeout="20s")
-            except OSError as exc:
+            except (OSError, ValueError) as exc:  # unreachable, or not an address
                 raise InputError(f"cannot reach the Dask scheduler at {self.scheduler}: {exc}") from None
         else:
             self._cluster = local_cluster(self.workers)

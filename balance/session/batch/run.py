@@ -74,13 +74,18 @@ def run_batch(jobs: list[Job], executor, manifest: Manifest, history: History | 
             todo.append(job)
     if todo:  # a batch with nothing left to do starts no cluster
         with executor:
-            _run(todo, executor, manifest, history, rows, on_progress, on_warning, task)
+            for job, outcome, progress in _ended(todo, executor, task):
+                for w in outcome.warnings if on_warning is not None else ():
+                    on_warning(f"{job.path}: {w}")
+                rows[job.key] = _settle(job, outcome, manifest, history)
+                if on_progress is not None:
+                    on_progress(progress)
     return [_as_given(rows[j.key], j) for j in jobs]
 
 
-def _run(todo, executor, manifest, history, rows, on_progress, on_warning, task) -> None:
-    """Submit as the executor has room, try a failure that might pass once more, settle
-    each input as it ends."""
+def _ended(todo: deque[Job], executor, task):
+    """(job, outcome, progress) of each job as it ends for good: submitted as the executor
+    has room, a failure that might pass tried once more."""
     tries: dict[str, int] = {}
     running, ended, frames, start, total = 0, 0, 0, time.monotonic(), len(todo)
     while todo or running:
@@ -94,13 +99,8 @@ def _run(todo, executor, manifest, history, rows, on_progress, on_warning, task)
         if outcome.status == FAILED and outcome.retry and tries[job.key] < TRIES:
             todo.append(job)
             continue
-        for w in outcome.warnings:
-            if on_warning is not None:
-                on_warning(f"{job.path}: {w}")
-        rows[job.key] = _settle(job, outcome, manifest, history)
         ended, frames = ended + 1, frames + outcome.frames
-        if on_progress is not None:
-            on_progress(Progress(ended, total, frames, time.monotonic() - start))
+        yield job, outcome, Progress(ended, total, frames, time.monotonic() - start)
 
 
 def _settle(job: Job, outcome: Outcome, manifest: Manifest, history: History | None) -> Row:
