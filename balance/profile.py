@@ -53,3 +53,15 @@ def profile_from_metadata(meta: dict) -> Profile:
         return Profile(**values)
     except (TypeError, ValueError):
         return Profile(person_id=str(values["person_id"]))
+
+
+def profile_with(given: dict, meta: dict | None = None) -> Profile:
+    """The profile the user ``given`` (Profile fields, None where not given) over the one
+    stored in a session's metadata ``meta``. Raises ValueError for a value out of range."""
+    stored = (meta or {}).get("profile") or {}
+    return Profile(
+        person_id=given.get("person_id") or stored.get("person_id") or "guest",
+        birth_year=given.get("birth_year") or stored.get("birth_year"),
+        sex=given.get("sex") or stored.get("sex"),
+        height_cm=given.get("height_cm") or stored.get("height_cm") or (meta or {}).get("height_cm"),
+        dominant_leg=given.get("dominant_leg") or stored.get("dominant_leg"))

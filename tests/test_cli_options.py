@@ -18,6 +18,8 @@ WINDOW = ["--camera", "--source", "--model"]
 OPTIONS = {
     ("analyze",): ["--out", "--csv", "--fps", "--protocol", "--side", "--cap", "--person",
                    "--save-video", "--model", *PROFILE],
+    ("batch",): ["inputs", "--out", "--protocol", "--workers", "--scheduler", "--fps", "--model",
+                 "--person", "--cap", *PROFILE],
     ("info",): ["session"],
     ("models",): ["prepare"],
     ("models", "prepare"): ["--task", "--wheel"],

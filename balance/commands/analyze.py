@@ -3,15 +3,12 @@
 import sys
 from pathlib import Path
 
-
 from balance.commands import options
 from balance.commands.progress import ProgressBar
 from balance.commands.score import format_result, profile_from
 from balance.errors import InputError
-from balance.protocols import create, reasons
-from balance.session.recording import Recording
 from balance.storage.landmark_csv import LandmarkCsvWriter
-from balance.storage.session import SUFFIX, SessionWriter, new_metadata
+from balance.storage.session import SUFFIX
 
 HELP = "find the pose in every frame of a video, record a session"
 DESCRIPTION = ("Run pose estimation on a video file (or image folder), write a session file "
@@ -37,9 +34,8 @@ def add_arguments(p) -> None:
 def run(args) -> int:
     # Here, not at the top: the parser imports every command, and --help stays fast.
     from balance.capture import open_source
-    from balance.pose.estimator import PoseEstimator
     from balance.pose.model import prepare_model
-    from balance.session import pipeline
+    from balance.session.analyze_file import analyze_source
 
     for path in (args.out, args.csv):  # before the model and the video: fail fast
         if path is not None and not path.resolve().parent.is_dir():
@@ -51,26 +47,17 @@ def run(args) -> int:
         model = prepare_model(args.model)
         out = args.out or unused_path(Path(Path(args.video).name).with_suffix(SUFFIX))
         profile = profile_from(args)
-        protocol = (create(args.protocol, profile, image_size=source.size, fps=source.fps,
-                           **options.chosen_options(args)) if args.protocol else None)
-        meta = new_metadata(source=str(args.video), fps=source.fps, image_size=source.size,
-                            person_id=args.person, model_sha256=model.sha256,
-                            protocol=args.protocol, profile=profile.to_dict())
-        video = (pipeline.open_session_video(out, source.fps, source.size)
-                 if args.save_video else None)
         table = LandmarkCsvWriter(args.csv) if args.csv else None
         bar = ProgressBar(source.expected_frames, "analyze",
                           enabled=not args.quiet and sys.stderr.isatty())
         try:
-            with SessionWriter(out, meta) as writer, PoseEstimator(model.path) as estimator:
-                rec = Recording(protocol, writer, video)
-                stats = pipeline.run(source, estimator, rec, on_frame=_each(table, bar))
-                writer.update_metadata(frames=stats.frames, detection_rate=stats.detection_rate)
-                rec.stop(reasons.SOURCE_ENDED)  # closes the files, adds a scored test to the history
+            stats, rec = analyze_source(
+                source, model.path, out, source_name=str(args.video), model_sha256=model.sha256,
+                profile=profile, person=args.person, protocol=args.protocol,
+                options=options.chosen_options(args), save_video=args.save_video,
+                on_frame=_each(table, bar))
         finally:
             bar.close()
-            if video is not None:
-                video.release()
             if table is not None:
                 table.close()
     if stats.warning:
@@ -79,7 +66,7 @@ def run(args) -> int:
     if args.csv:
         print(f"csv: {args.csv}")
     print(stats.summary())
-    if protocol is not None:
+    if args.protocol:
         print(format_result(rec.result()))
     if rec.history_problem:
         print(f"warning: {rec.history_problem}", file=sys.stderr)

@@ -9,7 +9,7 @@ import numpy as np
 from balance.commands import options
 from balance.errors import InputError
 from balance.present import plain
-from balance.profile import Profile
+from balance.profile import Profile, profile_with
 from balance.protocols import ProtocolResult, registry
 from balance.session.rescore import rescore
 from balance.storage.landmark_csv import read_landmark_csv
@@ -49,16 +49,16 @@ def run(args) -> int:
 
 def profile_from(args, meta: dict | None = None) -> Profile:
     """The CLI's profile options, falling back on a profile stored in the session."""
-    stored = (meta or {}).get("profile") or {}
     try:
-        return Profile(
-            person_id=args.person or stored.get("person_id") or "guest",
-            birth_year=args.birth_year or stored.get("birth_year"),
-            sex=args.sex or stored.get("sex"),
-            height_cm=args.height or stored.get("height_cm") or (meta or {}).get("height_cm"),
-            dominant_leg=args.dominant_leg or stored.get("dominant_leg"))
+        return profile_with(profile_args(args), meta)
     except ValueError as exc:
         raise InputError(str(exc)) from None
+
+
+def profile_args(args) -> dict:
+    """The profile options given on the command line (None where not given)."""
+    return {"person_id": args.person, "birth_year": args.birth_year, "sex": args.sex,
+            "height_cm": args.height, "dominant_leg": args.dominant_leg}
 
 
 def _load(path: Path, image_size: tuple[int, int] | None) -> Session:

@@ -52,8 +52,9 @@ class PoseEstimator:
 
     Parameters
     ----------
-    model_path : str or Path
-        A PoseLandmarker ``.task`` bundle (see `balance.pose.model.prepare_model`).
+    model_path : str, Path or bytes
+        A PoseLandmarker ``.task`` bundle (see `balance.pose.model.prepare_model`), or its
+        bytes (a batch worker reads the file once for all its videos).
     num_poses : int
         People MediaPipe may find; when several are, the largest one is returned.
     min_detection_confidence, min_presence_confidence, min_tracking_confidence : float
@@ -66,15 +67,17 @@ class PoseEstimator:
     it as not visible while its coordinates stay usable.
     """
 
-    def __init__(self, model_path: str | Path, *, num_poses: int = 1,
+    def __init__(self, model_path: str | Path | bytes, *, num_poses: int = 1,
                  min_detection_confidence: float = 0.5, min_presence_confidence: float = 0.5,
                  min_tracking_confidence: float = 0.5):
+        given = isinstance(model_path, bytes)
         self._options = dict(
-            base_options=BaseOptions(model_asset_path=str(model_path)),
+            base_options=(BaseOptions(model_asset_buffer=model_path) if given
+                          else BaseOptions(model_asset_path=str(model_path))),
             num_poses=num_poses, min_pose_detection_confidence=min_detection_confidence,
             min_pose_presence_confidence=min_presence_confidence,
             min_tracking_confidence=min_tracking_confidence)
-        self._model_path = Path(model_path)
+        self._model_name = "given as bytes" if given else str(model_path)
         self._video = self._create(vision.RunningMode.VIDEO)
         self._image = None  # created on the first still photo
         self._last_ms = -1
@@ -149,7 +152,7 @@ class PoseEstimator:
             return vision.PoseLandmarker.create_from_options(options)
         except Exception as exc:  # MediaPipe raises RuntimeError, ValueError, OSError...
             first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
-            raise ModelError(f"Cannot load the pose model {self._model_path} ({first}).") from None
+            raise ModelError(f"Cannot load the pose model {self._model_name} ({first}).") from None
 
 
 def _to_mp_image(frame_bgr: np.ndarray) -> mp.Image:

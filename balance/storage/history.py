@@ -227,7 +227,8 @@ class History:
     # --- sessions -----------------------------------------------------------------------
 
     def import_session(self, source: str | Path | Session, *, person: str | None = None,
-                       protocol: str | None = None, scorer=None) -> ImportReport:
+                       protocol: str | None = None, scorer=None,
+                       result: dict | None = None) -> ImportReport:
         """Add a session file to the history, or refresh it if it is already there.
 
         A session is identified by its header (the metadata written when recording
@@ -238,7 +239,8 @@ class History:
         holds; when there is neither, ``scorer(session, protocol)`` (if given; see
         `balance.session.rescore.score_for_history`) scores it with its own protocol, or
         ``protocol`` when it names none (a plain recording), and returns (result, warning).
-        The history itself never scores: the session driver does. The file is never changed.
+        The history itself never scores: the session driver does. A ``result`` given (a
+        batch's re-score) wins over all of these. The file is never changed.
         """
         session = source if isinstance(source, Session) else read_session(source)
         meta = session.metadata
@@ -247,7 +249,8 @@ class History:
                             "ON p.id = s.person_id WHERE s.key=?", (key,))
         name = person or (known[0][1] if known else None) or meta.get("person_id") or "guest"
         warnings = list(session.warnings)
-        result = meta.get("result") if isinstance(meta.get("result"), dict) else None
+        if result is None and isinstance(meta.get("result"), dict):
+            result = meta["result"]
         if result is None and known:
             result = json_or_none(known[0][2])  # scored at an earlier import: keep it
         if result is None and scorer is not None:
