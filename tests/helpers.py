@@ -171,7 +171,7 @@ class TruthEstimator:
         self.synth = synth
         self.calls = 0
 
-    def detect(self, frame_bgr, t_s):
+    def detect(self, frame_bgr, t_s, rgb=None):
         from balance.pose.estimator import PoseResult
         self.calls += 1
         i = min(int(round(t_s * self.synth.fps)), len(self.synth.t) - 1)

@@ -538,3 +538,41 @@ def test_a_new_sessions_folder_is_private_and_names_never_clash(tmp_path):
     second = default_session_path(folder, "practice")
     assert folder.stat().st_mode & 0o077 == 0
     assert second != first and second.name.startswith(first.stem)
+
+
+def test_the_capture_thread_readies_each_frame_so_the_pose_thread_only_infers():
+    """Colour conversion and the screen's picture are made on the capture thread; the
+    pose thread hands the model the RGB frame and the window the picture, as they are."""
+    synth = person(duration_s=1.0)
+    rng = np.random.default_rng(1)
+
+    class Pictures(ListFeed):
+        def next(self):
+            item = super().next()
+            if item is not None:
+                item.frame = rng.integers(0, 256, (360, 640, 3), dtype=np.uint8)
+            return item
+
+    seen, shown = [], []
+
+    class Recorder(TruthEstimator):
+        def detect(self, frame_bgr, t_s, rgb=None):
+            seen.append((frame_bgr, rgb))
+            return super().detect(frame_bgr, t_s, rgb)
+
+    slot = LatestSlot()
+    proc = ProcessThread(slot, image_size=synth.image_size,
+                         estimator_factory=lambda: Recorder(synth), on_snapshot=shown.append)
+    cap = CaptureThread(Pictures(synth, frames=True), slot, realtime=1.0,
+                        on_end=proc.source_ended)
+    cap.display_width = 320
+    proc.start()
+    cap.start()
+    cap.join(30)
+    proc.join(30)
+    assert seen and len(shown) == len(seen)
+    for frame, rgb in seen:
+        np.testing.assert_array_equal(rgb, frame[..., ::-1])  # BGR -> RGB
+        assert rgb.flags.c_contiguous
+    assert {s.display.shape for s in shown} == {(180, 320, 4)}  # shrunk to the width, BGRA
+    assert set(cap.stats.stages) == {"read", "prepare"}

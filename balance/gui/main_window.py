@@ -301,11 +301,12 @@ class MainWindow(QMainWindow):
 
     def _camera_resized(self, width: int) -> None:
         if self.worker is not None:
-            self.worker.process.display_width = max(160, width)
+            self.worker.capture.display_width = max(160, width)
 
-    def _shown(self, latency_ms: float) -> None:
+    def _shown(self, latency_ms: float, paint_ms: float) -> None:
         if self.worker is not None:
             self.worker.stats.shown(latency_ms)
+            self.worker.stats.stage("paint", paint_ms)
 
     # Repaint ---------------------------------------------------------------------------
     def _repaint(self) -> None:

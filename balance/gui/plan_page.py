@@ -234,7 +234,7 @@ class PlanWindow(QWidget):
             self._status = snap.status
 
     def _camera_resized(self, width: int) -> None:
-        self.worker.process.display_width = max(160, width)
+        self.worker.capture.display_width = max(160, width)
 
     def _refresh_live(self) -> None:
         st = self._status

@@ -21,8 +21,8 @@ CANVAS = QColor("#1a1f26")
 class CameraView(QWidget):
     """The camera picture (or a dark canvas in a replay) with the skeleton drawn on it.
 
-    ``on_shown(latency_ms)`` is called once per new picture, after it has been painted:
-    the end of the capture-to-screen clock.
+    ``on_shown(latency_ms, paint_ms)`` is called once per new picture, after it has been
+    painted: the end of the capture-to-screen clock, and how long the paint took.
     """
 
     def __init__(self, parent=None, on_shown=None, on_resized=None):
@@ -58,6 +58,7 @@ class CameraView(QWidget):
         return QRectF((self.width() - tw) / 2, (self.height() - th) / 2, tw, th)
 
     def paintEvent(self, event):
+        start = time.perf_counter()
         p = QPainter(self)
         p.fillRect(self.rect(), QColor("#000000"))
         target = self._target()
@@ -74,7 +75,8 @@ class CameraView(QWidget):
         snap = self._snap
         if snap is not None and snap.index != self._timed and self.on_shown is not None:
             self._timed = snap.index
-            self.on_shown((time.perf_counter() - snap.t_wall) * 1e3)
+            now = time.perf_counter()
+            self.on_shown((now - snap.t_wall) * 1e3, (now - start) * 1e3)
 
     def _draw_skeleton(self, p: QPainter, target: QRectF, lm: np.ndarray) -> None:
         p.setRenderHint(QPainter.RenderHint.Antialiasing, True)

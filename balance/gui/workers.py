@@ -41,7 +41,8 @@ class LiveWorker(QObject):
             warmup=warmup, stats=self.stats,
             on_snapshot=self.snapshot.emit, on_ready=self._ready,
             on_finished=self.finished.emit, on_error=self.error.emit)
-        self.capture = CaptureThread(feed, self.slot, realtime=realtime, on_end=self._ended)
+        self.capture = CaptureThread(feed, self.slot, realtime=realtime, on_end=self._ended,
+                                     stats=self.stats)
         self._started = False
 
     @property

@@ -95,7 +95,7 @@ class PoseEstimator:
                 landmarker.close()
         self._video = self._image = None
 
-    def detect(self, frame_bgr: np.ndarray, t_s: float) -> PoseResult:
+    def detect(self, frame_bgr: np.ndarray, t_s: float, rgb: np.ndarray | None = None) -> PoseResult:
         """Pose in one video frame.
 
         Parameters
@@ -106,6 +106,9 @@ class PoseEstimator:
             Its time in seconds on a monotonic clock. MediaPipe needs strictly increasing
             milliseconds, so a time that rounds to the previous millisecond or earlier is
             moved to one millisecond after it.
+        rgb : ndarray, shape (H, W, 3), uint8, C-contiguous, optional
+            The same frame already in RGB (the live capture thread converts it): then
+            only the inference runs here.
 
         Returns
         -------
@@ -113,7 +116,7 @@ class PoseEstimator:
         """
         if self._video is None:
             raise InputError("The pose estimator is closed.")
-        image = _to_mp_image(frame_bgr)
+        image = _to_mp_image(frame_bgr, rgb)
         start = time.perf_counter()
         result = self._video.detect_for_video(image, self._next_ms(t_s))
         return _to_result(result, (time.perf_counter() - start) * 1e3)
@@ -155,7 +158,10 @@ class PoseEstimator:
             raise ModelError(f"Cannot load the pose model {self._model_name} ({first}).") from None
 
 
-def _to_mp_image(frame_bgr: np.ndarray) -> mp.Image:
+def _to_mp_image(frame_bgr: np.ndarray, rgb: np.ndarray | None = None) -> mp.Image:
+    """The frame as MediaPipe takes it; ``rgb``: already converted (then taken as it is)."""
+    if rgb is not None:
+        return mp.Image(image_format=mp.ImageFormat.SRGB, data=rgb)
     if (not isinstance(frame_bgr, np.ndarray) or frame_bgr.dtype != np.uint8
             or frame_bgr.ndim != 3 or frame_bgr.shape[2] != 3 or frame_bgr.size == 0):
         shape = getattr(frame_bgr, "shape", None)

@@ -11,7 +11,6 @@ from balance.profile import Profile
 from balance.protocols import reasons, registry
 from balance.clinical import norms
 from balance.protocols.results import ProtocolResult, TrialResult
-from balance.protocols.trial import sway_score
 
 CHECKLIST = (
     ("warm", "I have warmed up (a few minutes of walking or marching on the spot)."),
@@ -62,6 +61,8 @@ def trial_card(trial: TrialResult | dict) -> list[str]:
 
 def _score_why(t: TrialResult) -> str:
     """Why the score is below the live steadiness: the part of the target not held."""
+    from balance.protocols.trial import sway_score  # here: the CLI's parser must not load numba
+
     steady = sway_score(t.metrics) if t.metrics else None
     if not (_finite(t.target_s) and _finite(t.hold_time_s) and steady is not None) \
             or t.hold_time_s >= t.target_s:

@@ -46,6 +46,16 @@ class Captured:
     t_wall: float  # perf_counter() when it was captured: the start of the latency clock
     frame: np.ndarray | None = None
     pose: tuple[np.ndarray, np.ndarray, bool] | None = None  # image, world, detected
+    rgb: np.ndarray | None = None  # the frame in RGB, as the pose model takes it (``prepare``)
+    display: np.ndarray | None = None  # the picture for the screen (``prepare``)
+
+    def prepare(self, display_width: int) -> None:
+        """Done on the capture thread, which is idle most of the time: the colour
+        conversion the pose model needs and the shrunk picture for the screen, so that
+        the processing thread only infers and scores."""
+        if self.frame is not None:
+            self.rgb = cv2.cvtColor(self.frame, cv2.COLOR_BGR2RGB)  # C-contiguous, as mp.Image wants
+            self.display = shrink_for_display(self.frame, display_width)
 
 
 @dataclass
@@ -136,11 +146,15 @@ class CaptureThread(threading.Thread):
     """
 
     def __init__(self, feed, slot: LatestSlot, *, realtime: float = 1.0,
-                 on_end: Callable[[str], None] | None = None):
+                 on_end: Callable[[str], None] | None = None, stats: LiveStats | None = None):
         super().__init__(name="balance-capture", daemon=True)
         self.feed, self.slot, self.realtime = feed, slot, realtime
         self.on_end = on_end
+        self.stats = stats or LiveStats()
         self.captured = 0
+        # The width the window shows the picture at; set from the GUI thread on resize
+        # (an int assignment is atomic, so no lock).
+        self.display_width = DISPLAY_MAX_WIDTH
         self._stop_event = threading.Event()
 
     def stop(self) -> None:
@@ -160,12 +174,17 @@ class CaptureThread(threading.Thread):
     def _loop(self) -> str:
         start, first_t = time.perf_counter(), None
         while not self._stop_event.is_set():
+            t0 = time.perf_counter()
             item = self._read()
+            t1 = time.perf_counter()
             if item is None:
                 return reasons.STOPPED if self._stop_event.is_set() else (
                     reasons.CAMERA_LOST if self.feed.live else reasons.SOURCE_ENDED)
             if first_t is None:
                 first_t = item.t_s
+            item.prepare(self.display_width)  # before the wait: a file's frame is ready on time
+            self.stats.stage("read", (t1 - t0) * 1e3)
+            self.stats.stage("prepare", (time.perf_counter() - t1) * 1e3)
             if not self.feed.live and self.realtime > 0:
                 # Sleep until the frame's time has come: a file behaves like a camera.
                 due = start + (item.t_s - first_t) / self.realtime
@@ -198,7 +217,14 @@ class LiveStats:
     inference_ms: deque = field(default_factory=lambda: deque(maxlen=300))
     latency_ms: deque = field(default_factory=lambda: deque(maxlen=300))
     all_latency_ms: list = field(default_factory=list)  # whole run, for the benchmark
+    #: stage -> recent durations, ms: "read" and "prepare" (capture thread), "score"
+    #: (protocol and recording, processing thread), "paint" (GUI thread)
+    stages: dict = field(default_factory=dict)
     _times: deque = field(default_factory=lambda: deque(maxlen=120))
+
+    def stage(self, name: str, ms: float) -> None:
+        """One duration of stage ``name`` (threads write different names: no lock)."""
+        self.stages.setdefault(name, deque(maxlen=300)).append(ms)
 
     def frame_done(self, inference_ms: float) -> None:
         self.processed += 1
@@ -242,7 +268,7 @@ class ProcessThread(threading.Thread):
     Parameters
     ----------
     slot : LatestSlot fed by a CaptureThread.
-    estimator_factory : callable returning an object with ``detect(frame_bgr, t_s)``
+    estimator_factory : callable returning an object with ``detect(frame_bgr, t_s, rgb=)``
         (see `balance.pose.estimator`), created on this thread (MediaPipe wants one
         thread per landmarker); None for a replay, whose items carry their landmarks.
     image_size : (w, h) of the feed.
@@ -262,9 +288,6 @@ class ProcessThread(threading.Thread):
         self.on_error = on_error or (lambda message: None)
         self.on_ready = on_ready or (lambda: None)
         self.stats = stats or LiveStats()
-        # The width the window shows the picture at; set from the GUI thread on resize
-        # (an int assignment is atomic, so no lock).
-        self.display_width = DISPLAY_MAX_WIDTH
         self.recording: Recording | None = None
         self.source_end: str | None = None
         self._commands: queue.SimpleQueue = queue.SimpleQueue()
@@ -346,7 +369,7 @@ class ProcessThread(threading.Thread):
             image, world, detected = item.pose
             inference_ms = 0.0
         elif estimator is not None:
-            pose = estimator.detect(item.frame, item.t_s)
+            pose = estimator.detect(item.frame, item.t_s, rgb=item.rgb)
             image, world, detected, inference_ms = (pose.image, pose.world, pose.detected,
                                                     pose.inference_ms)
         else:
@@ -354,12 +377,12 @@ class ProcessThread(threading.Thread):
         status, trial, t_s, rec = None, None, item.t_s, self.recording
         recording = rec is not None and not rec.ended
         if recording:
+            t0 = time.perf_counter()
             status, trial = rec.feed(item.t_s, image, world, detected, item.frame)
             t_s = rec.t_last
-        display = (shrink_for_display(item.frame, self.display_width)
-                   if item.frame is not None else None)
+            self.stats.stage("score", (time.perf_counter() - t0) * 1e3)
         self.stats.frame_done(inference_ms)
-        self.on_snapshot(Snapshot(item.index, t_s, item.t_wall, display, self.image_size, image,
+        self.on_snapshot(Snapshot(item.index, t_s, item.t_wall, item.display, self.image_size, image,
                                   bool(detected), status, recording, inference_ms, trial))
         # The end is reported after the frame that caused it, so the window shows the
         # last trial's card first and the whole result over it.
