@@ -7,7 +7,6 @@ cells read as NaN too).
 
 import csv
 import io
-import os
 import time
 from pathlib import Path
 
@@ -15,7 +14,7 @@ import numpy as np
 
 from balance.errors import InputError
 from balance.pose.landmarks import N_LANDMARKS
-from balance.storage.files import atomic_open, close_synced, create_new
+from balance.storage.files import atomic_open, close_synced, create_new, write_all
 
 HEADER = ["frame", "t_s", "detected"] + [
     f"{c}{i}" for i in range(N_LANDMARKS) for c in ("x", "y", "z", "v")
@@ -61,17 +60,20 @@ class LandmarkCsvWriter:
 
     def flush(self) -> None:
         data = self._buf.getvalue().encode()
-        if data:
-            os.write(self._fd, data)
         self._buf.seek(0)
         self._buf.truncate()
         self._last = time.monotonic()
+        if data:
+            write_all(self._fd, data, self.path)
 
     def close(self) -> None:
-        if self._fd is not None:
+        if self._fd is None:
+            return
+        try:
             self.flush()
-            close_synced(self._fd)
-            self._fd = None
+        finally:
+            fd, self._fd = self._fd, None
+            close_synced(fd)
 
     def __enter__(self):
         return self

@@ -43,7 +43,7 @@ from balance.events import Event
 from balance.pose.landmarks import N_LANDMARKS
 from balance.storage import files
 
-MAGIC = b"BALANCE-SESSION\n"
+MAGIC = files.SESSION_MAGIC  # b"BALANCE-SESSION\n"
 VERSION = 2
 SUFFIX = ".balance"
 FLUSH_INTERVAL_S = 0.5
@@ -160,19 +160,22 @@ class SessionWriter:
 
     def flush(self) -> None:
         if self._pending:
-            os.write(self._fd, b"".join(self._pending))
-            self._pending.clear()
+            data = b"".join(self._pending)
+            self._pending.clear()  # a failed write is not retried into the next one
+            files.write_all(self._fd, data, self.path)
         self._last_flush = time.monotonic()
 
     def close(self, *, complete: bool = True) -> None:
         """Flush, fsync and close; ``complete`` marks the recording as ended normally."""
         if self._fd is None:
             return
-        if complete:
-            self._append(b"Z", _json({"frames": self.frames}))
-        self.flush()
-        files.close_synced(self._fd)
-        self._fd = None
+        try:
+            if complete:
+                self._append(b"Z", _json({"frames": self.frames}))
+            self.flush()
+        finally:
+            fd, self._fd = self._fd, None
+            files.close_synced(fd)
 
     def __enter__(self):
         return self
