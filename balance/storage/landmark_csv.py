@@ -87,14 +87,15 @@ def read_landmark_csv(path: str | Path) -> tuple[np.ndarray, np.ndarray, np.ndar
     path = Path(path)
     try:
         with open(path, newline="") as fh:
-            rows = list(csv.reader(fh))
-    except (OSError, UnicodeDecodeError) as exc:
+            text = fh.read()
+        rows = list(csv.reader(io.StringIO(text)))
+    except (OSError, UnicodeDecodeError, csv.Error) as exc:
         raise InputError(f"{path} cannot be read as a landmark CSV: {exc}") from None
     if not rows or rows[0] != HEADER:
         raise InputError(f"{path} is not a landmark CSV (header must start "
                          f"'frame,t_s,detected,x0,y0,z0,v0')")
-    if len(rows) > 1 and len(rows[-1]) != len(HEADER):
-        rows = rows[:-1]  # the last row was cut off (a killed writer): keep the rest
+    if len(rows) > 1 and not text.endswith("\n"):
+        rows = rows[:-1]  # the last row was cut off (a killed writer), maybe mid-number
     try:
         data = np.array([[float(v) if v != "" else np.nan for v in r] for r in rows[1:]],
                         dtype=np.float64).reshape(-1, len(HEADER))
