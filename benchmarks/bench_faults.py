@@ -1,7 +1,7 @@
 """What a crash costs: SIGKILL at random moments of ``balance analyze``, ``balance import``
 and a live recording, then what reads back; and the readers' fuzzers at length.
 
-Usage: python benchmarks/bench_faults.py [--runs 50] [--seed 15]
+Usage: python benchmarks/bench_faults.py [--runs 50] [--seed 15] [--only PART]
 
 For each recorder it prints the runs, how they ended (killed mid-recording and salvaged,
 killed before the first frame, finished), the broken guarantees (must be 0), and the
@@ -75,7 +75,7 @@ def bench_analyze(root: Path, clip: Path, model: Path, rng, runs: int) -> list:
         replace = i % 2 == 1  # every other run replaces a finished session with --force
         if replace:
             faults.analyze_kill(folder, clip, model, 300, replace=False)
-        out.append(faults.analyze_kill(folder, clip, model, float(rng.uniform(0.3, 8.0)),
+        out.append(faults.analyze_kill(folder, clip, model, float(rng.uniform(1.0, 9.0)),
                                        replace=replace))
         shutil.rmtree(folder)
     return out
@@ -143,6 +143,8 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--runs", type=int, default=50)
     ap.add_argument("--seed", type=int, default=15)
+    ap.add_argument("--only", choices=("analyze", "live recording", "import", "fuzz"),
+                    help="run one part only")
     args = ap.parse_args()
     rng = np.random.default_rng(args.seed)
     model = prepare_model().path
@@ -156,10 +158,11 @@ def main() -> None:
                             ("live recording", lambda: bench_live(root, clip, model, rng,
                                                                   args.runs)),
                             ("import", lambda: bench_import(root, rng, args.runs))):
-            start = time.perf_counter()
-            runs = bench()
-            summary(name, runs, time.perf_counter() - start)
-        fuzz(root, rng, 20 * args.runs)
+            if args.only in (None, name):
+                start = time.perf_counter()
+                summary(name, bench(), time.perf_counter() - start)
+        if args.only in (None, "fuzz"):
+            fuzz(root, rng, 20 * args.runs)
     finally:
         shutil.rmtree(root, ignore_errors=True)
 

@@ -152,8 +152,8 @@ def check_session(run: KillRun, path: Path | None, *, finished: bool) -> None:
     run.outcome = "finished" if finished else "salvaged"
     if len(s) > len(run.written):
         run.problems.append(f"{len(s)} frames read, only {len(run.written)} written")
-    if not finished and run.written and not any("interrupted" in w for w in s.warnings):
-        run.problems.append(f"a killed recording reads as whole: {s.warnings}")
+    if len(s) < len(run.written) and not any("interrupted" in w for w in s.warnings):
+        run.problems.append(f"a recording cut short reads as whole: {s.warnings}")
 
 
 def check_readable_partials(run: KillRun, csv: Path | None, video: Path | None) -> None:
@@ -217,12 +217,14 @@ def analyze_kill(folder: Path, video: Path, model: Path, delay_s: float, *,
     run = KillRun("analyze" + (" --force" if replace else ""), delay_s)
     run.written, status, err = kill_after(argv, delay_s, from_first_frame=from_first_frame)
     _check_exit(run, status, err)
-    finished = status == 0
-    if replace and not finished:  # the new recording is still under its temporary name
-        out, csv = partial_beside(out), partial_beside(csv)
-    check_session(run, out, finished=finished)
-    replaced = {folder / "out.balance", folder / "out.csv", folder / "out.avi"}
-    check_kept(run, {p: d for p, d in before.items() if not (finished and p in replaced)})
+    partial = partial_beside(out) if replace else None
+    # replaced: the run finished, or was killed after renaming its new session over the old
+    replaced = status == 0 or (replace and partial is None and bool(run.written))
+    if replace and not replaced:  # the new recording is still under its temporary name
+        out, csv = partial, partial_beside(csv)
+    check_session(run, out, finished=status == 0)
+    mine = {folder / "out.balance", folder / "out.csv", folder / "out.avi"}
+    check_kept(run, {p: d for p, d in before.items() if not (replaced and p in mine)})
     check_readable_partials(run, csv, out.with_suffix(".avi") if out else None)
     return run
 
