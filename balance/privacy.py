@@ -26,14 +26,17 @@ MIN_FACE_PX = 12
 def owner_only(path: str | Path) -> None:
     """Make a file (0600) or folder (0700) readable by its owner only.
 
-    A no-op on Windows, where a user's AppData is already private. A path that has
-    vanished (a WAL side file checkpointed away) is ignored.
+    Group and others lose every permission; the owner's are kept as they are, so a
+    folder or file made read-only on purpose stays read-only. A no-op on Windows, where a
+    user's AppData is already private. A path that has vanished (a WAL side file
+    checkpointed away) is ignored.
     """
     if sys.platform == "win32":
         return
     path = Path(path)
     try:
-        os.chmod(path, 0o700 if path.is_dir() else 0o600)
+        mode = path.stat().st_mode & 0o700
+        os.chmod(path, mode or (0o700 if path.is_dir() else 0o600))
     except FileNotFoundError:
         pass
 

@@ -5,6 +5,8 @@ from datetime import date
 
 SEXES = ("female", "male", None)
 LEGS = ("left", "right", None)
+HEIGHT_CM = (50.0, 250.0)  # plausible standing heights
+FIRST_BIRTH_YEAR = 1900
 
 
 @dataclass(frozen=True)
@@ -31,8 +33,9 @@ class Profile:
             raise ValueError(f"sex must be 'female' or 'male', not {self.sex!r}")
         if self.dominant_leg not in LEGS:
             raise ValueError(f"dominant leg must be 'left' or 'right', not {self.dominant_leg!r}")
-        if self.height_cm is not None and not 50 <= self.height_cm <= 250:
-            raise ValueError(f"height {self.height_cm} cm is outside 50-250 cm")
+        low, high = HEIGHT_CM
+        if self.height_cm is not None and not low <= self.height_cm <= high:
+            raise ValueError(f"height {self.height_cm} cm is outside {low:g}-{high:g} cm")
 
     @property
     def age(self) -> int | None:

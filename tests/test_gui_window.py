@@ -568,3 +568,21 @@ def test_the_largest_text_fits_a_1920x1080_screen(qtbot, tmp_path, store):
         assert_fits(qtbot, window, (1920, 1080), "result card, largest text")
     finally:
         style.apply_style(QApplication.instance(), 1.0)
+
+
+@pytest.mark.parametrize("blocked, says", [
+    (True, "the stub is in place"), (False, "could not be put in place: MediaPipe may send")])
+def test_help_about_states_the_network_facts_for_this_computer(qtbot, tmp_path, store,
+                                                               monkeypatch, blocked, says):
+    from balance.pose import offline
+
+    monkeypatch.setattr(offline, "block_usage_logging", lambda: blocked)
+    shown = []
+    monkeypatch.setattr(QMessageBox, "about", lambda parent, title, text: shown.append(text))
+    window = make_window(qtbot, tmp_path, store)
+    help_menu = next(a.menu() for a in window.menuBar().actions() if a.text() == "&Help")
+    next(a for a in help_menu.actions() if a.text() == "&About balance").trigger()
+    (text,) = shown
+    for fact in ("works offline", "fetching the pose model once", "play.googleapis.com",
+                 "balance/pose/offline.py", "macOS, Windows and Linux without glibc", says):
+        assert fact in text, fact

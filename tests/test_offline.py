@@ -11,6 +11,7 @@ import cv2
 import numpy as np
 import pytest
 
+from balance.storage.session import read_session
 from tests.test_capture import make_video
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -72,19 +73,57 @@ def _short_clip(path, n=30):
     return path
 
 
-@linux_only
-@pytest.mark.skipif(shutil.which("strace") is None, reason="strace is not installed")
-def test_analyze_makes_no_lookup_and_no_connection(tmp_path, pose_model):
-    video = _short_clip(tmp_path / "v.avi")
+# The window as `balance live --source FILE` opens it, minus the safety checklist and
+# camera set-up (nobody stands in front of a test run): pose on every frame of the clip, a
+# practice test recorded, the window closed when the clip ends (the landmarker closes
+# too, which is when mediapipe reports).
+WINDOW = """
+import sys
+from pathlib import Path
+from balance.session import live
+from balance.gui.run import run_window
+video, model, folder = sys.argv[1:]
+feed = live.open_feed(video)
+sys.exit(run_window(feed, estimator_factory=live.estimator_factory(feed, Path(model)),
+                    checklist=False, setup=False, autostart=True, protocol="practice",
+                    side="none", session_dir=Path(folder), exit_when_done=True,
+                    remember=False))
+"""
+
+needs_strace = pytest.mark.skipif(shutil.which("strace") is None, reason="strace is not installed")
+
+
+def _traced(tmp_path, argv: list[str]) -> str:
+    """Run ``python ARGV`` under strace; the network calls it made, one per line."""
     trace = tmp_path / "trace.txt"
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "QT_QPA_PLATFORM": "offscreen"}
     proc = subprocess.run(
         ["strace", "-f", "-qq", "-e", "trace=connect,sendto,sendmsg", "-o", str(trace),
-         sys.executable, "-m", "balance", "analyze", str(video), "--out",
-         str(tmp_path / "s.balance"), "--quiet", "--model", str(pose_model.path)],
-        capture_output=True, text=True, cwd=ROOT, env=env, timeout=600)
+         sys.executable, *argv], capture_output=True, text=True, cwd=ROOT, env=env,
+        timeout=600)
     if proc.returncode != 0 and "ptrace" in proc.stderr:
         pytest.skip(f"strace cannot trace here: {proc.stderr.strip()[:200]}")
     assert proc.returncode == 0, proc.stderr
+    return trace.read_text()
+
+
+@linux_only
+@needs_strace
+def test_analyze_makes_no_lookup_and_no_connection(tmp_path, pose_model):
+    video = _short_clip(tmp_path / "v.avi")
+    trace = _traced(tmp_path, ["-m", "balance", "analyze", str(video), "--out",
+                               str(tmp_path / "s.balance"), "--quiet", "--model",
+                               str(pose_model.path)])
     assert (tmp_path / "s.balance").stat().st_size > 0
-    assert _outside_contacts(trace.read_text()) == []
+    assert _outside_contacts(trace) == []
+
+
+@linux_only
+@needs_strace
+def test_the_live_window_makes_no_lookup_and_no_connection(tmp_path, pose_model):
+    video = _short_clip(tmp_path / "v.avi", n=45)
+    folder = tmp_path / "sessions"
+    trace = _traced(tmp_path, ["-c", WINDOW, str(video), str(pose_model.path), str(folder)])
+    recorded = list(folder.glob("*.balance"))
+    assert len(recorded) == 1 and len(read_session(recorded[0])) > 0  # pose ran, it recorded
+    assert _outside_contacts(trace) == []

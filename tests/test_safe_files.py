@@ -144,3 +144,72 @@ def test_an_older_mp4_beside_a_session_is_still_found(tmp_path):
     assert export.video_beside(session) == session.with_suffix(".mp4")
     session.with_suffix(".avi").write_bytes(b"x")
     assert export.video_beside(session) == session.with_suffix(".avi")
+
+
+# --- --force: replace on purpose, same kind only ------------------------------------------
+
+def test_export_force_replaces_a_csv_but_never_a_session(tmp_path):
+    old = tmp_path / "f.csv"
+    old.write_text("last week\n")
+    assert_one_line_error(balance("export", SAMPLE, "--frames", old), "already exists", "--force")
+    proc = balance("export", SAMPLE, "--frames", old, "--force")
+    assert proc.returncode == 0, proc.stderr
+    assert old.read_text().startswith("frame,t_s,detected,stance") and len(
+        old.read_text().splitlines()) == 1201
+    assert old.stat().st_mode & 0o777 == 0o600 and os.listdir(tmp_path) == ["f.csv"]
+    session = tmp_path / "s.balance"
+    session.write_bytes(SAMPLE.read_bytes())
+    assert_one_line_error(balance("export", SAMPLE, "--trials", session, "--force"),
+                          "is a balance session")
+    assert session.read_bytes() == SAMPLE.read_bytes()
+
+
+def test_report_force_replaces_an_older_pdf(tmp_path):
+    old = tmp_path / "r.pdf"
+    old.write_bytes(b"%PDF old %%EOF")
+    assert_one_line_error(balance("report", SAMPLE, "--out", old), "already exists")
+    proc = balance("report", SAMPLE, "--out", old, "--force", env={"QT_QPA_PLATFORM": "offscreen"})
+    assert proc.returncode == 0, proc.stderr
+    data = old.read_bytes()
+    assert data.startswith(b"%PDF-") and len(data) > 1000 and data.rstrip().endswith(b"%%EOF")
+    assert old.stat().st_mode & 0o777 == 0o600 and os.listdir(tmp_path) == ["r.pdf"]
+
+
+@pytest.mark.model
+def test_analyze_force_replaces_a_session_with_a_session_only(tmp_path, pose_model):
+    from tests.test_capture import make_video
+
+    video = make_video(tmp_path / "clip.avi", n=12)
+    out = tmp_path / "s.balance"
+    out.write_bytes(SAMPLE.read_bytes())
+    model = ("--model", pose_model.path, "--quiet")
+    assert_one_line_error(balance("analyze", video, "--out", out, *model), "already exists")
+    notes = tmp_path / "notes.txt"
+    notes.write_text("mine\n")
+    for argv, words in (((*model, "--out", notes, "--force"), "not a balance session"),
+                        ((*model, "--csv", out, "--force"), "is a balance session")):
+        assert_one_line_error(balance("analyze", video, *argv), words)
+    proc = balance("analyze", video, "--out", out, "--csv", tmp_path / "s.csv", "--save-video",
+                   "--force", *model)
+    assert proc.returncode == 0, proc.stderr
+    assert len(read_session(out)) == 12 and out.stat().st_mode & 0o777 == 0o600
+    assert sorted(os.listdir(tmp_path)) == ["clip.avi", "notes.txt", "s.avi", "s.balance",
+                                            "s.csv"]  # nothing temporary left
+    assert notes.read_text() == "mine\n"
+
+
+@pytest.mark.model
+def test_analyze_never_writes_its_kept_video_over_the_input(tmp_path, pose_model):
+    from tests.test_capture import make_video
+
+    video = make_video(tmp_path / "clip.avi", n=6)
+    before = video.read_bytes()
+    proc = balance("analyze", video, "--save-video", "--quiet", "--model", pose_model.path,
+                   cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert video.read_bytes() == before  # the session went to clip-1, its video beside it
+    assert (tmp_path / "clip-1.balance").exists() and (tmp_path / "clip-1.avi").exists()
+    assert_one_line_error(balance("analyze", video, "--out", tmp_path / "clip.balance",
+                                  "--save-video", "--quiet", "--model", pose_model.path),
+                          "is the video being analysed")
+    assert video.read_bytes() == before

@@ -10,11 +10,9 @@ import math
 from datetime import date
 from pathlib import Path
 
-from balance.profile import LEGS, SEXES
+from balance.profile import FIRST_BIRTH_YEAR, HEIGHT_CM, LEGS, SEXES
 
 SIDES = ("left", "right")
-HEIGHT_CM = (50.0, 250.0)  # as balance.profile.Profile checks
-FIRST_BIRTH_YEAR = 1900
 
 
 def protocol_names() -> tuple[str, ...]:

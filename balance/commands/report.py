@@ -18,6 +18,8 @@ def add_arguments(p) -> None:
                    help="weeks of history up to the latest session (default 12)")
     p.add_argument("--out", type=Path, help="PDF to write (default: beside the session, "
                    "or PERSON-report.pdf)")
+    p.add_argument("--force", action="store_true",
+                   help="replace an existing PDF of that name")
 
 
 def run(args) -> int:
@@ -44,10 +46,12 @@ def run(args) -> int:
         from balance.gui import pdf_report
         if args.person:
             out = args.out or Path(f"{args.person}-report.pdf")
-            pdf_report.write_person_report(history, args.person, out, weeks=args.weeks)
+            pdf_report.write_person_report(history, args.person, out, weeks=args.weeks,
+                                            overwrite=args.force)
         else:
             out = args.out or args.session.with_suffix(".pdf")
-            pdf_report.write_session_report(args.session, out, history=history)
+            pdf_report.write_session_report(args.session, out, history=history,
+                                            overwrite=args.force)
     finally:
         if history is not None:
             history.close()

@@ -93,7 +93,16 @@ class MainWindow(QMainWindow):
         outer.addLayout(body, 1)
         self.setCentralWidget(root)
         self.status = self.statusBar()
+        self.menuBar().addMenu("&Help").addAction("&About balance", self.show_about)
         self._connect()
+
+    def show_about(self) -> None:
+        """The version and the network facts, for this computer."""
+        from PySide6.QtWidgets import QMessageBox
+
+        from balance.pose.offline import block_usage_logging
+        from balance.present.about import about_text
+        QMessageBox.about(self, "About balance", about_text(block_usage_logging()))
 
     def _build_side(self) -> QWidget:
         self.side = side = SidePanel()

@@ -407,12 +407,13 @@ class ProcessThread(threading.Thread):
 
 
 def default_session_path(folder: Path, protocol: str) -> Path:
-    """A new file name in ``folder``: date, time and protocol, never overwriting. A new
-    folder is made owner-only (an existing one keeps its mode)."""
+    """A new file name in ``folder``: date, time and protocol, never overwriting (neither
+    a session nor a video kept beside one). A new folder is made owner-only (an existing
+    one keeps its mode)."""
     private_dir(folder)
     stem = time.strftime("%Y%m%d-%H%M%S") + f"-{protocol or 'session'}"
     path, n = folder / f"{stem}.balance", 0
-    while path.exists():
+    while path.exists() or path.with_suffix(".avi").exists():
         n += 1
         path = folder / f"{stem}-{n}.balance"
     return path

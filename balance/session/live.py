@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from balance.capture import open_source
+from balance.errors import InputError
 from balance.protocols import registry
 from balance.session import replay  # noqa: F401  registers recorded sessions as a source
 from balance.session.engine import FrameFeed
@@ -52,7 +53,7 @@ def open_recording_files(feed, protocol, profile, path, *, keep_video: bool = Fa
     writer = SessionWriter(path, meta)
     try:
         return writer, session_video(feed, path, keep_video)
-    except OSError:
+    except (OSError, InputError):  # InputError: a file of that name is already there
         writer.close()
         Path(path).unlink(missing_ok=True)
         raise

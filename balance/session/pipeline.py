@@ -11,7 +11,7 @@ import cv2
 import numpy as np
 
 from balance.capture.sources import FrameSource
-from balance.privacy import owner_only
+from balance.storage import files
 from balance.session.recording import Recording
 
 
@@ -95,15 +95,16 @@ def open_session_video(session_path: str | Path, fps: float, size: tuple[int, in
 
     AVI with MJPG, not mp4: an mp4 is unreadable until its index is written at the end,
     so a killed recorder would lose the whole video; an AVI cut off anywhere still reads
-    up to its last whole frame. The file is made owner-only before OpenCV opens it
-    (OpenCV keeps an existing file's mode), so a long recording is never readable by
-    others while it is being written. Raises OSError when the video cannot be written.
+    up to its last whole frame. The file is created owner-only before OpenCV opens it
+    (OpenCV keeps the mode of the file it finds), so a long recording is never readable by
+    others while it is being written, and exclusively: an existing file (the very video
+    being analysed, say) is never written over (InputError). Raises OSError when the
+    video cannot be written.
     """
     path = Path(session_path).with_suffix(".avi")
     if min(size) <= 0:  # OpenCV's AVI writer would accept it and write frameless files
         raise OSError(f"cannot write the video {path}: frame size {size[0]}x{size[1]}")
-    os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600))
-    owner_only(path)  # a file that was already there keeps its old mode through O_CREAT
+    os.close(files.create_new(path))
     writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"MJPG"), fps, size)
     if not writer.isOpened():
         path.unlink(missing_ok=True)  # an empty file would pass for a kept video

@@ -164,6 +164,8 @@ def export_video(session, out: str | Path, *, blur: bool = True,
         raise InputError(f"{session.path} has no video beside it "
                          f"({Path(session.path).with_suffix('.avi').name}); only the "
                          "landmarks were kept")
+    if Path(out).exists() and Path(out).samefile(src):
+        raise InputError(f"{out} is the session's own video; export to another name")
     with atomic_path(out, overwrite=overwrite) as tmp:
         n = _copy_video(src, tmp, session, blur=blur, skeleton=skeleton)
     return n

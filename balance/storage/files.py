@@ -1,9 +1,14 @@
-"""Whole files written safely: a temporary name beside the target, fsync, rename.
+"""Files written safely.
 
-A reader never sees a half-written export, a failure (a full disk, a crash) leaves the
+Whole files (exports, reports): a temporary name beside the target, fsync, rename. A
+reader never sees a half-written export, a failure (a full disk, a crash) leaves the
 target as it was and no temporary file behind, the file is owner-only from its first
-byte, and an existing file is never replaced unless the caller says ``overwrite=True``.
-Files that grow while recording (sessions) are not written this way.
+byte, and an existing file is never replaced unless the caller says ``overwrite=True``
+(``--force``). A session file is never replaced by anything but a session.
+
+Files that grow while recording (sessions, the landmark CSV, the kept video) are created
+exclusively and appended (``create_new``, ``write_all``); ``staged`` records them under a
+temporary name when they are to replace a file, and renames them only once whole.
 """
 
 from __future__ import annotations
@@ -16,6 +21,9 @@ from typing import IO, Iterator
 
 from balance.errors import InputError
 
+# balance.storage.session.MAGIC, known here so that no writer puts a file over a session
+SESSION_MAGIC = b"BALANCE-SESSION\n"
+
 
 @contextmanager
 def atomic_path(path: str | Path, *, overwrite: bool = False) -> Iterator[Path]:
@@ -27,7 +35,7 @@ def atomic_path(path: str | Path, *, overwrite: bool = False) -> Iterator[Path]:
     failure.
     """
     path = Path(path)
-    _check_target(path, overwrite)
+    check_target(path, overwrite=overwrite)
     try:
         # the target's suffix last: OpenCV and Qt pick the format from it
         fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.",
@@ -63,19 +71,98 @@ def create_new(path: Path) -> int:
     except FileExistsError:
         raise InputError(f"{path} already exists; it is never written over: "
                          "choose a new name") from None
+    except OSError as exc:
+        raise InputError(f"cannot write {path}: {exc.strerror or exc}") from None
+
+
+def write_all(fd: int, data: bytes, path: Path) -> None:
+    """Append ``data`` whole: a short write (a disk filling up) is continued, so the next
+    failure comes at a record boundary's end or not at all; an error names ``path``."""
+    view = memoryview(data)
+    try:
+        while view:
+            view = view[os.write(fd, view):]
+    except OSError as exc:
+        raise InputError(f"cannot write {path}: {exc.strerror or exc}; what was written "
+                         "before is kept") from None
 
 
 def close_synced(fd: int) -> None:
-    """Hand what was written to the disk, then close."""
-    os.fsync(fd)
-    os.close(fd)
+    """Hand what was written to the disk, then close (even when that fails)."""
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
-def _check_target(path: Path, overwrite: bool) -> None:
+@contextmanager
+def staged(path: Path, replace: bool, *, session: bool = False,
+           beside: tuple[str, ...] = ()) -> Iterator[Path]:
+    """The name to record ``path`` under: ``path`` itself when it is new, or (``replace``
+    and it exists) a fresh temporary name beside it, renamed over ``path`` when the block
+    ends normally; the files with the same stem and a suffix in ``beside`` (the kept
+    video) go with it. On an exception the temporary files are removed and ``path`` is
+    as it was; a killed process leaves them as ``.NAME.*.part.SUFFIX`` (readable partial
+    recordings) and ``path`` untouched.
+
+    ``session``: what is recorded is a session (see ``check_target``).
+    """
+    path = Path(path)
+    check_target(path, overwrite=replace, session=session)
+    if not path.exists():
+        yield path
+        return
+    tmp = _fresh_name(path)
+    pairs = [(tmp, path)] + [(tmp.with_suffix(x), path.with_suffix(x)) for x in beside]
+    try:
+        yield tmp
+        try:
+            for new, old in pairs:
+                if new.exists():
+                    os.replace(new, old)
+        except OSError as exc:
+            raise InputError(f"cannot replace {path}: {exc.strerror or exc}") from None
+        _sync_folder(path.parent)
+    finally:
+        for new, _ in pairs:
+            new.unlink(missing_ok=True)  # after the renames these are already gone
+
+
+def check_target(path: Path, *, overwrite: bool, session: bool = False) -> None:
+    """Refuse a folder, an existing file unless ``overwrite``, and (even then) a change of
+    kind: a session is replaced only by a session (``session``), and a session never by
+    another kind of file."""
+    path = Path(path)
     if path.is_dir():
         raise InputError(f"{path} is a folder; give a file name")
-    if path.exists() and not overwrite:
-        raise InputError(f"{path} already exists; not replacing it")
+    if not path.exists():
+        return
+    if not overwrite:
+        raise InputError(f"{path} already exists; not replacing it (--force replaces it)")
+    if is_session_file(path) and not session:
+        raise InputError(f"{path} is a balance session; it is never replaced by another "
+                         "kind of file, even with --force")
+    if session and not is_session_file(path):
+        raise InputError(f"{path} is not a balance session; --force replaces a session "
+                         "only, never another kind of file")
+
+
+def is_session_file(path: Path) -> bool:
+    try:
+        with open(path, "rb") as fh:
+            return fh.read(len(SESSION_MAGIC)) == SESSION_MAGIC
+    except OSError:
+        return False
+
+
+def _fresh_name(path: Path) -> Path:
+    """An unused temporary name beside ``path`` with its suffix (the recorder creates it
+    exclusively, so a name taken meanwhile is an error, never an overwrite)."""
+    fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.",
+                                suffix=f".part{path.suffix}")
+    os.close(fd)
+    os.unlink(name)
+    return Path(name)
 
 
 def _fsync(path: Path) -> None:
@@ -98,8 +185,13 @@ def _commit(tmp: Path, path: Path, overwrite: bool) -> None:
             if path.exists():
                 raise InputError(f"{path} already exists; not replacing it") from None
             os.rename(tmp, path)
-    try:  # make the rename itself durable
-        dir_fd = os.open(path.parent, os.O_RDONLY)
+    _sync_folder(path.parent)
+
+
+def _sync_folder(folder: Path) -> None:
+    """Make a rename in ``folder`` durable."""
+    try:
+        dir_fd = os.open(folder, os.O_RDONLY)
     except OSError:
         return  # Windows cannot open a folder; its rename is durable enough
     try:

@@ -24,7 +24,7 @@ from pathlib import Path
 from balance import paths
 from balance.errors import BalanceError, InputError
 from balance.privacy import owner_only, private_dir
-from balance.storage import migrations
+from balance.storage import columns, migrations
 from balance.storage.records import (
     ImportReport, NoteRecord, Person, SessionRecord, TrialRecord, json_default, json_or_none,
     person_from_row, session_key, trial_rows, validated,
@@ -60,30 +60,62 @@ class History:
 
     def __init__(self, path: str | Path | None = None, *, timeout_s: float | None = None):
         self.path = Path(path) if path is not None else default_path()
-        # The platform's balance folder is ours: owner-only even if it exists already.
-        # Any other existing folder (named here or in $BALANCE_DATA_DIR) keeps its mode.
-        private_dir(self.path.parent, tighten_existing=path is None
-                    and not os.environ.get("BALANCE_DATA_DIR"))
+        # A folder or file that cannot be written (chmod, a read-only mount) still reads.
+        self.read_only = not _writable(self.path)
+        if not self.read_only:
+            # The platform's balance folder is ours: owner-only even if it exists already.
+            # Any other existing folder (named here or in $BALANCE_DATA_DIR) keeps its mode.
+            private_dir(self.path.parent, tighten_existing=path is None
+                        and not os.environ.get("BALANCE_DATA_DIR"))
+        elif not self.path.exists():
+            raise HistoryError(f"there is no history in {self.path.parent} yet, and that "
+                               "folder cannot be written to create one")
         if timeout_s is None:  # $BALANCE_DB_TIMEOUT_S: scripts that must not wait long
             timeout_s = float(os.environ.get("BALANCE_DB_TIMEOUT_S") or BUSY_TIMEOUT_S)
         self._con = None
-        with self._guard("open"):
-            self._con = sqlite3.connect(self.path, timeout=timeout_s, isolation_level=None)
-            self._check_foreign()  # both checks before anything is written
-            if migrations.version(self._con) > migrations.LATEST:
-                raise HistoryError(
-                    f"{self.path} was written by a newer balance (schema version "
-                    f"{migrations.version(self._con)}); update balance to read it. "
-                    "Nothing was changed.")
-            self._con.execute("PRAGMA foreign_keys = ON")
-            if self._con.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
-                self._con.execute("PRAGMA journal_mode = WAL")
-            # NORMAL is durable in WAL mode against a killed process (only an OS crash
-            # can lose the last commits, never consistency) and much faster than FULL.
-            self._con.execute("PRAGMA synchronous = NORMAL")
-            migrations.migrate(self._con)
-        for suffix in ("", "-wal", "-shm"):
-            owner_only(f"{self.path}{suffix}")
+        try:
+            with self._guard("open"):
+                self._con = self._connect(timeout_s)
+                self._check_foreign()  # both checks before anything is written
+                self._check_version()
+                self._con.execute("PRAGMA foreign_keys = ON")
+                if not self.read_only:
+                    self._prepare()
+        finally:  # SQLite gives its side files the database's mode, even on a failed open
+            if not self.read_only:
+                for suffix in ("", "-wal", "-shm"):
+                    owner_only(f"{self.path}{suffix}")
+
+    def _connect(self, timeout_s: float) -> sqlite3.Connection:
+        if not self.read_only:
+            _create_owner_only(self.path)  # before SQLite creates it with the umask's mode
+            return sqlite3.connect(self.path, timeout=timeout_s, isolation_level=None)
+        # Read-only. With no write-ahead log beside it (nobody is writing: a writer would
+        # need the folder) the file cannot change while open: immutable needs no -shm.
+        wal = Path(f"{self.path}-wal").exists()
+        uri = f"{self.path.resolve().as_uri()}?mode=ro" + ("" if wal else "&immutable=1")
+        return sqlite3.connect(uri, uri=True, timeout=timeout_s, isolation_level=None)
+
+    def _check_version(self) -> None:
+        version = migrations.version(self._con)
+        if version > migrations.LATEST:
+            raise HistoryError(
+                f"{self.path} was written by a newer balance (schema version "
+                f"{version}); update balance to read it. Nothing was changed.")
+        if self.read_only and version < migrations.LATEST:
+            raise HistoryError(
+                f"{self.path} needs its schema updated (version {version} to "
+                f"{migrations.LATEST}), which writes to it, and it is read-only here. Nothing "
+                "was changed; open it once where it can be written.")
+
+    def _prepare(self) -> None:
+        """WAL journal, durable enough, schema up to date: the writes an open may make."""
+        if self._con.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+            self._con.execute("PRAGMA journal_mode = WAL")
+        # NORMAL is durable in WAL mode against a killed process (only an OS crash
+        # can lose the last commits, never consistency) and much faster than FULL.
+        self._con.execute("PRAGMA synchronous = NORMAL")
+        migrations.migrate(self._con)
 
     # --- plumbing -----------------------------------------------------------------------
 
@@ -131,7 +163,7 @@ class History:
             raise HistoryError(f"cannot {what} the history database {self.path}: the data "
                                f"conflicts with what it holds ({exc}). Nothing was "
                                "changed.") from None
-        except sqlite3.DatabaseError as exc:
+        except (sqlite3.DatabaseError, UnicodeDecodeError) as exc:  # damaged text too
             if what == "open":
                 self.close()
             raise HistoryError(f"{self.path} is not a balance history database or is damaged "
@@ -141,6 +173,10 @@ class History:
     @contextmanager
     def transaction(self, what: str = "write to"):
         """One write transaction: all of it is committed, or none of it."""
+        if self.read_only:
+            raise HistoryError(f"cannot {what} the history database {self.path}: it is "
+                               "read-only here (its folder or file cannot be written). "
+                               "Nothing was changed.")
         with self._guard(what):
             self._con.execute("BEGIN IMMEDIATE")
             try:
@@ -152,7 +188,14 @@ class History:
 
     def _query(self, sql: str, params=()) -> list[tuple]:
         with self._guard("read"):
-            return self._con.execute(sql, params).fetchall()
+            cur = self._con.execute(sql, params)
+            rows = cur.fetchall()
+        names = [d[0] for d in cur.description or ()]
+        for row in rows:  # a damaged or foreign value: one sentence, not a traceback later
+            if (bad := columns.bad_value(names, row)) is not None:
+                raise HistoryError(f"the history database {self.path} is damaged: {bad}. "
+                                   "Restore a backup, or move it aside to start a new one.")
+        return rows
 
     # --- people -------------------------------------------------------------------------
 
@@ -384,6 +427,23 @@ def add_to_history(path: str | Path) -> tuple[ImportReport | None, str | None]:
 
 
 # --- helpers --------------------------------------------------------------------------
+
+def _writable(path: Path) -> bool:
+    """Whether the database (and its folder, where SQLite puts its journal) can be written;
+    for a new database, whether the nearest existing folder can."""
+    if path.exists():
+        return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
+    folder = path.parent
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    return os.access(folder, os.W_OK)
+
+
+def _create_owner_only(path: Path) -> None:
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:
+        pass
 
 _PERSON_COLS = "name, birth_year, sex, height_cm, dominant_leg, notes, id"
 

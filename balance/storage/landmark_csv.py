@@ -7,7 +7,6 @@ cells read as NaN too).
 
 import csv
 import io
-import os
 import time
 from pathlib import Path
 
@@ -15,7 +14,7 @@ import numpy as np
 
 from balance.errors import InputError
 from balance.pose.landmarks import N_LANDMARKS
-from balance.storage.files import atomic_open, close_synced, create_new
+from balance.storage.files import atomic_open, close_synced, create_new, write_all
 
 HEADER = ["frame", "t_s", "detected"] + [
     f"{c}{i}" for i in range(N_LANDMARKS) for c in ("x", "y", "z", "v")
@@ -61,17 +60,20 @@ class LandmarkCsvWriter:
 
     def flush(self) -> None:
         data = self._buf.getvalue().encode()
-        if data:
-            os.write(self._fd, data)
         self._buf.seek(0)
         self._buf.truncate()
         self._last = time.monotonic()
+        if data:
+            write_all(self._fd, data, self.path)
 
     def close(self) -> None:
-        if self._fd is not None:
+        if self._fd is None:
+            return
+        try:
             self.flush()
-            close_synced(self._fd)
-            self._fd = None
+        finally:
+            fd, self._fd = self._fd, None
+            close_synced(fd)
 
     def __enter__(self):
         return self
@@ -85,14 +87,15 @@ def read_landmark_csv(path: str | Path) -> tuple[np.ndarray, np.ndarray, np.ndar
     path = Path(path)
     try:
         with open(path, newline="") as fh:
-            rows = list(csv.reader(fh))
-    except (OSError, UnicodeDecodeError) as exc:
+            text = fh.read()
+        rows = list(csv.reader(io.StringIO(text)))
+    except (OSError, UnicodeDecodeError, csv.Error) as exc:
         raise InputError(f"{path} cannot be read as a landmark CSV: {exc}") from None
     if not rows or rows[0] != HEADER:
         raise InputError(f"{path} is not a landmark CSV (header must start "
                          f"'frame,t_s,detected,x0,y0,z0,v0')")
-    if len(rows) > 1 and len(rows[-1]) != len(HEADER):
-        rows = rows[:-1]  # the last row was cut off (a killed writer): keep the rest
+    if len(rows) > 1 and not text.endswith("\n"):
+        rows = rows[:-1]  # the last row was cut off (a killed writer), maybe mid-number
     try:
         data = np.array([[float(v) if v != "" else np.nan for v in r] for r in rows[1:]],
                         dtype=np.float64).reshape(-1, len(HEADER))

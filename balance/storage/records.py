@@ -15,7 +15,7 @@ from hashlib import sha256
 from pathlib import Path
 
 from balance.errors import InputError
-from balance.profile import Profile
+from balance.profile import FIRST_BIRTH_YEAR, Profile
 from balance.storage.session import MAGIC
 
 
@@ -100,7 +100,7 @@ def validated(p: Person) -> Person:
     if not p.name or not str(p.name).strip():
         raise InputError("a person needs a name or alias")
     p.name = str(p.name).strip()
-    if p.birth_year is not None and not 1900 <= int(p.birth_year) <= date.today().year:
+    if p.birth_year is not None and not FIRST_BIRTH_YEAR <= int(p.birth_year) <= date.today().year:
         raise InputError(f"birth year {p.birth_year} is not a plausible year")
     try:
         p.profile()
@@ -160,10 +160,13 @@ def json_default(obj):
     raise TypeError(f"{type(obj).__name__} is not JSON serialisable")
 
 
-def json_or_none(text):
+def json_or_none(text) -> dict | None:
+    """The JSON object stored in ``text``, or None (no text, damaged or not an object:
+    the row is kept, its blob is not used)."""
     if text is None:
         return None
     try:
-        return json.loads(text)
-    except ValueError:
+        value = json.loads(text)
+    except (TypeError, ValueError):
         return None
+    return value if isinstance(value, dict) else None

@@ -27,6 +27,7 @@ magic, version or header checksum is an error.
 """
 
 import json
+import math
 import os
 import struct
 import time
@@ -43,7 +44,7 @@ from balance.events import Event
 from balance.pose.landmarks import N_LANDMARKS
 from balance.storage import files
 
-MAGIC = b"BALANCE-SESSION\n"
+MAGIC = files.SESSION_MAGIC  # b"BALANCE-SESSION\n"
 VERSION = 2
 SUFFIX = ".balance"
 FLUSH_INTERVAL_S = 0.5
@@ -160,19 +161,22 @@ class SessionWriter:
 
     def flush(self) -> None:
         if self._pending:
-            os.write(self._fd, b"".join(self._pending))
-            self._pending.clear()
+            data = b"".join(self._pending)
+            self._pending.clear()  # a failed write is not retried into the next one
+            files.write_all(self._fd, data, self.path)
         self._last_flush = time.monotonic()
 
     def close(self, *, complete: bool = True) -> None:
         """Flush, fsync and close; ``complete`` marks the recording as ended normally."""
         if self._fd is None:
             return
-        if complete:
-            self._append(b"Z", _json({"frames": self.frames}))
-        self.flush()
-        files.close_synced(self._fd)
-        self._fd = None
+        try:
+            if complete:
+                self._append(b"Z", _json({"frames": self.frames}))
+            self.flush()
+        finally:
+            fd, self._fd = self._fd, None
+            files.close_synced(fd)
 
     def __enter__(self):
         return self
@@ -210,20 +214,59 @@ def read_session(path: str | Path) -> Session:
         kind, body = rec[:1], rec[1:]
         if kind == b"F" and len(body) == _FRAME_SIZE:
             frames.append(body)
-        elif kind == b"E":
-            e = json.loads(body)
-            events.append(Event(float(e["t_s"]), str(e["kind"]), e.get("payload") or {}))
-        elif kind == b"M":
-            metadata.update(json.loads(body))
+        elif kind == b"E" and (event := _event(body)) is not None:
+            events.append(event)
+        elif kind == b"M" and isinstance(update := _object(body), dict):
+            metadata.update(update)
         elif kind == b"Z":
             closed = True
+        elif kind in b"EM":  # intact but not what this balance wrote: skip it, say so
+            warnings.append(f"{path.name}: skipped an unreadable record at byte {start}")
         else:
             raise SessionFormatError(f"{path} is corrupt: unknown record at byte {start}")
+    _check_metadata(path, metadata)
     arrays = _frames_to_arrays(frames)
     if version >= 2 and not closed:
         last = float(arrays[0][-1]) if frames else 0.0
         warnings.append(f"recording was interrupted at {last:.1f} s")
     return Session(path, metadata, *arrays, events, warnings)
+
+
+def _object(body: bytes):
+    """A record's JSON, or None when it is not JSON."""
+    try:
+        return json.loads(body)
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        return None
+
+
+def _event(body: bytes) -> Event | None:
+    e = _object(body)
+    if not (isinstance(e, dict) and _is_number(e.get("t_s")) and isinstance(e.get("kind"), str)):
+        return None
+    payload = e.get("payload") or {}
+    return Event(float(e["t_s"]), e["kind"], payload if isinstance(payload, dict) else {})
+
+
+# What the readers of a session rely on, each None or absent otherwise.
+_META_CHECKS = {
+    "fps": lambda v: _is_number(v) and v >= 0,
+    "image_size": lambda v: (isinstance(v, list) and len(v) == 2
+                             and all(isinstance(x, int) and x >= 0 for x in v)),
+    **{k: lambda v: isinstance(v, str) for k in ("protocol", "person_id", "start_time",
+                                                 "source")},
+}
+
+
+def _check_metadata(path: Path, meta: dict) -> None:
+    for key, ok in _META_CHECKS.items():
+        if meta.get(key) is not None and not ok(meta[key]):
+            raise SessionFormatError(f"{path} is corrupt: its metadata {key!r} is "
+                                     f"{json.dumps(meta[key])[:40]}")
+
+
+def _is_number(v) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
 
 
 def _damage_warning(path: Path, data: bytes, start: int, end: int, frames_before: int) -> str:
@@ -259,7 +302,10 @@ def _read_header(path: Path, data: bytes) -> tuple[dict, int, int]:
     end = p + 8 + n + 4
     if len(data) < end or _U32.unpack_from(data, end - 4)[0] != zlib.crc32(meta):
         raise SessionFormatError(f"{path} is corrupt: its header fails its checksum")
-    return json.loads(meta), end, version
+    metadata = _object(meta)
+    if not isinstance(metadata, dict):
+        raise SessionFormatError(f"{path} is corrupt: its header holds no metadata object")
+    return metadata, end, version
 
 
 def _records(data: bytes, pos: int):
