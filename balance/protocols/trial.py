@@ -49,6 +49,9 @@ class Trial:
     samples: list[tuple[float, float, float]] = field(default_factory=list)
     extra: dict = field(default_factory=dict)
     bad_since: float | None = None
+    # (samples, end, rate) -> sway metrics: a protocol's result is asked for after every
+    # event, and the metrics of trials that ended long ago need not be computed again
+    _metrics: tuple = field(default=(None, None), repr=False, compare=False)
 
     @property
     def running(self) -> bool:
@@ -101,6 +104,14 @@ class Trial:
         held = self.elapsed(self.end_t if self.end_t is not None else self.start_t)
         return min(held, self.target_s) if self.target_s else held
 
+    def _sway(self, fs: float) -> dict:
+        """``sway_of`` the samples, once per set of samples (they only grow, until the end
+        trims them and fixes ``end_t``)."""
+        key = (len(self.samples), self.end_t, fs)
+        if self._metrics[0] != key:
+            self._metrics = (key, sway_of(self._with_gaps(), fs))
+        return dict(self._metrics[1])
+
     def _with_gaps(self) -> np.ndarray:
         """Samples in frame order with a NaN row wherever frames were skipped (pauses)."""
         if not self.frames:
@@ -113,7 +124,7 @@ class Trial:
     def result(self, fs: float) -> TrialResult:
         """The finished trial's result, its sway metrics from samples at ``fs`` Hz."""
         hold = self.hold_time_s()
-        metrics = sway_of(self._with_gaps(), fs)
+        metrics = self._sway(fs)
         score = sway_score(metrics, hold if self.target_s else None, self.target_s)
         # ``extra`` holds the protocol's own keys (eyes, surface, error_score, ...)
         return TrialResult.from_dict({
