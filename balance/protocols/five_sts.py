@@ -52,11 +52,13 @@ class FiveTimesSitToStand(SitToStand):
     """Parameters: ``reps`` (5, the published test)."""
 
     name, title = "five-sts", "Five-times sit-to-stand"
+    hands_rule = "crossed"   # pushing up with the hands fails a stand
+    full_stand = FULL_STAND  # hips above the ankles, shank lengths, for a full stand
 
     def __init__(self, profile, *, image_size, fps, reps: int = norms.FIVE_STS_REPS):
         if int(reps) < 1:
             raise ValueError(f"reps must be at least 1, not {reps}")
-        super().__init__(profile, image_size=image_size, fps=fps, hands="crossed")
+        super().__init__(profile, image_size=image_size, fps=fps, hands=self.hands_rule)
         self.reps = int(reps)
         self._t: list[float] = []      # good frames since scoring began: time,
         self._x: list[float] = []      # unsmoothed level,
@@ -142,7 +144,7 @@ class FiveTimesSitToStand(SitToStand):
         elif what == SEATED and self._pending is not None:
             self._contact, self._pending = (len(self._t) - 1, self._pending), None
         elif what == SANK and self._rise is not None:
-            self._rise["ext"] = min(self._rise["ext"], FULL_STAND - 1e-3)  # never stood
+            self._rise["ext"] = min(self._rise["ext"], self.full_stand - 1e-3)  # never stood
             self._contact, self._rise = (len(self._t) - 1, self._rise), None
 
     def _stand(self, t_s, faults=True) -> dict:
@@ -174,7 +176,7 @@ class FiveTimesSitToStand(SitToStand):
 
     def _verdict(self, stand, seated_s, faults, out) -> None:
         faults = set(stand["faults"]) | faults
-        if stand["ext"] < FULL_STAND:
+        if stand["ext"] < self.full_stand:
             faults.add("partial")
         rep = {"stand_s": round(stand["stand_s"], 3),
                "seated_s": None if seated_s is None else round(seated_s, 3),
