@@ -54,6 +54,7 @@ class FiveTimesSitToStand(SitToStand):
     name, title = "five-sts", "Five-times sit-to-stand"
     hands_rule = "crossed"   # pushing up with the hands fails a stand
     full_stand = FULL_STAND  # hips above the ankles, shank lengths, for a full stand
+    settle_s = SETTLE_S      # on the seat this long (or standing again) before dating it
 
     def __init__(self, profile, *, image_size, fps, reps: int = norms.FIVE_STS_REPS):
         if int(reps) < 1:
@@ -130,7 +131,7 @@ class FiveTimesSitToStand(SitToStand):
 
     def _follow(self, t_s, what, out) -> None:
         if self._contact is not None and (what in (STOOD, RESTOOD)
-                                          or t_s - self._t[self._contact[0]] >= SETTLE_S):
+                                          or t_s - self._t[self._contact[0]] >= self.settle_s):
             self._date_contact(out)
         for up in (self._pending, self._rise):
             if up is not None and not self.cycle.dipped:

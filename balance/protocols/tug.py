@@ -72,6 +72,7 @@ class TimedUpAndGo(FiveTimesSitToStand):
     name, title = "tug", "Timed Up and Go"
     hands_rule = "allowed"  # the chair's arms may be used (declared)
     full_stand = 0.0        # no extension check: the walk shows the person stood
+    settle_s = 1.0          # a slow sit (one, not five) may take a while to reach the seat
 
     def __init__(self, profile, *, image_size, fps, go: str = "cue", aid: str = "none",
                  chair_arms: str = "not used"):
