@@ -247,8 +247,8 @@ class TimedUpAndGo(FiveTimesSitToStand):
             neuropathy_note=norms.TUG_NEUROPATHY_NOTE)
 
     def _scale_note(self) -> str:
-        return ("shank = 0.246 x the person's height" if self.profile.height_cm else
-                f"shank = 0.246 x an assumed height of {DEFAULT_HEIGHT_CM:g} cm")
+        return (f"shank = {SHANK_OF_HEIGHT:g} x the person's height" if self.profile.height_cm else
+                f"shank = {SHANK_OF_HEIGHT:g} x an assumed height of {DEFAULT_HEIGHT_CM:g} cm")
 
 
 _PART_EDGES = (("start", "stood"), ("stood", "turn_start"), ("turn_start", "turn_end"),
