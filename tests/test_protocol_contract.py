@@ -40,6 +40,8 @@ SCENARIOS = {
     "chair-stand-30": (dict(duration_s=9.0, arms="crossed", seated=[(-1, 2), (4, 6)]), {}),
     "five-sts": (dict(duration_s=12.0, arms="crossed",
                       seated=[(-1, 2), (4, 6), (8, 10), (11.5, 13)]), {"reps": 3}),
+    # the Go after 2 s seated still; a stand and a sit without the walk (tests/bench/tug.py walks)
+    "tug": (dict(duration_s=12.0, seated=[(-1, 4), (8, 13)]), {}),
 }
 NAMES = registry.names()
 

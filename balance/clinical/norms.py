@@ -204,6 +204,43 @@ def compare_five_sts(time_s: float, *, age: int | None) -> list[NormComparison]:
     return out
 
 
+# --- Timed Up and Go --------------------------------------------------------------------
+
+CDC_STEADI_TUG = Source(
+    "CDC STEADI TUG",
+    "Centers for Disease Control and Prevention. STEADI: Assessment, Timed Up & Go (TUG). "
+    "2017.")
+SHUMWAY_COOK_2000 = Source(
+    "Shumway-Cook 2000",
+    "Shumway-Cook A, Brauer S, Woollacott M. Predicting the probability for falls in "
+    "community-dwelling older adults using the Timed Up & Go Test. Phys Ther "
+    "2000;80(9):896-903.",
+    verify=True)
+JERNIGAN_2012 = Source(
+    "Jernigan 2012",
+    "Jernigan SD, Pohl PS, Mahnken JD, Kluding PM. Diagnostic accuracy of fall risk "
+    "assessment tools in people with diabetic peripheral neuropathy. Phys Ther "
+    "2012;92(11):1461-1470 (PMC3488267).",
+    verify=True)
+
+TUG_FALL_RISK_S = 12.0       # >= 12 s: at risk of falling (CDC STEADI)
+TUG_COMMUNITY_FALLS_S = 13.5  # >= 13.5 s predicted falls (Shumway-Cook 2000, *verify*)
+# No number: the adjusted value is not transcribed here yet (docs/clinical.md).
+TUG_NEUROPATHY_NOTE = (
+    "In diabetic peripheral neuropathy the usual TUG cut-offs found few recurrent fallers; "
+    "a lower, ROC-adjusted cut-off gave 88.9 % accuracy (Jernigan 2012, *verify* its value "
+    "in the paper)")
+
+
+def compare_tug(time_s: float) -> list[NormComparison]:
+    """Where a TUG time stands against the STEADI line and the community falls line;
+    ``below`` is literal (below a line is faster)."""
+    return [NormComparison("STEADI fall-risk line", TUG_FALL_RISK_S, time_s < TUG_FALL_RISK_S,
+                           CDC_STEADI_TUG),
+            NormComparison("community falls line", TUG_COMMUNITY_FALLS_S,
+                           time_s < TUG_COMMUNITY_FALLS_S, SHUMWAY_COOK_2000)]
+
+
 # --- Foam mCTSIB and functional reach ----------------------------------------------------
 
 SHUMWAY_COOK_1986 = Source(

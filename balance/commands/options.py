@@ -112,7 +112,8 @@ def add_protocol(parser, what: str, *, required: bool = False) -> None:
 # Their choices, defaults and help are the registry's.
 TEST_FLAGS = (("--cap", "single-leg-stance", "cap_s"), ("--eyes", "single-leg-stance", "eyes"),
               ("--arms", "single-leg-stance", "arms"), ("--sharpened", "romberg", "sharpened"),
-              ("--pad", "mctsib", "pad"))
+              ("--pad", "mctsib", "pad"), ("--go", "tug", "go"), ("--aid", "tug", "aid"),
+              ("--chair-arms", "tug", "chair_arms"))
 
 
 def add_test_options(parser) -> None:

@@ -104,6 +104,31 @@ def timed_lines(result: ProtocolResult) -> list[str]:
     return lines
 
 
+TUG_PARTS = (("sit_to_stand", "stand up"), ("walk_out", "walk out"), ("turn", "turn"),
+             ("walk_back", "walk back"), ("turn_to_sit", "turn and sit"))
+
+
+def tug_lines(result: ProtocolResult) -> list[str]:
+    """The TUG's time and parts, gait speed (or why not), the declared aid and chair arms,
+    and the neuropathy note beside the lines."""
+    s = result.summary
+    if s.time_s is None:
+        lines = ["Not timed: " + (result.trials[0].end_text if result.trials else "not started")]
+    else:
+        lines = [f"Time: {s.time_s:.1f} s (from {s.start_rule})",
+                 ", ".join(f"{label} {s.parts[k]:.1f} s" for k, label in TUG_PARTS
+                           if _finite(s.parts.get(k)))]
+    speed = s.gait_speed_cm_s or {}
+    if _finite(speed.get("out")) and _finite(speed.get("back")):
+        lines.append(f"gait speed: {speed['out']:.0f} cm/s out, {speed['back']:.0f} cm/s back")
+    elif s.gait_speed_note:
+        lines.append(f"gait speed {s.gait_speed_note}")
+    lines.append(f"walking aid: {s.aid}; chair arms: {s.chair_arms} (as declared)")
+    if s.time_s is not None and s.neuropathy_note:
+        lines.append(s.neuropathy_note)
+    return [line for line in lines if line]
+
+
 def condition_lines(result: ProtocolResult) -> list[str]:
     """The mCTSIB's total, its note (no pad) and the ratios that say which sense is leaned on."""
     s = result.summary
@@ -160,7 +185,9 @@ def result_text(result: ProtocolResult | dict, profile: Profile, *,
         lines.append(CAMERA_LOST)
     elif reason == reasons.DISCOMFORT:
         lines.append(DISCOMFORT)
-    if hasattr(result.summary, "time_s"):  # a timed test (five-times sit-to-stand)
+    if hasattr(result.summary, "parts"):  # Timed Up and Go
+        lines += tug_lines(result)
+    elif hasattr(result.summary, "time_s"):  # a timed test (five-times sit-to-stand)
         lines += timed_lines(result)
     else:
         for trial in result.trials:

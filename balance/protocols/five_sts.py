@@ -52,11 +52,14 @@ class FiveTimesSitToStand(SitToStand):
     """Parameters: ``reps`` (5, the published test)."""
 
     name, title = "five-sts", "Five-times sit-to-stand"
+    hands_rule = "crossed"   # pushing up with the hands fails a stand
+    full_stand = FULL_STAND  # hips above the ankles, shank lengths, for a full stand
+    settle_s = SETTLE_S      # on the seat this long (or standing again) before dating it
 
     def __init__(self, profile, *, image_size, fps, reps: int = norms.FIVE_STS_REPS):
         if int(reps) < 1:
             raise ValueError(f"reps must be at least 1, not {reps}")
-        super().__init__(profile, image_size=image_size, fps=fps, hands="crossed")
+        super().__init__(profile, image_size=image_size, fps=fps, hands=self.hands_rule)
         self.reps = int(reps)
         self._t: list[float] = []      # good frames since scoring began: time,
         self._x: list[float] = []      # unsmoothed level,
@@ -128,7 +131,7 @@ class FiveTimesSitToStand(SitToStand):
 
     def _follow(self, t_s, what, out) -> None:
         if self._contact is not None and (what in (STOOD, RESTOOD)
-                                          or t_s - self._t[self._contact[0]] >= SETTLE_S):
+                                          or t_s - self._t[self._contact[0]] >= self.settle_s):
             self._date_contact(out)
         for up in (self._pending, self._rise):
             if up is not None and not self.cycle.dipped:
@@ -142,7 +145,7 @@ class FiveTimesSitToStand(SitToStand):
         elif what == SEATED and self._pending is not None:
             self._contact, self._pending = (len(self._t) - 1, self._pending), None
         elif what == SANK and self._rise is not None:
-            self._rise["ext"] = min(self._rise["ext"], FULL_STAND - 1e-3)  # never stood
+            self._rise["ext"] = min(self._rise["ext"], self.full_stand - 1e-3)  # never stood
             self._contact, self._rise = (len(self._t) - 1, self._rise), None
 
     def _stand(self, t_s, faults=True) -> dict:
@@ -174,7 +177,7 @@ class FiveTimesSitToStand(SitToStand):
 
     def _verdict(self, stand, seated_s, faults, out) -> None:
         faults = set(stand["faults"]) | faults
-        if stand["ext"] < FULL_STAND:
+        if stand["ext"] < self.full_stand:
             faults.add("partial")
         rep = {"stand_s": round(stand["stand_s"], 3),
                "seated_s": None if seated_s is None else round(seated_s, 3),

@@ -113,6 +113,16 @@ SPECS = (
     ProtocolSpec("five-sts", "five_sts:FiveTimesSitToStand", "Five-times sit-to-stand",
                  r.FiveStsSummary, aliases=("five_sts", "5xsts", "ftsts"), options=(
                      Option("reps", int, norms.FIVE_STS_REPS, help="stands to time"),)),
+    ProtocolSpec("tug", "tug:TimedUpAndGo", "Timed Up and Go (TUG)", r.TugSummary,
+                 aliases=("timed-up-and-go", "timed_up_and_go"), needs=frozenset({WORLD}),
+                 options=(
+                     Option("go", str, "cue", ("cue", "movement"),
+                            "timed from the window's Go cue, or (a recording without it) "
+                            "from the first movement"),
+                     Option("aid", str, "none", ("none", "cane", "walker"),
+                            "walking aid used (declared)"),
+                     Option("chair_arms", str, "not used", ("not used", "used"),
+                            "the chair's arms pushed on to stand (declared)"))),
 )
 _BY_NAME = {s.name: s for s in SPECS}
 _ALIASES = {a: s.name for s in SPECS for a in (s.name, *s.aliases)}

@@ -179,6 +179,33 @@ class FiveStsSummary(Summary):
 
 
 @dataclass
+class TugSummary(Summary):
+    """``time_s``: from the start (``go``: the Go cue or the first movement) to the seat
+    contact, None unless the walk and both turns were seen; ``parts``: the subtask times,
+    s; ``events``: their edges, s; ``gait_speed_cm_s``: the walk out and back, None unless
+    filmed side-on (``gait_speed_note`` says why); ``aid``, ``chair_arms``: declared."""
+
+    time_s: float | None = None
+    completed: bool = False
+    fall_risk: bool | None = None
+    start_s: float | None = None
+    end_s: float | None = None
+    start_rule: str | None = None
+    go: str | None = None
+    parts: dict = field(default_factory=dict)
+    events: dict = field(default_factory=dict)
+    stands: list = field(default_factory=list)
+    gait_speed_cm_s: dict = field(default_factory=dict)
+    walk_angle_deg: float | None = None
+    gait_speed_note: str | None = None
+    aid: str | None = None
+    chair_arms: str | None = None
+    scale: str | None = None
+    norms: list = field(default_factory=list)
+    neuropathy_note: str | None = None
+
+
+@dataclass
 class YogaSummary(Summary):
     """``best_hold_s`` keyed "pose:side" (side "-" for two-legged poses), s."""
 

@@ -1,0 +1,293 @@
+"""Timed Up and Go (TUG), filmed from the side (or at an angle): stand up from a chair,
+walk to a line 3 m away, turn, walk back and sit down.
+
+The chair part is the five-times sit-to-stand's machinery with one stand
+(``five_sts.FiveTimesSitToStand``: the one ``StandCycle`` detector, the seat contact dated
+back by the core's hinge fit), with the hands free (a chair's arms may be used) and no
+full-extension check. Its level is scaled by the shanks' length on each frame, not once,
+because walking towards or away from the camera changes the picture's scale.
+
+The clock starts at the window's own "Go" (``go="cue"``): once the person has sat still
+for ``GO_AFTER_S``, the phase turns to running and the window sounds its start tone; in
+a recording made without that cue (``go="movement"``), at the first trunk movement, as
+the five-times sit-to-stand starts. It stops at the seat contact.
+
+The parts come from the heading of the shoulders and hips (world landmarks: MediaPipe's
+camera-aligned 3-D estimate), whose two half-turns mark the turns; each turn's start and
+end are hinge-fitted on the heading, and the end of the sit-to-stand where the hips'
+level meets its standing top. Gait speed is the hips' travel across the picture on each
+straight part, in cm through the shank length and the person's height: only where the
+walk is within ``SIDE_MAX_DEG`` of the picture's plane (a side view), since travel
+towards the camera does not show as travel across it.
+"""
+
+from collections import deque
+
+import numpy as np
+
+from balance.clinical import norms
+from balance.core.events import edge_time
+from balance.events import Event
+from balance.pose.landmarks import INDEX
+from balance.protocols.chair_stand import HALF_WAY, SEATED
+from balance.protocols.five_sts import NOISE_FLOOR, FiveTimesSitToStand, _robust_sd
+from balance.protocols.reps import xy
+from balance.protocols.results import ProtocolResult, TrialResult, TugSummary
+from balance.protocols.tracking import DEFAULT_HEIGHT_CM
+
+GO_MODES = ("cue", "movement")
+AIDS = ("none", "cane", "walker")
+CHAIR_ARMS = ("not used", "used")
+GO_AFTER_S = 2.0        # seated still this long, then "Go"
+STILL_SHANKS = 0.08     # the shoulders within this (~3.5 cm) of their seated place: still
+SCALE_S = 1.0           # the shanks' picture length: their longest over this
+TOP_S = 1.0             # the standing top is looked for this long after standing is seen
+TOP_SMOOTH_S = 0.2      # ... on the level averaged over this
+TOP_LO = 2 * NOISE_FLOOR  # the top's fit: noise floor, shank lengths
+TURN_DEG = 90.0         # a half-turn is seen once the heading has turned this far
+TURN_LO_DEG = 8.0       # the turn fits' noise floor, deg, at least (3 SDs of the straight if more)
+TURN_HI_DEG = 60.0      # ... and how much of the turn they fit
+SIDE_MAX_DEG = 20.0     # gait speed only when walking within this of the picture's plane
+SPEED_SMOOTH_S = 0.2    # the hips' place at a segment's ends: averaged over this
+SHANK_OF_HEIGHT = 0.246  # knee to ankle joint / height (Drillis & Contini 1966, via Winter)
+GO_TEXT = "Go: stand up, walk to the line at your usual pace, turn, walk back and sit down."
+START_RULES = {"cue": "the window's Go cue after sitting still",
+               "movement": "first movement after sitting still (no go cue), dated to its onset"}
+PARTS = ("sit_to_stand", "walk_out", "turn", "walk_back", "turn_to_sit")
+_L = [INDEX[n] for n in ("left_shoulder", "left_hip")]
+_R = [INDEX[n] for n in ("right_shoulder", "right_hip")]
+
+
+def heading(world: np.ndarray) -> float:
+    """The body's left-right axis (shoulders and hips) in the camera's horizontal plane,
+    rad (atan2 of depth over image x), NaN without world landmarks."""
+    v = (world[_L, :3] - world[_R, :3]).sum(axis=0)
+    return float(np.arctan2(v[2], v[0])) if np.isfinite(v).all() else float("nan")
+
+
+class TimedUpAndGo(FiveTimesSitToStand):
+    """Parameters: ``go`` ("cue": timed from the window's Go; "movement": from the first
+    movement, for a recording without the cue), ``aid`` and ``chair_arms`` (declared)."""
+
+    name, title = "tug", "Timed Up and Go"
+    hands_rule = "allowed"  # the chair's arms may be used (declared)
+    full_stand = 0.0        # no extension check: the walk shows the person stood
+    settle_s = 1.0          # a slow sit (one, not five) may take a while to reach the seat
+
+    def __init__(self, profile, *, image_size, fps, go: str = "cue", aid: str = "none",
+                 chair_arms: str = "not used"):
+        for key, value, allowed in (("go", go, GO_MODES), ("aid", aid, AIDS),
+                                    ("chair_arms", chair_arms, CHAIR_ARMS)):
+            if value not in allowed:
+                raise ValueError(f"{key} must be one of {', '.join(allowed)}, not {value!r}")
+        super().__init__(profile, image_size=image_size, fps=fps, reps=1)
+        self.go, self.aid, self.chair_arms = go, aid, chair_arms
+        self._psi: list[float] = []   # heading per good frame, rad
+        self._hx: list[float] = []    # mid-hip across the picture, shank lengths of the frame
+        self._tall: list[float] = []  # mid-shoulder above the ankles, shank lengths of the frame
+        self._lengths: deque = deque()  # (t, shank px) of the last SCALE_S
+        self._shank = 1.0
+        self.parts: dict | None = None
+        self.speed: dict | None = None
+
+    # --- per frame --------------------------------------------------------------------
+
+    def _shank_now(self, image) -> float:
+        return float(np.mean([np.hypot(*((xy(image, f"{s}_knee") - xy(image, f"{s}_ankle"))
+                                         * (self.w, self.h))) for s in ("left", "right")]))
+
+    def signals(self, image):
+        # in seated shank lengths, whatever the distance from the camera now
+        return super().signals(image) * (self.shank_px / self._shank)
+
+    def _step(self, frame, out) -> None:
+        # A shank tilting towards the camera looks shorter, never longer: its longest in
+        # the last SCALE_S is its length at the distance the person is now.
+        self._lengths.append((frame.t_s, max(self._shank_now(frame.image), 1e-9)))
+        while frame.t_s - self._lengths[0][0] > SCALE_S:
+            self._lengths.popleft()
+        self._shank = shank = max(v for _, v in self._lengths)
+        self._psi.append(heading(frame.world))
+        im = frame.image
+        self._hx.append((xy(im, "left_hip")[0] + xy(im, "right_hip")[0]) / 2 * self.w / shank)
+        self._tall.append((xy(im, "left_ankle")[1] + xy(im, "right_ankle")[1]
+                           - xy(im, "left_shoulder")[1] - xy(im, "right_shoulder")[1]) / 2 * self.h / shank)
+        super()._step(frame, out)
+
+    def _watch_start(self, what, out) -> None:
+        if self.go == "movement":
+            super()._watch_start(what, out)
+            return
+        n = len(self._t)
+        if what == SEATED or self._rest_from is None:
+            self._rest_from = n - 1 if self.cycle.seated else None
+        if self._rest_from is None or not self.cycle.seated:
+            self._rest_from = None
+            return
+        sh = np.array(self._sh[self._rest_from:])
+        if np.hypot(*(sh[-1] - np.median(sh, axis=0))) > STILL_SHANKS:
+            self._rest_from = n - 1  # moved: sit still again before the Go
+            return
+        if self._t[-1] - self._t[self._rest_from] < GO_AFTER_S:
+            return
+        self.start_s = self._t[-1]
+        x = np.array(self._x[self._rest_from:])
+        self.seat_level, self.seat_sd = float(np.median(x)), _robust_sd(x)
+        out.append(Event(self.start_s, "test_start", {"rule": START_RULES["cue"]}))
+
+    def _verdict(self, stand, seated_s, faults, out) -> None:
+        super()._verdict(stand, seated_s, faults, out)
+        if self.end_s is not None and self.parts is None:
+            self.parts, self.speed = self._segment(stand["i"])
+
+    # --- the parts ----------------------------------------------------------------------
+
+    def _segment(self, stood: int) -> tuple[dict, dict]:
+        """Event times of the walk (None where not seen) and the straights' gait speeds."""
+        t, x = np.array(self._t), np.array(self._x)
+        i0 = int(np.searchsorted(t, self.start_s))
+        up = self._top_time(t, x, np.array(self._tall), stood)
+        turns = _turns(t, np.array(self._psi), i0, int(np.searchsorted(t, up)) if up else None)
+        times = {"start": self.start_s, "stood": up, **turns, "seated": self.end_s}
+        order = [times[k] for k in ("start", "stood", "turn_start", "turn_end", "turn2_start",
+                                    "seated")]
+        if any(v is None for v in order) or np.any(np.diff(order) <= 0):
+            return {k: (round(v, 3) if v is not None else None) for k, v in times.items()}, {}
+        return ({k: round(v, 3) for k, v in times.items()},
+                self._speeds(t, times, np.array(self._psi)))
+
+    def _top_time(self, t, x, tall, stood: int) -> float | None:
+        """Where the shoulders, rising with the hips and the trunk coming upright, meet
+        their standing height: a falling hinge fit of that top minus their height, from
+        the hips' half-way up to ``TOP_S`` past standing."""
+        k = max(1, int(round(TOP_SMOOTH_S * self.fps)))
+        end = int(np.searchsorted(t, t[stood] + TOP_S))
+        smooth = np.convolve(tall[stood:end], np.ones(k) / k, mode="valid")
+        if smooth.size == 0:
+            return None
+        top = float(smooth.max())
+        below = np.flatnonzero(x[:stood] < HALF_WAY)
+        a = int(below[-1]) if below.size else 0
+        peak = stood + int(np.argmax(smooth)) + k // 2
+        hi = 0.4 * max(top - float(np.min(tall[a:peak + 1])), TOP_LO)
+        up = edge_time(t[a:peak + 1], top - tall[a:peak + 1], TOP_LO, hi, rising=False)
+        return float(up) if np.isfinite(up) else None
+
+    def _speeds(self, t, times, psi) -> dict:
+        """Mean gait speed (cm/s) on the walk out and back: the hips' travel across the
+        picture over each straight's time; None unless the walk was side-on."""
+        hx = np.array(self._hx)
+        a, b = np.searchsorted(t, [times["stood"], times["turn_start"]])
+        angle = float(np.degrees(np.arcsin(np.nanmedian(np.abs(np.cos(psi[a:b]))))))
+        out = {"angle_deg": round(angle, 1), "out_cm_s": None, "back_cm_s": None}
+        if not angle <= SIDE_MAX_DEG:
+            return out
+        cm = SHANK_OF_HEIGHT * (self.profile.height_cm or DEFAULT_HEIGHT_CM)
+        k = max(1, int(round(SPEED_SMOOTH_S * self.fps / 2)))
+        for key, (s, e) in (("out_cm_s", ("stood", "turn_start")),
+                            ("back_cm_s", ("turn_end", "turn2_start"))):
+            i, j = np.searchsorted(t, [times[s], times[e]])
+            travel = abs(np.mean(hx[j - k:j + k + 1]) - np.mean(hx[max(0, i - k):i + k + 1]))
+            out[key] = round(float(travel * cm / (times[e] - times[s])), 1)
+        return out
+
+    # --- reporting --------------------------------------------------------------------
+
+    def _walk_seen(self) -> bool:
+        return bool(self.speed is not None and self.parts and None not in self.parts.values())
+
+    def time_s(self) -> float | None:
+        return super().time_s() if self._walk_seen() else None
+
+    def _status(self, frame, good, out):
+        st = super()._status(frame, good, out)
+        if st.phase == "waiting":
+            st.instruction = ("Sit back in the chair, feet flat, and keep still until Go."
+                              if self.go == "cue" else
+                              "Sit back in the chair. Then " + GO_TEXT[4].lower() + GO_TEXT[5:])
+        elif st.phase == "running" and self.start_s is not None:
+            st.instruction = GO_TEXT
+        return st
+
+    def result(self) -> ProtocolResult:
+        time_s = self.time_s()
+        reason = self._end_reason or ("stopped" if self._stopped else None)
+        if time_s is not None:
+            text = f"{time_s:.2f} s"
+        elif self.end_s is not None:
+            text = "sat down again before the walk and both turns were seen: not timed"
+        else:
+            text = "not finished"
+        trial = TrialResult(trial=1, stance=self.name, hold_time_s=time_s, end_reason=reason,
+                            start_s=self.start_s, end_s=self.end_s, metrics={}, score=None,
+                            end_text=text, attempts=len(self.stands),
+                            errors=[{"kind": "bad_rep", **b} for b in self.bad])
+        return ProtocolResult(self.name, [trial] if self.start_s is not None else [],
+                              self._summary(time_s))
+
+    def _summary(self, time_s=None) -> TugSummary:
+        p = self.parts or {}
+        walk = self._walk_seen()
+        parts = {name: round(p[b] - p[a], 3) if walk else None
+                 for name, (a, b) in zip(PARTS, _PART_EDGES)}
+        speed = self.speed or {}
+        note = None
+        if speed.get("angle_deg") is not None and speed.get("out_cm_s") is None:
+            note = (f"not measured: the walk was {speed['angle_deg']:.0f} deg off the picture's "
+                    f"plane (a side view within {SIDE_MAX_DEG:g} deg is needed)")
+        return TugSummary(
+            time_s=time_s, completed=time_s is not None,
+            fall_risk=(time_s >= norms.TUG_FALL_RISK_S) if time_s is not None else None,
+            start_s=self.start_s, end_s=self.end_s, start_rule=START_RULES[self.go],
+            go=self.go, parts=parts, events=dict(p), stands=list(self.stands),
+            gait_speed_cm_s={"out": speed.get("out_cm_s"), "back": speed.get("back_cm_s")},
+            walk_angle_deg=speed.get("angle_deg"), gait_speed_note=note,
+            aid=self.aid, chair_arms=self.chair_arms, scale=self._scale_note(),
+            norms=[c.to_dict() for c in norms.compare_tug(time_s)] if time_s is not None else [],
+            neuropathy_note=norms.TUG_NEUROPATHY_NOTE)
+
+    def _scale_note(self) -> str:
+        return (f"shank = {SHANK_OF_HEIGHT:g} x the person's height" if self.profile.height_cm else
+                f"shank = {SHANK_OF_HEIGHT:g} x an assumed height of {DEFAULT_HEIGHT_CM:g} cm")
+
+
+_PART_EDGES = (("start", "stood"), ("stood", "turn_start"), ("turn_start", "turn_end"),
+               ("turn_end", "turn2_start"), ("turn2_start", "seated"))
+
+
+def _turns(t, psi, i0: int, stood: int | None) -> dict:
+    """The half-turn at the line (start, end) and the start of the one before sitting, s,
+    from the heading ``psi`` (rad per sample); None where not seen."""
+    none = {"turn_start": None, "turn_end": None, "turn2_start": None}
+    ok = np.isfinite(psi)
+    if stood is None or ok.mean() < 0.8:
+        return none
+    idx = np.arange(psi.size)
+    d = np.degrees(np.unwrap(np.interp(idx, idx[ok], psi[ok])))
+    d -= np.median(d[i0:stood + 1])
+    past = np.flatnonzero(np.abs(d[stood:]) > TURN_DEG)
+    if past.size == 0:
+        return none
+    i1 = stood + int(past[0])
+    d *= np.sign(d[i1])   # turned either way: 0 -> 180
+    back = np.flatnonzero(np.abs(d[i1:] - 180.0) < TURN_DEG / 2)
+    away = np.flatnonzero(np.abs(d[i1 + back[0]:] - 180.0) > TURN_DEG) if back.size else back
+    if away.size == 0:
+        return none
+    i2 = i1 + int(back[0]) + int(away[0])
+    mid = (i1 + i2) // 2
+    plateau = float(np.median(d[(i1 + mid) // 2:(mid + i2) // 2 + 1]))
+    straight = d[stood:(stood + i1) // 2 + 1]
+    start = _fit(t[stood:i1 + 1], d[stood:i1 + 1] - np.median(straight), straight, True)
+    end = _fit(t[i1:mid + 1], plateau - d[i1:mid + 1], d[(i1 + mid) // 2:mid + 1], False)
+    sign = np.sign(d[i2] - plateau)
+    start2 = _fit(t[mid:i2 + 1], sign * (d[mid:i2 + 1] - plateau), d[mid:(mid + i2) // 2 + 1], True)
+    return {"turn_start": start, "turn_end": end, "turn2_start": start2}
+
+
+def _fit(t, h, flat, rising: bool) -> float | None:
+    """A turn's edge on ``h`` (deg from the straight's heading) by the core's hinge fit,
+    its noise floor from the straight ``flat``."""
+    lo = max(TURN_LO_DEG, 3 * _robust_sd(flat - np.median(flat)))
+    at = edge_time(t, h, lo, TURN_HI_DEG, rising=rising)
+    return float(at) if np.isfinite(at) else None

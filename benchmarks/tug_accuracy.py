@@ -1,0 +1,52 @@
+"""Timed Up and Go timing and gait speed on the independent TUG bench (issue 16).
+
+Each condition of ``tests/bench/tug_conditions.py`` is generated for a few seeds (a
+pinhole camera from the side or at 45 deg, an articulated person who rises from a chair,
+walks 3 m with placed steps, turns on the spot, walks back, turns and sits, with drawn
+timings, speed and cadence, correlated jitter; written without ``balance.testing`` or the
+protocol), scored by the ``tug`` protocol from the first movement and compared with the
+truth.
+
+    python benchmarks/tug_accuracy.py [--seeds N] [--only TEXT]
+
+Columns: the worst |error| over the seeds of each event (start, standing reached, the
+turn at the line's start and end, the last turn's start, seat contact) and of the total
+time, s; the worst gait speed error on the straights, % of the truth ("-": not measured,
+the walk not side-on); the walk's angle to the picture's plane, deg.
+"""
+
+import argparse
+import sys
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from tests.bench.tug_conditions import CONDITIONS, EVENTS, SEEDS, evaluate, worst  # noqa: E402
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--seeds", type=int, default=len(SEEDS), help="seeds per condition")
+    ap.add_argument("--only", default="", help="run the conditions whose name contains this")
+    args = ap.parse_args(argv)
+    seeds = tuple(range(1, args.seeds + 1))
+    print(f"| condition | {' | '.join(EVENTS)} | total s | speed % | angle deg |")
+    print("|---|" + "---|" * (len(EVENTS) + 3))
+    for name in CONDITIONS:
+        if args.only not in name:
+            continue
+        rows = evaluate(name, seeds)
+        each = [worst([{**r, "events": {k: r["events"][k]}}])["event"] for r in rows for k in EVENTS]
+        per = np.reshape(each, (len(rows), len(EVENTS))).max(axis=0)
+        w = worst(rows)
+        speed = "-" if np.isnan(w["speed"]) else f"{100 * w['speed']:.1f}"
+        angle = max(r["angle"] for r in rows if r["angle"] is not None)
+        print(f"| {name} | {' | '.join(f'{v:.3f}' for v in per)} | {w['time']:.3f} | {speed} "
+              f"| {angle:.0f} |")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
