@@ -46,7 +46,7 @@ def test_trend_view_draws_weeks_sides_norms_and_changes(qtbot, history):
         assert plots.norm_band.getRegion() == pytest.approx((27.0, 32.1))
     text = plots.text.text()
     assert "hold time (left): 38 s" in text
-    assert "since first week (week 1): 10 -> 38 s (+28 s, MDC 24.1 s): a real improvement" in text
+    assert "since week 1, the first week: 10 -> 38 s (+28 s, MDC 24.1 s): a real improvement" in text
     assert "within the measurement's variability" in text
     assert view.adherence.text().startswith("adherence (last 4 weeks): ")
     # another person: three weeks

@@ -95,11 +95,17 @@ def style_plot(plot: pg.PlotWidget, scale: float | None = None) -> None:
         if axis.labelText:
             axis.setLabel(axis.labelText, units=axis.labelUnits, **{"font-size": f"{pt}pt"})
     if item.titleLabel.text:
-        item.setTitle(item.titleLabel.text, size=f"{pt}pt")
+        set_title(plot, item.titleLabel.text, scale)
     if item.legend is not None:
         item.legend.setLabelTextSize(f"{pt}pt")
         for _sample, label in item.legend.items:
             label.setText(label.text, size=f"{pt}pt")
+
+
+def set_title(plot: pg.PlotWidget, text: str, scale: float | None = None) -> None:
+    """``plot``'s title at the text size: a bare ``setTitle`` drops back to pyqtgraph's own."""
+    pt = point_sizes(current_scale() if scale is None else scale)["plot"]
+    plot.getPlotItem().setTitle(text, size=f"{pt}pt")
 
 
 def zoom_keys(widget, changed=None) -> None:
