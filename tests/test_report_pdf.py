@@ -109,7 +109,7 @@ def test_session_report_shows_results_norms_sway_and_the_note(world):
     folder, h, sls = world
     pdf = pdf_report.write_session_report(sls, folder / "sls.pdf", history=h)
     text = text_of(pdf)
-    for words in ("Balance report: single leg stance", "Results", "touched down",
+    for words in ("Balance report: Single-leg stance", "Results", "touched down",
                   "fall-risk line (5 s, Vellas 1997)", "Sway during the session",
                   "weight shifts late before the lift", "at 4.0 s - PT Kim"):
         assert words in text, words

@@ -18,7 +18,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QComboBox, QGridLayout, QHBoxLayout, QLabel, QMainWindow,
                                QScrollArea, QVBoxLayout, QWidget)
 
-from balance.gui.style import set_title, style_plot
+from balance.gui.style import plot_font, set_title, style_plot
 from balance.present.axes import (connected, date_range, date_ticks, day_number, span_label,
                                   value_range)
 from balance.programme.adherence import of_person
@@ -74,6 +74,7 @@ class TrendPlots(QWidget):
             plot.getAxis("bottom").setTicks([date_ticks(first, last), []])
             plot.setLabel("bottom", span_label(first, last))
             plot.setXRange(*x_range, padding=0)
+            style_plot(plot)  # the new axis name at the text size
         hold = self.plots["hold_time_s"]
         if trend.norm_band_s:
             lo, hi = trend.norm_band_s
@@ -81,6 +82,7 @@ class TrendPlots(QWidget):
                                                  movable=False, brush=pg.mkBrush(*NORM_BRUSH))
             hold.addItem(self.norm_band)
             label = pg.TextItem(f"age norm {lo:g}-{hi:g} s", color="#7fe0a0", anchor=(0, 1))
+            label.setFont(plot_font())
             label.setPos(x_range[0], hi)
             hold.addItem(label, ignoreBounds=True)
         if trend.fall_risk_s is not None:
@@ -89,6 +91,7 @@ class TrendPlots(QWidget):
                                                           style=Qt.PenStyle.DashLine),
                                              label=f"fall risk < {trend.fall_risk_s:g} s",
                                              labelOpts={"position": 0.85, "color": FALL_RISK})
+            self.fall_line.label.setFont(plot_font())
             hold.addItem(self.fall_line)
         self.text.setText(summary_text(trend))
 

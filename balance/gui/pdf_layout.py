@@ -170,8 +170,9 @@ class Layout:
     def pager_device(self):
         return self.p.device()
 
-    def heading(self, text: str, pt: float = 14) -> None:
-        self.ensure(self.mm(18))
+    def heading(self, text: str, pt: float = 14, keep_mm: float = 0.0) -> None:
+        """A section's title; ``keep_mm`` of what follows stays on its page with it."""
+        self.ensure(self.mm(18 + keep_mm))
         self.y += self.mm(2)
         self.text(text, pt, bold=True, gap_mm=1)
         self.p.setPen(QPen(GRID, self.mm(0.3)))

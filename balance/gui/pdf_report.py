@@ -39,6 +39,7 @@ from balance.storage.trends import (LABELS, MEASURES, measure_label, since_weeks
 TRIAL_HEADER = ["#", "leg", "hold (s)", "ended", "errors", "score", "sway (cm/s)",
                 "area (cm²)"]
 TRIAL_WIDTHS = [0.05, 0.09, 0.11, 0.29, 0.09, 0.09, 0.14, 0.14]
+CHART_MM = 58  # a trend chart's height
 
 
 # --- public API -------------------------------------------------------------------------
@@ -104,7 +105,7 @@ def _session_report(lay: Layout, path, history: History | None) -> None:
     result = ProtocolResult.from_dict(stored) if stored else None
     protocol = (result.protocol if result else None) or meta.get("protocol") or "recording"
     tl = build(session, height_cm=person.height_cm)
-    lay.text(f"Balance report: {protocol.replace('-', ' ')}", 18, bold=True)
+    lay.text(f"Balance report: {registry.title(protocol)}", 18, bold=True)
     lay.text(f"{person.name} - {person_lines(person)}", 11)
     duration = float(session.t[-1] - session.t[0]) if len(session) > 1 else 0.0
     lay.text(f"Recorded {(meta.get('start_time') or '?')[:16].replace('T', ' ')} UTC from "
@@ -227,7 +228,7 @@ def _person_report(lay: Layout, history: History, name: str, weeks: int) -> None
     if not found:
         lay.text("No test results in this period.", 11)
     for trend in found:
-        lay.heading(registry.title(trend.protocol))
+        lay.heading(registry.title(trend.protocol), keep_mm=CHART_MM)  # never alone at a page end
         _trend_charts(lay, trend, MEASURES)
         _trend_text(lay, trend)
     _programme_block(lay, history, name)
@@ -245,7 +246,7 @@ def _trend_charts(lay: Layout, trend, measures) -> None:
     values at all) gets a line of text instead."""
     missing = [m for m in measures if not any(trend.series(m, s)[0] for s in trend.sides)]
     measures = [m for m in measures if m not in missing]
-    w, h = (lay.width - lay.mm(6)) / 2, lay.mm(58)
+    w, h = (lay.width - lay.mm(6)) / 2, lay.mm(CHART_MM)
     weeks = [p.start for p in trend.points]
     x_axis = Axis(date_ticks(min(weeks), max(weeks)), *date_range(min(weeks), max(weeks)))
     for k in range(0, len(measures), 2):

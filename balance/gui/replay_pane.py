@@ -157,9 +157,10 @@ class ReplayPane(QWidget):
         self.readout.setWordWrap(True)
         self.readout.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         side.addWidget(self.readout)
-        self.stabilo = pg.PlotWidget(title="This trial so far (cm)")
+        # short axis names: the plot is small, its left side barely 150 px high
+        self.stabilo = pg.PlotWidget(title="This trial so far (front-back estimated from depth)")
         self.stabilo.setLabel("bottom", "side to side (cm)")
-        self.stabilo.setLabel("left", "front to back, estimated from depth (cm)")
+        self.stabilo.setLabel("left", "front-back (cm)")
         self.stabilo.setAspectLocked(True)
         self.stabilo.setMenuEnabled(False)
         self.stabilo.setMinimumSize(160, 140)
