@@ -1,6 +1,9 @@
 """Screenshots of the real windows, under Xvfb when there is no screen: the training
 window mid-trial and with its result (also at the largest text size), the replay window
-and the plan window, at 1366x768 and 1920x1080, all from the bundled sample.
+and the plan window, at 1366x768 and 1920x1080, all from the bundled sample; then the
+history window and every page of the two PDF reports (a session, and the person's
+progress with the training plan) over a generated person's nine weeks
+(``scripts/sample_history.py``), in a history of their own.
 
     .venv/bin/python scripts/screenshots.py                  # -> docs/screenshots/
     .venv/bin/python scripts/screenshots.py --video ../shared/realdata/videos/yoga_warrior2/warrior2.mp4
@@ -21,6 +24,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "scripts"))  # sample_history
 SAMPLE = ROOT / "samples" / "single_leg_stance.balance"
 SIZES = ((1366, 768), (1920, 1080))
 MID_HOLD_S = 10.0  # into the sample: the left-leg hold
@@ -49,6 +53,7 @@ def main(argv=None) -> int:
         for size in SIZES:
             replay(size, out / f"replay-{size[0]}x{size[1]}.png")
             plan(app, size, out / f"plan-{size[0]}x{size[1]}.png")
+        history_and_reports(app, out)
     return 0
 
 
@@ -135,6 +140,53 @@ def plan(app, size, path: Path) -> None:
     window._refresh_live()
     shoot(app, window, path)
     window.close()
+
+
+def history_and_reports(app, out: Path) -> None:
+    """The generated weeks in a temporary history (``BALANCE_DATA_DIR``): the history
+    window on single-leg stance (and yoga, rows named by pose), and the reports."""
+    import sample_history
+    from balance.storage.history import History
+
+    with tempfile.TemporaryDirectory() as tmp:
+        os.environ["BALANCE_DATA_DIR"] = tmp
+        sample_history.build(Path(tmp))
+        with History() as h:
+            for size in SIZES:
+                history(app, h, "Single-leg stance", size, out / f"history-{size[0]}x{size[1]}.png")
+            history(app, h, "Yoga balance poses", SIZES[0], out / "history-yoga-1366x768.png")
+            latest = next(s for s in reversed(h.sessions(sample_history.PERSON))
+                          if s.protocol == "single-leg-stance")
+            reports(h, Path(latest.file), Path(tmp), out)
+
+
+def history(app, h, test: str, size, path: Path) -> None:
+    from balance.gui.history_view import HistoryWindow
+
+    window = HistoryWindow(h, "Ann")
+    window.resize(*size)
+    window.show()
+    window.view.test_box.setCurrentText(test)
+    shoot(app, window, path)
+    window.close()
+
+
+def reports(h, session: Path, tmp: Path, out: Path, dpi: int = 80) -> None:
+    """Both PDFs as the therapist gets them, each page rendered by PDFium."""
+    import pypdfium2 as pdfium
+    from balance.gui import pdf_report
+
+    pdfs = {"report-session": pdf_report.write_session_report(session, tmp / "s.pdf", history=h),
+            "report-progress": pdf_report.write_person_report(h, "Ann", tmp / "p.pdf")}
+    for stem in pdfs:
+        for old in out.glob(f"{stem}-page*.png"):
+            old.unlink()  # a report that got shorter leaves no stale page behind
+    for stem, pdf in pdfs.items():
+        doc = pdfium.PdfDocument(str(pdf))
+        for k, page in enumerate(doc, start=1):
+            page.render(scale=dpi / 72).to_pil().save(out / f"{stem}-page{k}.png")
+            print(out / f"{stem}-page{k}.png")
+        doc.close()
 
 
 def _needs_xvfb() -> bool:

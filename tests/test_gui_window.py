@@ -360,6 +360,22 @@ def test_the_rest_is_counted_once_for_the_button_and_the_words(qtbot, tmp_path, 
     assert not any("Rest" in t for t in visible_texts(window) + [window.start_button.text()])
 
 
+def test_a_recording_that_ends_between_trials_shows_the_best_hold_and_how_far_it_got(
+        qtbot, tmp_path, store):
+    """The sample holds two of single-leg stance's six trials: the card says so plainly,
+    and the timer shows the best hold, not the 0.0 of the wait for a third trial."""
+    window = make_window(qtbot, tmp_path, store, protocol_factory=live.create_protocol,
+                         settings=S.GuiSettings(side="none"),
+                         flow=F.Flow(checklist=False, setup=False, rest_s=0), record=False)
+    window.open_feed(open_feed(SAMPLE), warmup=None, realtime=4.0, autostart=True)
+    reason, result, _ = wait_finished(qtbot, window, timeout=30000)
+    assert reason == "end of recording"
+    assert window.card.title.text() == "Recording ended before all trials were done: 2 of 6"
+    holds = [t["hold_time_s"] for t in result["trials"]]
+    assert window.readout.timer_label.text() == messages.clock(max(holds)) == "12.0"
+    assert window.readout.countdown_label.text() == "best hold (s)"
+
+
 def test_a_video_that_ends_during_the_checklist_says_so(qtbot, tmp_path, store):
     window = make_window(qtbot, tmp_path, store, flow=F.Flow(rest_s=0))
     window.open_feed(ListFeed(person(duration_s=1.0)), warmup=None)

@@ -76,23 +76,25 @@ def test_weekly_points_bests_and_norms(eight_weeks, monkeypatch):
     assert [(w, n) for w, n, _ in t.adherence] == [(w, 2) for w in range(1, 9)]
 
 
-def _change(t, measure, side, since):
-    return next(c for c in t.changes if (c.measure, c.side, c.since) == (measure, side, since))
+def _change(t, measure, side, week):
+    """The change of ``measure`` on ``side`` against the baseline ``week``."""
+    return next(c for c in t.changes if (c.measure, c.side, c.baseline_week) == (measure, side, week))
 
 
 def test_changes_are_judged_against_the_minimal_detectable_change(eight_weeks):
     (t,) = trends(eight_weeks, "ann")
-    left = _change(t, "hold_time_s", "left", "first week")
+    left = _change(t, "hold_time_s", "left", 1)
     assert (left.baseline, left.latest, left.delta) == (10.0, 38.0, 28.0)
     assert left.mdc == MDC["hold_time_s"].absolute == 24.1
     assert left.real and left.better
-    right = _change(t, "hold_time_s", "right", "first week")
+    right = _change(t, "hold_time_s", "right", 1)
     assert right.delta == pytest.approx(10.5) and right.real is False
-    month = _change(t, "hold_time_s", "left", "last month")
-    assert (month.baseline_week, month.delta) == (4, 16.0) and month.real is False
-    vel = _change(t, "mean_velocity", "left", "first week")
+    month = _change(t, "hold_time_s", "left", 4)
+    assert month.delta == 16.0 and month.real is False
+    assert month.since == "since week 4, 4 weeks before"
+    vel = _change(t, "mean_velocity", "left", 1)
     assert vel.mdc == pytest.approx(0.66) and vel.real and vel.better  # lower sway is better
-    area = _change(t, "ellipse_area", "left", "first week")
+    area = _change(t, "ellipse_area", "left", 1)
     # no published MDC: the person's own trial-to-trial SD (0.5 cm²) x 1.96 x sqrt(2)
     assert area.mdc == pytest.approx(1.386, abs=0.001) and area.real and area.better
     assert "a real improvement" in left.sentence() and "variability" in right.sentence()
@@ -104,7 +106,7 @@ def test_history_command_prints_the_trend(eight_weeks):
     out = proc.stdout
     assert "ann - Single-leg stance" in out
     assert "   8 left        6        38.0" in out
-    assert "hold time (left) since first week (week 1): 10 -> 38 s (+28 s, MDC 24.1 s)" in out
+    assert "hold time (left) since week 1, the first week: 10 -> 38 s (+28 s, MDC 24.1 s)" in out
     assert "fall-risk line: 5 s" in out
     assert "ann" in balance("history").stdout
 
@@ -176,8 +178,9 @@ def test_last_weeks_keep_their_week_numbers(eight_weeks):
     (t,) = trends(eight_weeks, "ann", since=since)
     weeks, holds = t.series("hold_time_s", "left")
     assert weeks == [6, 7, 8] and holds == [30.0, 34.0, 38.0]
-    first = _change(t, "hold_time_s", "left", "first week")
-    assert (first.baseline_week, first.delta, first.real) == (6, 8.0, False)
+    first = _change(t, "hold_time_s", "left", 6)
+    assert (first.delta, first.real) == (8.0, False)
+    assert first.since == "since week 6, the first week shown"
 
 
 def test_ellipse_trend_from_recordings_scored_over_weeks(tmp_path, monkeypatch):
@@ -232,3 +235,26 @@ def test_yoga_rows_are_named_by_pose_and_leg(tmp_path, monkeypatch):
     assert f"  hold time (mountain): 4 s on {START}" in text
     assert "stability score (mountain): 50 on" in text  # no unit, no double space
     assert "None" not in text
+
+
+def test_after_a_pause_the_second_baseline_says_how_long_ago_it_was(tmp_path):
+    """Weeks 1-3, a pause, weeks 9-11: "about a month back" is week 3, eight weeks before
+    the latest, and the words say so; with only weeks 1 and 5 the first week is the only
+    baseline (no second line repeating it)."""
+    with History(tmp_path / "h.sqlite3") as h:
+        for week in (1, 2, 3, 9, 10, 11):
+            day = START + timedelta(weeks=week - 1)
+            h.import_session(write_session(tmp_path / f"ann-{week}.balance", start=f"{day}T09:00:00+00:00",
+                                           trials=[trial("left", 5.0 + week)]))
+        for week in (1, 5):
+            day = START + timedelta(weeks=week - 1)
+            h.import_session(write_session(tmp_path / f"bo-{week}.balance", person="bo",
+                                           start=f"{day}T09:00:00+00:00",
+                                           trials=[trial("left", 5.0 + week)]))
+        (ann,), (bo,) = trends(h, "ann"), trends(h, "bo")
+    holds = [c for c in ann.changes if c.measure == "hold_time_s"]
+    assert [(c.baseline_week, c.since) for c in holds] == [
+        (1, "since week 1, the first week"), (3, "since week 3, 8 weeks before")]
+    assert holds[1].sentence().startswith("hold time (left) since week 3, 8 weeks before: 8 -> 16 s")
+    assert [c.since for c in bo.changes if c.measure == "hold_time_s"] == [
+        "since week 1, the first week"]

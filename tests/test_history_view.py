@@ -13,6 +13,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 clear_opencv_qt_paths()
 
 from balance.gui.history_view import HistoryView  # noqa: E402
+from balance.gui.style import apply_style, point_sizes  # noqa: E402
 from balance.storage.history import History  # noqa: E402
 from tests.test_history_trends import (START, left_hold, make_weeks, right_hold,  # noqa: E402
                                        yoga_week)
@@ -41,12 +42,14 @@ def test_trend_view_draws_weeks_sides_norms_and_changes(qtbot, history):
     assert list(y) == [right_hold(w, 2) for w in range(1, 9)]
     _, v = plots.curves[("mean_velocity", "left")].getData()
     assert v[0] == pytest.approx(2.0) and v[-1] == pytest.approx(1.0)
+    # from zero: a sway halved looks halved, not like a fall from the top to the bottom
+    assert plots.plots["mean_velocity"].plotItem.vb.viewRange()[1][0] == 0.0
     assert plots.fall_line.value() == 5.0
     if plots.norm_band is not None:  # born 1960: in the 60-69 band until 2029
         assert plots.norm_band.getRegion() == pytest.approx((27.0, 32.1))
     text = plots.text.text()
     assert "hold time (left): 38 s" in text
-    assert "since first week (week 1): 10 -> 38 s (+28 s, MDC 24.1 s): a real improvement" in text
+    assert "since week 1, the first week: 10 -> 38 s (+28 s, MDC 24.1 s): a real improvement" in text
     assert "within the measurement's variability" in text
     assert view.adherence.text().startswith("adherence (last 4 weeks): ")
     # another person: three weeks
@@ -120,9 +123,48 @@ def test_one_week_of_yoga_gets_a_range_and_rows_named_by_pose(qtbot, tmp_path):
         qtbot.addWidget(view)
         plot = view.plots.plots["hold_time_s"]
         title = plot.plotItem.titleLabel.text
-        assert "warrior 2, right" in title and "mountain" in title
+        # each row named, with the symbol its points are drawn with (by leg)
+        assert "&#9632; warrior 2, right" in title and "&#9660; mountain" in title
+        assert view.plots.curves[("hold_time_s", "warrior 2, right")].opts["symbol"] == "s"
+        assert view.plots.curves[("hold_time_s", "mountain")].opts["symbol"] == "t"
         (x_lo, x_hi), (y_lo, y_hi) = plot.plotItem.vb.viewRange()
         assert (x_lo, x_hi) == (START.toordinal() - 7, START.toordinal() + 7)
         assert y_lo == 0.0 and 13.0 < y_hi < 20.0  # the points inside, not on the edge
         (s_lo, s_hi), = [view.plots.plots["score"].plotItem.vb.viewRange()[1]]
         assert s_lo < 50.0 < s_hi and s_hi - s_lo >= 20.0  # one score: a range around it
+
+
+def test_plots_take_the_text_size_before_they_are_shown_and_keep_it_in_new_titles(
+        qtbot, history, qapp):
+    apply_style(qapp, 1.5)
+    try:
+        view = HistoryView(history, "ann")  # never shown: no Ctrl +/- has reached it
+        qtbot.addWidget(view)
+        view.person_box.setCurrentText("bo")  # the titles are set again
+        pt = point_sizes(1.5)["plot"]
+        for plot in view.plots.plots.values():
+            assert plot.getAxis("left").style["tickFont"].pointSize() == pt
+            assert plot.getAxis("bottom").style["tickFont"].pointSize() == pt
+            assert plot.plotItem.titleLabel.opts["size"] == f"{pt}pt"
+            # the axis name at that size, still in the light text colour (not black on dark)
+            label = plot.getAxis("bottom").labelStyle
+            assert label["font-size"] == f"{pt}pt" and label["color"] == "#e0e0e0"
+    finally:
+        apply_style(qapp, 1.0)
+
+
+def test_a_measure_the_test_does_not_give_shows_no_values(qtbot, tmp_path):
+    """A five-times sit-to-stand has a time and no sway: the sway plots say "not
+    measured" and carry no numbers on their axis."""
+    from tests.test_history_store import write_session
+    timed = {"trial": 1, "side": None, "hold_time_s": 12.5, "end_reason": "done",
+             "metrics": {}, "errors": []}
+    with History(tmp_path / "h.sqlite3") as h:
+        h.import_session(write_session(tmp_path / "sts.balance", protocol="five-sts",
+                                       trials=[timed]))
+        view = HistoryView(h, "ann")
+        qtbot.addWidget(view)
+        sway = view.plots.plots["mean_velocity"]
+        assert sway.plotItem.titleLabel.text.endswith("- not measured")
+        assert sway.getAxis("left")._tickLevels == [[], []]
+        assert view.plots.plots["hold_time_s"].getAxis("left")._tickLevels is None

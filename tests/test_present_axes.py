@@ -35,3 +35,6 @@ def test_value_range_around_one_point_all_alike_and_many():
     assert (lo, hi) == pytest.approx((0.9, 2.1))
     assert value_range([0.05, 1.05])[0] == 0.0  # a speed's range never dips below zero
     assert value_range([-2.0, 2.0]) == pytest.approx((-2.4, 2.4))
+    # from zero, the room above the top is a tenth of the axis, not of the values' spread
+    assert value_range([78.0, 83.5], zero=True) == pytest.approx((0.0, 83.5 * 1.1))
+    assert value_range([1.0, 20.0], zero=True) == pytest.approx((0.0, 22.0))

@@ -242,3 +242,20 @@ def test_event_names_close_in_time_stack_instead_of_overprinting():
     assert label_rows([4.0, 5.0, 5.5, 20.0], 40.0, width=0.09) == [0, 1, 2, 0]
     # with every row taken, the one that frees first
     assert label_rows([1.0, 1.1, 1.2, 1.3], 10.0, width=0.5, rows=3) == [0, 1, 2, 0]
+
+
+def test_a_recording_without_depth_says_so_instead_of_an_empty_stabilogram(qtbot, tmp_path):
+    """Landmarks only (as from a landmark CSV: no world landmarks): no front-to-back sway,
+    and the pane says why rather than show an empty plot."""
+    from balance.storage.session import SessionWriter
+    s = read_session(SAMPLE)
+    path = tmp_path / "no-depth.balance"
+    with SessionWriter(path, {**s.metadata, "source": "landmarks.csv"}) as w:
+        for i in range(len(s)):
+            w.write_frame(s.t[i], s.image[i], np.full((33, 4), np.nan, np.float32), True)
+    pane = open_window(qtbot, path).panes[0]
+    assert pane.no_depth.isVisible() and not pane.stabilo.isVisible()
+    assert "No depth in this recording" in pane.no_depth.text()
+    # a recording with depth shows the stabilogram and no such words
+    pane = open_window(qtbot, SAMPLE).panes[0]
+    assert pane.stabilo.isVisible() and not pane.no_depth.isVisible()

@@ -28,7 +28,7 @@ def test_a_jump_beyond_the_persons_own_variability_is_a_real_decline():
     mdc = 1.96 * math.sqrt(2) * statistics.stdev(earlier)  # 0.277
     assert change.baseline == pytest.approx(1.6) and change.latest == 2.4
     assert change.mdc == pytest.approx(mdc) and change.real and not change.better
-    assert change.baseline_week == 1 and change.since == "the mean of 3 earlier sessions"
+    assert change.baseline_week == 1 and change.since == "against the mean of 3 earlier sessions"
     assert "a real decline" in change.sentence()
     assert "eyes closed / open on firm ground" in change.sentence()
 

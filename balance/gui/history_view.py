@@ -4,9 +4,9 @@ Four plots share a calendar axis (``balance.present.axes``: each week at the dat
 starts, no line across weeks without a session, a range around a single point): hold
 time (with the age-norm band and the fall-risk line), sway velocity, sway ellipse area
 and the stability score; one colour per row (leg, or pose and leg), named in the title
-rather than in a legend over the points. Below them: personal bests and whether the change since the first week and the
-last month exceeds the measurement's variability; above them, the training adherence.
-The numbers come from
+rather than in a legend over the points, each plot from zero. Below them: personal bests
+and whether the change since the first week and since about a month before exceeds the
+measurement's variability; above them, the training adherence. The numbers come from
 ``balance.storage.trends`` (Qt-free), the same ones ``balance history`` prints.
 """
 
@@ -18,6 +18,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QComboBox, QGridLayout, QHBoxLayout, QLabel, QMainWindow,
                                QScrollArea, QVBoxLayout, QWidget)
 
+from balance.gui.style import plot_font, set_title, style_plot
 from balance.present.axes import (connected, date_range, date_ticks, day_number, span_label,
                                   value_range)
 from balance.programme.adherence import of_person
@@ -26,7 +27,8 @@ from balance.storage.trends import LABELS, MEASURES, Trend, describe, trends
 
 SIDE_COLOURS = {"left": "#35e0ff", "right": "#ffb04d", None: "#e0e0e0"}
 ROW_COLOURS = ("#7fe0a0", "#d69cff", "#ffe066", "#ff8fb1")  # poses' rows
-SIDE_SYMBOLS = {"left": "o", "right": "s"}
+LEG_SYMBOLS = {"left": "o", "right": "s", None: "t"}  # by the row's leg
+GLYPHS = {"o": "&#9679;", "s": "&#9632;", "t": "&#9660;"}  # each symbol in the title
 NORM_BRUSH = (127, 224, 160, 50)
 FALL_RISK = "#ff5a5a"
 
@@ -44,6 +46,7 @@ class TrendPlots(QWidget):
             plot.showGrid(x=True, y=True, alpha=0.25)
             plot.setMenuEnabled(False)
             plot.setMinimumHeight(220)
+            style_plot(plot)  # the text size now, not only after the next Ctrl +/-
             self.plots[measure] = plot
             grid.addWidget(plot, k // 2, k % 2)
         self.text = QLabel("")
@@ -71,6 +74,7 @@ class TrendPlots(QWidget):
             plot.getAxis("bottom").setTicks([date_ticks(first, last), []])
             plot.setLabel("bottom", span_label(first, last))
             plot.setXRange(*x_range, padding=0)
+            style_plot(plot)  # the new axis name at the text size
         hold = self.plots["hold_time_s"]
         if trend.norm_band_s:
             lo, hi = trend.norm_band_s
@@ -78,6 +82,7 @@ class TrendPlots(QWidget):
                                                  movable=False, brush=pg.mkBrush(*NORM_BRUSH))
             hold.addItem(self.norm_band)
             label = pg.TextItem(f"age norm {lo:g}-{hi:g} s", color="#7fe0a0", anchor=(0, 1))
+            label.setFont(plot_font())
             label.setPos(x_range[0], hi)
             hold.addItem(label, ignoreBounds=True)
         if trend.fall_risk_s is not None:
@@ -86,6 +91,7 @@ class TrendPlots(QWidget):
                                                           style=Qt.PenStyle.DashLine),
                                              label=f"fall risk < {trend.fall_risk_s:g} s",
                                              labelOpts={"position": 0.85, "color": FALL_RISK})
+            self.fall_line.label.setFont(plot_font())
             hold.addItem(self.fall_line)
         self.text.setText(summary_text(trend))
 
@@ -96,18 +102,21 @@ class TrendPlots(QWidget):
         for k, side in enumerate(trend.sides):
             days, ys = trend.dated(measure, side)
             days = [day_number(d) for d in days]
-            colour = row_colour(side, k)
+            colour, symbol = row_colour(side, k), LEG_SYMBOLS[row_leg(side)]
             self.curves[(measure, side)] = plot.plot(
                 days, ys, pen=pg.mkPen(colour, width=2), connect=np.array(connected(days)),
-                symbol=SIDE_SYMBOLS.get(side, "t"), symbolBrush=colour, symbolSize=9)
-            names.append(f"<span style='color:{colour}'>&#9679; {side or 'both'}</span>")
+                symbol=symbol, symbolBrush=colour, symbolSize=9)
+            names.append(f"<span style='color:{colour}'>{GLYPHS[symbol]} {side or 'both'}</span>")
             values += ys
         title = f"{label} ({unit})" if unit else label
-        plot.setTitle(f"{title}&nbsp;&nbsp;" + "&nbsp;&nbsp;".join(names) if values
-                      else f"{title} - not measured")
+        set_title(plot, f"{title}&nbsp;&nbsp;" + "&nbsp;&nbsp;".join(names) if values
+                  else f"{title} - not measured")
+        # an empty plot shows no values it does not have
+        plot.getAxis("left").setTicks(None if values else [[], []])
         extra = [trend.fall_risk_s] if measure == "hold_time_s" and trend.fall_risk_s else []
         extra += list(trend.norm_band_s or ()) if measure == "hold_time_s" else []
-        plot.setYRange(*value_range(values + extra, zero=measure == "hold_time_s"), padding=0)
+        # from zero: a change of a few per cent must not fill the plot's height
+        plot.setYRange(*value_range(values + extra, zero=True), padding=0)
 
 
 def summary_text(trend: Trend) -> str:
@@ -116,6 +125,12 @@ def summary_text(trend: Trend) -> str:
     start = next((i for i, line in enumerate(lines) if line.startswith("personal bests")),
                  len(lines))
     return "\n".join(lines[start:])
+
+
+def row_leg(row: str | None) -> str | None:
+    """The leg of a row: "left", "tree, left" -> "left"; "mountain", None -> None."""
+    leg = row.rsplit(", ", 1)[-1] if row else None
+    return leg if leg in ("left", "right") else None
 
 
 def row_colour(row, k: int) -> str:

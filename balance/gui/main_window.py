@@ -24,7 +24,7 @@ from balance.gui.panels import ControlBar, SidePanel
 from balance.gui.style import zoom, zoom_keys
 from balance.gui.widgets import CameraView, big_label
 from balance.gui.workers import LiveWorker
-from balance.protocols import reasons
+from balance.protocols import ProtocolResult, reasons
 
 REPAINT_MS = 33          # ~30 Hz: the display never runs faster than this
 # A new frame is painted as soon as it arrives unless another was painted this recently
@@ -60,6 +60,7 @@ class MainWindow(QMainWindow):
         self.worker: LiveWorker | None = None
         self.latest = None
         self.last_result: tuple | None = None  # (reason, result, path)
+        self._planned: int | None = None  # the running test's trials (Protocol.planned_trials)
         self._painted = -1
         self._last_paint = 0.0
         self._last_status = 0.0
@@ -190,6 +191,7 @@ class MainWindow(QMainWindow):
         try:
             protocol = self._make_protocol()
             writer, video = self._make_writers(protocol)
+            self._planned = protocol.planned_trials
         except (BalanceError, ValueError, OSError) as exc:
             self.show_banner(f"Cannot start: {exc}")
             return False
@@ -284,14 +286,16 @@ class MainWindow(QMainWindow):
     def _on_finished(self, reason: str, result, path) -> None:
         self.last_result = (reason, result, path)
         self.flow.ended(reason, self.clock())
-        if self.latest is not None and self.latest.status is not None:
+        best = ProtocolResult.of(result).best_hold()
+        if best is None and self.latest is not None and self.latest.status is not None:
             self.readout.show_status(self.latest.status)  # the time held, to the last frame
         self.readout.clear_live()
+        if best is not None:
+            self.readout.show_best(best)  # not the 0.0 of the rest before a next trial
         text = messages.result_text(result or {}, self._profile(), reason=reason)
         if path:
             text += f"\nSaved: {path}"
-        self.side.show_card("Test finished" if reason == reasons.DONE else f"Test ended: {reason}",
-                            text)
+        self.side.show_card(messages.end_title(reason, result, self._planned), text)
         if reason == reasons.CAMERA_LOST:
             self.show_banner(messages.CAMERA_LOST + (f" Saved: {path}" if path else ""))
         elif reason == reasons.DISCOMFORT:

@@ -144,6 +144,11 @@ class TrialReadout(QWidget):
     def show_waiting(self, text: str) -> None:
         _set(self.waiting, text)
 
+    def show_best(self, seconds: float) -> None:
+        """The test is over: the timer shows its best hold, and says so."""
+        _set(self.timer_label, messages.clock(seconds))
+        _set(self.countdown_label, "best hold (s)")
+
     def clear_live(self) -> None:
         """The test is over: its last words go; the timer keeps the time held."""
         for label in (self.countdown_label, self.instruction, self.cue, self.score):

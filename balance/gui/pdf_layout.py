@@ -27,6 +27,7 @@ MARGIN_MM = 16
 INK = QColor("#1a1a1a")
 GREY = QColor("#6b6b6b")
 GRID = QColor("#d9d9d9")
+WRAP = Qt.TextFlag.TextWordWrap.value  # drawText and boundingRect take plain int flags
 SIDE = {"left": QColor("#0a7bbf"), "right": QColor("#d9730d"), None: QColor("#444444")}
 ROWS = (QColor("#2a8f4e"), QColor("#8a4fbf"), QColor("#b8860b"), QColor("#c2185b"))  # poses
 NORM = QColor(60, 170, 90, 60)
@@ -169,8 +170,9 @@ class Layout:
     def pager_device(self):
         return self.p.device()
 
-    def heading(self, text: str, pt: float = 14) -> None:
-        self.ensure(self.mm(18))
+    def heading(self, text: str, pt: float = 14, keep_mm: float = 0.0) -> None:
+        """A section's title; ``keep_mm`` of what follows stays on its page with it."""
+        self.ensure(self.mm(18 + keep_mm))
         self.y += self.mm(2)
         self.text(text, pt, bold=True, gap_mm=1)
         self.p.setPen(QPen(GRID, self.mm(0.3)))
@@ -180,27 +182,36 @@ class Layout:
     def table(self, header: list[str], rows: list[list[str]], widths: list[float],
               pt: float = 9) -> None:
         """A table whose header is repeated on a new page; ``widths`` are fractions of
-        the text width."""
-        font = self.font(pt)
-        line = QFontMetricsF(font, self.pager_device()).height() * 1.35
+        the text width. A cell too long for its column wraps, its row growing to fit."""
         xs = np.cumsum([0.0] + [w * self.width for w in widths])
-        self.ensure(2 * line)
-        self._row(header, xs, line, pt, bold=True)
+        self.ensure(2 * self._row_height(header, xs, pt, True))
+        self._row(header, xs, pt, bold=True)
         for row in rows:
             page = self.page
-            self.ensure(line)
+            self.ensure(self._row_height(row, xs, pt))
             if self.page != page:
-                self._row(header, xs, line, pt, bold=True)
-            self._row(row, xs, line, pt)
+                self._row(header, xs, pt, bold=True)
+            self._row(row, xs, pt)
         self.y += self.mm(2)
 
-    def _row(self, cells, xs, line, pt: float, bold: bool = False) -> None:
+    def _cells(self, cells, xs) -> list[QRectF]:
+        return [QRectF(self.left + xs[c], self.y, xs[c + 1] - xs[c] - self.mm(1), 1e6)
+                for c in range(len(cells))]
+
+    def _row_height(self, cells, xs, pt: float, bold: bool = False) -> float:
+        metrics = QFontMetricsF(self.font(pt, bold), self.pager_device())
+        pad = metrics.height() * 0.35
+        return pad + max(metrics.boundingRect(r, WRAP, str(c)).height()
+                         for r, c in zip(self._cells(cells, xs), cells))
+
+    def _row(self, cells, xs, pt: float, bold: bool = False) -> None:
+        height = self._row_height(cells, xs, pt, bold)
         self.font(pt, bold)
         self.p.setPen(INK)
-        for c, cell in enumerate(cells):
-            self.p.drawText(QRectF(self.left + xs[c], self.y, xs[c + 1] - xs[c] - self.mm(1),
-                                   line), Qt.AlignmentFlag.AlignVCenter, str(cell))
-        self.y += line
+        for rect, cell in zip(self._cells(cells, xs), cells):
+            rect.setHeight(height)
+            self.p.drawText(rect, WRAP | Qt.AlignmentFlag.AlignVCenter.value, str(cell))
+        self.y += height
         if bold:
             self.p.setPen(QPen(GRID, self.mm(0.25)))
             self.p.drawLine(QPointF(self.left, self.y), QPointF(self.right, self.y))

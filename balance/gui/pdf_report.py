@@ -39,6 +39,7 @@ from balance.storage.trends import (LABELS, MEASURES, measure_label, since_weeks
 TRIAL_HEADER = ["#", "leg", "hold (s)", "ended", "errors", "score", "sway (cm/s)",
                 "area (cm²)"]
 TRIAL_WIDTHS = [0.05, 0.09, 0.11, 0.29, 0.09, 0.09, 0.14, 0.14]
+CHART_MM = 58  # a trend chart's height
 
 
 # --- public API -------------------------------------------------------------------------
@@ -104,7 +105,7 @@ def _session_report(lay: Layout, path, history: History | None) -> None:
     result = ProtocolResult.from_dict(stored) if stored else None
     protocol = (result.protocol if result else None) or meta.get("protocol") or "recording"
     tl = build(session, height_cm=person.height_cm)
-    lay.text(f"Balance report: {protocol.replace('-', ' ')}", 18, bold=True)
+    lay.text(f"Balance report: {registry.title(protocol)}", 18, bold=True)
     lay.text(f"{person.name} - {person_lines(person)}", 11)
     duration = float(session.t[-1] - session.t[0]) if len(session) > 1 else 0.0
     lay.text(f"Recorded {(meta.get('start_time') or '?')[:16].replace('T', ' ')} UTC from "
@@ -227,7 +228,7 @@ def _person_report(lay: Layout, history: History, name: str, weeks: int) -> None
     if not found:
         lay.text("No test results in this period.", 11)
     for trend in found:
-        lay.heading(trend.protocol.replace("-", " ").capitalize())
+        lay.heading(registry.title(trend.protocol), keep_mm=CHART_MM)  # never alone at a page end
         _trend_charts(lay, trend, MEASURES)
         _trend_text(lay, trend)
     _programme_block(lay, history, name)
@@ -240,11 +241,12 @@ def _person_report(lay: Layout, history: History, name: str, weeks: int) -> None
 
 
 def _trend_charts(lay: Layout, trend, measures) -> None:
-    """Charts two per row: hold time carries the norm band and the fall-risk line.
-    A measure the test does not give (no values at all) gets a line of text instead."""
+    """Charts two per row, each from zero (a few per cent must not fill a chart): hold time
+    carries the norm band and the fall-risk line. A measure the test does not give (no
+    values at all) gets a line of text instead."""
     missing = [m for m in measures if not any(trend.series(m, s)[0] for s in trend.sides)]
     measures = [m for m in measures if m not in missing]
-    w, h = (lay.width - lay.mm(6)) / 2, lay.mm(58)
+    w, h = (lay.width - lay.mm(6)) / 2, lay.mm(CHART_MM)
     weeks = [p.start for p in trend.points]
     x_axis = Axis(date_ticks(min(weeks), max(weeks)), *date_range(min(weeks), max(weeks)))
     for k in range(0, len(measures), 2):
@@ -259,7 +261,7 @@ def _trend_charts(lay: Layout, trend, measures) -> None:
                   x_label=span_label(min(weeks), max(weeks)), x_axis=x_axis,
                   band=band, band_label="age norm" if band else "",
                   hline=(trend.fall_risk_s, f"fall risk < {trend.fall_risk_s:g} s")
-                  if hold and trend.fall_risk_s else None, y_zero=hold)
+                  if hold and trend.fall_risk_s else None, y_zero=True)
         lay.y += h + lay.mm(3)
     if missing:
         lay.text("Not measured by this test: " + ", ".join(LABELS[m][0] for m in missing)
@@ -295,15 +297,15 @@ def _trend_text(lay: Layout, trend) -> None:
             for w, n, m in trend.adherence) + ".", 8.5)
 
 
-CHANGE_HEADER = ["measure", "leg", "since", "then", "now", "change", "MDC", "verdict"]
-CHANGE_WIDTHS = [0.17, 0.08, 0.15, 0.09, 0.09, 0.1, 0.09, 0.23]
+CHANGE_HEADER = ["measure", "leg", "compared", "then", "now", "change", "MDC", "verdict"]
+CHANGE_WIDTHS = [0.19, 0.08, 0.2, 0.07, 0.07, 0.12, 0.07, 0.2]
 
 
 def _change_row(c) -> list[str]:
     label, unit = LABELS[c.measure]
     verdict = ("not known yet" if c.real is None else "within variability" if not c.real
                else "real improvement" if c.better else "real decline")
-    return [label, c.side or "-", f"{c.since} (wk {c.baseline_week})", f"{c.baseline:.3g}",
+    return [label, c.side or "-", c.since, f"{c.baseline:.3g}",
             f"{c.latest:.3g}", f"{c.delta:+.3g} {unit}".strip(),
             "-" if c.mdc is None else f"{c.mdc:.3g}", verdict]
 

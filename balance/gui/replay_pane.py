@@ -30,6 +30,8 @@ from balance.storage.export import video_beside
 from balance.events import Event
 from balance.storage.session import append_events, read_session
 
+NO_DEPTH = ("No depth in this recording (no world landmarks, as in a landmark CSV): no "
+            "front-to-back sway to plot. Side-to-side sway is in the trace below.")
 METRICS_EVERY_S = 0.2  # while playing, the metrics readout refreshes at most 5 times a second
 SIDE_TO_SIDE, FRONT_TO_BACK = "#35e0ff", "#ffb04d"
 # Event names sit in up to MARK_ROWS rows at the top of the timeline, MARK_ROW_STEP of its
@@ -155,15 +157,23 @@ class ReplayPane(QWidget):
         self.readout.setWordWrap(True)
         self.readout.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         side.addWidget(self.readout)
-        self.stabilo = pg.PlotWidget(title="This trial so far (cm)")
+        # short axis names: the plot is small, its left side barely 150 px high
+        self.stabilo = pg.PlotWidget(title="This trial so far (front-back estimated from depth)")
         self.stabilo.setLabel("bottom", "side to side (cm)")
-        self.stabilo.setLabel("left", "front to back, estimated from depth (cm)")
+        self.stabilo.setLabel("left", "front-back (cm)")
         self.stabilo.setAspectLocked(True)
         self.stabilo.setMenuEnabled(False)
         self.stabilo.setMinimumSize(160, 140)
         self.trail = self.stabilo.plot(pen=pg.mkPen("#35e0ff", width=1))
         style_plot(self.stabilo)
         side.addWidget(self.stabilo, 2)
+        # a landmark CSV holds no world landmarks: say so rather than show an empty plot
+        self.no_depth = QLabel(NO_DEPTH)
+        self.no_depth.setWordWrap(True)
+        side.addWidget(self.no_depth)
+        has_depth = bool(np.isfinite(self.timeline.sway_ap).any())
+        self.stabilo.setVisible(has_depth)
+        self.no_depth.setVisible(not has_depth)
         self.events_list = QListWidget()
         self.events_list.itemActivated.connect(
             lambda item: self.jump_to_event(self.events_list.row(item)))

@@ -86,20 +86,33 @@ def style_plot(plot: pg.PlotWidget, scale: float | None = None) -> None:
     """Ticks, axis names, title and legend of ``plot`` at the text size (the style sheet
     does not reach inside a plot)."""
     pt = point_sizes(current_scale() if scale is None else scale)["plot"]
-    font = QFont()
-    font.setPointSize(pt)
+    font = plot_font(scale)
     item = plot.getPlotItem()
     for name in ("left", "bottom"):
         axis = item.getAxis(name)
         axis.setTickFont(font)
-        if axis.labelText:
-            axis.setLabel(axis.labelText, units=axis.labelUnits, **{"font-size": f"{pt}pt"})
+        if axis.labelText:  # its other style (the colour) kept: a bare size turns it black
+            axis.setLabel(axis.labelText, units=axis.labelUnits,
+                          **{**axis.labelStyle, "font-size": f"{pt}pt"})
     if item.titleLabel.text:
-        item.setTitle(item.titleLabel.text, size=f"{pt}pt")
+        set_title(plot, item.titleLabel.text, scale)
     if item.legend is not None:
         item.legend.setLabelTextSize(f"{pt}pt")
         for _sample, label in item.legend.items:
             label.setText(label.text, size=f"{pt}pt")
+
+
+def plot_font(scale: float | None = None) -> QFont:
+    """The font of a plot's text at the text size (ticks, and labels drawn on the data)."""
+    font = QFont()
+    font.setPointSize(point_sizes(current_scale() if scale is None else scale)["plot"])
+    return font
+
+
+def set_title(plot: pg.PlotWidget, text: str, scale: float | None = None) -> None:
+    """``plot``'s title at the text size: a bare ``setTitle`` drops back to pyqtgraph's own."""
+    pt = point_sizes(current_scale() if scale is None else scale)["plot"]
+    plot.getPlotItem().setTitle(text, size=f"{pt}pt")
 
 
 def zoom_keys(widget, changed=None) -> None:

@@ -60,15 +60,16 @@ def runs(days: list[float]) -> list[tuple[int, int]]:
 def value_range(values, *, zero: bool = False) -> tuple[float, float]:
     """A y range showing ``values`` (None and NaN skipped): their span plus a tenth each
     side; a single value, or equal ones, get a quarter of their size each side (1 for 0).
-    ``zero`` keeps 0 in view (a hold time starts from nothing)."""
+    ``zero`` starts the axis at 0 (a hold time starts from nothing), with room above the
+    top value of a tenth of the whole axis."""
     vals = [float(v) for v in values if v is not None and math.isfinite(v)]
     if not vals:
         return (0.0, 1.0)
     lo, hi = min(vals), max(vals)
     pad = 0.1 * (hi - lo) if hi > lo else (0.25 * abs(hi) or 1.0)
-    low = lo - pad
     if zero:
-        low = min(low, 0.0)
-    elif lo >= 0:  # a speed, an area, a score: never below zero
+        pad, lo = max(pad, 0.1 * hi), min(lo, 0.0)
+    low = lo - pad
+    if lo >= 0:  # a time, a speed, an area, a score: never below zero
         low = max(low, 0.0)
     return low, hi + pad

@@ -144,8 +144,8 @@ def condition_lines(result: ProtocolResult) -> list[str]:
 def norm_lines(result: ProtocolResult, profile: Profile) -> list[str]:
     """How the best hold compares with published values (single-leg stance only)."""
     given = result.extra.get("norms") or getattr(result.summary, "norms", None)
-    if isinstance(given, dict):  # per side, from the protocol
-        return [f"{side} leg: {_norm_text(n)}" for side, ns in given.items() for n in ns]
+    if isinstance(given, dict):  # per side, or (the 30 s chair stand) of "stands"
+        return [_norm_text(n, key) for key, ns in given.items() for n in ns]
     if given:
         return [_norm_text(n) for n in given]
     best = result.best_hold()
@@ -156,9 +156,12 @@ def norm_lines(result: ProtocolResult, profile: Profile) -> list[str]:
     return [_norm_text(c.to_dict()) for c in cmp]
 
 
-def _norm_text(n: dict) -> str:
+def _norm_text(n: dict, key: str | None = None) -> str:
+    """One comparison; ``key`` the leg it is of, or "stands" (the reference is a count)."""
     where = "below" if n.get("below") else "at or above"
-    return f"{where} {n.get('label')} ({n.get('reference_s'):g} s, {n.get('source')})"
+    unit = "stands" if key == "stands" else "s"
+    text = f"{where} {n.get('label')} ({n.get('reference_s'):g} {unit}, {n.get('source')})"
+    return f"{key} leg: {text}" if key in ("left", "right") else text
 
 
 def progress_suggestion(result: ProtocolResult, *, cap_s: float | None = None) -> str:
@@ -198,6 +201,19 @@ def result_text(result: ProtocolResult | dict, profile: Profile, *,
     lines.append(progress_suggestion(result, cap_s=getattr(result.summary, "cap_s", None)))
     lines.append(FEET_REMINDER)
     return "\n".join(lines)
+
+
+def end_title(reason: str, result, planned: int | None = None) -> str:
+    """The result card's title: how the test ended, in words. ``planned``: the trials a
+    whole run holds (``Protocol.planned_trials``), to say how far a short recording got."""
+    if reason == reasons.DONE:
+        return "Test finished"
+    if reason != reasons.SOURCE_ENDED:
+        return f"Test ended: {reason}"
+    done = len(ProtocolResult.of(result).trials)
+    if planned and done < planned:
+        return f"Recording ended before all trials were done: {done} of {planned}"
+    return "Recording ended before the test was done"
 
 
 def waiting_words(flow, now: float) -> tuple[str, str]:

@@ -74,6 +74,7 @@ class Protocol(ABC):
     name = ""
     title = ""
     body = None  # the protocol's tracking.BodyTracker, where it has one
+    planned_trials: int | None = None  # the trials a whole run holds, where that is fixed
 
     def __init__(self, profile: Profile, *, image_size: tuple[int, int], fps: float):
         self.profile, self.image_size, self.fps = profile, image_size, fps

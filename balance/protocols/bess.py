@@ -77,6 +77,7 @@ class BESS(StanceTest):
         self.dominant = profile.dominant_leg or ASSUMED_DOMINANT
         self.stance_leg = OTHER[self.dominant]
         self.plan = [(s, k) for s in self.surfaces for k in STANCE_ORDER if k in stances]
+        self.planned_trials = len(self.plan)
         self.body = BodyTracker(image_size, fps, profile.height_cm)
         self.trials: list[Trial] = []
         self.current: Trial | None = None

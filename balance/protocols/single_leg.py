@@ -70,6 +70,7 @@ class SingleLegStance(Protocol):
         if arms not in ("hips", "crossed", "free"):
             raise ValueError(f"arms must be 'hips', 'crossed' or 'free', not {arms!r}")
         self.sides, self.trials_per_side = tuple(sides), trials_per_side
+        self.planned_trials = len(self.sides) * trials_per_side  # fewer when a hold is capped
         self.cap_s, self.eyes, self.arms = float(cap_s), eyes, arms
         self.body = BodyTracker(image_size, fps, profile.height_cm)
         self.trials: list[Trial] = []

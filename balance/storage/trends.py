@@ -1,8 +1,9 @@
 """Trends per person and test: weekly values, personal bests, and change that is real.
 
 Weeks are counted from the person's first session of the test (week 1 = days 0-6), also
-when only the last weeks are shown. "Since the first week" compares with the first week
-shown.
+when only the last weeks are shown. The latest week is compared with the first week shown
+and with the last week at least four weeks before it (longer after a pause: the words say
+how long).
 Rows are the legs, or for a test of poses (yoga) each pose and leg ("warrior 2, right").
 Per week and row: the best hold (best-of-N, as the tests are scored), the median sway
 velocity and ellipse area (a typical trial, not a lucky one) and the best score.
@@ -41,6 +42,7 @@ RATIO_LABELS = {"closed_open_firm": "eyes closed / open on firm ground (sway RMS
                 "foam_firm_closed": "foam / firm, eyes closed (sway RMS)"}
 LABELS.update({f"ratio:{k}": (v, "") for k, v in RATIO_LABELS.items()})
 MIN_EARLIER = 3  # earlier sessions needed for their SD (two degrees of freedom)
+MONTH_WEEKS = 4  # the second baseline: at least this many weeks before the latest
 
 
 @dataclass(frozen=True)
@@ -87,7 +89,7 @@ class Change:
 
     measure: str
     side: str | None
-    since: str  # "first week" or "last month"
+    since: str  # the baseline in words: "since week 3, 6 weeks before"
     baseline_week: int
     baseline: float
     latest: float
@@ -105,7 +107,7 @@ class Change:
                    else "variability not known yet" if self.real is None
                    else "a real " + ("improvement" if self.better else "decline"))
         mdc = f", MDC {self.mdc:.3g}{unit}" if self.mdc is not None else ""
-        return (f"{label}{side} since {self.since} (week {self.baseline_week}): "
+        return (f"{label}{side} {self.since}: "
                 f"{self.baseline:.3g} -> {self.latest:.3g}{unit} ({self.delta:+.3g}{unit}"
                 f"{mdc}): {verdict}")
 
@@ -275,10 +277,14 @@ def _changes(trend: Trend, measure: str, side, sem: float | None) -> list[Change
     if len(weeks) < 2:
         return []
     latest_week, latest = weeks[-1], values[-1]
-    baselines = [("first week", weeks[0], values[0])]
-    month = [(w, v) for w, v in zip(weeks, values) if w <= latest_week - 4]
+    shown = "the first week" if weeks[0] == 1 else "the first week shown"
+    baselines = [(f"since week {weeks[0]}, {shown}", weeks[0], values[0])]
+    # about a month back: the last week at least 4 before, which after a pause may be
+    # longer ago, so the words give the interval; none when that is the first week
+    month = [(w, v) for w, v in zip(weeks, values) if weeks[0] < w <= latest_week - MONTH_WEEKS]
     if month:
-        baselines.append(("last month", *month[-1]))
+        week, value = month[-1]
+        baselines.append((f"since week {week}, {latest_week - week} weeks before", week, value))
     out = []
     for since, week, base in baselines:
         mdc, source = _mdc(measure, base, sem)
@@ -314,7 +320,7 @@ def ratio_changes(first: date, sessions) -> list[Change]:
         base, latest = statistics.fmean(earlier), pts[-1][1]
         mdc = Z95_DIFF * statistics.stdev(earlier) if len(earlier) >= MIN_EARLIER else None
         delta = latest - base
-        out.append(Change(f"ratio:{key}", None, f"the mean of {len(earlier)} earlier sessions",
+        out.append(Change(f"ratio:{key}", None, f"against the mean of {len(earlier)} earlier sessions",
                           (pts[0][0] - first).days // 7 + 1, base, latest, delta, mdc,
                           "this person's session-to-session variability (no published MDC)"
                           if mdc is not None else "not known yet (needs 3 earlier sessions)",
