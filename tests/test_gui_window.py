@@ -307,7 +307,7 @@ def test_sway_is_shown_from_where_the_trial_started(qtbot):
     assert plots.ap_curve.getData()[1][-1] == pytest.approx(7.9)  # not the height's 23.7
     ml, ap = plots.path_curve.getData()
     assert (ml[-1], ap[-1]) == pytest.approx((-3.95, 7.9))
-    assert plots.stabilo.getAxis("left").labelText == "front to back, estimated (cm)"
+    assert plots.stabilo.getAxis("left").labelText == "front-back, est. (cm)"  # says it is estimated
     assert plots._scale["trace"] == 10.0  # 7.9 cm fits the 10 cm step
     plots.add(9.0, (float("nan"), 1.0))  # a sample without a position is skipped
     assert plots.trace_buf.count == 80

@@ -159,7 +159,7 @@ class SwayPlots(QWidget):
         self.ap_curve = self.trace.plot(pen=pg.mkPen("#ffb04d", width=2),
                                         name="front to back (estimated)")
         self.stabilo = _plot("Stabilogram (cm)", "side to side (cm)",
-                             "front to back, estimated (cm)")
+                             "front-back, est. (cm)")
         self.stabilo.setAspectLocked(True)
         self.stabilo.showGrid(x=True, y=True, alpha=0.3)
         self.path_curve = self.stabilo.plot(pen=pg.mkPen("#35e0ff", width=2))
