@@ -161,3 +161,34 @@ def test_stop_ends_the_running_trial_with_its_reason():
     (trial,) = p.result().to_dict()["trials"]
     assert trial["end_reason"] == "discomfort" and abs(trial["hold_time_s"] - 4.0) < 0.05
     assert [e.kind for e in events] == ["trial_end"] and p.done
+
+
+def test_a_lift_that_starts_no_trial_says_why_until_the_foot_is_down():
+    """Someone standing on one leg with no clock running is told why (issue 13, item 3):
+    here the second lift comes 0.5 s after a touchdown, before the 1 s steady stance."""
+    from balance.protocols.base import Frame
+    s = generate(duration_s=12.0, jitter_px=1.0, seed=5,
+                 lifts=[Lift("left", 2.0, 5.0), Lift("left", 5.5, 8.0)])
+    p = create("single-leg-stance", Profile(height_cm=s.height_cm), image_size=s.image_size, fps=s.fps)
+    said = {}
+    for i in range(s.t.size):
+        said[round(float(s.t[i]), 2)] = p.update(Frame(i, s.t[i], s.image[i], s.world[i], True)).instruction
+    assert len(p.result().trials) == 1
+    at = lambda t: said[min(said, key=lambda k: abs(k - t))]  # noqa: E731
+    assert "Not timed yet" in at(7.0) and "stand still for 1 s" in at(7.0)
+    assert "Not timed yet" not in at(10.0)  # the foot is down again: the usual words
+    assert "lift" in at(10.0)
+
+
+def test_lifting_for_a_leg_already_done_names_the_leg_to_stand_on():
+    from balance.protocols.base import Frame
+    s = generate(duration_s=14.0, jitter_px=1.0, seed=6,
+                 lifts=[Lift("left", 2.0, 5.0), Lift("left", 8.0, 11.0)])
+    p = create("single-leg-stance", Profile(height_cm=s.height_cm), image_size=s.image_size, fps=s.fps,
+               trials_per_side=1)
+    said = []
+    for i in range(s.t.size):
+        said.append(p.update(Frame(i, s.t[i], s.image[i], s.world[i], True)).instruction)
+    assert [t.side for t in p.result().trials] == ["right"]  # the second lift tested nothing
+    assert said[int(10.0 * s.fps)] == ("Your right leg is done: put that foot down and stand on "
+                                       "your left leg.")

@@ -77,6 +77,7 @@ class SingleLegStance(Protocol):
         self.current: Trial | None = None
         self._recent = deque(maxlen=int(3 * fps) + 1)  # Frames for back-filling
         self._unseen = deque(maxlen=int(3 * fps) + 1)  # recent frames with a bad view
+        self._refused: tuple[str, str] | None = None  # (raised foot, why) of a lift not taken
         self._steady_since: float | None = None
         self._bad_since: float | None = None
         self._held: list = []  # events seen during a short bad view, waiting
@@ -114,13 +115,17 @@ class SingleLegStance(Protocol):
         lifts = [e for e in found if e.kind == ev.FOOT_LIFT]
         if self._steady_since is None or any(e.kind == ev.TOUCHDOWN for e in found):
             self._steady_since = frame.t_s
+        if self._refused and any(e.kind == ev.TOUCHDOWN and e.side == self._refused[0] for e in found):
+            self._refused = None
         for e in lifts:
             stance = OTHER[e.side]
             ready = (self._steady_since is not None
                      and e.t_s - self._steady_since >= STEADY_S)
             if ready and self._remaining(stance):
+                self._refused = None
                 self._start(e, stance, out)
                 return
+            self._refused = (e.side, _why_not(ready, stance))
 
     def _start(self, lift: ev.Event, stance: str, out):
         number = len(self.trials) + 1
@@ -269,6 +274,8 @@ class SingleLegStance(Protocol):
         st.side, st.trial = (None if either else nxt), len(self.trials) + 1
         if not good:
             st.instruction = MESSAGES[self.body.view_state]
+        elif self._refused:  # standing on one leg, and no clock running: say why
+            st.instruction = self._refused[1]
         elif either:
             st.instruction = "Hands on hips. Stand on one leg: lift either foot when ready."
         else:
@@ -319,6 +326,14 @@ class SingleLegStance(Protocol):
             asymmetry=asym, fall_risk=self._fall_risk(),
             norms=comparisons, scale=self.body.scale_note, fps=self.fps,
             sway_axis=self._sway_axis())
+
+
+def _why_not(ready: bool, stance: str) -> str:
+    """Why a lift started no trial, in the words the person standing on one leg reads."""
+    if not ready:
+        return (f"Not timed yet: put both feet down and stand still for {STEADY_S:g} s, "
+                "then lift your foot.")
+    return f"Your {stance} leg is done: put that foot down and stand on your {OTHER[stance]} leg."
 
 
 def _interrupted(reason: str) -> bool:
