@@ -113,6 +113,12 @@ SPECS = (
     ProtocolSpec("five-sts", "five_sts:FiveTimesSitToStand", "Five-times sit-to-stand",
                  r.FiveStsSummary, aliases=("five_sts", "5xsts", "ftsts"), options=(
                      Option("reps", int, norms.FIVE_STS_REPS, help="stands to time"),)),
+    ProtocolSpec("functional-reach", "functional_reach:FunctionalReach", "Functional reach",
+                 r.FunctionalReachSummary, aliases=("functional_reach", "reach", "frt"),
+                 needs=frozenset({WORLD}), options=(
+                     Option("practice", int, norms.REACH_PRACTICE, help="practice reaches first"),
+                     Option("trials", int, norms.REACH_TRIALS,
+                            help="reaches scored after the practice (their mean is the result)"))),
 )
 _BY_NAME = {s.name: s for s in SPECS}
 _ALIASES = {a: s.name for s in SPECS for a in (s.name, *s.aliases)}
