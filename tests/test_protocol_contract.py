@@ -42,6 +42,10 @@ SCENARIOS = {
                       seated=[(-1, 2), (4, 6), (8, 10), (11.5, 13)]), {"reps": 3}),
     # the Go after 2 s seated still; a stand and a sit without the walk (tests/bench/tug.py walks)
     "tug": (dict(duration_s=12.0, seated=[(-1, 4), (8, 13)]), {}),
+    # a practice reach of 25 cm, then one scored of 28 cm, seen from the left
+    "functional-reach": (dict(duration_s=18.0, side_on=True,
+                              reaches=[(1.0, 3.5, 6.0, 7.5, 25.0), (9.5, 12.0, 14.5, 16.0, 28.0)]),
+                         {"trials": 1}),
 }
 NAMES = registry.names()
 

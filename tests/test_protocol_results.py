@@ -63,7 +63,7 @@ def test_old_spellings_resolve(alias, name):
 def test_the_registry_knows_sides_depth_and_options():
     assert [n for n in registry.names() if registry.spec(n).sided] == ["single-leg-stance"]
     assert {n for n in registry.names() if registry.spec(n).needs_depth} == {
-        "four-stage", "bess", "mbess", "romberg", "mctsib", "tug"}
+        "four-stage", "bess", "mbess", "romberg", "mctsib", "tug", "functional-reach"}
     cap = next(o for o in registry.spec("sls").options if o.name == "cap_s")
     assert cap.choices == (30.0, 45.0, 60.0) and cap.default == 45.0
     with pytest.raises(InputError, match="unknown protocol"):

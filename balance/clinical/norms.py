@@ -73,17 +73,19 @@ ROMBERG_PHASE_S = 30.0         # eyes open, then eyes closed (Khasnis 2003)
 
 @dataclass(frozen=True)
 class NormComparison:
-    """How a hold time stands against one reference value."""
+    """How a result stands against one reference value: ``reference_s`` is in ``unit``
+    (s for the timed tests; stands, cm for the others)."""
 
     label: str
     reference_s: float
     below: bool
     source: Source
+    unit: str = "s"
 
     def to_dict(self) -> dict:
         return {"label": self.label, "reference_s": self.reference_s, "below": self.below,
                 "source": self.source.key, "citation": self.source.citation,
-                "verify": self.source.verify}
+                "verify": self.source.verify, **({"unit": self.unit} if self.unit != "s" else {})}
 
 
 def _band(table, age):
@@ -259,3 +261,47 @@ BOUCHER_1995 = Source(
     "diabetic polyneuropathy. Diabetes Care 1995;18(5):638-645.")
 
 MCTSIB_CONDITION_S = 30.0  # each of the four conditions (Cohen 1993, *verify*)
+
+
+# --- Functional reach --------------------------------------------------------------------
+
+DUNCAN_1990 = Source(
+    "Duncan 1990",
+    "Duncan PW, Weiner DK, Chandler J, Studenski S. Functional reach: a new clinical "
+    "measure of balance. J Gerontol 1990;45(6):M192-M197.",
+    verify=True)
+DUNCAN_1992 = Source(
+    "Duncan 1992",
+    "Duncan PW, Studenski S, Chandler J, Prescott B. Functional reach: predictive validity "
+    "in a sample of elderly male veterans. J Gerontol 1992;47(3):M93-M98.",
+    verify=True)
+
+REACH_PRACTICE, REACH_TRIALS = 1, 2  # ../shared/docs/CLINICAL.md; Duncan 1990: 2 + 3, *verify*
+REACH_SCORING = "mean of the scored trials (Duncan 1990 averages its trials, verify)"
+INCH_CM = 2.54
+# Fall-risk lines against a reach over 10 in: under 6 in ~4x, 6-10 in ~2x (Duncan 1992,
+# *verify*). 6 in = 15.24 cm (CLINICAL.md's 15.4 is a slip).
+REACH_HIGH_RISK_CM = 6 * INCH_CM
+REACH_RISK_CM = 10 * INCH_CM
+# Mean reach, cm, ages 70-87 (Duncan 1990, *verify*): (lo, hi inclusive, women, men).
+REACH_AGE_MEAN = ((70, 87, 27.0, 33.0),)
+
+
+def reach_risk(cm: float) -> str:
+    """"high" (about 4 times the falls of a reach over 10 in), "raised" (about twice),
+    or "low"."""
+    return "high" if cm < REACH_HIGH_RISK_CM else "raised" if cm < REACH_RISK_CM else "low"
+
+
+def compare_reach(cm: float, *, age: int | None, sex: str | None = None) -> list[NormComparison]:
+    """Where a functional reach stands: the age mean (70-87 only; the mean of the sexes
+    when the sex is unknown), then the 6 in and 10 in fall-risk lines."""
+    out = []
+    row = _band(REACH_AGE_MEAN, age) if age is not None else None
+    if row is not None:
+        mean = {"female": row[2], "male": row[3]}.get(sex, (row[2] + row[3]) / 2)
+        out.append(NormComparison(f"age {age} mean reach", mean, cm < mean, DUNCAN_1990, "cm"))
+    for label, line in (("high fall-risk line (6 in)", REACH_HIGH_RISK_CM),
+                        ("fall-risk line (10 in)", REACH_RISK_CM)):
+        out.append(NormComparison(label, round(line, 2), cm < line, DUNCAN_1992, "cm"))
+    return out

@@ -141,6 +141,19 @@ def condition_lines(result: ProtocolResult) -> list[str]:
     return lines
 
 
+def reach_lines(result: ProtocolResult) -> list[str]:
+    """Functional reach: the score (the mean of the scored trials), each attempt, and
+    those that did not count."""
+    s = result.summary
+    lines = ([f"Reach: {s.reach_cm:.1f} cm (mean of {len(s.trials_cm)}; best {s.best_cm:.1f} cm)"]
+             if s.reach_cm is not None else
+             [f"{len(s.trials_cm)} of {s.trials} scored reaches, not finished"])
+    for t in result.trials:
+        name = "Practice" if t.practice else f"Trial {t.trial}"
+        lines.append(f"{name}: {t.end_text}")
+    return lines
+
+
 def norm_lines(result: ProtocolResult, profile: Profile) -> list[str]:
     """How the best hold compares with published values (single-leg stance only)."""
     given = result.extra.get("norms") or getattr(result.summary, "norms", None)
@@ -159,7 +172,7 @@ def norm_lines(result: ProtocolResult, profile: Profile) -> list[str]:
 def _norm_text(n: dict, key: str | None = None) -> str:
     """One comparison; ``key`` the leg it is of, or "stands" (the reference is a count)."""
     where = "below" if n.get("below") else "at or above"
-    unit = "stands" if key == "stands" else "s"
+    unit = n.get("unit") or ("stands" if key == "stands" else "s")
     text = f"{where} {n.get('label')} ({n.get('reference_s'):g} {unit}, {n.get('source')})"
     return f"{key} leg: {text}" if key in ("left", "right") else text
 
@@ -192,6 +205,8 @@ def result_text(result: ProtocolResult | dict, profile: Profile, *,
         lines += tug_lines(result)
     elif hasattr(result.summary, "time_s"):  # a timed test (five-times sit-to-stand)
         lines += timed_lines(result)
+    elif hasattr(result.summary, "reach_cm"):
+        lines += reach_lines(result)
     else:
         for trial in result.trials:
             lines += trial_card(trial)

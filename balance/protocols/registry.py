@@ -123,6 +123,12 @@ SPECS = (
                             "walking aid used (declared)"),
                      Option("chair_arms", str, "not used", ("not used", "used"),
                             "the chair's arms pushed on to stand (declared)"))),
+    ProtocolSpec("functional-reach", "functional_reach:FunctionalReach", "Functional reach",
+                 r.FunctionalReachSummary, aliases=("functional_reach", "reach", "frt"),
+                 needs=frozenset({WORLD}), options=(
+                     Option("practice", int, norms.REACH_PRACTICE, help="practice reaches first"),
+                     Option("trials", int, norms.REACH_TRIALS,
+                            help="reaches scored after the practice (their mean is the result)"))),
 )
 _BY_NAME = {s.name: s for s in SPECS}
 _ALIASES = {a: s.name for s in SPECS for a in (s.name, *s.aliases)}

@@ -205,6 +205,28 @@ class TugSummary(Summary):
     neuropathy_note: str | None = None
 
 
+class FunctionalReachSummary(Summary):
+    """``reach_cm``: the mean of the scored trials, or None until that many are good;
+    ``trials_cm``: each good scored trial's reach; ``fall_risk``: ``norms.reach_risk``;
+    ``view_deg``: how far the forward direction lay out of the image plane (0 side-on)."""
+
+    reach_cm: float | None = None
+    best_cm: float | None = None
+    trials_cm: list = field(default_factory=list)
+    completed: bool = False
+    voided: int = 0
+    practice: int | None = None
+    trials: int | None = None
+    scoring: str | None = None
+    fall_risk: str | None = None
+    norms: list = field(default_factory=list)
+    arm: str | None = None
+    view_deg: float | None = None
+    method: str | None = None
+    scale: str | None = None
+    fps: float | None = None
+
+
 @dataclass
 class YogaSummary(Summary):
     """``best_hold_s`` keyed "pose:side" (side "-" for two-legged poses), s."""
@@ -253,6 +275,8 @@ class TrialResult:
     capped: bool | None = None
     sharpened: bool | None = None           # Romberg
     front_foot: str | None = None
+    reach_cm: float | None = None           # functional reach (None: voided)
+    practice: bool | None = None
     reps: int | None = None                 # strengthening exercises
     attempts: int | None = None
     extra: dict = field(default_factory=dict)

@@ -244,3 +244,25 @@ def hands_down(body, t, items, h) -> None:
             for part in _HANDS:
                 i = INDEX[f"{side}_{part}"]
                 body[:, i] = (1 - w) * body[:, i] + w * target
+
+
+def reach(body, t, items, h) -> None:
+    """Functional reach with the left arm: (t_up, t_out, t_back, t_down, cm) items raise
+    it forward to shoulder height over [t_up, t_down] (0.5 s edges) and move everything
+    above the hips ``cm`` forward over [t_out, t_back] (0.8 s edges): the wrist travels
+    exactly ``cm``."""
+    for t_up, t_out, t_back, t_down, cm in items:
+        w = ramp(t, t_up, t_down, 0.5)[:, None]
+        sh = body[:, INDEX["left_shoulder"]]
+        for part, ahead in (("elbow", 0.17), ("wrist", 0.32), ("pinky", 0.36), ("index", 0.37),
+                            ("thumb", 0.35)):
+            i = INDEX[f"left_{part}"]
+            body[:, i] = (1 - w) * body[:, i] + w * (sh + np.array([0.0, 0.0, ahead * h]))
+        body[:, _UPPER_BODY, 2] += (cm * ramp(t, t_out, t_back, 0.8))[:, None]
+
+
+def turn_left_side_on(body) -> None:
+    """Turn the person a quarter left about the vertical, in place: their left side faces
+    the camera and forward is the image's left."""
+    x, z = body[..., 0].copy(), body[..., 2].copy()
+    body[..., 0], body[..., 2] = -z, x

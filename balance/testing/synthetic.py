@@ -103,6 +103,8 @@ def generate(
     squats=(),
     seated=(),
     hands_down=(),
+    reaches=(),
+    side_on=False,
 ) -> SyntheticSession:
     """Generate a person standing, swaying and lifting feet, with known truth.
 
@@ -149,6 +151,9 @@ def generate(
         down take that long). Start at a negative t0 to begin seated.
     hands_down : (t0, t1) intervals with both hands down beside the hips (pushing on
         the thighs or the chair), ramped in 0.2 s.
+    reaches : (t_up, t_out, t_back, t_down, cm) functional reaches with the left arm
+        (``figure.reach``).
+    side_on : the person turned a quarter left: the left side faces the camera.
     """
     if arms not in fig.ARM_POSES:
         raise ValueError(f"arms must be one of {fig.ARM_POSES}, not {arms!r}")
@@ -166,6 +171,9 @@ def generate(
     _move(body, t, height_cm, raise_cm, hands_off=hands_off, abductions=abductions,
           foot_to_leg=foot_to_leg, bends=bends, heel_raises=heel_raises,
           toe_raises=toe_raises, squats=squats, seated=seated, hands_down=hands_down)
+    fig.reach(body, t, reaches, height_cm)
+    if side_on:
+        fig.turn_left_side_on(body)
     px_per_cm = 0.8 * image_size[1] / height_cm
     image, world, detected = _observe(body, t, px_per_cm, image_size, jitter_px, rng,
                                       absent, feet_hidden, second_person)
