@@ -205,6 +205,7 @@ class TugSummary(Summary):
     neuropathy_note: str | None = None
 
 
+@dataclass
 class FunctionalReachSummary(Summary):
     """``reach_cm``: the mean of the scored trials, or None until that many are good;
     ``trials_cm``: each good scored trial's reach; ``fall_risk``: ``norms.reach_risk``;
