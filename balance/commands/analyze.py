@@ -9,6 +9,7 @@ from balance.commands.progress import ProgressBar
 from balance.commands.score import format_result, profile_from
 from balance.errors import InputError
 from balance.protocols import create, reasons
+from balance.protocols.tracking import DEFAULT_HEIGHT_CM
 from balance.session.recording import Recording
 from balance.storage.landmark_csv import LandmarkCsvWriter
 from balance.storage.session import SUFFIX, SessionWriter, new_metadata
@@ -61,10 +62,11 @@ def run(args) -> int:
         table = LandmarkCsvWriter(args.csv) if args.csv else None
         bar = ProgressBar(source.expected_frames, "analyze",
                           enabled=not args.quiet and sys.stderr.isatty())
+        views = pipeline.ViewLog(source.size, profile.height_cm or DEFAULT_HEIGHT_CM)
         try:
             with SessionWriter(out, meta) as writer, PoseEstimator(model.path) as estimator:
                 rec = Recording(protocol, writer, video)
-                stats = pipeline.run(source, estimator, rec, on_frame=_each(table, bar))
+                stats = pipeline.run(source, estimator, rec, on_frame=_each(table, bar, views))
                 writer.update_metadata(frames=stats.frames, detection_rate=stats.detection_rate)
                 rec.stop(reasons.SOURCE_ENDED)  # closes the files, adds a scored test to the history
         finally:
@@ -73,8 +75,9 @@ def run(args) -> int:
                 video.release()
             if table is not None:
                 table.close()
-    if stats.warning:
-        print(f"warning: {stats.warning}", file=sys.stderr)
+    for warning in (stats.warning, views.warning()):
+        if warning:
+            print(f"warning: {warning}", file=sys.stderr)
     print(f"session: {out}")
     if args.csv:
         print(f"csv: {args.csv}")
@@ -95,8 +98,9 @@ def unused_path(path: Path) -> Path:
     return candidate
 
 
-def _each(table, bar):
+def _each(table, bar, views):
     def on_frame(result):
+        views.add(result)
         if table is not None:
             table.write(result.t_s, result.image, result.detected)
         bar.update(result.index + 1)
