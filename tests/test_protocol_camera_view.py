@@ -86,6 +86,9 @@ def test_setup_check_asks_to_turn_square_only_with_world_landmarks():
         assert not report.ok and report.advice[0].startswith(f"Turn to your {way} to face the camera")
         # Without world landmarks (a landmark CSV) the yaw is unknown: no turn advice at 30 deg.
         assert assess(rec.image[0], True, image_size=rec.scenario.image_size).ok
+    side = _recording(yaw_deg=80.0, offset_m=0.0)
+    advice = assess(side.image[0], True, image_size=side.scenario.image_size, world=side.world[0]).advice
+    assert advice[0].startswith("Turn to face the camera: you stand side on")
     square = _recording(yaw_deg=0.0, offset_m=0.0)
     assert assess(square.image[0], True, image_size=square.scenario.image_size, world=square.world[0]).ok
 

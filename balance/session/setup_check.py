@@ -28,6 +28,7 @@ EDGE = 0.02          # a landmark this close to the border is probably cut off
 MIN_HEIGHT, MAX_HEIGHT = 0.45, 0.90
 # Shoulder width over torso length: ~0.8 facing the camera, ~0.2 side on.
 MIN_FACING = 0.45
+SIDE_ON_DEG = 60.0  # a yaw beyond this is told "side on", not which way to turn
 # Mean brightness (0-255) outside which the picture is too dark or washed out.
 DARK, BRIGHT = 50, 215
 GOOD_FRAMES_NEEDED = 15  # half a second at 30 fps
@@ -101,6 +102,8 @@ def _in_view(lm) -> list[str]:
 def _facing(lm, image_size, yaw_deg: float) -> list[str]:
     """Turned more than the yaw limit (world landmarks), or, without them, side on: the
     shoulders overlap and their width shrinks against the torso (both in pixels)."""
+    if abs(yaw_deg) > SIDE_ON_DEG:  # which way is shorter is a guess this close to side on
+        return [f"Turn to face the camera: you stand side on to it ({abs(yaw_deg):.0f} degrees)."]
     if abs(yaw_deg) > camera_view.YAW_LIMIT_DEG:
         # + yaw: the left side is nearer the camera, so turning to the left squares up.
         way = "left" if yaw_deg > 0 else "right"
