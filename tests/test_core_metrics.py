@@ -116,15 +116,67 @@ def test_prediction_ellipse_matches_scipy_and_numpy_cov():
 # Spectral measures against scipy and against sines of known frequency
 # --------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("n", [8, 101, 999, 6000])
-def test_welch_matches_scipy(n):
+@pytest.mark.parametrize(("n", "fs"), [(8, 30.0), (101, 30.0), (999, 30.0), (5998, 100.0), (6000, 100.0),
+                                       (6000, 30.0)])
+def test_welch_matches_scipy(n, fs):
+    # The documented rule: scipy's Welch on the middle 4 (n // 4) samples, segments of
+    # n // 2 (rounded down to even), overlap of half a segment: always three segments.
     rng = np.random.default_rng(n)
     x = np.cumsum(rng.normal(size=n))
-    f, p = welch_psd(x, 30.0)
-    f_ref, p_ref = signal.welch(x, fs=30.0, window="hann", nperseg=n // 2,
-                                noverlap=n // 4, nfft=n // 2, detrend="constant")
+    f, p = welch_psd(x, fs)
+    q = n // 4
+    start = (n - 4 * q) // 2
+    f_ref, p_ref = signal.welch(x[start:start + 4 * q], fs=fs, window="hann", nperseg=2 * q,
+                                noverlap=q, nfft=2 * q, detrend="constant")
     np.testing.assert_allclose(f, f_ref, rtol=1e-12)
     np.testing.assert_allclose(p, p_ref, rtol=1e-9, atol=1e-12 * p_ref.max())
+    if n % 4 == 0:  # the BDS peer's rule, N // 2 and N // 4, unchanged
+        _, p_peer = signal.welch(x, fs, "hann", n // 2, n // 4, n // 2)
+        np.testing.assert_allclose(p, p_peer, rtol=1e-9, atol=1e-12 * p_ref.max())
+
+
+def test_welch_results_are_independent_of_earlier_calls():
+    # The window and the frequency grid are cached per length: a caller writing into the
+    # returned grid, or another rate, must not change the next result.
+    x = np.cumsum(np.random.default_rng(3).normal(size=400))
+    f, p = welch_psd(x, 30.0)
+    with pytest.raises(ValueError):
+        f[1] = 99.0
+    f100, p100 = welch_psd(x, 100.0)
+    np.testing.assert_allclose(f100, f * 100.0 / 30.0, rtol=1e-12)
+    np.testing.assert_allclose(p100, p * 30.0 / 100.0, rtol=1e-12)  # density: per Hz
+
+
+SPECTRAL_FIELDS = ("mean_frequency", "mean_frequency_ap", "mean_frequency_ml", "f50", "f95", "total_power")
+
+
+def _largest_change_when_trimmed(ap, ml, fs):
+    """Largest relative change of the spectral fields over trimming 1-4 samples at either end."""
+    base = sway_metrics(ap, ml, fs)
+    cuts = [slice(0, -k) for k in (1, 2, 3, 4)] + [slice(k, None) for k in (1, 2, 3)]
+    return max(abs(getattr(sway_metrics(ap[c], ml[c], fs), key) / getattr(base, key) - 1)
+               for c in cuts for key in SPECTRAL_FIELDS)
+
+
+@pytest.mark.realdata
+@pytest.mark.skipif(not _bds_trials(), reason="../shared/realdata/cop/bds is absent")
+@pytest.mark.parametrize("row", _bds_trials()[::3], ids=lambda r: r["Trial"])
+def test_bds_spectrum_barely_moves_when_samples_are_trimmed(row):
+    # The peer's N // 2, N // 4 rule gave two segments instead of three for N = 5998 and
+    # moved the mean frequency 4-17 %.
+    data = np.loadtxt(BDS / f"{row['Trial']}.txt", skiprows=1)
+    assert _largest_change_when_trimmed(data[:, 7], data[:, 8], 100.0) < 0.01
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_camera_rate_spectrum_barely_moves_when_samples_are_trimmed(seed):
+    # 60 s at 30 fps of stationary sway (an AR(1) with a 1 s time constant, 3 Hz low-passed,
+    # like a filtered CoM trace): trimming a few samples hardly changes the data itself.
+    rng = np.random.default_rng(seed)
+    sos = signal.butter(2, 3.0, fs=30.0, output="sos")
+    ap, ml = (signal.sosfiltfilt(sos, signal.lfilter([1.0], [1.0, -np.exp(-1 / 30)], rng.normal(size=1800)))
+              for _ in range(2))
+    assert _largest_change_when_trimmed(ap, ml, 30.0) < 0.01
 
 
 def test_mean_frequency_matches_scipy_power_weighting():

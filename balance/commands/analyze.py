@@ -42,6 +42,8 @@ def run(args) -> int:
     # Here, not at the top: the parser imports every command, and --help stays fast.
     from balance.capture import open_source
     from balance.pose.model import prepare_model
+    from balance.protocols.tracking import DEFAULT_HEIGHT_CM
+    from balance.session import pipeline
 
     out = args.out or unused_path(Path(Path(args.video).name).with_suffix(SUFFIX),
                                   video=args.save_video)
@@ -50,12 +52,14 @@ def run(args) -> int:
     with source:
         model = prepare_model(args.model)
         beside = (".avi",) if args.save_video else ()
+        views = pipeline.ViewLog(source.size, profile_from(args).height_cm or DEFAULT_HEIGHT_CM)
         with files.staged(out, args.force, session=True, beside=beside) as rec_out, \
                 _staged_csv(args) as csv_out:  # replaced only once the new files are whole
-            stats, rec = _record(source, model, rec_out, csv_out, args)
+            stats, rec = _record(source, model, rec_out, csv_out, args, views)
     history_problem = add_to_history(out)[1] if args.protocol else None
-    if stats.warning:
-        print(f"warning: {stats.warning}", file=sys.stderr)
+    for warning in (stats.warning, views.warning()):
+        if warning:
+            print(f"warning: {warning}", file=sys.stderr)
     print(f"session: {out}")
     if args.csv:
         print(f"csv: {args.csv}")
@@ -96,7 +100,7 @@ def _staged_csv(args):
     return files.staged(args.csv, args.force) if args.csv else nullcontext(None)
 
 
-def _record(source, model, out: Path, csv: Path | None, args):
+def _record(source, model, out: Path, csv: Path | None, args, views):
     """Pose on every frame into the session (and CSV, and video) at ``out``; every file
     is closed on return. The history gets the session under its final name, after."""
     from balance.session.analyze_file import analyze_source
@@ -109,7 +113,7 @@ def _record(source, model, out: Path, csv: Path | None, args):
             source, model.path, out, source_name=str(args.video), model_sha256=model.sha256,
             profile=profile_from(args), person=args.person, protocol=args.protocol,
             options=options.chosen_options(args), save_video=args.save_video,
-            on_frame=_each(table, bar), to_history=False)
+            on_frame=_each(table, bar, views), to_history=False)
     finally:
         bar.close()
         if table is not None:
@@ -126,8 +130,9 @@ def unused_path(path: Path, *, video: bool = False) -> Path:
     return candidate
 
 
-def _each(table, bar):
+def _each(table, bar, views):
     def on_frame(result):
+        views.add(result)
         if table is not None:
             table.write(result.t_s, result.image, result.detected)
         bar.update(result.index + 1)

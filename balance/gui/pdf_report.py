@@ -25,6 +25,8 @@ from balance import __version__
 from balance.errors import InputError
 from balance.gui.pdf_layout import (GREY, SIDE, Axis, ImagePager, Layout, PdfPager, Series,
                                     chart, notes_block, person_lines, row_colour)
+from balance.core.camera_view import CameraView
+from balance.present import messages
 from balance.present.axes import connected, date_range, date_ticks, day_number, span_label
 from balance.protocols import ProtocolResult, TrialResult, registry
 from balance.clinical import norms
@@ -147,8 +149,12 @@ def _results_block(lay: Layout, result: ProtocolResult | None, tl, person: Perso
                   for t in tl.trials]
     rows = [_trial_row(i, t) for i, t in enumerate(trials, start=1)]
     lay.table(TRIAL_HEADER, rows, TRIAL_WIDTHS)
+    oblique = [v for t in trials if (v := CameraView.from_dict(t.view)) and v.medio_lateral is False]
+    if oblique:
+        lay.text(messages.OBLIQUE_NOTE.format("; ".join(oblique[0].problems())), 8.5, colour=GREY)
     if any("ellipse_area" in t.metrics for t in trials):
-        lay.text("Sway speed is medio-lateral (the image). The area's antero-posterior "
+        axis = "across the picture" if oblique else "medio-lateral (the image)"
+        lay.text(f"Sway speed is {axis}. The area's antero-posterior "
                  "axis is estimated from the camera's depth: compare it over weeks, "
                  "not with force-plate norms.", 8.5, colour=GREY)
     if registry.is_single_leg_stance(protocol) or not result:

@@ -35,7 +35,7 @@ class SetupPanel(QWidget):
         brightness = (float(np.mean(snap.display[::8, ::8, :3])) if snap.display is not None
                       else None)
         ready = self.gate.update(assess(snap.landmarks, snap.detected, image_size=snap.image_size,
-                                        brightness=brightness))
+                                        brightness=brightness, world=snap.world))
         self.advice.setText(self.gate.report.message if ready or not self.gate.report.ok
                             else "Good, hold still...")
         self.progress.setValue(min(self.gate.run, self.gate.needed))

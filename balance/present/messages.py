@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import math
 
+from balance.core.camera_view import CameraView
 from balance.profile import Profile
 from balance.protocols import reasons, registry
 from balance.clinical import norms
@@ -33,12 +34,20 @@ SOURCE_END = {
 CHOOSE_SOURCE = "To go on, choose a camera or another file in the Camera box above."
 START = "Start (Space)"
 # Metric keys worth a line on the card (the core's names), with their label and unit.
-# A front camera measures medio-lateral sway (see balance/protocols/trial.py).
+# A front camera measures medio-lateral sway (see balance/protocols/trial.py); an oblique
+# or off-centre one only the sway across the picture (OBLIQUE_LABELS).
 METRIC_LINES = (
     ("mean_velocity_ml", "side-to-side sway speed", "cm/s"),
     ("rms_ml", "side-to-side sway (RMS)", "cm"),
     ("range_ml", "side-to-side range", "cm"),
 )
+OBLIQUE_LABELS = {
+    "mean_velocity_ml": "sway speed across the picture",
+    "rms_ml": "sway across the picture (RMS)",
+    "range_ml": "range across the picture",
+}
+OBLIQUE_NOTE = ("The camera was not square on ({}): the sway across the picture mixes "
+                "side to side with front to back. Face the camera from its middle next time.")
 
 
 def trial_card(trial: TrialResult | dict) -> list[str]:
@@ -55,7 +64,11 @@ def trial_card(trial: TrialResult | dict) -> list[str]:
         lines.append(f"errors: {len(t.errors)}")
     if _finite(t.score):
         lines.append(f"stability score: {t.score:.0f} / 100" + _score_why(t))
-    lines += metric_lines(t.metrics)
+    view = CameraView.from_dict(t.view)
+    oblique = view is not None and view.medio_lateral is False
+    if oblique:
+        lines.append(OBLIQUE_NOTE.format("; ".join(view.problems())))
+    lines += metric_lines(t.metrics, oblique=oblique)
     return lines
 
 
@@ -71,13 +84,14 @@ def _score_why(t: TrialResult) -> str:
             f"{t.target_s:g} s target)")
 
 
-def metric_lines(metrics: dict, limit: int = 3) -> list[str]:
+def metric_lines(metrics: dict, limit: int = 3, *, oblique: bool = False) -> list[str]:
+    """The card's sway lines; ``oblique``: the camera's horizontal axis was not medio-lateral."""
     out = []
     for key, label, unit in METRIC_LINES:
         value = metrics.get(key)
         if not _finite(value):
             continue
-        out.append(f"{label}: {value:.1f} {unit}")
+        out.append(f"{OBLIQUE_LABELS[key] if oblique else label}: {value:.1f} {unit}")
         if len(out) == limit:
             break
     return out

@@ -161,7 +161,7 @@ class FourStage(Protocol):
         return st
 
     def result(self) -> ProtocolResult:
-        trials = [t.result(self.fps) for t in self.trials]
+        trials = [t.result(self.fps, self.body.camera_view(t.frames)) for t in self.trials]
         for t in trials:
             t.held = t.end_reason == "held"
         held = [t.stance for t in trials if t.held]

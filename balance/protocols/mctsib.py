@@ -21,6 +21,7 @@ the full time. The person's earlier sessions judge a change (``storage.trends``)
 from balance.clinical import norms
 from balance.protocols.results import MctsibSummary, ProtocolResult
 from balance.protocols.romberg import FIRM, FOAM, Romberg
+from balance.protocols.trial import axis_text
 
 PADS = ("foam", "none")
 RATIO_KEYS = ("rms_ml", "mean_velocity_ml")
@@ -80,7 +81,7 @@ class Mctsib(Romberg):
             sources=[norms.SHUMWAY_COOK_1986.citation, norms.COHEN_1993.citation,
                      norms.BOUCHER_1995.citation],
             scale=self.body.scale_note, fps=self.fps,
-            plane="frontal (front camera): horizontal = medio-lateral")
+            plane=axis_text([self.body.camera_view(t.frames) for t in self.trials]))
 
     def _ratios(self, by) -> dict:
         """Each ratio's value per metric key, for the ratios whose two conditions were held

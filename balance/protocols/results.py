@@ -280,6 +280,7 @@ class TrialResult:
     practice: bool | None = None
     reps: int | None = None                 # strengthening exercises
     attempts: int | None = None
+    view: dict | None = None                # core.camera_view.CameraView.to_dict(); older trials have none
     extra: dict = field(default_factory=dict)
 
     @classmethod

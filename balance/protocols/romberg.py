@@ -34,7 +34,7 @@ from balance.protocols.results import ProtocolResult, RombergSummary
 from balance.protocols.bess_errors import BROKEN_S, TOGETHER_GAP, Debounce, FootPlace, Seen
 from balance.protocols.stance_test import StanceTest
 from balance.protocols.tracking import BodyTracker
-from balance.protocols.trial import Trial
+from balance.protocols.trial import Trial, axis_text
 from balance.protocols.view import MESSAGES
 from balance.events import Event
 
@@ -323,7 +323,7 @@ class Romberg(StanceTest):
         return f"{feet_text}, arms folded across your chest."
 
     def result(self) -> ProtocolResult:
-        trials = [t.result(self.fps) for t in self.trials]
+        trials = [t.result(self.fps, self.body.camera_view(t.frames)) for t in self.trials]
         for t in trials:
             t.end_text = END_TEXT.get(t.end_reason, t.end_reason)
         return ProtocolResult(self.name, trials, self._summary(trials))
@@ -347,7 +347,7 @@ class Romberg(StanceTest):
             eyes="declared, not seen", phase_s=self.phase_s,
             sources=[norms.VAN_PARYS_1976.citation, norms.KHASNIS_2003.citation],
             scale=self.body.scale_note, fps=self.fps,
-            plane="frontal (front camera): horizontal = medio-lateral")
+            plane=axis_text([self.body.camera_view(t.frames) for t in self.trials]))
 
 
 def _front_foot(frame: Frame) -> str:

@@ -29,7 +29,7 @@ from balance.clinical import norms
 from balance.protocols.base import Frame, Protocol, Status
 from balance.protocols.results import ProtocolResult, SingleLegSummary
 from balance.protocols.tracking import BodyTracker
-from balance.protocols.trial import LiveSway, Trial
+from balance.protocols.trial import LiveSway, Trial, axis_text
 from balance.protocols.view import GOOD, MESSAGES
 from balance.events import Event
 
@@ -286,7 +286,7 @@ class SingleLegStance(Protocol):
     # --- the result -----------------------------------------------------------------------
 
     def result(self) -> ProtocolResult:
-        trials = [t.result(self.fps) for t in self.trials]
+        trials = [t.result(self.fps, self.body.camera_view(t.frames)) for t in self.trials]
         for t in trials:
             t.end_text = END_TEXT.get(t.end_reason, t.end_reason)
         return ProtocolResult(self.name, trials, self._summary())
@@ -309,8 +309,7 @@ class SingleLegStance(Protocol):
         return bool(best) and min(best.values()) < norms.FALL_RISK_SLS_S
 
     def _sway_axis(self) -> str:
-        return ("medio-lateral (front camera); AP from camera depth, an estimate"
-                if self.body.world_cm else "medio-lateral (front camera)")
+        return axis_text([self.body.camera_view(t.frames) for t in self.trials], bool(self.body.world_cm))
 
     def _summary(self) -> SingleLegSummary:
         best = self._best()

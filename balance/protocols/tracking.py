@@ -10,6 +10,7 @@ from collections import deque
 
 import numpy as np
 
+from balance.core import camera_view
 from balance.core import com as com_mod
 from balance.core import depth
 from balance.core import events as ev
@@ -57,6 +58,7 @@ class BodyTracker:
         self._ahead = None  # (t, image, world) of a recording: see lookahead
         self._fed = 0  # with them: the next frame index the detector has not seen
         self._due: deque = deque()  # (frame it became certain on, event), detected ahead
+        self._views: dict[int, tuple[float, float, float]] = {}  # frame -> camera_view.frame_views row
 
     def lookahead(self, t, image, world) -> None:
         """The frames this stream will bring, by frame index (a recording replayed):
@@ -69,11 +71,15 @@ class BodyTracker:
         # same arithmetic as one frame's): CoM pixels, and its depth in world metres.
         self._com_px = com_mod.com_pixels(image, self.image_size)[0]
         self._depth_m = depth.com_depth(world)
+        self._view_rows = np.stack(camera_view.frame_views(image, world, self.image_size), axis=1)
 
     def push(self, frame: Frame) -> list[ev.Event]:
         """Add a frame; return the events first found on it (frame indices are global)."""
         self.view_state = self.view.update(frame.t_s, frame.image, frame.detected)
         self.last_index = frame.index
+        if self._ahead is None:
+            row = camera_view.frame_views(frame.image[None], _world_block(frame), self.image_size)
+            self._views[frame.index] = tuple(float(x[0]) for x in row)
         self._recent.append(frame)
         if self.px_per_cm is None and self.view_state == GOOD:
             self._learn_scale(frame)
@@ -163,6 +169,17 @@ class BodyTracker:
             x, y = com_mod.com_pixels(frame.image[None], self.image_size)[0][0].tolist()
         return x / self.px_per_cm, -y / self.px_per_cm
 
+    def camera_view(self, frames) -> camera_view.CameraView | None:
+        """The camera's view (yaw, off-centre) over these frame indices, e.g. a trial's
+        sampled frames; None when none of them shows the hips."""
+        if not len(frames):
+            return None
+        if self._ahead is not None:
+            rows = self._view_rows[np.asarray(frames)]
+        else:
+            rows = np.array([self._views.get(i, (np.nan,) * 3) for i in frames])
+        return camera_view.summarise(rows[:, 0], rows[:, 1], rows[:, 2], self.px_per_cm)
+
     def ap_cm(self, frame: Frame) -> float:
         """The CoM's estimated lean ahead of the planted feet in cm (``core.depth``),
         NaN without world landmarks (a landmark CSV) or before the scale is known."""
@@ -178,6 +195,12 @@ class BodyTracker:
         xy, vis = com_mod.landmarks(image[None], self.image_size)
         base = com_mod.foot_base(xy, com_mod.usable_mask(vis), side)[0]
         return float(base[0] / self.px_per_cm), float(-base[1] / self.px_per_cm)
+
+
+def _world_block(frame: Frame):
+    """``_world`` as a one-frame block, for the per-frame geometry."""
+    world = _world(frame)
+    return None if world is None else world[None]
 
 
 def _world(frame: Frame):

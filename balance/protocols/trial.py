@@ -2,7 +2,10 @@
 
 Sway is measured in the camera's image plane. From the front (the set-up every protocol
 asks for) the horizontal axis is medio-lateral: the headline metrics are the core's
-one-axis ML metrics and the score its ML form. Antero-posterior sway is the camera's
+one-axis ML metrics and the score its ML form. Each trial carries the camera's view over
+its frames (``core.camera_view``); from an oblique or off-centre camera the horizontal
+axis is not medio-lateral, and the words say so (``axis_text``; the metric keys keep
+their ``_ml`` names, meaning the horizontal image axis). Antero-posterior sway is the camera's
 depth: where world landmarks give it (``core.depth``), the AP fields and the 95 % ellipse
 area are added, marked as an estimate (``"ap": AP_SOURCE``).
 """
@@ -15,6 +18,7 @@ from balance.core import (
     CausalLowpass, SwayAccumulator, finite_runs, lowpass_zero_phase, stability_score,
     sway_metrics,
 )
+from balance.core.camera_view import CameraView
 from balance.errors import InputError
 from balance.protocols.base import FRONT_VIEW
 from balance.protocols.results import TrialResult
@@ -121,8 +125,9 @@ class Trial:
         out[frames - frames[0]] = self.samples
         return out
 
-    def result(self, fs: float) -> TrialResult:
-        """The finished trial's result, its sway metrics from samples at ``fs`` Hz."""
+    def result(self, fs: float, view: CameraView | None = None) -> TrialResult:
+        """The finished trial's result, its sway metrics from samples at ``fs`` Hz and the
+        camera's ``view`` over its frames (``BodyTracker.camera_view``)."""
         hold = self.hold_time_s()
         metrics = self._sway(fs)
         score = sway_score(metrics, hold if self.target_s else None, self.target_s)
@@ -133,8 +138,21 @@ class Trial:
             "hold_time_s": round(hold, 3), "end_reason": self.end_reason,
             "paused_s": round(self.paused_s, 3), "target_s": self.target_s, "metrics": metrics,
             "errors": self.errors, "score": None if score is None else round(score, 1),
-            **self.extra,
+            "view": None if view is None else view.to_dict(), **self.extra,
         })
+
+
+def axis_text(views, depth: bool = False) -> str:
+    """What the horizontal sway axis of trials seen with ``views`` (``CameraView`` or
+    None each) is, in words: never medio-lateral when one camera stood oblique or off-centre."""
+    off = [v for v in views if v is not None and v.medio_lateral is False]
+    if off:
+        return "horizontal image axis, not medio-lateral: " + "; ".join(off[0].problems())
+    if any(v is not None and v.medio_lateral is None for v in views):
+        text = "medio-lateral (front camera assumed: no world landmarks to measure its angle)"
+    else:
+        text = "medio-lateral (front camera)"
+    return text + ("; AP from camera depth, an estimate" if depth else "")
 
 
 def sway_of(samples, fs: float) -> dict:

@@ -73,6 +73,7 @@ class Snapshot:
     recording: bool
     inference_ms: float = 0.0
     trial_result: dict | None = None  # set on the frame where a trial ended
+    world: np.ndarray | None = None  # (33, 4) world landmarks, m (the set-up check's yaw)
 
 
 class LatestSlot:
@@ -383,7 +384,7 @@ class ProcessThread(threading.Thread):
             self.stats.stage("score", (time.perf_counter() - t0) * 1e3)
         self.stats.frame_done(inference_ms)
         self.on_snapshot(Snapshot(item.index, t_s, item.t_wall, item.display, self.image_size, image,
-                                  bool(detected), status, recording, inference_ms, trial))
+                                  bool(detected), status, recording, inference_ms, trial, world))
         # The end is reported after the frame that caused it, so the window shows the
         # last trial's card first and the whole result over it.
         if recording and rec.protocol_done:

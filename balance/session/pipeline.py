@@ -11,6 +11,8 @@ import cv2
 import numpy as np
 
 from balance.capture.sources import FrameSource
+from balance.core import camera_view, com
+from balance.errors import InputError
 from balance.storage import files
 from balance.session.recording import Recording
 
@@ -56,6 +58,47 @@ class AnalysisStats:
                 f"({100 * self.detection_rate:.1f} %), inference {np.median(ms):.1f} ms median "
                 f"/ {np.percentile(ms, 95):.1f} ms p95 per frame ({self.inference_fps:.1f} fps), "
                 f"total {self.total_fps:.1f} fps")
+
+
+class ViewLog:
+    """The camera's view over a run (``core.camera_view``): how far from square and off-centre.
+
+    ``add`` every frame; ``warning()`` is one line when the view is beyond its limits.
+    ``height_cm`` sets the cm scale of the off-centre distance (from the first
+    ``SCALE_FRAMES`` frames with a person).
+    """
+
+    SCALE_FRAMES = 30
+
+    def __init__(self, image_size: tuple[int, int], height_cm: float):
+        self.image_size, self.height_cm = tuple(image_size), height_cm
+        self._rows: list[tuple[float, float, float]] = []
+        self._upright: list[np.ndarray] = []
+
+    def add(self, result: FrameResult) -> None:
+        if not result.detected:
+            return
+        world = result.world[None] if np.isfinite(result.world[:, :3]).any() else None
+        row = camera_view.frame_views(result.image[None], world, self.image_size)
+        self._rows.append(tuple(float(x[0]) for x in row))
+        if len(self._upright) < self.SCALE_FRAMES:
+            self._upright.append(result.image)
+
+    def view(self) -> camera_view.CameraView | None:
+        if not self._rows:
+            return None
+        try:
+            scale = com.px_per_cm_from_height(np.array(self._upright), self.image_size, self.height_cm)
+        except InputError:
+            scale = None
+        rows = np.array(self._rows)
+        return camera_view.summarise(rows[:, 0], rows[:, 1], rows[:, 2], scale)
+
+    def warning(self) -> str | None:
+        view = self.view()
+        if view is None or view.medio_lateral is not False:
+            return None
+        return "; ".join(view.problems()) + ": the sway across the picture is not medio-lateral"
 
 
 def run(source: FrameSource, estimator, recording: Recording | None = None, *,

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from balance.core import camera_view
 from balance.pose.landmarks import INDEX, VIS
 
 # Everything a balance test watches: head, shoulders, hips, knees, ankles, heels, toes.
@@ -25,9 +26,9 @@ EDGE = 0.02          # a landmark this close to the border is probably cut off
 # The person (nose to heels) should fill this share of the image height: smaller and the
 # landmarks get coarse (MediaPipe wants 2-4 m), larger and a sway leaves the frame.
 MIN_HEIGHT, MAX_HEIGHT = 0.45, 0.90
-CENTRE_TOLERANCE = 0.20  # the body's middle may sit this far from the image centre
 # Shoulder width over torso length: ~0.8 facing the camera, ~0.2 side on.
 MIN_FACING = 0.45
+SIDE_ON_DEG = 60.0  # a yaw beyond this is told "side on", not which way to turn
 # Mean brightness (0-255) outside which the picture is too dark or washed out.
 DARK, BRIGHT = 50, 215
 GOOD_FRAMES_NEEDED = 15  # half a second at 30 fps
@@ -46,7 +47,7 @@ class SetupReport:
 
 
 def assess(landmarks: np.ndarray | None, detected: bool, *, image_size: tuple[int, int],
-           brightness: float | None = None) -> SetupReport:
+           brightness: float | None = None, world: np.ndarray | None = None) -> SetupReport:
     """Advice for one frame.
 
     Parameters
@@ -56,6 +57,8 @@ def assess(landmarks: np.ndarray | None, detected: bool, *, image_size: tuple[in
     image_size : (width, height) px of the picture: x and y are normalised by different
         lengths on a 16:9 camera, so a ratio of a width to a height needs them.
     brightness : mean grey level of the picture 0-255, or None when there is no picture.
+    world : (33, 4) world landmarks, m, or None: with them the check also asks the person
+        to turn square to the camera (``camera_view.YAW_LIMIT_DEG``).
     """
     advice = list(_light(brightness))
     if not detected or landmarks is None or not np.isfinite(landmarks[BODY_POINTS, :2]).all():
@@ -63,7 +66,10 @@ def assess(landmarks: np.ndarray | None, detected: bool, *, image_size: tuple[in
                          "with your whole body in the picture.")
         return SetupReport(False, tuple(advice))
     pts = landmarks[BODY_POINTS]
-    advice[:0] = _in_view(landmarks) + _facing(landmarks, image_size) + _distance(pts) + _framing(pts)
+    yaw, off_axis, _ = camera_view.frame_views(landmarks[None], None if world is None else world[None],
+                                               image_size)
+    advice[:0] = (_in_view(landmarks) + _facing(landmarks, image_size, float(yaw[0])) + _distance(pts)
+                  + _framing(float(off_axis[0])))
     return SetupReport(not advice, tuple(advice))
 
 
@@ -93,9 +99,16 @@ def _in_view(lm) -> list[str]:
     return []
 
 
-def _facing(lm, image_size) -> list[str]:
-    """From the side the shoulders overlap: their width shrinks against the torso (both
-    in pixels)."""
+def _facing(lm, image_size, yaw_deg: float) -> list[str]:
+    """Turned more than the yaw limit (world landmarks), or, without them, side on: the
+    shoulders overlap and their width shrinks against the torso (both in pixels)."""
+    if abs(yaw_deg) > SIDE_ON_DEG:  # which way is shorter is a guess this close to side on
+        return [f"Turn to face the camera: you stand side on to it ({abs(yaw_deg):.0f} degrees)."]
+    if abs(yaw_deg) > camera_view.YAW_LIMIT_DEG:
+        # + yaw: the left side is nearer the camera, so turning to the left squares up.
+        way = "left" if yaw_deg > 0 else "right"
+        return [f"Turn to your {way} to face the camera squarely: you are "
+                f"{abs(yaw_deg):.0f} degrees off."]
     px = np.asarray(image_size, dtype=float)
     ls, rs, lh, rh = (lm[INDEX[n], :2] * px for n in ("left_shoulder", "right_shoulder",
                                                       "left_hip", "right_hip"))
@@ -116,12 +129,13 @@ def _distance(pts) -> list[str]:
     return []
 
 
-def _framing(pts) -> list[str]:
-    centre = float(np.nanmean(pts[:, 0]))
+def _framing(off_axis_deg: float) -> list[str]:
+    """Off the optical axis beyond its limit: the picture's horizontal axis then takes in
+    front-to-back sway (``camera_view``)."""
     # The picture is not mirrored: image left is the person's right.
-    if centre < 0.5 - CENTRE_TOLERANCE:
+    if off_axis_deg < -camera_view.OFF_AXIS_LIMIT_DEG:
         return ["Move a step to your left, towards the middle of the picture."]
-    if centre > 0.5 + CENTRE_TOLERANCE:
+    if off_axis_deg > camera_view.OFF_AXIS_LIMIT_DEG:
         return ["Move a step to your right, towards the middle of the picture."]
     return []
 
