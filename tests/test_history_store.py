@@ -29,7 +29,8 @@ def trial(side, hold, *, velocity=1.0, area=3.0, score=50.0, n=1, errors=()):
 
 
 def write_session(path, *, person="ann", start="2026-01-05T10:00:00+00:00",
-                  trials=None, protocol="single-leg-stance", seconds=2.0, profile=None):
+                  trials=None, protocol="single-leg-stance", seconds=2.0, profile=None,
+                  summary=None):
     """A short synthetic recording with a stored result (the protocols' contract)."""
     s = generate(duration_s=seconds, seed=len(str(path)))
     meta = new_metadata(source="synthetic:test", fps=s.fps, image_size=s.image_size,
@@ -42,7 +43,7 @@ def write_session(path, *, person="ann", start="2026-01-05T10:00:00+00:00",
             w.write_frame(s.t[i], s.image[i], s.world[i], True)
         if trials is not None:
             w.update_metadata(result={"protocol": protocol, "trials": trials,
-                                      "summary": {}})
+                                      "summary": summary or {}})
     return Path(path)
 
 

@@ -10,7 +10,8 @@ from balance import profile
 from balance.storage.history import History
 from balance.events import Event
 from balance.storage.session import append_events
-from balance.storage.trends import MDC, describe, trends
+from balance.clinical import mdc
+from balance.storage.trends import describe, trends
 from balance.session.rescore import score_for_history
 from tests.helpers import assert_one_line_error, balance, freeze_today
 from tests.test_history_store import trial, write_session
@@ -61,18 +62,18 @@ def test_weekly_points_bests_and_norms(eight_weeks, monkeypatch):
     (t,) = trends(eight_weeks, "ann")
     assert t.protocol == "single-leg-stance" and t.first_day == START
     assert t.sides == ["left", "right"]
-    weeks, holds = t.series("hold_time_s", "left")
+    weeks, holds = t.series("main", "left")
     assert weeks == list(range(1, 9))
     assert holds == [left_hold(w, 2) for w in weeks]  # best of the week
     _, velocity = t.series("mean_velocity", "right")
     assert velocity[0] == pytest.approx(2.0) and velocity[-1] == pytest.approx(1.0)
     _, area = t.series("ellipse_area", "left")
     assert area[0] == pytest.approx(8.0)  # the median trial, not the best
-    assert t.bests[("hold_time_s", "left")] == (38.0, START + timedelta(weeks=7, days=0))
+    assert t.bests[("main", "left")] == (38.0, START + timedelta(weeks=7, days=0))
     assert t.bests[("ellipse_area", "right")][0] == pytest.approx(3.5)
     # 60-69 band: Bohannon 2006 meta-analysis 27.0 s to Springer 2007 32.1 s
-    assert t.norm_band_s == (27.0, 32.1)
-    assert t.fall_risk_s == 5.0
+    assert (t.norm_band.low, t.norm_band.high) == (27.0, 32.1)
+    assert t.fall_risk.value == 5.0 and t.fall_risk.source == "Vellas 1997"
     assert [(w, n) for w, n, _ in t.adherence] == [(w, 2) for w in range(1, 9)]
 
 
@@ -83,13 +84,13 @@ def _change(t, measure, side, week):
 
 def test_changes_are_judged_against_the_minimal_detectable_change(eight_weeks):
     (t,) = trends(eight_weeks, "ann")
-    left = _change(t, "hold_time_s", "left", 1)
+    left = _change(t, "main", "left", 1)
     assert (left.baseline, left.latest, left.delta) == (10.0, 38.0, 28.0)
-    assert left.mdc == MDC["hold_time_s"].absolute == 24.1
+    assert left.mdc == mdc.SINGLE_LEG_STANCE.absolute == 24.1
     assert left.real and left.better
-    right = _change(t, "hold_time_s", "right", 1)
+    right = _change(t, "main", "right", 1)
     assert right.delta == pytest.approx(10.5) and right.real is False
-    month = _change(t, "hold_time_s", "left", 4)
+    month = _change(t, "main", "left", 4)
     assert month.delta == 16.0 and month.real is False
     assert month.since == "since week 4, 4 weeks before"
     vel = _change(t, "mean_velocity", "left", 1)
@@ -107,7 +108,7 @@ def test_history_command_prints_the_trend(eight_weeks):
     assert "ann - Single-leg stance" in out
     assert "   8 left        6        38.0" in out
     assert "hold time (left) since week 1, the first week: 10 -> 38 s (+28 s, MDC 24.1 s)" in out
-    assert "fall-risk line: 5 s" in out
+    assert "fall-risk line: < 5 s (Vellas 1997)" in out
     assert "ann" in balance("history").stdout
 
 
@@ -176,9 +177,9 @@ def test_last_weeks_keep_their_week_numbers(eight_weeks):
     since = since_weeks(eight_weeks, "ann", 3)
     assert since == "2026-02-06"  # three weeks ending with the last session, 26 February
     (t,) = trends(eight_weeks, "ann", since=since)
-    weeks, holds = t.series("hold_time_s", "left")
+    weeks, holds = t.series("main", "left")
     assert weeks == [6, 7, 8] and holds == [30.0, 34.0, 38.0]
-    first = _change(t, "hold_time_s", "left", 6)
+    first = _change(t, "main", "left", 6)
     assert (first.delta, first.real) == (8.0, False)
     assert first.since == "since week 6, the first week shown"
 
@@ -228,8 +229,8 @@ def test_yoga_rows_are_named_by_pose_and_leg(tmp_path, monkeypatch):
         yoga_week(db, tmp_path, 3, {("tree", "right"): 11.0})
         (t,) = trends(db, "ann")
     assert t.sides == ["mountain", "tree, right", "warrior 2, right"]
-    assert t.series("hold_time_s", "tree, right") == ([1, 3], [9.0, 11.0])
-    assert t.series("hold_time_s", "warrior 2, right") == ([1], [13.0])
+    assert t.series("main", "tree, right") == ([1, 3], [9.0, 11.0])
+    assert t.series("main", "warrior 2, right") == ([1], [13.0])
     text = describe(t)
     assert "   1 warrior 2, right      1        13.0" in text
     assert f"  hold time (mountain): 4 s on {START}" in text
@@ -252,9 +253,122 @@ def test_after_a_pause_the_second_baseline_says_how_long_ago_it_was(tmp_path):
                                            start=f"{day}T09:00:00+00:00",
                                            trials=[trial("left", 5.0 + week)]))
         (ann,), (bo,) = trends(h, "ann"), trends(h, "bo")
-    holds = [c for c in ann.changes if c.measure == "hold_time_s"]
+    holds = [c for c in ann.changes if c.measure == "main"]
     assert [(c.baseline_week, c.since) for c in holds] == [
         (1, "since week 1, the first week"), (3, "since week 3, 8 weeks before")]
     assert holds[1].sentence().startswith("hold time (left) since week 3, 8 weeks before: 8 -> 16 s")
-    assert [c.since for c in bo.changes if c.measure == "hold_time_s"] == [
+    assert [c.since for c in bo.changes if c.measure == "main"] == [
         "since week 1, the first week"]
+
+
+# --- tests timed to their end: shorter is better --------------------------------------
+
+# week -> the times of that week's sessions, s: quicker week by week, two sessions in week 3
+FIVE_STS_TIMES = {1: [15.8], 2: [14.9], 3: [15.4, 14.6], 4: [13.9], 5: [13.2], 6: [12.6]}
+TUG_TIMES = {1: [13.4], 2: [12.9], 3: [12.1], 4: [11.6], 5: [11.0]}
+
+
+def timed_weeks(db, folder, protocol: str, times: dict, person: str = "ann") -> None:
+    """One session per time, the time stored as that test's one trial stores it."""
+    for week, week_times in times.items():
+        for day, time_s in enumerate(week_times):
+            when = START + timedelta(weeks=week - 1, days=2 * day)
+            done = {"trial": 1, "side": None, "stance": protocol, "hold_time_s": time_s,
+                    "end_reason": "done", "metrics": {}, "errors": [], "score": None}
+            db.import_session(write_session(folder / f"{person}-{protocol}-{week}-{day}.balance",
+                                            person=person, protocol=protocol, trials=[done],
+                                            start=f"{when}T10:00:00+00:00"))
+
+
+@pytest.fixture
+def timed(tmp_path, monkeypatch):
+    monkeypatch.setenv("BALANCE_DATA_DIR", str(tmp_path / "data"))
+    freeze_today(monkeypatch, profile, START + timedelta(weeks=8))  # ann, born 1960, is 66
+    with History() as h:
+        timed_weeks(h, tmp_path, "five-sts", FIVE_STS_TIMES)
+        timed_weeks(h, tmp_path, "tug", TUG_TIMES)
+        yield h
+
+
+def _fastest(times: dict):
+    """(time, day) of the quickest session."""
+    return min((t, START + timedelta(weeks=w - 1, days=2 * d))
+               for w, ts in times.items() for d, t in enumerate(ts))
+
+
+def test_five_sts_best_is_the_shortest_time_and_a_drop_beyond_its_mdc_is_real(timed):
+    (five, tug) = trends(timed, "ann")
+    assert (five.protocol, tug.protocol) == ("five-sts", "tug")
+    weeks, best = five.series("main", None)
+    assert weeks == list(FIVE_STS_TIMES) and best == [min(ts) for ts in FIVE_STS_TIMES.values()]
+    assert five.bests[("main", None)] == _fastest(FIVE_STS_TIMES)
+    first = _change(five, "main", None, 1)
+    assert first.delta == pytest.approx(12.6 - 15.8)
+    assert first.mdc == mdc.FIVE_STS.absolute == 2.5 and "Goldberg 2012" in first.mdc_source
+    assert first.real and first.better
+    assert first.sentence() == ("time for five stands since week 1, the first week: 15.8 -> 12.6 s "
+                                "(-3.2 s, MDC 2.5 s): a real improvement")
+    month = _change(five, "main", None, 2)  # 2.3 s quicker: within the 2.5 s
+    assert (month.real, month.better) == (False, True)
+    assert (five.fall_risk.value, five.fall_risk.source) == (12.0, "Tiedemann 2008")
+    assert (five.norm_band.low, five.norm_band.high) == (11.4, 11.4)  # the 60-69 mean
+    assert five.fall_risk_words() == "fall risk ≥ 12 s" and five.norm_words() == "age mean 11.4 s"
+
+
+def test_tug_best_is_the_shortest_and_its_change_unjudged_without_an_mdc(timed):
+    tug = trends(timed, "ann", protocol="tug")[0]
+    assert tug.bests[("main", None)] == _fastest(TUG_TIMES)
+    first = _change(tug, "main", None, 1)
+    assert first.better and first.real is None and first.mdc is None  # one trial a session
+    assert first.sentence().startswith("TUG time since week 1, the first week: 13.4 -> 11 s")
+    assert (tug.fall_risk.value, tug.norm_band) == (12.0, None)
+
+
+def test_a_slower_time_beyond_the_mdc_is_a_real_decline(tmp_path):
+    with History(tmp_path / "h.sqlite3") as h:
+        timed_weeks(h, tmp_path, "five-sts", {1: [11.0], 2: [14.0]})
+        (five,) = trends(h, "ann")
+    change = _change(five, "main", None, 1)
+    assert change.real and not change.better and change.sentence().endswith("a real decline")
+    assert five.bests[("main", None)][0] == 11.0
+
+
+def test_timed_trends_print_their_own_words(timed):
+    text = "\n\n".join(describe(t) for t in trends(timed, "ann"))
+    assert "best time s" in text and "best hold s" not in text
+    assert "hold time" not in text and "24.1" not in text and "Goldberg 2011" not in text
+    assert f"  time for five stands: 12.6 s on {_fastest(FIVE_STS_TIMES)[1]}" in text
+    assert "fall-risk line: ≥ 12 s (Tiedemann 2008)" in text
+    assert "fall-risk line: ≥ 12 s (CDC STEADI TUG)" in text
+    assert "age mean 11.4 s (Bohannon 2006b (verify))" in text
+    out = balance("history", "--person", "ann", "--protocol", "five-sts").stdout
+    assert "time for five stands since week 1, the first week: 15.8 -> 12.6 s" in out
+
+
+def test_a_time_stored_without_its_session_result_still_reads(timed):
+    """Rows of an old history (no stored result) keep the trial's time column."""
+    timed._con.execute("UPDATE sessions SET result_json = NULL")
+    five = trends(timed, "ann", protocol="five-sts")[0]
+    assert five.bests[("main", None)] == _fastest(FIVE_STS_TIMES)
+
+
+def test_a_summary_measure_is_one_value_a_session(tmp_path, monkeypatch):
+    """The 30 s chair stand follows its stands (the summary's), not the 30 s its trial
+    lasted; the mCTSIB its total time held of the four conditions."""
+    freeze_today(monkeypatch, profile, START + timedelta(weeks=8))  # ann is 66
+    with History(tmp_path / "h.sqlite3") as h:
+        for name, key, values in (("chair-stand-30", "stands", (9, 12)),
+                                  ("mctsib", "total_s", (97.5, 120.0))):
+            for week, value in enumerate(values, start=1):
+                h.import_session(write_session(
+                    tmp_path / f"{name}-{week}.balance", protocol=name, summary={key: value},
+                    start=f"{START + timedelta(weeks=week - 1)}T10:00:00+00:00",
+                    trials=[trial(None, 30.0)]))
+        chair, foam = trends(h, "ann")
+    assert chair.series("main", None) == ([1, 2], [9.0, 12.0])
+    assert chair.bests[("main", None)][0] == 12.0
+    assert chair.title("main") == "stands in 30 s" and chair.with_unit(12.0, "main") == "12 stands"
+    assert chair.fall_risk.value == 11  # STEADI: below 11 stands is below average, women 65-69
+    assert chair.fall_risk_words() == "fall risk < 11 stands"
+    assert foam.series("main", None) == ([1, 2], [97.5, 120.0])
+    assert foam.title("main") == "time held, all conditions (s)"

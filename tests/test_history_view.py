@@ -35,10 +35,10 @@ def test_trend_view_draws_weeks_sides_norms_and_changes(qtbot, history):
     assert [view.person_box.itemText(i) for i in range(view.person_box.count())] == ["ann", "bo"]
     assert view.test_box.currentText() == "Single-leg stance"
     plots = view.plots
-    x, y = plots.curves[("hold_time_s", "left")].getData()
+    x, y = plots.curves[("main", "left")].getData()
     assert list(x) == [(START + timedelta(weeks=w)).toordinal() for w in range(8)]
     assert list(y) == [left_hold(w, 2) for w in range(1, 9)]
-    x, y = plots.curves[("hold_time_s", "right")].getData()
+    x, y = plots.curves[("main", "right")].getData()
     assert list(y) == [right_hold(w, 2) for w in range(1, 9)]
     _, v = plots.curves[("mean_velocity", "left")].getData()
     assert v[0] == pytest.approx(2.0) and v[-1] == pytest.approx(1.0)
@@ -64,7 +64,7 @@ def test_trend_view_renders_something_visible(qtbot, history):
     view.resize(1200, 900)
     view.show()
     qtbot.waitExposed(view)
-    img = view.plots.plots["hold_time_s"].grab().toImage()
+    img = view.plots.plots["main"].grab().toImage()
     arr = np.frombuffer(img.constBits(), np.uint8).reshape(img.height(), img.bytesPerLine())
     arr = arr[:, :img.width() * 4].reshape(img.height(), img.width(), 4)
     # the left curve's cyan (#35e0ff, BGRA in memory) is drawn
@@ -104,7 +104,7 @@ def test_trends_sit_on_a_calendar_with_gaps_as_gaps(qtbot, tmp_path):
         view.resize(1200, 900)
         view.show()
         qtbot.waitExposed(view)
-        plot = view.plots.plots["hold_time_s"]
+        plot = view.plots.plots["main"]
         assert plot.getAxis("bottom").labelText == "week starting (Jan 2026 - Mar 2026)"
         ticks = plot.getAxis("bottom")._tickLevels[0]
         assert ticks[0] == (START.toordinal(), "5 Jan")
@@ -121,12 +121,12 @@ def test_one_week_of_yoga_gets_a_range_and_rows_named_by_pose(qtbot, tmp_path):
         yoga_week(h, tmp_path, 1, {("warrior_2", "right"): 13.0, ("mountain", None): 4.0})
         view = HistoryView(h, "ann")
         qtbot.addWidget(view)
-        plot = view.plots.plots["hold_time_s"]
+        plot = view.plots.plots["main"]
         title = plot.plotItem.titleLabel.text
         # each row named, with the symbol its points are drawn with (by leg)
         assert "&#9632; warrior 2, right" in title and "&#9660; mountain" in title
-        assert view.plots.curves[("hold_time_s", "warrior 2, right")].opts["symbol"] == "s"
-        assert view.plots.curves[("hold_time_s", "mountain")].opts["symbol"] == "t"
+        assert view.plots.curves[("main", "warrior 2, right")].opts["symbol"] == "s"
+        assert view.plots.curves[("main", "mountain")].opts["symbol"] == "t"
         (x_lo, x_hi), (y_lo, y_hi) = plot.plotItem.vb.viewRange()
         assert (x_lo, x_hi) == (START.toordinal() - 7, START.toordinal() + 7)
         assert y_lo == 0.0 and 13.0 < y_hi < 20.0  # the points inside, not on the edge
@@ -167,4 +167,33 @@ def test_a_measure_the_test_does_not_give_shows_no_values(qtbot, tmp_path):
         sway = view.plots.plots["mean_velocity"]
         assert sway.plotItem.titleLabel.text.endswith("- not measured")
         assert sway.getAxis("left")._tickLevels == [[], []]
-        assert view.plots.plots["hold_time_s"].getAxis("left")._tickLevels is None
+        assert view.plots.plots["main"].getAxis("left")._tickLevels is None
+
+
+def test_timed_tests_are_plotted_with_their_own_measure_lines_and_bests(qtbot, tmp_path, monkeypatch):
+    """Five-times sit-to-stand and TUG: their time's name and unit, the ≥ 12 s fall-risk
+    line, the age mean, the shortest time as the best, and never "hold time"."""
+    from balance import profile
+    from tests.helpers import freeze_today
+    from tests.test_history_trends import FIVE_STS_TIMES, TUG_TIMES, timed_weeks
+    freeze_today(monkeypatch, profile, START + timedelta(weeks=8))  # ann, born 1960, is 66
+    with History(tmp_path / "h.sqlite3") as h:
+        timed_weeks(h, tmp_path, "five-sts", FIVE_STS_TIMES)
+        timed_weeks(h, tmp_path, "tug", TUG_TIMES)
+        view = HistoryView(h, "ann")
+        qtbot.addWidget(view)
+        assert view.test_box.currentText() == "Five-times sit-to-stand"
+        plots = view.plots
+        main = plots.plots["main"]
+        assert main.plotItem.titleLabel.text.startswith("time for five stands (s)")
+        _, y = plots.curves[("main", None)].getData()
+        assert list(y) == [min(ts) for ts in FIVE_STS_TIMES.values()]
+        assert plots.fall_line.value() == 12.0 and plots.fall_line.label.format == "fall risk ≥ 12 s"
+        assert plots.norm_band.getRegion() == pytest.approx((11.4, 11.4))
+        text = plots.text.text()
+        assert "time for five stands: 12.6 s on" in text and "a real improvement" in text
+        assert "hold time" not in text
+        view.test_box.setCurrentIndex(1)
+        assert plots.plots["main"].plotItem.titleLabel.text.startswith("TUG time (s)")
+        assert plots.fall_line.value() == 12.0 and plots.norm_band is None
+        assert "TUG time: 11 s on" in plots.text.text()

@@ -113,6 +113,19 @@ def test_the_result_survives_json_and_back(name):
 
 
 @pytest.mark.parametrize("name", NAMES)
+def test_the_measure_its_history_follows_is_declared_and_in_its_result(name):
+    """The registry entry names the test's main number, and the result holds it where
+    the entry says: a trial field (or key) or a summary field."""
+    measure = registry.spec(name).measure
+    assert measure is not None, f"{name}: declare its measure in the registry"
+    assert measure.label and measure.column
+    result = run(name)[0].result()
+    holder = result.trials[0] if measure.per_trial else result.summary
+    assert hasattr(holder, measure.field) or measure.field in holder.extra, measure.read
+    assert registry.measure(name) is measure
+
+
+@pytest.mark.parametrize("name", NAMES)
 def test_the_same_frames_give_the_same_result(name):
     (a, sa, ea, _, _), (b, sb, eb, _, _) = run(name), run(name)
     assert plain(a.result()) == plain(b.result())

@@ -2,6 +2,7 @@
 
 import os
 import shutil
+from datetime import timedelta
 from pathlib import Path
 
 import numpy as np
@@ -209,3 +210,25 @@ def test_trend_chart_leaves_empty_weeks_empty_and_its_legend_off_the_data(qapp):
     assert colour_pixels(column(days[1] + 28.0), blue) == 0   # nothing across the gap
     legend = arr[round(rect.top()):round(plot.top()), round(plot.left()):round(plot.right())]
     assert colour_pixels(legend, blue) > 5                     # the legend, above the frame
+
+
+def test_person_report_names_timed_tests_by_their_measure(tmp_path, qapp, monkeypatch):
+    """The five-times sit-to-stand and TUG charts, bests, change table and sessions table
+    say "time", the shortest is the best, and their MDC is their own, not Goldberg 2011's."""
+    from balance import profile
+    from tests.helpers import freeze_today
+    from tests.test_history_trends import FIVE_STS_TIMES, START, TUG_TIMES, timed_weeks
+    freeze_today(monkeypatch, profile, START + timedelta(weeks=8))
+    with History(tmp_path / "h.sqlite3") as h:
+        timed_weeks(h, tmp_path, "five-sts", FIVE_STS_TIMES)
+        timed_weeks(h, tmp_path, "tug", TUG_TIMES)
+        text = text_of(pdf_report.write_person_report(h, "ann", tmp_path / "ann.pdf", weeks=12))
+    flat = " ".join(text.split())
+    for words in ("Five-times sit-to-stand", "time for five stands (s)", "Timed Up and Go (TUG)",
+                  "TUG time (s)", "time for five stands 12.6 s on", "TUG time 11 s on",
+                  "Goldberg 2012", "fall risk ≥ 12 s", "Tiedemann 2008", "Age mean 11.4 s",
+                  "Five-times sit-to-stand 1 12.6 s"):
+        assert words in flat, words
+    assert "hold time" not in flat and "Goldberg 2011" not in flat and "24.1" not in flat
+    row = next(line for line in text.splitlines() if line.startswith("time for five stands -"))
+    assert "-3.2 s" in row and "real improvement" in row

@@ -5,9 +5,10 @@ from balance.storage.history import History
 from balance.storage.trends import describe, since_weeks, trends
 
 HELP = "people and their progress week by week"
-DESCRIPTION = ("Without --person: the people in the history. With it: per test, weekly hold "
-               "time, sway and score, personal bests, change since the first week and last "
-               "month against the minimal detectable change, and age norms.")
+DESCRIPTION = ("Without --person: the people in the history. With it: per test, its own "
+               "measure week by week (a hold time, a test's time, stands), sway and score, "
+               "personal bests, change since the first week and last month against the "
+               "minimal detectable change, and age norms.")
 
 
 def add_arguments(p) -> None:

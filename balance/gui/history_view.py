@@ -1,9 +1,10 @@
 """The history view: a person's trends per test, week by week (pyqtgraph).
 
 Four plots share a calendar axis (``balance.present.axes``: each week at the date it
-starts, no line across weeks without a session, a range around a single point): hold
-time (with the age-norm band and the fall-risk line), sway velocity, sway ellipse area
-and the stability score; one colour per row (leg, or pose and leg), named in the title
+starts, no line across weeks without a session, a range around a single point): the
+test's own measure as its registry entry declares it (a hold time, a five-times
+sit-to-stand's time, stands in 30 s; with its age-norm band and fall-risk line), sway
+velocity, sway ellipse area and the stability score; one colour per row (leg, or pose and leg), named in the title
 rather than in a legend over the points, each plot from zero. Below them: personal bests
 and whether the change since the first week and since about a month before exceeds the
 measurement's variability; above them, the training adherence. The numbers come from
@@ -23,7 +24,7 @@ from balance.present.axes import (connected, date_range, date_ticks, day_number,
                                   value_range)
 from balance.programme.adherence import of_person
 from balance.protocols import registry
-from balance.storage.trends import LABELS, MEASURES, Trend, describe, trends
+from balance.storage.trends import MAIN, MEASURES, Trend, describe, trends
 
 SIDE_COLOURS = {"left": "#35e0ff", "right": "#ffb04d", None: "#e0e0e0"}
 ROW_COLOURS = ("#7fe0a0", "#d69cff", "#ffe066", "#ff8fb1")  # poses' rows
@@ -75,29 +76,31 @@ class TrendPlots(QWidget):
             plot.setLabel("bottom", span_label(first, last))
             plot.setXRange(*x_range, padding=0)
             style_plot(plot)  # the new axis name at the text size
-        hold = self.plots["hold_time_s"]
-        if trend.norm_band_s:
-            lo, hi = trend.norm_band_s
+        self._draw_lines(self.plots[MAIN], trend, x_range[0])
+        self.text.setText(summary_text(trend))
+
+    def _draw_lines(self, plot, trend: Trend, x0: float) -> None:
+        """The main measure's age-norm band and fall-risk line, where the test has them."""
+        if trend.norm_band:
+            lo, hi = trend.norm_band.low, trend.norm_band.high
             self.norm_band = pg.LinearRegionItem((lo, hi), orientation="horizontal",
                                                  movable=False, brush=pg.mkBrush(*NORM_BRUSH))
-            hold.addItem(self.norm_band)
-            label = pg.TextItem(f"age norm {lo:g}-{hi:g} s", color="#7fe0a0", anchor=(0, 1))
+            plot.addItem(self.norm_band)
+            label = pg.TextItem(trend.norm_words(), color="#7fe0a0", anchor=(0, 1))
             label.setFont(plot_font())
-            label.setPos(x_range[0], hi)
-            hold.addItem(label, ignoreBounds=True)
-        if trend.fall_risk_s is not None:
-            self.fall_line = pg.InfiniteLine(trend.fall_risk_s, angle=0, movable=False,
+            label.setPos(x0, hi)
+            plot.addItem(label, ignoreBounds=True)
+        if trend.fall_risk:
+            self.fall_line = pg.InfiniteLine(trend.fall_risk.value, angle=0, movable=False,
                                              pen=pg.mkPen(FALL_RISK, width=2,
                                                           style=Qt.PenStyle.DashLine),
-                                             label=f"fall risk < {trend.fall_risk_s:g} s",
+                                             label=trend.fall_risk_words(),
                                              labelOpts={"position": 0.85, "color": FALL_RISK})
             self.fall_line.label.setFont(plot_font())
-            hold.addItem(self.fall_line)
-        self.text.setText(summary_text(trend))
+            plot.addItem(self.fall_line)
 
     def _draw(self, plot, trend: Trend, measure: str) -> None:
         """One measure: a curve per row, broken across weeks without a session."""
-        label, unit = LABELS[measure]
         names, values = [], []
         for k, side in enumerate(trend.sides):
             days, ys = trend.dated(measure, side)
@@ -108,15 +111,20 @@ class TrendPlots(QWidget):
                 symbol=symbol, symbolBrush=colour, symbolSize=9)
             names.append(f"<span style='color:{colour}'>{GLYPHS[symbol]} {side or 'both'}</span>")
             values += ys
-        title = f"{label} ({unit})" if unit else label
+        title = trend.title(measure)
         set_title(plot, f"{title}&nbsp;&nbsp;" + "&nbsp;&nbsp;".join(names) if values
                   else f"{title} - not measured")
         # an empty plot shows no values it does not have
         plot.getAxis("left").setTicks(None if values else [[], []])
-        extra = [trend.fall_risk_s] if measure == "hold_time_s" and trend.fall_risk_s else []
-        extra += list(trend.norm_band_s or ()) if measure == "hold_time_s" else []
+        extra = line_values(trend) if measure == MAIN else []
         # from zero: a change of a few per cent must not fill the plot's height
         plot.setYRange(*value_range(values + extra, zero=True), padding=0)
+
+
+def line_values(trend: Trend) -> list[float]:
+    """The fall-risk line's and the norm band's values: kept inside the plot's range."""
+    band = [trend.norm_band.low, trend.norm_band.high] if trend.norm_band else []
+    return band + ([trend.fall_risk.value] if trend.fall_risk else [])
 
 
 def summary_text(trend: Trend) -> str:

@@ -29,16 +29,16 @@ from balance.core.camera_view import CameraView
 from balance.present import messages
 from balance.present.axes import connected, date_range, date_ticks, day_number, span_label
 from balance.protocols import ProtocolResult, TrialResult, registry
+from balance.protocols.measures import with_unit
 from balance.clinical import norms
 from balance.session.rescore import score_for_history
 from balance.storage.files import atomic_path
 from balance.storage.history import History
 from balance.storage.records import Person
 from balance.storage.session import read_session
-from balance.storage.trends import (LABELS, MEASURES, measure_label, since_weeks, sorted_bests,
-                                    trends, with_unit)
+from balance.storage.trends import MAIN, MEASURES, norm_lines, since_weeks, sorted_bests, trends
 
-TRIAL_HEADER = ["#", "leg", "hold (s)", "ended", "errors", "score", "sway (cm/s)",
+TRIAL_HEADER = ["#", "leg", "time (s)", "ended", "errors", "score", "sway (cm/s)",
                 "area (cm²)"]
 TRIAL_WIDTHS = [0.05, 0.09, 0.11, 0.29, 0.09, 0.09, 0.14, 0.14]
 CHART_MM = 58  # a trend chart's height
@@ -148,7 +148,7 @@ def _results_block(lay: Layout, result: ProtocolResult | None, tl, person: Perso
                               metrics=tl.at(tl.index_at(t.end_s))["metrics"])
                   for t in tl.trials]
     rows = [_trial_row(i, t) for i, t in enumerate(trials, start=1)]
-    lay.table(TRIAL_HEADER, rows, TRIAL_WIDTHS)
+    lay.table(trial_header(protocol), rows, TRIAL_WIDTHS)
     oblique = [v for t in trials if (v := CameraView.from_dict(t.view)) and v.medio_lateral is False]
     if oblique:
         lay.text(messages.OBLIQUE_NOTE.format("; ".join(oblique[0].problems())), 8.5, colour=GREY)
@@ -160,6 +160,14 @@ def _results_block(lay: Layout, result: ProtocolResult | None, tl, person: Perso
     if registry.is_single_leg_stance(protocol) or not result:
         for line in _norm_lines(trials, person):
             lay.text(line, 9.5)
+
+
+def trial_header(protocol: str) -> list[str]:
+    """The trial table's columns; the time column named as the test's measure names it
+    ("hold (s)", "time (s)") when that is the time each trial lasted."""
+    column = registry.measure(protocol).column
+    timed = column.startswith("best ") and column.endswith(" s")
+    return TRIAL_HEADER[:2] + [f"{column[5:-2]} (s)" if timed else TRIAL_HEADER[2]] + TRIAL_HEADER[3:]
 
 
 def _trial_row(i: int, t: TrialResult) -> list[str]:
@@ -213,7 +221,7 @@ def _progress_block(lay: Layout, history: History, name: str, protocol: str) -> 
     if not found or len({p.week for p in found[0].points}) < 2:
         return
     lay.heading("Progress so far")
-    _trend_charts(lay, found[0], measures=("hold_time_s", "mean_velocity"))
+    _trend_charts(lay, found[0], measures=(MAIN, "mean_velocity"))
 
 
 # --- a person over weeks ------------------------------------------------------------------
@@ -239,16 +247,16 @@ def _person_report(lay: Layout, history: History, name: str, weeks: int) -> None
         _trend_text(lay, trend)
     _programme_block(lay, history, name)
     lay.heading("Sessions", 12)
-    lay.table(["date", "test", "trials", "best left (s)", "best right (s)", "minutes"],
-              [_session_row(s) for s in sessions], [0.18, 0.3, 0.1, 0.15, 0.15, 0.12])
+    lay.table(["date", "test", "trials", "result", "minutes"],
+              [_session_row(s) for s in sessions], [0.16, 0.28, 0.08, 0.36, 0.12])
     notes_block(lay, [(n.started[:10], n.t_s, n.text, n.author)
                       for n in history.notes(name, since=since)])
     lay.finish()
 
 
 def _trend_charts(lay: Layout, trend, measures) -> None:
-    """Charts two per row, each from zero (a few per cent must not fill a chart): hold time
-    carries the norm band and the fall-risk line. A measure the test does not give (no
+    """Charts two per row, each from zero (a few per cent must not fill a chart): the
+    test's own measure carries its norm band and fall-risk line. A measure the test does not give (no
     values at all) gets a line of text instead."""
     missing = [m for m in measures if not any(trend.series(m, s)[0] for s in trend.sides)]
     measures = [m for m in measures if m not in missing]
@@ -258,19 +266,18 @@ def _trend_charts(lay: Layout, trend, measures) -> None:
     for k in range(0, len(measures), 2):
         lay.ensure(h)
         for j, measure in enumerate(measures[k:k + 2]):
-            label, unit = LABELS[measure]
             series = [_dated_series(trend, measure, side, n) for n, side in enumerate(trend.sides)]
-            hold = measure == "hold_time_s"
-            band = trend.norm_band_s if hold else None
+            main = measure == MAIN
+            band = (trend.norm_band.low, trend.norm_band.high) if main and trend.norm_band else None
             chart(lay, QRectF(lay.left + j * (w + lay.mm(6)), lay.y, w, h), series,
-                  title=f"{label} ({unit})" if unit else label,
+                  title=trend.title(measure),
                   x_label=span_label(min(weeks), max(weeks)), x_axis=x_axis,
-                  band=band, band_label="age norm" if band else "",
-                  hline=(trend.fall_risk_s, f"fall risk < {trend.fall_risk_s:g} s")
-                  if hold and trend.fall_risk_s else None, y_zero=True)
+                  band=band, band_label=trend.norm_band.kind if band else "",
+                  hline=(trend.fall_risk.value, trend.fall_risk_words())
+                  if main and trend.fall_risk else None, y_zero=True)
         lay.y += h + lay.mm(3)
     if missing:
-        lay.text("Not measured by this test: " + ", ".join(LABELS[m][0] for m in missing)
+        lay.text("Not measured by this test: " + ", ".join(trend.label(m)[0] for m in missing)
                  + ".", 8.5, colour=GREY)
 
 
@@ -282,7 +289,7 @@ def _dated_series(trend, measure: str, side, n: int) -> Series:
 
 
 def _trend_text(lay: Layout, trend) -> None:
-    bests = [f"{measure_label(m, side)} {with_unit(v, m)} on {d}"
+    bests = [f"{trend.measure_label(m, side)} {trend.with_unit(v, m)} on {d}"
              for (m, side), (v, d) in sorted_bests(trend)]
     if bests:
         lay.text("Personal bests: " + "; ".join(bests) + ".", 9)
@@ -290,13 +297,12 @@ def _trend_text(lay: Layout, trend) -> None:
         lay.text("Change: real only when larger than the minimal detectable change (MDC)",
                  9.5, bold=True, gap_mm=0.5)
         lay.table(CHANGE_HEADER, [_change_row(c) for c in trend.changes], CHANGE_WIDTHS, pt=8)
-        sources = {LABELS[c.measure][0]: c.mdc_source for c in trend.changes}
+        sources = {c.label: c.mdc_source for c in trend.changes}
         lay.text("MDC sources: " + "; ".join(f"{k}: {v}" for k, v in sources.items()) + ".",
                  8, colour=GREY)
-    if trend.norm_band_s:
-        lay.text(f"Age norm band: {trend.norm_band_s[0]:g}-{trend.norm_band_s[1]:g} s "
-                 f"({trend.norm_sources}); fall-risk line {trend.fall_risk_s:g} s "
-                 "(Vellas 1997).", 8.5, colour=GREY)
+    if lines := norm_lines(trend):
+        text = "; ".join(lines)
+        lay.text(text[0].upper() + text[1:] + ".", 8.5, colour=GREY)
     if trend.adherence:
         lay.text("Practice, by the week starting: " + ", ".join(
             f"{trend.week_start(w):%d %b %Y}: {n} session(s), {m:.0f} min"
@@ -308,24 +314,34 @@ CHANGE_WIDTHS = [0.19, 0.08, 0.2, 0.07, 0.07, 0.12, 0.07, 0.2]
 
 
 def _change_row(c) -> list[str]:
-    label, unit = LABELS[c.measure]
     verdict = ("not known yet" if c.real is None else "within variability" if not c.real
                else "real improvement" if c.better else "real decline")
-    return [label, c.side or "-", c.since, f"{c.baseline:.3g}",
-            f"{c.latest:.3g}", f"{c.delta:+.3g} {unit}".strip(),
+    return [c.label, c.side or "-", c.since, f"{c.baseline:.3g}",
+            f"{c.latest:.3g}", f"{c.delta:+.3g} {c.unit}".strip(),
             "-" if c.mdc is None else f"{c.mdc:.3g}", verdict]
 
 
 def _session_row(s) -> list[str]:
-    trials = ProtocolResult.of(s.result).trials
-
-    def best(side):
-        holds = [t.hold_time_s for t in trials
-                 if t.side == side and isinstance(t.hold_time_s, (int, float))]
-        return f"{max(holds):.1f}" if holds else "-"
+    result = ProtocolResult.of(s.result)
     minutes = f"{s.duration_s / 60:.1f}" if s.duration_s else "-"
-    return [s.started[:10], s.protocol or "-", str(len(trials)), best("left"), best("right"),
-            minutes]
+    return [s.started[:10], registry.title(s.protocol), str(len(result.trials)),
+            session_result(s.protocol, result), minutes]
+
+
+def session_result(protocol: str | None, result: ProtocolResult) -> str:
+    """A session's best of its test's measure, per leg where it has legs: "left 12.3 s,
+    right 9.1 s", "11.2 s" (shortest five-times sit-to-stand), "14 stands"; "-" without."""
+    measure = registry.measure(protocol)
+    if not measure.per_trial:
+        value = measure.session_value(result)
+        return "-" if value is None else with_unit(value, measure.unit)
+    by_side: dict = {}
+    for t in result.trials:
+        if (value := measure.trial_value(t)) is not None:
+            by_side.setdefault(t.side, []).append(value)
+    parts = [f"{side} " * bool(side) + with_unit(measure.best(v), measure.unit)
+             for side, v in sorted(by_side.items(), key=lambda kv: str(kv[0]))]
+    return ", ".join(parts) or "-"
 
 
 def _programme_block(lay: Layout, history: History, name: str) -> None:

@@ -11,8 +11,9 @@ from dataclasses import dataclass, field
 from importlib import import_module
 
 from balance.errors import InputError
-from balance.clinical import norms
+from balance.clinical import mdc, norms
 from balance.protocols import results as r
+from balance.protocols.measures import HOLD, Measure, chair_stand_line, five_sts_norm, fixed, sls_norm
 
 WORLD = "world_landmarks"  # needs MediaPipe's world landmarks (depth): not a landmark CSV
 FOAM = "foam_pad"          # needs a foam pad
@@ -35,7 +36,8 @@ class ProtocolSpec:
 
     ``factory`` is "module:Class" under ``balance.protocols``; ``sided``: the person
     chooses the stance leg (``create(..., side=)``); ``needs``: ``WORLD``, ``FOAM``;
-    ``live_sway``: its ``Status.sway_cm`` is filled while a trial runs.
+    ``live_sway``: its ``Status.sway_cm`` is filled while a trial runs; ``measure``: the
+    one number its history follows (``measures.Measure``; every protocol declares one).
     """
 
     name: str
@@ -47,6 +49,7 @@ class ProtocolSpec:
     needs: frozenset = frozenset()
     live_sway: bool = False
     options: tuple[Option, ...] = field(default_factory=tuple)
+    measure: Measure | None = None
 
     @property
     def needs_depth(self) -> bool:
@@ -62,6 +65,10 @@ _REPS = (Option("target_reps", int, None, help="done when this many good reps ar
 _BESS = (Option("stances", tuple, ("double_leg", "single_leg", "tandem"),
                 ("double_leg", "single_leg", "tandem"), "the stances to test, in order"),
          Option("trial_s", float, norms.BESS_TRIAL_S, help="each trial, s"))
+_GOOD_REPS = Measure("good reps", "reps", "good reps", read="trial:reps")
+_BESS_ERRORS = Measure("BESS errors", "errors", "errors", higher_is_better=False,
+                       read="summary:total_score")
+_POSE_HOLD = Measure("hold time", "s", "best hold s")  # no published MDC for a free hold
 
 SPECS = (
     ProtocolSpec(
@@ -72,47 +79,65 @@ SPECS = (
             Option("eyes", str, "open", ("open", "closed"), "eyes open or closed (declared)"),
             Option("arms", str, "hips", ("hips", "crossed", "free"),
                    "arm position (hands on hips are checked)"),
-            Option("trials_per_side", int, 3, help="trials per stance leg (best counts)"))),
+            Option("trials_per_side", int, 3, help="trials per stance leg (best counts)")),
+        measure=Measure("hold time", "s", "best hold s", mdc=mdc.SINGLE_LEG_STANCE,
+                        fall_risk=fixed(norms.FALL_RISK_SLS_S, norms.VELLAS_1997.key),
+                        norm=sls_norm)),
     ProtocolSpec("four-stage", "four_stage:FourStage", "4-Stage Balance Test (CDC STEADI)",
                  r.FourStageSummary, aliases=("four_stage", "4-stage"),
                  needs=frozenset({WORLD}), options=(
-                     Option("hold_s", float, norms.FOUR_STAGE_HOLD_S, help="each stage, s"),)),
+                     Option("hold_s", float, norms.FOUR_STAGE_HOLD_S, help="each stage, s"),),
+                 # tandem (the third stage) not held: increased fall risk
+                 measure=Measure("stages held", "stages", "stages", read="summary:stages_held",
+                                 fall_risk=fixed(3, norms.CDC_STEADI.key))),
     ProtocolSpec("bess", "bess:BESS", "Balance Error Scoring System (BESS)", r.BessSummary,
-                 needs=frozenset({WORLD, FOAM}), live_sway=True, options=_BESS),
+                 needs=frozenset({WORLD, FOAM}), live_sway=True, options=_BESS,
+                 measure=_BESS_ERRORS),
     ProtocolSpec("mbess", "bess:ModifiedBESS", "Modified BESS (firm surface)", r.BessSummary,
                  aliases=("modified-bess", "modified_bess"), needs=frozenset({WORLD}),
-                 live_sway=True, options=_BESS),
+                 live_sway=True, options=_BESS, measure=_BESS_ERRORS),
     ProtocolSpec("romberg", "romberg:Romberg", "Romberg test", r.RombergSummary,
                  needs=frozenset({WORLD}), live_sway=True, options=(
                      Option("sharpened", bool, False, help="tandem stance (sharpened Romberg)"),
-                     Option("phase_s", float, norms.ROMBERG_PHASE_S, help="each half, s"))),
+                     Option("phase_s", float, norms.ROMBERG_PHASE_S, help="each half, s")),
+                 measure=Measure("time held", "s", "best held s")),
     ProtocolSpec("mctsib", "mctsib:Mctsib", "Foam mCTSIB (sensory interaction)",
                  r.MctsibSummary, aliases=("m-ctsib", "ctsib"), needs=frozenset({WORLD, FOAM}),
                  live_sway=True, options=(
                      Option("pad", str, "foam", ("foam", "none"),
                             "a foam pad is there (none: the firm conditions only, the Romberg)"),
                      Option("phase_s", float, norms.MCTSIB_CONDITION_S,
-                            help="each condition, s"))),
+                            help="each condition, s")),
+                 measure=Measure("time held, all conditions", "s", "held s",
+                                 read="summary:total_s")),
     ProtocolSpec("practice", "practice:Practice", "Free practice", r.PracticeSummary,
-                 live_sway=True),
+                 live_sway=True, measure=_POSE_HOLD),
     ProtocolSpec("yoga", "yoga:YogaPoses", "Yoga balance poses", r.YogaSummary, options=(
         Option("pose", str, None, help="count only this pose (default: any)"),
-        Option("min_hold_s", float, 1.0, help="shorter good-form holds are dropped, s"))),
+        Option("min_hold_s", float, 1.0, help="shorter good-form holds are dropped, s")),
+        measure=_POSE_HOLD),
     ProtocolSpec("heel-raises", "reps:HeelRaises", "Heel raises", r.RepsSummary,
-                 aliases=("heel_raises",), options=_REPS),
+                 aliases=("heel_raises",), options=_REPS, measure=_GOOD_REPS),
     ProtocolSpec("toe-raises", "reps:ToeRaises", "Toe raises", r.RepsSummary,
-                 aliases=("toe_raises",), options=_REPS),
+                 aliases=("toe_raises",), options=_REPS, measure=_GOOD_REPS),
     ProtocolSpec("mini-squats", "reps:MiniSquats", "Mini squats", r.RepsSummary,
-                 aliases=("mini_squats",), options=_REPS),
+                 aliases=("mini_squats",), options=_REPS, measure=_GOOD_REPS),
     ProtocolSpec("sit-to-stand", "chair_stand:SitToStand", "Sit to stand", r.RepsSummary,
                  aliases=("sit_to_stand",), options=_REPS + (
                      Option("hands", str, "allowed", ("allowed", "crossed"),
-                            "crossed: a stand pushed up with the hands does not count"),)),
+                            "crossed: a stand pushed up with the hands does not count"),),
+                 measure=_GOOD_REPS),
     ProtocolSpec("chair-stand-30", "chair_stand:ChairStand30", "30-second chair stand",
-                 r.ChairStandSummary, aliases=("chair_stand_30",)),
+                 r.ChairStandSummary, aliases=("chair_stand_30",),
+                 measure=Measure("stands in 30 s", "stands", "stands", read="summary:stands",
+                                 fall_risk=chair_stand_line)),
     ProtocolSpec("five-sts", "five_sts:FiveTimesSitToStand", "Five-times sit-to-stand",
                  r.FiveStsSummary, aliases=("five_sts", "5xsts", "ftsts"), options=(
-                     Option("reps", int, norms.FIVE_STS_REPS, help="stands to time"),)),
+                     Option("reps", int, norms.FIVE_STS_REPS, help="stands to time"),),
+                 measure=Measure("time for five stands", "s", "best time s", higher_is_better=False,
+                                 mdc=mdc.FIVE_STS, fall_risk=fixed(norms.FIVE_STS_FALL_RISK_S,
+                                                                  norms.TIEDEMANN_2008.key),
+                                 norm=five_sts_norm)),
     ProtocolSpec("tug", "tug:TimedUpAndGo", "Timed Up and Go (TUG)", r.TugSummary,
                  aliases=("timed-up-and-go", "timed_up_and_go"), needs=frozenset({WORLD}),
                  options=(
@@ -122,13 +147,18 @@ SPECS = (
                      Option("aid", str, "none", ("none", "cane", "walker"),
                             "walking aid used (declared)"),
                      Option("chair_arms", str, "not used", ("not used", "used"),
-                            "the chair's arms pushed on to stand (declared)"))),
+                            "the chair's arms pushed on to stand (declared)")),
+                 # no published TUG MDC in docs/clinical.md yet: the person's own variability
+                 measure=Measure("TUG time", "s", "best time s", higher_is_better=False,
+                                 fall_risk=fixed(norms.TUG_FALL_RISK_S, norms.CDC_STEADI_TUG.key))),
     ProtocolSpec("functional-reach", "functional_reach:FunctionalReach", "Functional reach",
                  r.FunctionalReachSummary, aliases=("functional_reach", "reach", "frt"),
                  needs=frozenset({WORLD}), options=(
                      Option("practice", int, norms.REACH_PRACTICE, help="practice reaches first"),
                      Option("trials", int, norms.REACH_TRIALS,
-                            help="reaches scored after the practice (their mean is the result)"))),
+                            help="reaches scored after the practice (their mean is the result)")),
+                 measure=Measure("reach", "cm", "reach cm", read="summary:reach_cm",
+                                 fall_risk=fixed(norms.REACH_HIGH_RISK_CM, norms.DUNCAN_1992.key))),
 )
 _BY_NAME = {s.name: s for s in SPECS}
 _ALIASES = {a: s.name for s in SPECS for a in (s.name, *s.aliases)}
@@ -156,6 +186,12 @@ def title(name: str | None) -> str:
     """A label for ``name`` (the stored name itself when it is not a known protocol)."""
     key = canonical(name)
     return _BY_NAME[key].title if key else str(name or "unknown")
+
+
+def measure(name: str | None) -> Measure:
+    """The main measure of ``name``: its spec's, or a hold time for a test not known."""
+    key = canonical(name)
+    return (_BY_NAME[key].measure if key else None) or HOLD
 
 
 def is_single_leg_stance(name: str | None) -> bool:

@@ -5,15 +5,18 @@ when only the last weeks are shown. The latest week is compared with the first w
 and with the last week at least four weeks before it (longer after a pause: the words say
 how long).
 Rows are the legs, or for a test of poses (yoga) each pose and leg ("warrior 2, right").
-Per week and row: the best hold (best-of-N, as the tests are scored), the median sway
-velocity and ellipse area (a typical trial, not a lucky one) and the best score.
+Per week and row: the best of the test's main measure (``MAIN``: what its registry entry
+declares, ``protocols.measures.Measure``: a single-leg hold, a five-times sit-to-stand's
+time, which is best when shortest, the stands of a chair stand), the median sway velocity
+and ellipse area (a typical trial, not a lucky one) and the best score.
 
 Is a change real? A change counts only when it exceeds the minimal detectable change
 (MDC95 = 1.96 * sqrt(2) * SEM): the difference two measurements of an unchanged person
-exceed only 5 % of the time. ``MDC`` holds the published values with their sources; a
-measure without one uses the person's own repeatability (the pooled SD of their repeated
-trials within a session, taken as the SEM). Published values come from stopwatch and
-force-plate studies; a webcam measure is noisier, so they are a lower bound here.
+exceed only 5 % of the time. The published values are in ``balance.clinical.mdc``: the main
+measure's as its test declares it, the sway velocity's in ``MDC``. A measure without one
+uses the person's own repeatability (the pooled SD of their repeated trials within a
+session, taken as the SEM). Published values come from stopwatch and force-plate studies;
+a webcam measure is noisier, so they are a lower bound here.
 """
 
 from __future__ import annotations
@@ -23,16 +26,19 @@ import statistics
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 
+from balance.clinical import mdc
+from balance.clinical.mdc import Mdc
 from balance.protocols import ProtocolResult, registry
-from balance.clinical import norms
+from balance.protocols.measures import HOLD, Band, Line, Measure, number, with_unit
 from balance.storage.history import History
 from balance.storage.records import TrialRecord
 
-MEASURES = ("hold_time_s", "mean_velocity", "ellipse_area", "score")
-LABELS = {"hold_time_s": ("hold time", "s"), "mean_velocity": ("sway velocity", "cm/s"),
+MAIN = "main"  # the test's own measure (``Trend.measure``)
+MEASURES = (MAIN, "mean_velocity", "ellipse_area", "score")
+SWAY = MEASURES[1:]  # read from every trial's stored row
+LABELS = {"mean_velocity": ("sway velocity", "cm/s"),
           "ellipse_area": ("sway area (95 %, AP estimated)", "cm²"), "score": ("stability score", "")}
-HIGHER_IS_BETTER = {"hold_time_s": True, "mean_velocity": False, "ellipse_area": False,
-                    "score": True}
+HIGHER_IS_BETTER = {"mean_velocity": False, "ellipse_area": False, "score": True}
 Z95_DIFF = 1.96 * math.sqrt(2.0)  # MDC95 = Z95_DIFF * SEM
 # The mCTSIB's ratios (its summary's "ratios", sway RMS): one value per session, so their
 # variability is the person's own from session to session. No published MDC of the ratios
@@ -43,41 +49,34 @@ RATIO_LABELS = {"closed_open_firm": "eyes closed / open on firm ground (sway RMS
 LABELS.update({f"ratio:{k}": (v, "") for k, v in RATIO_LABELS.items()})
 MIN_EARLIER = 3  # earlier sessions needed for their SD (two degrees of freedom)
 MONTH_WEEKS = 4  # the second baseline: at least this many weeks before the latest
+# Published MDCs of the measures every test shares (``balance.clinical.mdc``); a test's
+# main measure carries its own (``Measure.mdc``).
+MDC: dict[str, Mdc] = {"mean_velocity": mdc.SWAY_VELOCITY}
 
 
-@dataclass(frozen=True)
-class Mdc:
-    """A minimal detectable change: ``absolute`` in the measure's unit, or ``relative``
-    (a fraction of the baseline value)."""
+@dataclass
+class Sample:
+    """One trial's values (``trial``) or, for a measure read from the summary, one
+    session's; ``values`` maps a measure in ``MEASURES`` to its number or None."""
 
-    absolute: float | None
-    relative: float | None
-    source: str
-    verify: bool = False
-
-
-# Published MDCs. Keep them here, in one table, with their sources.
-MDC = {
-    # Goldberg A, Casby A, Wasielewski M. Minimum detectable change for single-leg-stance-
-    # time in older adults. Gait Posture 2011;33(4):737-739: 25 adults 60-89 y, SEM 8.7 s,
-    # MDC95 24.1 s (taken from the abstract as summarised by APTA: verify).
-    "hold_time_s": Mdc(24.1, None, "Goldberg 2011 (older adults, SEM 8.7 s)", verify=True),
-    # Single-leg balance on a force plate, test-retest typical error 9-15 % CV of sway
-    # velocity (J Sports Sci Med 2018;17:174, tables 2 and 4): MDC95 = 2.77 x 12 % = 33 %.
-    "mean_velocity": Mdc(None, 0.33, "JSSM 2018 (force plate, CV ~12 %)", verify=True),
-}
+    session_id: int
+    started: str
+    side: str | None
+    trial: bool
+    values: dict
 
 
 @dataclass
 class WeekPoint:
     """One week's values for one row (None where no trial gave the value); ``side`` is
-    the row: the leg, None for both legs, or a pose and its leg (``row_names``)."""
+    the row: the leg, None for both legs, or a pose and its leg (``row_names``); ``main``
+    the test's measure (``Trend.measure``)."""
 
     week: int
     start: date
     side: str | None
     trials: int
-    hold_time_s: float | None
+    main: float | None
     mean_velocity: float | None
     ellipse_area: float | None
     score: float | None
@@ -98,16 +97,17 @@ class Change:
     mdc_source: str
     real: bool | None  # |delta| > MDC; None when the MDC is not known
     better: bool
+    label: str
+    unit: str
 
     def sentence(self) -> str:
-        label, unit = LABELS[self.measure]
-        unit = f" {unit}" if unit else ""
+        unit = f" {self.unit}" if self.unit else ""
         side = f" ({self.side})" if self.side else ""
         verdict = ("within the measurement's variability" if self.real is False
                    else "variability not known yet" if self.real is None
                    else "a real " + ("improvement" if self.better else "decline"))
         mdc = f", MDC {self.mdc:.3g}{unit}" if self.mdc is not None else ""
-        return (f"{label}{side} {self.since}: "
+        return (f"{self.label}{side} {self.since}: "
                 f"{self.baseline:.3g} -> {self.latest:.3g}{unit} ({self.delta:+.3g}{unit}"
                 f"{mdc}): {verdict}")
 
@@ -120,11 +120,11 @@ class Trend:
     protocol: str
     first_day: date
     points: list[WeekPoint]
+    measure: Measure = HOLD
     bests: dict = field(default_factory=dict)  # (measure, side) -> (value, date)
     changes: list[Change] = field(default_factory=list)
-    norm_band_s: tuple[float, float] | None = None  # age-norm hold range, SLS only
-    norm_sources: str = ""
-    fall_risk_s: float | None = None
+    norm_band: Band | None = None  # the main measure's age norm, for the person's age
+    fall_risk: Line | None = None  # the main measure's fall-risk line
     adherence: list[tuple[int, int, float]] = field(default_factory=list)  # week, n, min
 
     @property
@@ -133,6 +133,36 @@ class Trend:
 
     def week_start(self, week: int) -> date:
         return self.first_day + timedelta(days=7 * (week - 1))
+
+    def label(self, measure: str) -> tuple[str, str]:
+        """(label, unit) of a measure of this trend."""
+        return (self.measure.label, self.measure.unit) if measure == MAIN else LABELS[measure]
+
+    def title(self, measure: str) -> str:
+        """A plot's title: 'hold time (s)', 'stands in 30 s', 'stability score'."""
+        if measure == MAIN:
+            return self.measure.title
+        label, unit = LABELS[measure]
+        return f"{label} ({unit})" if unit else label
+
+    def higher_is_better(self, measure: str) -> bool:
+        return self.measure.higher_is_better if measure == MAIN else HIGHER_IS_BETTER[measure]
+
+    def measure_label(self, measure: str, side=None) -> str:
+        """'hold time (left)', 'hold time' for a row without a side."""
+        label = self.label(measure)[0]
+        return f"{label} ({side})" if side else label
+
+    def with_unit(self, value: float, measure: str) -> str:
+        return with_unit(value, self.label(measure)[1])
+
+    def fall_risk_words(self) -> str:
+        """'fall risk < 5 s', 'fall risk ≥ 12 s' ('' without a line)."""
+        return self.measure.risk_words(self.fall_risk) if self.fall_risk else ""
+
+    def norm_words(self) -> str:
+        """'age norm 27-32.1 s', 'age mean 12.6 s' ('' without a band)."""
+        return self.norm_band.words(self.measure.unit) if self.norm_band else ""
 
     def series(self, measure: str, side) -> tuple[list[int], list[float]]:
         """(weeks, values) of one measure and side, skipping weeks without a value."""
@@ -158,20 +188,43 @@ def trends(history: History, person: str, *, protocol: str | None = None,
     out = []
     names = row_names(sessions)
     for name in sorted({t.protocol or "unknown" for t in trials}):
-        rows = [replace(t, side=names.get((t.session_id, t.trial), t.side)) for t in trials
-                if (t.protocol or "unknown") == name]
+        mine = [s for s in sessions if (s.protocol or "unknown") == name]
+        measure = registry.measure(name)
+        rows = samples(measure, [replace(t, side=names.get((t.session_id, t.trial), t.side))
+                                 for t in trials if (t.protocol or "unknown") == name], mine)
         # weeks count from the person's very first session of the test, even when only
         # the last weeks are shown: "week 9" means the same in every report
         first = min(_day(t.started) for t in every if (t.protocol or "unknown") == name)
-        trend = _trend(who.name, name, rows, first)
-        trend.adherence = _adherence(trend.first_day,
-                                     [s for s in sessions if (s.protocol or "unknown") == name])
-        if registry.is_single_leg_stance(name):
-            _add_norms(trend, who.profile())
+        trend = _trend(who.name, name, measure, rows, first)
+        trend.adherence = _adherence(trend.first_day, mine)
+        trend.fall_risk, trend.norm_band = measure.lines(who.profile())
         if registry.canonical(name) == "mctsib":
-            trend.changes += ratio_changes(first, [s for s in sessions if s.protocol == name])
+            trend.changes += ratio_changes(first, mine)
         out.append(trend)
     return out
+
+
+def samples(measure: Measure, trials: list[TrialRecord], sessions) -> list[Sample]:
+    """The trials' values, the main one read as ``measure`` says: from each trial (a
+    stored column when there is one, so rows without a stored result read too), or once
+    per session from its summary."""
+    results = {s.id: ProtocolResult.of(s.result) for s in sessions}
+    out = []
+    for t in trials:
+        values = {m: getattr(t, m) for m in SWAY}
+        values[MAIN] = _trial_main(measure, t, results.get(t.session_id)) if measure.per_trial else None
+        out.append(Sample(t.session_id, t.started, t.side, True, values))
+    if not measure.per_trial:
+        out += [Sample(s.id, s.started, None, False, {MAIN: v}) for s in sessions
+                if (v := measure.session_value(results[s.id])) is not None]
+    return out
+
+
+def _trial_main(measure: Measure, record: TrialRecord, result) -> float | None:
+    if hasattr(record, measure.field):
+        return number(getattr(record, measure.field))
+    trials = result.trials if result is not None else []
+    return measure.trial_value(trials[record.trial - 1]) if 0 < record.trial <= len(trials) else None
 
 
 def row_names(sessions) -> dict:
@@ -184,17 +237,6 @@ def row_names(sessions) -> dict:
                 pose = t.pose.replace("_", " ")
                 out[(s.id, i)] = f"{pose}, {t.side}" if t.side else pose
     return out
-
-
-def measure_label(measure: str, side=None) -> str:
-    """'hold time (left)', 'hold time' for a row without a side."""
-    label = LABELS[measure][0]
-    return f"{label} ({side})" if side else label
-
-
-def with_unit(value: float, measure: str) -> str:
-    unit = LABELS[measure][1]
-    return f"{value:.3g} {unit}" if unit else f"{value:.3g}"
 
 
 def since_weeks(history: History, person: str, weeks: int | None) -> str | None:
@@ -217,58 +259,62 @@ def _day(started: str) -> date:
         return date.fromisoformat(started[:10])
 
 
-def _trend(person: str, protocol: str, rows: list[TrialRecord], first: date) -> Trend:
-    groups: dict[tuple[int, str | None], list[TrialRecord]] = {}
+def _trend(person: str, protocol: str, measure: Measure, rows: list[Sample], first: date) -> Trend:
+    groups: dict[tuple[int, str | None], list[Sample]] = {}
     for r in rows:
         groups.setdefault(((_day(r.started) - first).days // 7 + 1, r.side), []).append(r)
-    points = [_week_point(week, first, side, g) for (week, side), g in sorted(
+    points = [_week_point(week, first, side, measure, g) for (week, side), g in sorted(
         groups.items(), key=lambda kv: (kv[0][0], kv[0][1] is None, kv[0][1] or ""))]
-    trend = Trend(person, protocol, first, points)
-    trend.bests = _bests(rows)
+    trend = Trend(person, protocol, first, points, measure)
+    trend.bests = _bests(trend, rows)
     sem = _personal_sem(rows)
     for side in trend.sides:
-        for measure in MEASURES:
-            trend.changes += _changes(trend, measure, side, sem.get((measure, side)))
+        for name in MEASURES:
+            trend.changes += _changes(trend, name, side, sem.get((name, side)))
     return trend
 
 
-def _week_point(week: int, first: date, side, rows: list[TrialRecord]) -> WeekPoint:
-    def pick(measure, how):
-        vals = [getattr(r, measure) for r in rows if getattr(r, measure) is not None]
+def _week_point(week: int, first: date, side, measure: Measure, rows: list[Sample]) -> WeekPoint:
+    def pick(name, how):
+        vals = _values(rows, name)
         return how(vals) if vals else None
-    return WeekPoint(week, first + timedelta(days=7 * (week - 1)), side, len(rows),
-                     pick("hold_time_s", max), pick("mean_velocity", statistics.median),
+    return WeekPoint(week, first + timedelta(days=7 * (week - 1)), side,
+                     sum(r.trial for r in rows), pick(MAIN, measure.best),
+                     pick("mean_velocity", statistics.median),
                      pick("ellipse_area", statistics.median), pick("score", max))
 
 
-def _bests(rows: list[TrialRecord]) -> dict:
+def _values(rows: list[Sample], name: str) -> list[float]:
+    return [v for r in rows if (v := r.values.get(name)) is not None]
+
+
+def _bests(trend: Trend, rows: list[Sample]) -> dict:
     bests = {}
-    for measure in MEASURES:
-        better = max if HIGHER_IS_BETTER[measure] else min
+    for name in MEASURES:
+        better = max if trend.higher_is_better(name) else min
         for side in {r.side for r in rows}:
-            vals = [(getattr(r, measure), r.started) for r in rows
-                    if r.side == side and getattr(r, measure) is not None]
+            vals = [(v, r.started) for r in rows
+                    if r.side == side and (v := r.values.get(name)) is not None]
             if vals:
                 value, when = better(vals, key=lambda v: v[0])
-                bests[(measure, side)] = (value, _day(when))
+                bests[(name, side)] = (value, _day(when))
     return bests
 
 
-def _personal_sem(rows: list[TrialRecord]) -> dict:
+def _personal_sem(rows: list[Sample]) -> dict:
     """Pooled within-session SD of repeated trials, per (measure, side): the SEM."""
     out = {}
-    for measure in MEASURES:
+    for name in MEASURES:
         for side in {r.side for r in rows}:
             ss, dof = 0.0, 0
             for sid in {r.session_id for r in rows}:
-                vals = [getattr(r, measure) for r in rows if r.session_id == sid
-                        and r.side == side and getattr(r, measure) is not None]
+                vals = _values([r for r in rows if r.session_id == sid and r.side == side], name)
                 if len(vals) >= 2:
                     m = sum(vals) / len(vals)
                     ss += sum((v - m) ** 2 for v in vals)
                     dof += len(vals) - 1
             if dof >= 2:
-                out[(measure, side)] = math.sqrt(ss / dof)
+                out[(name, side)] = math.sqrt(ss / dof)
     return out
 
 
@@ -285,22 +331,21 @@ def _changes(trend: Trend, measure: str, side, sem: float | None) -> list[Change
     if month:
         week, value = month[-1]
         baselines.append((f"since week {week}, {latest_week - week} weeks before", week, value))
+    published = trend.measure.mdc if measure == MAIN else MDC.get(measure)
+    higher = trend.higher_is_better(measure)
     out = []
     for since, week, base in baselines:
-        mdc, source = _mdc(measure, base, sem)
+        value, source = _mdc(published, base, sem)
         delta = latest - base
-        out.append(Change(measure, side, since, week, base, latest, delta, mdc, source,
-                          None if mdc is None else abs(delta) > mdc,
-                          (delta > 0) == HIGHER_IS_BETTER[measure] and delta != 0))
+        out.append(Change(measure, side, since, week, base, latest, delta, value, source,
+                          None if value is None else abs(delta) > value,
+                          (delta > 0) == higher and delta != 0, *trend.label(measure)))
     return out
 
 
-def _mdc(measure: str, baseline: float, sem: float | None) -> tuple[float | None, str]:
-    published = MDC.get(measure)
+def _mdc(published: Mdc | None, baseline: float, sem: float | None) -> tuple[float | None, str]:
     if published is not None:
-        value = (published.absolute if published.absolute is not None
-                 else published.relative * abs(baseline))
-        return value, published.source + (" (verify)" if published.verify else "")
+        return published.of(baseline), published.cited
     if sem is not None:
         return Z95_DIFF * sem, "this person's trial-to-trial variability"
     return None, "not known yet (needs repeated trials)"
@@ -324,7 +369,7 @@ def ratio_changes(first: date, sessions) -> list[Change]:
                           (pts[0][0] - first).days // 7 + 1, base, latest, delta, mdc,
                           "this person's session-to-session variability (no published MDC)"
                           if mdc is not None else "not known yet (needs 3 earlier sessions)",
-                          None if mdc is None else abs(delta) > mdc, delta < 0))
+                          None if mdc is None else abs(delta) > mdc, delta < 0, *LABELS[f"ratio:{key}"]))
     return out
 
 
@@ -343,49 +388,40 @@ def _adherence(first: date, sessions) -> list[tuple[int, int, float]]:
     return [(w, len(d), sum(d) / 60.0) for w, d in sorted(weeks.items())]
 
 
-def _add_norms(trend: Trend, profile) -> None:
-    """The age-norm band (Bohannon 2006 meta-analysis to Springer 2007 mean, or the one
-    that exists for the age) and the fall-risk line (Vellas 1997)."""
-    trend.fall_risk_s = norms.FALL_RISK_SLS_S
-    age = profile.age
-    if age is None:
-        return
-    values, sources = [], []
-    for c in norms.compare_sls(0.0, age=age, sex=profile.sex):
-        if c.source in (norms.SPRINGER_2007, norms.BOHANNON_2006):
-            values.append(c.reference_s)
-            sources.append(c.source.key + (" (verify)" if c.source.verify else ""))
-    if values:
-        trend.norm_band_s = (min(values), max(values))
-        trend.norm_sources = "; ".join(sources)
-
-
 def describe(trend: Trend) -> str:
     """The trend as terminal text: weekly table, bests, changes, norms, adherence."""
     lines = [f"{trend.person} - {registry.title(trend.protocol)} (week 1 starts {trend.first_day})"]
     width = max([6] + [len(str(p.side)) for p in trend.points])
-    lines.append(f"{'week':>4} {'side':<{width}} {'trials':>6} {'best hold s':>11} "
+    column = trend.measure.column
+    main = max(11, len(column))
+    lines.append(f"{'week':>4} {'side':<{width}} {'trials':>6} {column:>{main}} "
                  f"{'sway cm/s':>9} {'area cm²':>8} {'score':>5}")
     for p in trend.points:
         lines.append(f"{p.week:>4} {p.side or '-':<{width}} {p.trials:>6} "
-                     f"{_f(p.hold_time_s, 11)} {_f(p.mean_velocity, 9, 2)} "
+                     f"{_f(p.main, main)} {_f(p.mean_velocity, 9, 2)} "
                      f"{_f(p.ellipse_area, 8, 2)} {_f(p.score, 5, 0)}")
     if trend.bests:
         lines.append("personal bests:")
-        lines += [f"  {measure_label(m, side)}: {with_unit(v, m)} on {day}"
+        lines += [f"  {trend.measure_label(m, side)}: {trend.with_unit(v, m)} on {day}"
                   for (m, side), (v, day) in sorted_bests(trend)]
     if trend.changes:
         lines.append("change:")
         lines += [f"  {c.sentence()}" for c in trend.changes]
-    if trend.norm_band_s:
-        lo, hi = trend.norm_band_s
-        lines.append(f"age norm: {lo:g}-{hi:g} s ({trend.norm_sources})")
-    if trend.fall_risk_s is not None:
-        lines.append(f"fall-risk line: {trend.fall_risk_s:g} s (Vellas 1997)")
+    lines += norm_lines(trend)
     if trend.adherence:
         lines.append("practice: " + ", ".join(f"week {w}: {n} x, {m:.0f} min"
                                               for w, n, m in trend.adherence))
     return "\n".join(lines)
+
+
+def norm_lines(trend: Trend) -> list[str]:
+    """'age norm 27-32.1 s (sources)' and 'fall-risk line: < 5 s (Vellas 1997)', where
+    the test has them."""
+    out = [f"{trend.norm_words()} ({trend.norm_band.sources})"] if trend.norm_band else []
+    if trend.fall_risk:
+        threshold = trend.fall_risk_words().removeprefix("fall risk ")
+        out.append(f"fall-risk line: {threshold} ({trend.fall_risk.source})")
+    return out
 
 
 def sorted_bests(trend: Trend) -> list:
