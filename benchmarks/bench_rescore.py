@@ -23,7 +23,6 @@ import tempfile
 import time
 from pathlib import Path
 
-import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -32,26 +31,10 @@ from balance.profile import profile_from_metadata  # noqa: E402
 from balance.protocols import create  # noqa: E402
 from balance.session.recording import Recording  # noqa: E402
 from balance.session.rescore import rescore  # noqa: E402
-from balance.storage.session import SessionWriter, new_metadata, read_session  # noqa: E402
-from balance.testing.synthetic import Lift, generate  # noqa: E402
+from balance.storage.session import read_session  # noqa: E402
+from benchmarks.bench_timeline import long_session  # noqa: E402
 
 PROTOCOL = "practice"  # runs as long as the recording: every frame is scored
-
-
-def long_session(minutes: float, folder: Path) -> Path:
-    """A ``minutes`` long single-leg session: stand 5 s, lift a foot 10 s, alternating."""
-    duration = 60.0 * minutes
-    lifts = [Lift("left" if k % 2 else "right", t0, t0 + 10.0)
-             for k, t0 in enumerate(np.arange(5.0, duration - 15.0, 20.0))]
-    s = generate(fps=30.0, duration_s=duration, lifts=lifts, jitter_px=1.5, seed=1)
-    path = folder / "long.balance"
-    meta = new_metadata(source="synthetic:bench", fps=s.fps, image_size=s.image_size,
-                        height_cm=s.height_cm, protocol=PROTOCOL,
-                        profile={"height_cm": s.height_cm})
-    with SessionWriter(path, meta) as w:
-        for i in range(s.t.size):
-            w.write_frame(s.t[i], s.image[i], s.world[i], True)
-    return path
 
 
 def frame_by_frame(session) -> dict:
@@ -78,7 +61,7 @@ def main() -> int:
     minutes = float(sys.argv[1]) if len(sys.argv) > 1 else 20.0
     warmup()
     with tempfile.TemporaryDirectory() as tmp:
-        path = long_session(minutes, Path(tmp))
+        path = long_session(minutes, Path(tmp), PROTOCOL)
         session = read_session(path)
         t_ahead, ahead = seconds(lambda: rescore(session).result)
         t_live, live = seconds(lambda: frame_by_frame(session))

@@ -45,15 +45,17 @@ def timeit(func, repeat=3):
     return float(np.median(runs))
 
 
-def long_session(minutes: float, folder: Path) -> Path:
-    """A ``minutes`` long session file: stand 5 s, lift a foot 10 s, alternating."""
+def long_session(minutes: float, folder: Path, protocol: str | None = None) -> Path:
+    """A ``minutes`` long session file: stand 5 s, lift a foot 10 s, alternating;
+    recorded for ``protocol`` (with the person's profile) when one is named."""
     duration = 60.0 * minutes
     lifts = [Lift("left" if k % 2 else "right", t0, t0 + 10.0)
              for k, t0 in enumerate(np.arange(5.0, duration - 15.0, 20.0))]
     s = generate(fps=30.0, duration_s=duration, lifts=lifts, jitter_px=1.5, seed=1)
     path = folder / "long.balance"
     meta = new_metadata(source="synthetic:bench", fps=s.fps, image_size=s.image_size,
-                        height_cm=s.height_cm)
+                        height_cm=s.height_cm, protocol=protocol,
+                        **({"profile": {"height_cm": s.height_cm}} if protocol else {}))
     with SessionWriter(path, meta) as w:
         for i in range(s.t.size):
             w.write_frame(s.t[i], s.image[i], s.world[i], True)

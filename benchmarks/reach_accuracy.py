@@ -14,26 +14,21 @@ worst |error| of the reported reach (the mean of the two scored trials), cm; whe
 attempt was found and exactly the faulty ones voided (with the right reason).
 """
 
-import argparse
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from benchmarks.bench_args import seeds_and_filter  # noqa: E402
 from tests.bench.reach_conditions import CONDITIONS, SEEDS, evaluate, worst  # noqa: E402
 
 
 def main(argv=None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--seeds", type=int, default=len(SEEDS), help="seeds per condition")
-    ap.add_argument("--first", type=int, default=1, help="the first seed")
-    ap.add_argument("--only", default="", help="run the conditions whose name contains this")
-    args = ap.parse_args(argv)
-    seeds = tuple(range(args.first, args.first + args.seeds))
+    seeds, only = seeds_and_filter(__doc__, len(SEEDS), argv)
     print("| condition | trial worst cm | trial mean error cm | reported worst cm | attempts, voids right |")
     print("|---|---|---|---|---|")
     for name in CONDITIONS:
-        if args.only not in name:
+        if only not in name:
             continue
         w = worst(evaluate(name, seeds))
         ok = "yes" if w["attempts_ok"] and w["voids_ok"] else "NO"

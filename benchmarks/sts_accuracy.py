@@ -12,25 +12,21 @@ counted stand's seat contact and of the total time, s; whether five good stands 
 counted and exactly the faulty stands refused, on every seed.
 """
 
-import argparse
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from benchmarks.bench_args import seeds_and_filter  # noqa: E402
 from tests.bench.chair_conditions import CONDITIONS, SEEDS, evaluate, worst  # noqa: E402
 
 
 def main(argv=None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--seeds", type=int, default=len(SEEDS), help="seeds per condition")
-    ap.add_argument("--only", default="", help="run the conditions whose name contains this")
-    args = ap.parse_args(argv)
-    seeds = tuple(range(1, args.seeds + 1))
+    seeds, only = seeds_and_filter(__doc__, len(SEEDS), argv)
     print("| condition | start s | seat contact s | total time s | 5 stands | faults right |")
     print("|---|---|---|---|---|---|")
     for name in CONDITIONS:
-        if args.only not in name:
+        if only not in name:
             continue
         w = worst(evaluate(name, seeds))
         print(f"| {name} | {w['start']:.3f} | {w['contact']:.3f} | {w['time']:.3f} "

@@ -15,7 +15,6 @@ time, s; the worst gait speed error on the straights, % of the truth ("-": not m
 the walk not side-on); the walk's angle to the picture's plane, deg.
 """
 
-import argparse
 import sys
 from pathlib import Path
 
@@ -23,19 +22,16 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from benchmarks.bench_args import seeds_and_filter  # noqa: E402
 from tests.bench.tug_conditions import CONDITIONS, EVENTS, SEEDS, evaluate, worst  # noqa: E402
 
 
 def main(argv=None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--seeds", type=int, default=len(SEEDS), help="seeds per condition")
-    ap.add_argument("--only", default="", help="run the conditions whose name contains this")
-    args = ap.parse_args(argv)
-    seeds = tuple(range(1, args.seeds + 1))
+    seeds, only = seeds_and_filter(__doc__, len(SEEDS), argv)
     print(f"| condition | {' | '.join(EVENTS)} | total s | speed % | angle deg |")
     print("|---|" + "---|" * (len(EVENTS) + 3))
     for name in CONDITIONS:
-        if args.only not in name:
+        if only not in name:
             continue
         rows = evaluate(name, seeds)
         each = [worst([{**r, "events": {k: r["events"][k]}}])["event"] for r in rows for k in EVENTS]

@@ -8,10 +8,8 @@ and which stands were refused and why.
 
 import numpy as np
 
-from balance.profile import Profile
-from balance.protocols import create
-from balance.session.rescore import score_frames
 from tests.bench.chair import Chair, generate
+from tests.bench.scoring import score_recording
 
 # name -> Chair settings that differ from the front 3 m, 30 fps, 1 px baseline.
 CONDITIONS = {
@@ -40,10 +38,7 @@ SEEDS = (1, 2, 3, 4)
 def score(chair: Chair) -> tuple[dict, object]:
     """The five-sts result of one generated recording, and the recording."""
     rec = generate(chair)
-    test = create("five-sts", Profile(height_cm=round(chair.height_m * 100)),
-                  image_size=chair.image_size, fps=chair.fps)
-    result, _ = score_frames(test, rec.t, rec.image, rec.world, rec.detected)
-    return result, rec
+    return score_recording("five-sts", chair, rec), rec
 
 
 def compare(result: dict, rec) -> dict:

@@ -8,10 +8,8 @@ with the truth, in order: its reach (cm) or that it was voided, and why.
 
 import numpy as np
 
-from balance.profile import Profile
-from balance.protocols import create
-from balance.session.rescore import score_frames
 from tests.bench.reach import Reacher, generate
+from tests.bench.scoring import score_recording
 
 # name -> Reacher settings that differ from the side-on 3.2 m, 1 m high, 30 fps, 1 px baseline.
 CONDITIONS = {
@@ -41,10 +39,7 @@ SEEDS = (1, 2, 3, 4)
 def score(r: Reacher) -> tuple[dict, object]:
     """The functional-reach result of one generated recording, and the recording."""
     rec = generate(r)
-    test = create("functional-reach", Profile(height_cm=round(r.height_m * 100)),
-                  image_size=r.image_size, fps=r.fps)
-    result, _ = score_frames(test, rec.t, rec.image, rec.world, rec.detected)
-    return result, rec
+    return score_recording("functional-reach", r, rec), rec
 
 
 VOID = {"step": "step", "heel": "heel_lift"}

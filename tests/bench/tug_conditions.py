@@ -7,10 +7,8 @@ and compares every event, the total time and the gait speeds with the truth.
 
 import numpy as np
 
-from balance.profile import Profile
-from balance.protocols import create
-from balance.session.rescore import score_frames
 from tests.bench.tug import Tug, generate
+from tests.bench.scoring import score_recording
 
 # name -> Tug settings that differ from the side view, 4 m, 30 fps, 1 px baseline.
 CONDITIONS = {
@@ -37,10 +35,7 @@ EVENTS = {"start": "move", "stood": "up", "turn_start": "turn_start", "turn_end"
 def score(tug: Tug, **options) -> tuple[dict, object]:
     """The tug result of one generated recording, and the recording."""
     rec = generate(tug)
-    test = create("tug", Profile(height_cm=round(tug.height_m * 100)), image_size=tug.image_size,
-                  fps=tug.fps, **({"go": "movement"} | options))
-    result, _ = score_frames(test, rec.t, rec.image, rec.world, rec.detected)
-    return result, rec
+    return score_recording("tug", tug, rec, **({"go": "movement"} | options)), rec
 
 
 def compare(result: dict, rec) -> dict:
