@@ -80,6 +80,19 @@ def test_practice_keeps_each_hold_as_a_trial():
     assert result["summary"]["holds"] == 2
 
 
+def test_score_takes_the_test_a_session_recorded(tmp_path):
+    """Without --protocol a session is scored with its own test; one recorded without a
+    test asks for one, in one line."""
+    from balance.storage.session import SessionWriter
+    s = read_session(SAMPLE)
+    recorded = tmp_path / "recorded.balance"
+    with SessionWriter(recorded, {**s.metadata, "protocol": "practice"}) as w:
+        for i in range(len(s)):
+            w.write_frame(s.t[i], s.image[i], s.world[i], bool(s.detected[i]))
+    assert score_json(recorded) == score_json(recorded, "--protocol", "practice")
+    assert_one_line_error(balance("score", SAMPLE), "recorded without a test", "--protocol")
+
+
 @pytest.mark.parametrize("args, words", [
     (["missing.balance", "--protocol", "practice"], ["no such"]),
     ([SAMPLE, "--protocol", "hopscotch"], ["unknown protocol"]),

@@ -1,4 +1,5 @@
-"""``balance score SESSION_OR_CSV --protocol NAME``: score a recording with a protocol."""
+"""``balance score SESSION_OR_CSV [--protocol NAME]``: score a recording with a protocol
+(by default the one a session recorded)."""
 
 import json
 import sys
@@ -22,7 +23,7 @@ DESCRIPTION = ("Re-score a recorded session (or a landmark CSV from `analyze --c
 
 def add_arguments(p) -> None:
     p.add_argument("recording", type=Path, help="a .balance session or a landmark CSV")
-    options.add_protocol(p, "the test to score with", required=True)
+    options.add_protocol(p, "the test to score with (default: the one the session recorded)")
     p.add_argument("--json", action="store_true", help="print the result as JSON")
     p.add_argument("--image-size", type=options.image_size, metavar="WIDTHxHEIGHT",
                    help="size of the video behind a landmark CSV (required for one: its x and y "
@@ -34,7 +35,7 @@ def add_arguments(p) -> None:
 def run(args) -> int:
     session = _load(args.recording, args.image_size)
     meta = session.metadata
-    if meta.get("csv") and registry.spec(args.protocol).needs_depth:
+    if meta.get("csv") and args.protocol and registry.spec(args.protocol).needs_depth:
         print("warning: a landmark CSV holds no world landmarks (depth), so semi-tandem and "
               "tandem stances cannot be recognised from it: score the session file instead",
               file=sys.stderr)
