@@ -19,27 +19,27 @@ Pure functions and small stateful accumulators over NumPy arrays, with numba ker
                 benchmarks
 """
 
-from balance.core import _numba_cache  # noqa: F401  (first: where compiled kernels go)
-from balance.core.com import (
-    ComSway, com_pixels, com_sway, px_per_cm_from_height, px_per_cm_from_segment,
-)
-from balance.core.events import Event, EventConfig, EventTrace, detect_events
-from balance.core.filters import (
-    CausalLowpass, OneEuro, butter_lowpass_sos, finite_runs, lowpass_causal,
-    lowpass_zero_phase, one_euro,
-)
-from balance.core.jit import warmup
-from balance.core.live_events import LiveEventDetector
-from balance.core.metrics import SwayMetrics, sway_metrics
-from balance.core.score import stability_score, sway_index
-from balance.core.spectral import WELCH_PARAMS, welch_psd
-from balance.core.streaming import LiveMetrics, SwayAccumulator
+import importlib
 
-__all__ = [
-    "CausalLowpass", "ComSway", "Event", "EventConfig", "EventTrace", "LiveEventDetector",
-    "LiveMetrics",
-    "OneEuro", "SwayAccumulator", "SwayMetrics", "WELCH_PARAMS", "butter_lowpass_sos",
-    "com_pixels", "com_sway", "detect_events", "finite_runs", "lowpass_causal",
-    "lowpass_zero_phase", "one_euro", "px_per_cm_from_height", "px_per_cm_from_segment",
-    "stability_score", "sway_index", "sway_metrics", "warmup", "welch_psd",
-]
+# name -> its module: loaded on first use (PEP 562), so importing one light module of the
+# core (``camera_view``, ``stance``) does not pull in numba and every kernel with it.
+_EXPORTS = {
+    "com": ("ComSway", "com_pixels", "com_sway", "px_per_cm_from_height", "px_per_cm_from_segment"),
+    "events": ("Event", "EventConfig", "EventTrace", "detect_events"),
+    "filters": ("CausalLowpass", "OneEuro", "butter_lowpass_sos", "finite_runs", "lowpass_causal",
+                "lowpass_zero_phase", "one_euro"),
+    "jit": ("warmup",),
+    "live_events": ("LiveEventDetector",),
+    "metrics": ("SwayMetrics", "sway_metrics"),
+    "score": ("stability_score", "sway_index"),
+    "spectral": ("WELCH_PARAMS", "welch_psd"),
+    "streaming": ("LiveMetrics", "SwayAccumulator"),
+}
+_WHERE = {name: module for module, names in _EXPORTS.items() for name in names}
+__all__ = sorted(_WHERE)
+
+
+def __getattr__(name: str):
+    if name not in _WHERE:
+        raise AttributeError(f"module 'balance.core' has no attribute {name!r}")
+    return getattr(importlib.import_module(f"balance.core.{_WHERE[name]}"), name)

@@ -10,6 +10,8 @@ import math
 import numpy as np
 from numba import njit
 
+from balance.core import _numba_cache  # noqa: F401  (before the kernels: where they are cached)
+
 # --------------------------------------------------------------------------------------
 # Segmental centre of mass
 # --------------------------------------------------------------------------------------

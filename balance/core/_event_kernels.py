@@ -22,6 +22,7 @@ import math
 import numpy as np
 from numba import njit
 
+from balance.core import _numba_cache  # noqa: F401  (before the kernels: where they are cached)
 from balance.core import stance as st
 
 # Stop points

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import math
 
+from balance.core.camera_view import CameraView
 from balance.profile import Profile
 from balance.protocols import reasons, registry
 from balance.clinical import norms
@@ -63,8 +64,6 @@ def trial_card(trial: TrialResult | dict) -> list[str]:
         lines.append(f"errors: {len(t.errors)}")
     if _finite(t.score):
         lines.append(f"stability score: {t.score:.0f} / 100" + _score_why(t))
-    from balance.core.camera_view import CameraView  # here: balance.core loads numba, the CLI's parser must not
-
     view = CameraView.from_dict(t.view)
     oblique = view is not None and view.medio_lateral is False
     if oblique:
