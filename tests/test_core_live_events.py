@@ -41,8 +41,9 @@ def test_live_lift_and_touchdown_within_one_frame(fps, seed):
     for truth, (i_lift, lift), (i_down, down) in zip(s.truth_frames, lifts, downs):
         assert abs(lift.frame - truth["lift_frame"]) <= 1
         assert abs(down.frame - truth["touchdown_frame"]) <= 1
-        # Heard of within min_state + filter delay (+ settle for a touchdown) + the rise.
-        assert i_lift - lift.frame <= det.min_n + round(0.2 * fps)
+        # Heard of within min_state + filter delay + the rise (+ the wait for the lowest
+        # point's rise for a lift, + settle for a touchdown).
+        assert i_lift - lift.frame <= det.min_n + det.lift_wait_n + round(0.2 * fps)
         assert i_down - down.frame <= det.min_n + det.settle_n + round(0.2 * fps)
 
 

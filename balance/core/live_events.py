@@ -8,9 +8,12 @@ whole recording.
 * Foot lift / touchdown. The floor level of each foot landmark and the noise of the foot
   heights are measured over the first ``calibration_s`` (the person must start on both
   feet). Heights then go through the causal low-pass and a hysteresis. A lift is emitted
-  as soon as the hysteresis is sure (``min_state_s`` after the foot passed ``lift_on_cm``)
-  and *dated back* by the hinge fit (``events.edge_time``) on the unfiltered heights of
-  the last second: its ``frame`` is the first frame that showed the foot off the floor.
+  ``lift_wait_s`` after the hysteresis is sure (``min_state_s`` after the foot passed
+  ``lift_on_cm``) and *dated back* by the hinge fit (``edge_dating``) on the unfiltered
+  heights: its ``frame`` is the first frame that showed the foot off the floor. The wait
+  is for the fit: the mean of a foot's landmarks passes ``lift_on_cm`` at heel-off, when
+  its lowest point (the toe) is often still on the floor, and a fit of the toe's edge
+  before the toe has risen out of the noise dates floor noise.
   A touchdown waits ``settle_s`` more, so the fit sees the foot at rest, and is dated
   back the same way. A lift of one foot while the other is up is also a hop.
   The floor follows a standing foot whenever it is still (a foot slid forward into a
@@ -21,8 +24,8 @@ whole recording.
 * Hands off / on the hips, stance-foot shift or pivot, loss of balance: hystereses on
   causally filtered signals, dated at the first frame of the qualifying run.
 
-An event arrives ``min_state_s`` (plus ``settle_s`` for a touchdown, plus ~30 ms of
-filter delay) after it happened, but its ``frame`` and ``t_s`` are when it happened: a
+An event arrives ``min_state_s`` (plus ``lift_wait_s`` for a lift, ``settle_s`` for a
+touchdown, plus ~30 ms of filter delay) after it happened, but its ``frame`` and ``t_s`` are when it happened: a
 protocol stops its hold timer at ``t_s``, not at the frame it hears of it.
 
 Each frame goes through two stages: ``_Signals`` turns landmarks into the few filtered
@@ -97,6 +100,8 @@ class LiveEventDetector:
         Time on both feet, at the start, to find the floor levels and the noise.
     settle_s : float
         Extra wait before dating a touchdown.
+    lift_wait_s : float
+        Extra wait before dating a lift (its lowest point's rise must be in the history).
 
     Attributes
     ----------
@@ -108,7 +113,8 @@ class LiveEventDetector:
 
     def __init__(self, fps: float, image_size, *, px_per_cm: float,
                  config: EventConfig | None = None, calibration_s: float = 0.5,
-                 settle_s: float = 0.25, feet_only: bool = False):
+                 settle_s: float = 0.25, lift_wait_s: float = 0.25,
+                 feet_only: bool = False):
         self.cfg = cfg = config or EventConfig()
         # Only lifts and touchdowns (and so the stance): what a timeline needs of a
         # session that recorded its events; the other rules cost most of the time.
@@ -117,17 +123,20 @@ class LiveEventDetector:
         self.scale = _validate.positive_rate(px_per_cm, "px_per_cm")
         self.min_n = max(1, round(cfg.min_state_s * self.fps))
         self.settle_n = max(1, round(settle_s * self.fps))
+        self.lift_wait_n = max(0, round(lift_wait_s * self.fps))
         self.signals = Signals(self.fps, image_size, self.scale, cfg,
                                max(3, round(calibration_s * self.fps)))
         # Unfiltered foot heights kept for dating an edge back (``edge_dating``): the
         # floor before the edge, the edge, and the waits. Rows (frame, t, left, right,
         # left lowest point, right lowest point).
         self._floor_n = max(3, round(0.5 * self.fps))
-        self._hist = deque(maxlen=self.min_n + self.settle_n + max(4, round(2 * self.fps)))
+        self._hist = deque(maxlen=self.min_n + self.settle_n + self.lift_wait_n
+                           + max(4, round(2 * self.fps)))
         self._feet: list[Hysteresis] = []
         self._level = [0.0, 0.0]  # floor under each foot, px from its calibrated floor
         self._lifts = [deque(maxlen=self.min_n) for _ in st.SIDES]  # recent world lifts
         self._unconfirmed: list[int | None] = [None, None]  # lift awaiting the world check
+        self._due: list[tuple[int, int] | None] = [None, None]  # (date at count, frame)
         self._top = [0.0, 0.0]
         # Unfiltered heights of each foot standing, the last 10 s: its noise, for dating
         # edges (the calibration's half second is too few samples to tell it well).
@@ -291,8 +300,11 @@ class LiveEventDetector:
         if self._unconfirmed[k] is not None:
             lifts = [v for v in self._lifts[k] if math.isfinite(v)]
             if not have_world or (lifts and median(lifts) >= self.cfg.world_lift_cm):
-                detected, self._unconfirmed[k] = self._unconfirmed[k], None
-                return self._lift(k, side, detected)
+                self._due[k] = (self._count + self.lift_wait_n, self._unconfirmed[k])
+                self._unconfirmed[k], self._top[k] = None, 0.0
+        if self._due[k] is not None and self._count >= self._due[k][0]:
+            detected, self._due[k] = self._due[k][1], None
+            return self._lift(k, side, detected)
         if level != level:
             return []
         if foot.state == 0 and self._pending[k] is None:
@@ -317,7 +329,6 @@ class LiveEventDetector:
         t0 = edge_dating.lift_time(t, h, low, at, self._edge_low(k), self.cfg.edge_high,
                                    self._floor_n)
         i = _index_at(t, t0, at)
-        self._top[k] = 0.0
         lift = Event(float(t[i]), int(frames[i]), FOOT_LIFT, side, {
             "t_est_s": t0 if math.isfinite(t0) else None, "detected_frame": int(detected)})
         other_up = self._feet[1 - k].state and self._unconfirmed[1 - k] is None

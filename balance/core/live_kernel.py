@@ -23,10 +23,11 @@ class KernelRules:
         cfg, n = det.cfg, det.min_n
         self.par = np.zeros(ek.N_PAR)
         self.par[[ek.P_SCALE, ek.P_SETTLE, ek.P_WORLD_LIFT, ek.P_MOVE, ek.P_PIVOT,
-                  ek.P_HALF, ek.P_MARGIN, ek.P_SPEED, ek.P_HANDS_OFF, ek.P_MIN_N, ek.P_FEET_ONLY]] = (
+                  ek.P_HALF, ek.P_MARGIN, ek.P_SPEED, ek.P_HANDS_OFF, ek.P_MIN_N, ek.P_FEET_ONLY,
+                  ek.P_LIFT_WAIT]] = (
             det.scale, det.settle_n, cfg.world_lift_cm, cfg.stance_move_cm, cfg.pivot_cm,
             cfg.bos_half_width_cm, cfg.lob_margin_cm, cfg.lob_speed_cm_s,
-            cfg.hands_off_ratio, n, det.feet_only)
+            cfg.hands_off_ratio, n, det.feet_only, det.lift_wait_n)
         self.hp = np.zeros((ek.N_HYST, 4))
         for h, (on, off, n_on, n_off) in enumerate(_thresholds(det)):
             self.hp[h] = on, off, n_on, n_off
@@ -83,6 +84,9 @@ class KernelRules:
             si[ek.S_UNCONF_FRAME + k] = unconf or 0
             si[ek.S_PEND + k] = pending is not None
             si[ek.S_PEND_AT + k], si[ek.S_PEND_FRAME + k] = pending or (0, 0)
+            due = det._due[k]
+            si[ek.S_DUE + k] = due is not None
+            si[ek.S_DUE_AT + k], si[ek.S_DUE_FRAME + k] = due or (0, 0)
             si[ek.S_HANDS_INIT + k] = det._hands[k] is not None
             sx[ek.X_LEVEL + k], sx[ek.X_TOP + k] = det._level[k], det._top[k]
             lifts = list(det._lifts[k])
@@ -114,6 +118,8 @@ class KernelRules:
             det._unconfirmed[k] = si[ek.S_UNCONF_FRAME + k] if si[ek.S_UNCONF + k] else None
             det._pending[k] = ((si[ek.S_PEND_AT + k], si[ek.S_PEND_FRAME + k])
                                if si[ek.S_PEND + k] else None)
+            det._due[k] = ((si[ek.S_DUE_AT + k], si[ek.S_DUE_FRAME + k])
+                           if si[ek.S_DUE + k] else None)
             det._level[k], det._top[k] = sx[ek.X_LEVEL + k], sx[ek.X_TOP + k]
             if si[ek.S_HANDS_INIT + k] and det._hands[k] is None:
                 det._hands[k] = det._new_hands(0)

@@ -12,7 +12,8 @@ bad view the trial ends as interrupted, counting only what was seen.
 
 Timing: the hold runs from toe-off (the first frame with the whole foot off the floor)
 to first contact, both dated back by the detector on the foot's lowest point. A bad view
-shorter than ``GAP_S`` neither resets the steadiness nor loses a lift seen during it. A
+shorter than ``GAP_S`` neither resets the steadiness nor loses a lift seen during it, and
+during a trial it counts as held (a stopwatch does not stop for a dropped frame). A
 toe-tap or shuffle (under ``FIDGET_S`` with the foot under ``FIDGET_CM``) and a fragment
 under ``FIDGET_S`` cut by the end of the recording are not attempts: they are dropped and
 use none of the three. The fall-risk line (5 s) applies to completed trials only.
@@ -144,7 +145,7 @@ class SingleLegStance(Protocol):
 
     def _track(self, frame, good, found, out):
         trial = self.current
-        lost = trial.watch_view(frame.t_s, good)
+        lost = trial.watch_view(frame.t_s, good, keep_s=GAP_S)
         if lost is not None:
             self._finish(lost, frame.index, "view_lost", out)
         if not good:
