@@ -120,6 +120,8 @@ def _foot_rise(feat, par, si, sx, hi, hx, hp, lifts, k, j, frame, t):
     if _hyst(hi, hx, hp, h, smooth, frame, t, 0.0, 0.0):
         if hi[h, 0]:
             si[S_UNCONF + k], si[S_UNCONF_FRAME + k] = 1, frame
+        elif si[S_UNCONF + k]:
+            si[S_UNCONF + k] = 0  # down before the world confirmed it up: no touchdown
         else:
             si[S_PEND + k], si[S_PEND_FRAME + k] = 1, frame
             si[S_PEND_AT + k] = si[S_COUNT] + int(par[P_SETTLE])

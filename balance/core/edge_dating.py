@@ -75,3 +75,21 @@ def touchdown_time(t, mean_h, low_h, detected: int, lo: float, top_frac: float,
     hi = top_frac * max(float(np.nanmax(h)), lo_low)
     t0 = edge_time(t[start:], h, lo_low, hi, rising=False)
     return t0 if math.isfinite(t0) else float("nan")
+
+
+def clearance(low_h: np.ndarray, start: int, stop: int, floor_n: int) -> float:
+    """How high a foot's lowest point rose over history rows ``start:stop`` (its lift to
+    its touchdown), cm above its floor (the median of the ``floor_n`` rows before
+    ``start``): the largest median of three successive samples, so that one noisy or
+    glitched landmark does not raise it. A heel raise lifts the foot's mean but not its
+    lowest point; a toe-tap lifts it a few cm. NaN when there is too little to tell."""
+    floor = low_h[max(0, start - floor_n):start]
+    floor = floor[np.isfinite(floor)]
+    up = low_h[start:stop]
+    if floor.size < 3 or up.size < 3:
+        return float("nan")
+    win = np.lib.stride_tricks.sliding_window_view(up, 3)
+    with np.errstate(all="ignore"):
+        med = np.median(win, axis=1)
+    med = med[np.isfinite(med)]
+    return float(med.max() - np.median(floor)) if med.size else float("nan")

@@ -138,6 +138,7 @@ class LiveEventDetector:
         self._unconfirmed: list[int | None] = [None, None]  # lift awaiting the world check
         self._due: list[tuple[int, int] | None] = [None, None]  # (date at count, frame)
         self._top = [0.0, 0.0]
+        self._lift_frame: list[int | None] = [None, None]  # each raised foot's dated lift
         # Unfiltered heights of each foot standing, the last 10 s: its noise, for dating
         # edges (the calibration's half second is too few samples to tell it well).
         self._down = [deque(maxlen=max(30, round(10 * self.fps))) for _ in st.SIDES]
@@ -278,6 +279,8 @@ class LiveEventDetector:
             if foot.update(smooth, tag) is not None:
                 if foot.state:
                     self._unconfirmed[k] = tag[0]
+                elif self._unconfirmed[k] is not None:
+                    self._unconfirmed[k] = None  # down before the world confirmed it up
                 else:
                     self._pending[k] = (self._count + self.settle_n, tag[0])
             events += self._floor_step(k, side, have_world, still[k])
@@ -329,6 +332,7 @@ class LiveEventDetector:
         t0 = edge_dating.lift_time(t, h, low, at, self._edge_low(k), self.cfg.edge_high,
                                    self._floor_n)
         i = _index_at(t, t0, at)
+        self._lift_frame[k] = int(frames[i])
         lift = Event(float(t[i]), int(frames[i]), FOOT_LIFT, side, {
             "t_est_s": t0 if math.isfinite(t0) else None, "detected_frame": int(detected)})
         other_up = self._feet[1 - k].state and self._unconfirmed[1 - k] is None
@@ -343,9 +347,14 @@ class LiveEventDetector:
         t0 = edge_dating.touchdown_time(t, h, low, at, self._edge_low(k),
                                         self.cfg.edge_high, round(self.fps))
         i = _index_at(t, t0, at)
+        up = self._lift_frame[k]
+        clear = (edge_dating.clearance(low, int(np.searchsorted(frames, up)), i, self._floor_n)
+                 if up is not None and frames[0] < up else math.nan)
+        self._lift_frame[k] = None
         return Event(float(t[i]), int(frames[i]), TOUCHDOWN, side, {
             "t_est_s": t0 if math.isfinite(t0) else None, "detected_frame": int(detected),
-            "height_cm": self._top[k]})
+            "height_cm": self._top[k],
+            "clearance_cm": clear if math.isfinite(clear) else None})
 
     # ---------------------------------------------------------------- hands
     def _hands_step(self, tag, ratio):

@@ -212,7 +212,9 @@ class SingleLegStance(Protocol):
             return False
         if _interrupted(reason):
             return reason != "view_lost"  # cut by a stop or the end of the recording
-        height = (event.payload or {}).get("height_cm") if event is not None else None
+        payload = (event.payload or {}) if event is not None else {}
+        # The sole's clearance: a heel raise lifts the foot's mean, not its lowest point.
+        height = payload.get("clearance_cm", payload.get("height_cm"))
         return height is None or height < FIDGET_CM
 
     # --- helpers --------------------------------------------------------------------------
