@@ -224,3 +224,16 @@ def test_no_floor_and_no_events_before_the_foot_first_stands_still():
     assert events == []
     assert np.isnan(trace.foot_height_cm[0]).all()
     assert np.isfinite(trace.foot_height_cm[60:]).all()
+
+
+def test_clearance_is_the_soles_rise_and_ignores_one_glitch():
+    from balance.core.edge_dating import clearance
+    rng = np.random.default_rng(0)
+    t = np.arange(60) / 30.0
+    floor = 0.3 + 0.2 * rng.standard_normal(60)  # the lowest point's floor offset, cm
+    tap = floor + 3.0 * ((t > 1.0) & (t < 1.4))
+    tap[35] += 25.0  # one glitched landmark
+    assert clearance(tap, 30, 45, 15) == pytest.approx(3.0, abs=0.5)
+    # A heel raise: the mean rises, the lowest point (the toe) stays on the floor.
+    assert abs(clearance(floor, 30, 45, 15)) < 0.5
+    assert np.isnan(clearance(tap, 1, 45, 15))  # no floor before it to measure from
