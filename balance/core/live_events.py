@@ -47,7 +47,7 @@ import numpy as np
 from balance.core import _validate, edge_dating, jit, stance as st
 from balance.core.events import (
     FOOT_LIFT, HANDS_OFF_HIPS, HANDS_ON_HIPS, LOSS_OF_BALANCE, STANCE_FOOT_MOVED, TOUCHDOWN,
-    Event, EventConfig, noise_sd, world_lift,
+    Event, EventConfig, body_up, noise_sd, world_lift,
 )
 from balance.core.filters import CausalLowpass
 from balance.core.live_kernel import KernelRules
@@ -138,6 +138,7 @@ class LiveEventDetector:
         self._unconfirmed: list[int | None] = [None, None]  # lift awaiting the world check
         self._due: list[tuple[int, int] | None] = [None, None]  # (date at count, frame)
         self._top = [0.0, 0.0]
+        self._up, self._up_rows = None, []  # world up (3,), from the first frames
         self._lift_frame: list[int | None] = [None, None]  # each raised foot's dated lift
         # Unfiltered heights of each foot standing, the last 10 s: its noise, for dating
         # edges (the calibration's half second is too few samples to tell it well).
@@ -225,7 +226,7 @@ class LiveEventDetector:
         """
         frames = [int(f) for f in frames]
         times = [float(v) for v in t]
-        lift = None if world is None else world_lift(world)
+        lift = None if world is None else self._world_lift(np.asarray(world, np.float64))
         have = (np.zeros(len(frames), bool) if world is None
                 else np.isfinite(np.asarray(world)[..., :3]).any(axis=(1, 2)))
         sig = self.signals.extend(image, lift, feet_only=self.feet_only)
@@ -254,6 +255,23 @@ class LiveEventDetector:
         return events
 
     # ---------------------------------------------------------------- feet
+    def _world_lift(self, world: np.ndarray) -> np.ndarray:
+        """``events.world_lift`` along the up of the first ``calib_n`` frames with a
+        body in the world (the person stands on both feet then), the camera's y before."""
+        up = np.tile([0.0, -1.0, 0.0], (len(world), 1))
+        if self._up is not None:
+            up[:] = self._up
+            return world_lift(world, up)
+        for i, v in enumerate(body_up(world)):
+            if np.isfinite(v).all():
+                self._up_rows.append(v)
+                if len(self._up_rows) == self.signals.calib_n:
+                    m = np.mean(self._up_rows, axis=0)
+                    self._up = m / np.linalg.norm(m)
+                    up[i + 1:] = self._up
+                    break
+        return world_lift(world, up)
+
     def _start_feet(self):
         cfg = self.cfg
         for noise in self.signals.noise_cm:
@@ -276,6 +294,8 @@ class LiveEventDetector:
             foot = self._feet[k]
             if foot.state and smooth == smooth:
                 self._top[k] = max(self._top[k], smooth)
+            if foot.state and have_world and self._world_up(k):
+                smooth = math.nan  # up in the world (held in front, low in the image)
             if foot.update(smooth, tag) is not None:
                 if foot.state:
                     self._unconfirmed[k] = tag[0]
@@ -296,13 +316,17 @@ class LiveEventDetector:
             self._stance_ref, self._stance_done, self._lob_done = [], False, False
         return events
 
+    def _world_up(self, k) -> bool:
+        """Foot k's recent world lifts say it is up (their median)."""
+        lifts = [v for v in self._lifts[k] if math.isfinite(v)]
+        return bool(lifts) and median(lifts) >= self.cfg.world_lift_cm
+
     def _floor_step(self, k, side, have_world, level):
         """Confirm a lift (world check) or follow the floor under a still foot
         (``level``, NaN unless the foot is still: ``Signals``)."""
         foot = self._feet[k]
         if self._unconfirmed[k] is not None:
-            lifts = [v for v in self._lifts[k] if math.isfinite(v)]
-            if not have_world or (lifts and median(lifts) >= self.cfg.world_lift_cm):
+            if not have_world or self._world_up(k):
                 self._due[k] = (self._count + self.lift_wait_n, self._unconfirmed[k])
                 self._unconfirmed[k], self._top[k] = None, 0.0
         if self._due[k] is not None and self._count >= self._due[k][0]:
