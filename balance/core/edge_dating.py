@@ -21,6 +21,7 @@ import numpy as np
 from balance.core.events import edge_time
 
 LOW_NOISE = 1.5
+FORESHORTENED = 0.6  # the image shows under this share of the world's rise: use the world
 TD_REST_N = 4  # samples at rest after a touchdown that set its floor
 
 
@@ -58,7 +59,8 @@ def lift_time(t, mean_h, low_h, detected: int, lo: float, top_frac: float,
     if not np.isfinite(h).any():
         return float("nan")
     hi = top_frac * max(float(np.nanmax(h)), lo_low)
-    return edge_time(t[start:], h, lo_low, hi, rising=True)
+    return _unless_degenerate(edge_time(t[start:], h, lo_low, hi, rising=True), t[start:], h,
+                              rising=True)
 
 
 def touchdown_time(t, mean_h, low_h, detected: int, lo: float, top_frac: float,
@@ -73,8 +75,21 @@ def touchdown_time(t, mean_h, low_h, detected: int, lo: float, top_frac: float,
     if not np.isfinite(h).any():
         return float("nan")
     hi = top_frac * max(float(np.nanmax(h)), lo_low)
-    t0 = edge_time(t[start:], h, lo_low, hi, rising=False)
-    return t0 if math.isfinite(t0) else float("nan")
+    t0 = _unless_degenerate(edge_time(t[start:], h, lo_low, hi, rising=False), t[start:], h,
+                            rising=False)
+    return t0 if t0 <= t[detected] else float("nan")  # NaN compares False: NaN too
+
+
+def _unless_degenerate(t0: float, t: np.ndarray, h: np.ndarray, rising: bool) -> float:
+    """``t0``, or NaN when the fit put the edge at the far end of its samples: the
+    "floor" it was given rises (or falls) all along, no flat stretch anchors it, and the
+    date is anywhere (a foot's noise or a low, slow edge)."""
+    ok = t[np.isfinite(h)]
+    if not math.isfinite(t0) or ok.size < 2:
+        return float("nan")
+    half = 0.5 * float(np.median(np.diff(ok)))
+    far = t0 < ok[0] + half if rising else t0 > ok[-1] - half
+    return float("nan") if far else t0
 
 
 def clearance(low_h: np.ndarray, start: int, stop: int, floor_n: int) -> float:
@@ -93,3 +108,19 @@ def clearance(low_h: np.ndarray, start: int, stop: int, floor_n: int) -> float:
         med = np.median(win, axis=1)
     med = med[np.isfinite(med)]
     return float(med.max() - np.median(floor)) if med.size else float("nan")
+
+
+def sole_traces(low_h: np.ndarray, world_h: np.ndarray, start: int) -> tuple:
+    """The lowest-point heights to date an edge on, cm, best first: the image's, or the
+    world's (``events.world_low``) when the image rose under ``FORESHORTENED`` of what
+    the world did from row ``start`` on; then the other one. A foot raised in front of a camera at laptop height comes
+    towards it, and moving closer lowers it in the image: its lift shows a fraction of
+    its height there, buried in the floor noise, while the world sees the height itself.
+    Elsewhere the image, less noisy, is used."""
+    def rise(h):
+        v = h[start:]
+        return float(np.nanmax(v) - np.nanmedian(v)) if np.isfinite(v).sum() >= 3 else 0.0
+    world = rise(world_h)
+    if world > 0.0 and rise(low_h) < FORESHORTENED * world:
+        return world_h, low_h
+    return (low_h, world_h) if world > 0.0 else (low_h,)

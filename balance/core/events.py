@@ -140,6 +140,7 @@ def noise_sd(x: np.ndarray) -> float:
 
 _SHOULDER_IDX = (INDEX["left_shoulder"], INDEX["right_shoulder"])
 _ANKLE_IDX = (INDEX["left_ankle"], INDEX["right_ankle"])
+_SOLE_IDX = {s: (INDEX[f"{s}_heel"], INDEX[f"{s}_foot_index"]) for s in st.SIDES}
 
 
 def world_lift(world: np.ndarray, up=None) -> np.ndarray:
@@ -155,14 +156,34 @@ def world_lift(world: np.ndarray, up=None) -> np.ndarray:
     up = np.broadcast_to(np.array([0.0, -1.0, 0.0]) if up is None else np.asarray(up, float),
                          (p.shape[0], 3))
     h = np.einsum("nkc,nc->nk", p, up)  # height of every landmark along up, m
+    feet = _feet_mean(h)
+    return 100.0 * (feet - feet[:, ::-1])
+
+
+def _feet_mean(h: np.ndarray) -> np.ndarray:
+    """(n, 2) mean of each foot's finite ankle, heel and toe values of ``h`` (n, 33),
+    NaN where none is (by counts: ``nanmean`` would warn of an empty foot)."""
     feet = []
     for side in st.SIDES:
         pts = h[:, list(com_mod.FOOT_POINTS[side])]
         count = np.isfinite(pts).sum(axis=1)
         with np.errstate(invalid="ignore", divide="ignore"):
             feet.append(np.where(count > 0, np.nansum(pts, axis=1) / count, np.nan))
-    feet = np.column_stack(feet)
-    return 100.0 * (feet - feet[:, ::-1])
+    return np.column_stack(feet)
+
+
+def world_low(world: np.ndarray, up) -> np.ndarray:
+    """Each foot's lowest sole point (heel or toe) above the mean of the other foot's
+    ankle, heel and toe, along ``up``, cm, shape (n, 2): while the other foot stands, the
+    sole's clearance plus a constant (what the image's lowest point shows, but not
+    shortened by a foot coming towards the camera). The other foot's three landmarks,
+    averaged, add less noise than its own lowest point would."""
+    p = np.asarray(world, dtype=np.float64)[..., :3]
+    h = np.einsum("nkc,nc->nk", p, np.broadcast_to(np.asarray(up, float), (p.shape[0], 3)))
+    with np.errstate(invalid="ignore"):
+        low = np.column_stack([np.fmin(h[:, _SOLE_IDX[s][0]], h[:, _SOLE_IDX[s][1]])
+                               for s in st.SIDES])
+    return 100.0 * (low - _feet_mean(h)[:, ::-1])
 
 
 def body_up(world: np.ndarray) -> np.ndarray:

@@ -47,7 +47,7 @@ import numpy as np
 from balance.core import _validate, edge_dating, jit, stance as st
 from balance.core.events import (
     FOOT_LIFT, HANDS_OFF_HIPS, HANDS_ON_HIPS, LOSS_OF_BALANCE, STANCE_FOOT_MOVED, TOUCHDOWN,
-    Event, EventConfig, body_up, noise_sd, world_lift,
+    Event, EventConfig, body_up, noise_sd, world_lift, world_low,
 )
 from balance.core.filters import CausalLowpass
 from balance.core.live_kernel import KernelRules
@@ -226,7 +226,8 @@ class LiveEventDetector:
         """
         frames = [int(f) for f in frames]
         times = [float(v) for v in t]
-        lift = None if world is None else self._world_lift(np.asarray(world, np.float64))
+        lift, sole = (None, np.full((len(frames), 2), np.nan)) if world is None \
+            else self._world_lift(np.asarray(world, np.float64))
         have = (np.zeros(len(frames), bool) if world is None
                 else np.isfinite(np.asarray(world)[..., :3]).any(axis=(1, 2)))
         sig = self.signals.extend(image, lift, feet_only=self.feet_only)
@@ -239,13 +240,13 @@ class LiveEventDetector:
         if len(frames) - sig.start >= self.kernel_min_frames and not jit.twins_active():
             if self._kernel is None:
                 self._kernel = KernelRules(self)
-            return self._kernel.run(self, frames, times, sig, have, heights, emitted)
+            return self._kernel.run(self, frames, times, sig, have, heights, emitted, sole)
         sig = sig.as_lists()
         events = []
         for j in range(sig.start, len(frames)):
             self._count += 1
             tag, before = (frames[j], times[j]), len(events)
-            events += self._feet_step(tag, sig, j, bool(have[j]), heights)
+            events += self._feet_step(tag, sig, j, bool(have[j]), heights, sole[j].tolist())
             if not self.feet_only:
                 events += self._hands_step(tag, sig.hands[j])
                 events += self._stance_step(tag, sig, j)
@@ -255,13 +256,14 @@ class LiveEventDetector:
         return events
 
     # ---------------------------------------------------------------- feet
-    def _world_lift(self, world: np.ndarray) -> np.ndarray:
-        """``events.world_lift`` along the up of the first ``calib_n`` frames with a
-        body in the world (the person stands on both feet then), the camera's y before."""
+    def _world_lift(self, world: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """``events.world_lift`` and ``world_low`` along the up of the first ``calib_n``
+        frames with a body in the world (the person stands on both feet then), the
+        camera's y before."""
         up = np.tile([0.0, -1.0, 0.0], (len(world), 1))
         if self._up is not None:
             up[:] = self._up
-            return world_lift(world, up)
+            return world_lift(world, up), world_low(world, up)
         for i, v in enumerate(body_up(world)):
             if np.isfinite(v).all():
                 self._up_rows.append(v)
@@ -270,7 +272,7 @@ class LiveEventDetector:
                     self._up = m / np.linalg.norm(m)
                     up[i + 1:] = self._up
                     break
-        return world_lift(world, up)
+        return world_lift(world, up), world_low(world, up)
 
     def _start_feet(self):
         cfg = self.cfg
@@ -279,14 +281,14 @@ class LiveEventDetector:
             off = max(cfg.lift_off_cm, cfg.noise_off * noise)
             self._feet.append(Hysteresis(on, off, self.min_n, self.min_n))
 
-    def _feet_step(self, tag, sig, j, have_world, heights):
+    def _feet_step(self, tag, sig, j, have_world, heights, sole):
         u, u_smooth, still, lift = sig.u[j], sig.u_smooth[j], sig.still[j], sig.lift[j]
         raw = [(self._level[k] - u[k]) / self.scale for k in (0, 1)]
         if heights is not None:
             heights[j] = raw
         low = sig.low[j]
         self._hist.append((tag[0], tag[1], raw[0], raw[1], (self._level[0] - low[0]) / self.scale,
-                           (self._level[1] - low[1]) / self.scale))
+                           (self._level[1] - low[1]) / self.scale, sole[0], sole[1]))
         events = []
         for k, side in enumerate(st.SIDES):
             self._lifts[k].append(lift[k])
@@ -344,17 +346,18 @@ class LiveEventDetector:
         return []
 
     def _history(self, k):
-        rows = np.array([(r[0], r[1], r[2 + k], r[4 + k]) for r in self._hist])
-        return rows[:, 0].astype(np.int64), rows[:, 1], rows[:, 2], rows[:, 3]
+        rows = np.array([(r[0], r[1], r[2 + k], r[4 + k], r[6 + k]) for r in self._hist])
+        return rows[:, 0].astype(np.int64), rows[:, 1], rows[:, 2], rows[:, 3], rows[:, 4]
 
     def _edge_low(self, k):
         return max(self.cfg.edge_low * self._noise(k), self.cfg.edge_min_cm)
 
     def _lift(self, k, side, detected):
-        frames, t, h, low = self._history(k)
+        frames, t, h, low, sole = self._history(k)
         at = min(int(np.searchsorted(frames, detected)), len(t) - 1)
-        t0 = edge_dating.lift_time(t, h, low, at, self._edge_low(k), self.cfg.edge_high,
-                                   self._floor_n)
+        t0, _ = _first_fit(lambda trace: edge_dating.lift_time(
+            t, h, trace, at, self._edge_low(k), self.cfg.edge_high, self._floor_n),
+            edge_dating.sole_traces(low, sole, at))
         i = _index_at(t, t0, at)
         self._lift_frame[k] = int(frames[i])
         lift = Event(float(t[i]), int(frames[i]), FOOT_LIFT, side, {
@@ -366,10 +369,11 @@ class LiveEventDetector:
         return [lift]
 
     def _touchdown(self, k, side, detected):
-        frames, t, h, low = self._history(k)
+        frames, t, h, low, sole = self._history(k)
         at = min(int(np.searchsorted(frames, detected)), len(t) - 1)
-        t0 = edge_dating.touchdown_time(t, h, low, at, self._edge_low(k),
-                                        self.cfg.edge_high, round(self.fps))
+        t0, low = _first_fit(lambda trace: edge_dating.touchdown_time(
+            t, h, trace, at, self._edge_low(k), self.cfg.edge_high, round(self.fps)),
+            edge_dating.sole_traces(low, sole, max(0, at - round(self.fps))))
         i = _index_at(t, t0, at)
         up = self._lift_frame[k]
         clear = (edge_dating.clearance(low, int(np.searchsorted(frames, up)), i, self._floor_n)
@@ -469,6 +473,16 @@ def _frame_array(x, what: str) -> np.ndarray:
     if arr.shape != (N_LANDMARKS, 4):
         raise InputError(f"{what} must have shape (33, 4), got {arr.shape}")
     return arr
+
+
+def _first_fit(fit, traces) -> tuple[float, np.ndarray]:
+    """(time, trace) of the first of ``traces`` that ``fit`` dates (finite); NaN and
+    the first trace when none does."""
+    for trace in traces:
+        t0 = fit(trace)
+        if math.isfinite(t0):
+            return t0, trace
+    return math.nan, traces[0]
 
 
 def _index_at(t: np.ndarray, t0: float, fallback: int) -> int:
