@@ -11,23 +11,30 @@ from balance.protocols.single_leg import FIDGET_S
 from balance.testing.synthetic import generate
 from tests.bench.conditions import evaluate
 
-# condition -> (max |error| s, wrong ends allowed)
+# condition -> (max |error| s, wrong ends allowed). 0.1 s is three frames at 30 fps; the
+# hip-flexion rows are where the rules stand, not the 0.2 s of issue 13 (still open).
 FIXED = {
-    "frontal 3 m 30 fps": (0.2, 0),
-    "15 fps": (0.2, 0),
-    "lift 1 s after start": (0.2, 0),
-    "fidgets before lift": (0.2, 0),
-    "visibility dips": (0.2, 0),
-    "dropped frames": (0.2, 0),
-    "toe-tap before lift": (0.25, 0),
-    "short holds 2-4 s": (0.3, 0),
-    "one-frame glitch": (0.4, 0),
-    "near 2 m, low 0.6 m, 640x480": (0.2, 0),
-    "far 5 m, high 1.5 m": (0.2, 0),
+    "frontal 3 m 30 fps": (0.1, 0),
+    "15 fps": (0.15, 0),
+    "60 fps": (0.1, 0),
+    "jitter 2 px": (0.2, 0),
+    "lift 1 s after start": (0.1, 0),
+    "fidgets before lift": (0.1, 0),
+    "visibility dips": (0.1, 0),
+    "dropped frames": (0.1, 0),
+    "toe-tap before lift": (0.1, 0),
+    "short holds 2-4 s": (0.1, 0),
+    "one-frame glitch": (0.1, 0),
+    "near 2 m, low 0.6 m, 640x480": (0.15, 0),
+    "far 5 m, high 1.5 m": (0.1, 0),
     # Holds of 30-48 s: no end by a centre-of-mass "loss of balance" or foot jitter.
-    "long holds 30-48 s": (0.2, 0),
-    "weight shifts 3 cm in hold": (0.35, 0),
+    "long holds 30-48 s": (0.1, 0),
+    "weight shifts 3 cm in hold": (0.1, 0),
     "oblique 50 deg": (0.45, 0),
+    # A foot raised in front: the world keeps it up while the image loses it.
+    "hip-flexion lift, laptop 0.75 m": (0.55, 0),
+    "hip-flexion lift, 1.2 m": (0.5, 0),
+    "15 fps, 2 px, dips, drops, tap": (0.15, 0),
 }
 
 
