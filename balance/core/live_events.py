@@ -374,8 +374,11 @@ class LiveEventDetector:
         t0, low = _first_fit(lambda trace: edge_dating.touchdown_time(
             t, h, trace, at, self._edge_low(k), self.cfg.edge_high, round(self.fps)),
             edge_dating.sole_traces(low, sole, max(0, at - round(self.fps))))
-        i = _index_at(t, t0, at)
         up = self._lift_frame[k]
+        if up is not None and t0 == t0 and t0 <= t[min(int(np.searchsorted(frames, up)),
+                                                       len(t) - 1)]:
+            t0 = math.nan  # dated at or before its own lift: no date (a short tap's noise)
+        i = _index_at(t, t0, at)
         clear = (edge_dating.clearance(low, int(np.searchsorted(frames, up)), i, self._floor_n)
                  if up is not None and frames[0] < up else math.nan)
         self._lift_frame[k] = None
