@@ -80,9 +80,11 @@ def test_synthetic_short_cut_fragment_sets_no_fall_risk():
     assert result["trials"] == [] and result["summary"]["fall_risk"] is False
 
 
-def test_a_tap_before_the_lift_is_no_trial_and_loses_no_hold_on_other_seeds():
-    """Seeds 20-29, not the table's: a tap's touchdown dated before its own lift (its
-    edges in the noise) was skipped, and the tap's trial ran on through the real hold."""
-    s = evaluate("15 fps, 2 px, dips, drops, tap", seeds=range(20, 30))
-    assert s.false_trials == 0
-    assert s.found == s.true_holds == 10
+def test_15_fps_2_px_mix_on_other_seeds_no_false_trial_no_false_end():
+    """Seeds 15-29, not the table's. A tap's touchdown dated before its own lift (its
+    edges in the noise) was skipped, and the tap's trial ran on through the real hold;
+    a stance-foot reference of half a second at 15 fps (8 frames of 2 px jitter) sat a
+    noise SD off and ended a hold as a pivot."""
+    s = evaluate("15 fps, 2 px, dips, drops, tap", seeds=range(15, 30))
+    assert s.false_trials == 0 and s.wrong_end == 0
+    assert s.found == s.true_holds == 15

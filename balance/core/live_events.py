@@ -150,7 +150,9 @@ class LiveEventDetector:
         self._hands: list[Hysteresis | None] = [None, None]
         self._stance_lp = self._stance_hyst = None
         self._stance_ref: list = []
-        self.ref_n = max(2 * self.min_n, round(0.5 * self.fps))  # frames that fix the stance foot's place
+        # Frames that fix the stance foot's place: a second, so that at 15 fps and 2 px
+        # the reference sits well inside the noise the 4 cm pivot and shift limits allow.
+        self.ref_n = max(2 * self.min_n, round(1.0 * self.fps))
         self._stance_done = False
         lob_n = max(1, round(cfg.lob_min_s * self.fps))
         self._lob = Hysteresis(1.0, 0.8, lob_n, lob_n)
