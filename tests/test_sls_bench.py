@@ -88,3 +88,22 @@ def test_15_fps_2_px_mix_on_other_seeds_no_false_trial_no_false_end():
     s = evaluate("15 fps, 2 px, dips, drops, tap", seeds=range(15, 30))
     assert s.false_trials == 0 and s.wrong_end == 0
     assert s.found == s.true_holds == 15
+
+
+def test_long_holds_at_15_fps_and_2_px_end_on_time():
+    """Not a table condition: 30-48 s holds at 15 fps with 2 px jitter, seeds 1-12. A foot
+    set down where it reads 1-2 cm higher in the image crossed the off level 1.4 s late,
+    past the second the touchdown was dated over, and kept the detection's time."""
+    from dataclasses import replace
+
+    from tests.bench.conditions import draw, match, score
+    from tests.bench.scenario import generate
+    errors = []
+    for seed in range(1, 13):
+        rec = generate(replace(draw("long holds 30-48 s", seed), fps=15.0, jitter_px=2.0,
+                               cap_s=60.0))
+        pairs, extra = match(score(rec), rec.holds)
+        assert not extra and all(trial is not None for _, trial in pairs)
+        assert all(trial["end_reason"] == "touchdown" for _, trial in pairs)
+        errors += [trial["hold_time_s"] - hold.expected_s for hold, trial in pairs]
+    assert np.max(np.abs(errors)) <= 0.45

@@ -130,6 +130,10 @@ class LiveEventDetector:
         # floor before the edge, the edge, and the waits. Rows (frame, t, left, right,
         # left lowest point, right lowest point).
         self._floor_n = max(3, round(0.5 * self.fps))
+        # A touchdown is dated from a second before it was detected, or if no edge is
+        # there, from this far: a foot set down a little higher in the image than it left
+        # (1-2 cm at 2 px) can cross the off level late, once the floor follows it.
+        self._back_n = round(2 * self.fps)
         self._hist = deque(maxlen=self.min_n + self.settle_n + self.lift_wait_n
                            + max(4, round(2 * self.fps)))
         self._feet: list[Hysteresis] = []
@@ -373,9 +377,14 @@ class LiveEventDetector:
     def _touchdown(self, k, side, detected):
         frames, t, h, low, sole = self._history(k)
         at = min(int(np.searchsorted(frames, detected)), len(t) - 1)
-        t0, low = _first_fit(lambda trace: edge_dating.touchdown_time(
-            t, h, trace, at, self._edge_low(k), self.cfg.edge_high, round(self.fps)),
-            edge_dating.sole_traces(low, sole, max(0, at - round(self.fps))))
+        t0 = math.nan
+        for back in (round(self.fps), self._back_n):  # the longer only if the last second fails
+            t0, trace = _first_fit(lambda trace, back=back: edge_dating.touchdown_time(
+                t, h, trace, at, self._edge_low(k), self.cfg.edge_high, back),
+                edge_dating.sole_traces(low, sole, max(0, at - back)))
+            if math.isfinite(t0):
+                break
+        low = trace
         up = self._lift_frame[k]
         if up is not None and t0 == t0 and t0 <= t[min(int(np.searchsorted(frames, up)),
                                                        len(t) - 1)]:
