@@ -9,9 +9,15 @@ mean of its landmarks is back at the floor.
 Only the edge itself is fitted (``events.edge_time``): for a lift, from the last still
 floor stretch before it (the foot's mean height within the noise band, at most
 ``floor_n`` samples, ended by anything above the band: a glitch, floor noise or an earlier
-movement never reaches the fit); for a touchdown, from a second before it was detected to
-the end of the history. The lowest point's floor is the median of its heights over the
-floor stretch, so a landmark's offset from the foot's floor does not shift the date.
+movement never reaches the fit); for a touchdown, from ``back_n`` samples before it was
+detected to the end of the history. The lowest point's floor is the median of its
+heights over the floor stretch, so a landmark's offset from the foot's floor does not
+shift the date. A fit that puts the edge at the far end of its samples found no flat
+floor to anchor it and gives no date; so does a touchdown dated after its detection.
+
+The lowest point is the image's, or, for a foot raised in front of the camera, the
+world's (``sole_traces``). The detector dates a lift ``lift_wait_s`` after it is sure of it, so
+that the lowest point's rise (the toe leaves the floor after the heel) is in the history.
 """
 
 import math

@@ -20,13 +20,19 @@ whole recording.
   tandem stance). With world landmarks a lift is only confirmed once the foot is
   ``world_lift_cm`` above the other one in the world; a foot that stays "up" in the
   image but level in the world was slid back, and its new place becomes the floor
-  without an event.
+  without an event; a foot whose lift the world never confirmed has no touchdown
+  either. A lifted foot the world still sees up (its recent world lifts' median at
+  least ``world_lift_cm``) is not down, whatever the image says: a foot held in front
+  of a camera at laptop height comes towards it and sinks in the image. World heights
+  are along the body's up (mid-ankle to mid-shoulder over the first frames), as the
+  world axes turn with a pitched camera.
 * Hands off / on the hips, stance-foot shift or pivot, loss of balance: hystereses on
   causally filtered signals, dated at the first frame of the qualifying run.
 
 An event arrives ``min_state_s`` (plus ``lift_wait_s`` for a lift, ``settle_s`` for a
-touchdown, plus ~30 ms of filter delay) after it happened, but its ``frame`` and ``t_s`` are when it happened: a
-protocol stops its hold timer at ``t_s``, not at the frame it hears of it.
+touchdown, plus ~30 ms of filter delay) after it happened, but its ``frame`` and
+``t_s`` are when it happened: a protocol stops its hold timer at ``t_s``, not at the
+frame it hears of it.
 
 Each frame goes through two stages: ``_Signals`` turns landmarks into the few filtered
 numbers the rules need (vectorised over a block, its filters carrying their state from
