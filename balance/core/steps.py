@@ -18,9 +18,9 @@ import numpy as np
 from balance.core.filters import finite_runs, lowpass_zero_phase
 
 CUTOFF_HZ = 4.0     # a swing lasts 0.25-0.6 s; jitter lives above this
-NOISE_K = 4.0       # moving: faster than this many times the feet's median speed ...
+NOISE_K = 3.0       # moving: faster than this many times the feet's median speed ...
 MIN_SPEED = 0.3     # ... and than this, units/s (shanks: ~13 cm/s)
-LOW_OF_HIGH = 0.35  # a swing runs on while the speed stays above this part of its threshold
+LOW_OF_HIGH = 0.5   # a swing runs on while the speed stays above this part of its threshold
 MIN_PATH = 0.15     # a swing carries its points this far, units (shank lengths: ~6 cm)
 MIN_GAP_S = 0.2     # one foot's runs closer than this are one swing (heel-off, then the swing)
 
@@ -51,7 +51,9 @@ def foot_speed(t: np.ndarray, points: np.ndarray, scale=None) -> np.ndarray:
         become the points' motion.
 
     The points are low-passed (zero phase) and their velocities averaged over the k
-    points before the norm, so one point's jitter counts for 1/k of it.
+    points before the norm, so one point's jitter counts for 1/k of it. So a foot swivelled
+    on the spot without a lift (heel and toe moving opposite ways) barely shows: a
+    limitation; a step that lifts or travels does.
     """
     t = np.asarray(t, dtype=np.float64)
     p = np.asarray(points, dtype=np.float64)

@@ -51,6 +51,9 @@ TURN_DEG = 90.0         # a half-turn is seen once the heading has turned this f
 TURN_LO_DEG = 8.0       # the turn fits' noise floor, deg, at least (3 SDs of the straight if more)
 TURN_HI_DEG = 60.0      # ... and how much of the turn they fit
 SIDE_MAX_DEG = 20.0     # gait speed only when walking within this of the picture's plane
+# the heading's hinge fits date a gradual turn a little late at its start and early at
+# its end: a swing this close outside them is still the turn's
+TURN_STEP_MARGIN_S = 0.15
 SPEED_SMOOTH_S = 0.2    # the hips' place at a segment's ends: averaged over this
 SHANK_OF_HEIGHT = 0.246  # knee to ankle joint / height (Drillis & Contini 1966, via Winter)
 GO_TEXT = "Go: stand up, walk to the line at your usual pace, turn, walk back and sit down."
@@ -172,7 +175,7 @@ class TimedUpAndGo(FiveTimesSitToStand):
         if a is None or b is None:
             return None
         found = steps.swings(np.array(self._t), np.array(self._feet), np.array(self._scale))
-        return steps.count_between(found, a, b)
+        return steps.count_between(found, a - TURN_STEP_MARGIN_S, b + TURN_STEP_MARGIN_S)
 
     def _top_time(self, t, x, tall, stood: int) -> float | None:
         """Where the shoulders, rising with the hips and the trunk coming upright, meet
