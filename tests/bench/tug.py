@@ -7,7 +7,11 @@ sit are ``chair``'s (one stand whose way down comes after the walk); the walk is
 that speeds up, walks steadily and slows to a stop at the line, its feet placed step by
 step (each swing a minimum-jerk move with a lift, the foot landing where the pelvis will
 be half a step later), the trunk and pelvis turning about the vertical on the spot while
-the feet keep stepping. Timings, speed and cadence are drawn per seed.
+the feet keep stepping. Timings, speed and cadence are drawn per seed, and so is the
+number of steps in the turn at the line (``TURN_STEPS``): the turn lasts that many
+turn-step times, each foot lift-and-place centred in its share of the turn, the walking
+steps kept clear of it (``CLEAR_S``), so every swing is plainly a walking or a turning one.
+The turn before sitting keeps the walking cadence (its steps are not counted).
 
 Person frame as in ``tests.bench.body`` (m; +x the person's left at the start, +y up, +z
 forward at the start, towards the line; the ankles start at z = 0). Heading ``psi`` turns
