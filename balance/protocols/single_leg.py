@@ -211,8 +211,10 @@ class SingleLegStance(Protocol):
         return False
 
     def _stepped(self, frame, trial) -> bool:
-        """Within ``STEP_S`` of the lift, the raised foot is on the floor again (in the
-        world; a landmark CSV cannot tell) ``STEP_CM`` or more from where it left."""
+        """Within ``STEP_S`` of the lift, the raised foot is on the floor again (under
+        ``FLOOR_CM`` above the other in the world) ``STEP_CM`` or more across the floor
+        from where it left. Without world landmarks (a landmark CSV) only the distance
+        across the picture is known, and the height is not checked."""
         if trial.elapsed(frame.t_s) >= STEP_S:
             return False
         raised = trial.extra["raised_foot"]
