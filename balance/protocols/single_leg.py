@@ -354,7 +354,7 @@ class SingleLegStance(Protocol):
                 best[t.side] = max(best.get(t.side, 0.0), t.hold_time_s())
         return bool(best) and min(best.values()) < norms.FALL_RISK_SLS_S
 
-    def _sway_axis(self) -> str:
+    def _sway_axis(self) -> str | None:
         return axis_text([self.body.camera_view(t.frames) for t in self.trials], bool(self.body.world_cm))
 
     def _summary(self) -> SingleLegSummary:
