@@ -10,7 +10,7 @@ import pytest
 
 from balance.protocols import registry
 from balance.protocols.registry import EITHER, FRONT, SIDE
-from balance.session.setup_check import TURN_SIDE, assess
+from balance.session.setup_check import TURN_FURTHER, TURN_SIDE, assess
 from tests.bench.conditions import draw
 from tests.bench.scenario import generate
 
@@ -51,8 +51,8 @@ def test_bench_front_and_side_views_pass_their_own_check_only(world):
 def test_half_turned_is_not_yet_a_side_view_and_says_by_how_much():
     image, world, size = _bench(30.0)
     advice = _turns(assess(image, True, image_size=size, world=world, view=SIDE))
-    assert advice[0].startswith(TURN_SIDE) and advice[0].endswith("45 or more are needed.")
-    said = float(advice[0].split("You are ")[1].split(" degrees")[0])
+    assert advice[0].startswith(TURN_FURTHER) and advice[0].endswith("45 or more are needed.")
+    said = float(advice[0].split("you are turned ")[1].split(" degrees")[0])
     assert said == pytest.approx(30.0, abs=8.0)  # one frame's yaw, with the bench's jitter
 
 

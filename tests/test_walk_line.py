@@ -70,8 +70,28 @@ def test_a_camera_too_close_is_told_how_far_back_to_go(distance_m, along_m):
     assert not line.fits and needed > 0.2
     assert line.back_m == pytest.approx(needed, abs=0.1)
     words = line.message()
-    assert words.startswith("The 3 m line would be outside the picture: move the camera back about")
-    assert float(words.split("about ")[1].split(" m")[0]) >= needed  # rounded up, never short
+    assert words.startswith("The 3 m line would be outside the picture:")
+    assert float(words.split("back about ")[1].split(" m")[0]) >= needed  # rounded up, never short
+    # From where the camera stands, the chair end and the turn end both in the picture?
+    span_px = (WALK_M + 2 * ROOM_M) * cam_scale(distance_m)
+    assert line.chair_fits is (span_px <= SIZE[0])
+    assert ("put the chair nearer the" in words) is line.chair_fits
+
+
+def cam_scale(distance_m: float) -> float:
+    """Pixels per metre at the walk, for the pinhole at ``distance_m``."""
+    return _side_camera(distance_m, 0.0).focal_px / distance_m
+
+
+def test_a_walk_that_would_fit_is_told_which_edge_the_chair_should_be_near():
+    pts = _standing(1.70)
+    cam = _side_camera(3.0, 0.0)  # the person in the middle, facing the picture's left
+    line = walk_line(_seen(cam, pts), SIZE, 170.0)
+    assert line.chair_fits and line.direction == -1
+    assert "put the chair nearer the right edge of the picture" in line.message()
+    # Moved there (the walk's middle on the optical axis) it fits, as the message says.
+    moved = walk_line(_seen(_side_camera(3.0, _heel_z(pts) + WALK_M / 2), pts), SIZE, 170.0)
+    assert moved.fits
 
 
 def test_the_line_is_ahead_of_the_toes_whichever_way_the_person_faces():

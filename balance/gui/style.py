@@ -26,6 +26,7 @@ QPushButton { background: #2a3440; border: 2px solid #8aa4bf; border-radius: 8px
               padding: 8px 18px; }
 QPushButton:focus { border: 3px solid #ffd75e; }
 QPushButton:disabled { color: #7a7a7a; border-color: #4a4a4a; }
+QPushButton:checked { background: #1f5f7a; border: 3px solid #ffd75e; font-weight: bold; }
 QPushButton#stop { background: #b3122e; border: 3px solid #ffffff; color: #ffffff;
                    font-size: %(big)dpt; font-weight: bold; padding: 12px 16px; }
 QPushButton#start { background: #1c6b3a; border: 3px solid #ffffff; color: #ffffff;

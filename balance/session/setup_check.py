@@ -42,6 +42,7 @@ SIDE_ON_DEG = 60.0  # a yaw beyond this is told "side on", not which way to turn
 SIDE_MIN_DEG = 45.0
 SIDE_MAX_RATIO = 0.40
 TURN_SIDE = "Turn so your side faces the camera: this test watches you from the side."
+TURN_FURTHER = "Turn further so your side faces the camera:"
 # Mean brightness (0-255) outside which the picture is too dark or washed out.
 DARK, BRIGHT = 50, 215
 GOOD_FRAMES_NEEDED = 15  # half a second at 30 fps
@@ -140,7 +141,9 @@ def _side_on(lm, image_size, yaw_deg: float) -> list[str]:
     if np.isfinite(yaw_deg):
         if abs(yaw_deg) >= SIDE_MIN_DEG:
             return []
-        return [f"{TURN_SIDE} You are {abs(yaw_deg):.0f} degrees from facing it; "
+        if abs(yaw_deg) <= camera_view.YAW_LIMIT_DEG:  # facing it: no angle worth reading
+            return [TURN_SIDE]
+        return [f"{TURN_FURTHER} you are turned {abs(yaw_deg):.0f} degrees, "
                 f"{SIDE_MIN_DEG:.0f} or more are needed."]
     return [] if shoulder_ratio(lm, image_size) < SIDE_MAX_RATIO else [TURN_SIDE]
 

@@ -48,6 +48,8 @@ class WalkLine:
     direction : +1 when the person faces (and will walk) to the picture's right, -1 left.
     fits : the person and the line, with room to turn, are inside the picture.
     back_m : how much further back the camera must stand for that, m (0 when it fits).
+    chair_fits : the walk would fit from where the camera stands, with the chair moved
+        towards the picture's other edge.
     """
 
     x_px: float
@@ -56,12 +58,18 @@ class WalkLine:
     direction: int
     fits: bool
     back_m: float
+    chair_fits: bool = False
 
     def message(self) -> str:
         if self.fits:
             return "Put a mark on the floor at the yellow 3 m line: walk to it, turn and come back."
         steps = math.ceil(self.back_m * 2) / 2  # in half metres: a user moves a tripod, not mm
-        return f"The 3 m line would be outside the picture: move the camera back about {steps:g} m."
+        back = f"move the camera back about {steps:g} m"
+        if self.chair_fits:  # the walk goes away from the edge the chair should be near
+            edge = "right" if self.direction < 0 else "left"
+            return (f"The 3 m line would be outside the picture: put the chair nearer the {edge} "
+                    f"edge of the picture, or {back}.")
+        return f"The 3 m line would be outside the picture: {back}."
 
 
 def walk_line(landmarks: np.ndarray, image_size, height_cm: float | None = None, *,
@@ -99,4 +107,5 @@ def walk_line(landmarks: np.ndarray, image_size, height_cm: float | None = None,
     tan = math.tan(math.radians(hfov_deg) / 2)
     now = width / 2 / tan / px_per_m  # the camera's distance now, m (focal px / scale)
     back = 0.0 if fits else max(0.0, half / tan - now)
-    return WalkLine(x_line, float(px[_FEET, 1].max()), px_per_m, direction, fits, back)
+    chair_fits = abs(ends[1] - ends[0]) <= width
+    return WalkLine(x_line, float(px[_FEET, 1].max()), px_per_m, direction, fits, back, chair_fits)
