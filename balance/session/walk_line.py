@@ -12,6 +12,10 @@ Whether the walk fits is read in pixels alone: the person and the line, each wit
 to turn (``ROOM_M``), inside the picture. How far back the camera must go uses a field
 of view (``camera_view.ASSUMED_HFOV_DEG``, a webcam's is rarely known): at distance Z a
 picture covers Z tan(hfov / 2) either side of its centre.
+
+The walk is taken as square across the picture. A camera at an angle (the TUG allows one)
+sees the walk foreshorten as it goes away: the line drawn is then the 3 m of a square
+view, only a guide, and the tape measure settles it.
 """
 
 from __future__ import annotations
