@@ -15,8 +15,11 @@ from tests.bench.conditions import draw
 from tests.bench.scenario import generate
 
 REAL = Path(__file__).resolve().parents[2] / "shared" / "realdata"
-POSE2SIM_FRONT = REAL / "videos" / "pose2sim_demo" / "balancing_trial" / "cam02.mp4"
+POSE2SIM = REAL / "videos" / "pose2sim_demo" / "balancing_trial"
+POSE2SIM_FRONT = POSE2SIM / "cam02.mp4"
 YOGA = REAL / "videos" / "yoga_warrior2" / "warrior2.mp4"
+needs_real = pytest.mark.skipif(not (POSE2SIM.exists() and YOGA.exists()),
+                                reason="../shared/realdata is absent")
 
 
 def _turns(report) -> list[str]:
@@ -92,12 +95,16 @@ def _pose_frames(path, model, starts_s, count):
 
 @pytest.fixture(scope="module")
 def real_views(pose_model):
-    """Facing and side-on frames, posed once: the Pose2Sim front camera; the yoga clip's
-    warrior II (10 s, the torso square to the camera) and mountain pose (start, side on)."""
+    """Facing and side-on frames, posed once: the Pose2Sim front camera (cam02, under 5 deg
+    from square by its calibration) and two at about 50 deg (cam01 from the front, cam03
+    from behind); the yoga clip's warrior II (10 s, the torso square to the camera) and
+    mountain pose (start, side on)."""
     (front,), p2s_size = _pose_frames(POSE2SIM_FRONT, pose_model, [0.0], 20)
+    oblique = [(f, p2s_size) for cam in ("cam01", "cam03")
+               for f in _pose_frames(POSE2SIM / f"{cam}.mp4", pose_model, [0.0], 20)[0][0]]
     (side, warrior), yoga_size = _pose_frames(YOGA, pose_model, [0.0, 10.0], 20)
     return {"facing": [(f, p2s_size) for f in front] + [(f, yoga_size) for f in warrior],
-            "side on": [(f, yoga_size) for f in side]}
+            "side on": [(f, yoga_size) for f in side], "oblique": oblique}
 
 
 def _share_turned(frames, view, use_world=True) -> float:
@@ -108,7 +115,7 @@ def _share_turned(frames, view, use_world=True) -> float:
 
 @pytest.mark.model
 @pytest.mark.realdata
-@pytest.mark.skipif(not (POSE2SIM_FRONT.exists() and YOGA.exists()), reason="../shared/realdata is absent")
+@needs_real
 @pytest.mark.parametrize("use_world", [True, False], ids=["world landmarks", "pixels only"])
 def test_real_facing_frames_pass_the_front_check_and_side_on_frames_the_side_check(real_views,
                                                                                    use_world):
@@ -118,3 +125,11 @@ def test_real_facing_frames_pass_the_front_check_and_side_on_frames_the_side_che
     assert _share_turned(facing, SIDE, use_world) >= 0.9
     assert _share_turned(side, SIDE, use_world) <= 0.1
     assert _share_turned(side, FRONT, use_world) >= 0.9
+
+
+@pytest.mark.model
+@pytest.mark.realdata
+@needs_real
+def test_real_views_50_degrees_off_square_are_not_taken_for_a_front_view(real_views):
+    # Their sway across the picture is half front-to-back: the stance tests must not start.
+    assert _share_turned(real_views["oblique"], FRONT) >= 0.9

@@ -31,7 +31,7 @@ MIN_HEIGHT, MAX_HEIGHT = 0.45, 0.90
 # A walk across the picture (the TUG) needs the camera further back; it times the walk
 # and reads no sway, so a smaller person will do.
 WALK_MIN_HEIGHT = 0.30
-# Shoulder width over torso length, both in pixels: ~0.8 facing the camera, ~0.2 side on.
+# Shoulder width over torso length, both in pixels: 0.6-0.8 facing the camera, ~0.1 side on.
 MIN_FACING = 0.45
 SIDE_ON_DEG = 60.0  # a yaw beyond this is told "side on", not which way to turn
 # A side view: turned at least this far from square (world landmarks), or, without them,
@@ -131,7 +131,7 @@ def _facing(lm, image_size, yaw_deg: float) -> list[str]:
         return [f"Turn to your {way} to face the camera squarely: you are "
                 f"{abs(yaw_deg):.0f} degrees off."]
     if shoulder_ratio(lm, image_size) < MIN_FACING:
-        return ["Turn to face the camera: the tests watch you from the front."]
+        return ["Turn to face the camera: this test watches you from the front."]
     return []
 
 
