@@ -175,7 +175,8 @@ SPECS = (
                      Option("chair_arms", str, "not used", ("not used", "used"),
                             "the chair's arms pushed on to stand (declared)")),
                  measure=Measure("TUG time", "s", "best time s", higher_is_better=False,
-                                 mdc=mdc.TUG, fall_risk=fixed(norms.TUG_FALL_RISK_S, norms.CDC_STEADI_TUG.key))),
+                                 mdc=mdc.TUG,
+                                 fall_risk=fixed(norms.TUG_FALL_RISK_S, norms.CDC_STEADI_TUG.key))),
     ProtocolSpec("functional-reach", "functional_reach:FunctionalReach", "Functional reach",
                  r.FunctionalReachSummary, aliases=("functional_reach", "reach", "frt"),
                  needs=frozenset({WORLD}), view=SIDE, options=(
