@@ -75,6 +75,15 @@ class Assessment:
     def what(self) -> str:
         return WHAT[self.test]
 
+    @property
+    def value_text(self) -> str:
+        """'13.2 s', '11 stands', '10.0 s held', or '-' when nothing was measured."""
+        if self.value is None:
+            return "-"
+        if self.test == CHAIR:
+            return f"{self.value:g} stands"
+        return f"{self.value:.1f} s" + (" held" if self.test == FOUR_STAGE else "")
+
     def to_dict(self) -> dict:
         return {"test": self.test, "status": self.status, "value": self.value,
                 "rule": self.rule, "why": self.why}
@@ -163,19 +172,32 @@ class Outcome:
         return "at risk" if self.at_risk else "screened not at risk"
 
     def lines(self) -> list[str]:
-        """The outcome in plain sentences (the CLI, the window's card and the PDF)."""
+        """The outcome in plain sentences (the CLI and the window's card): the verdict,
+        the answers, each assessment, and what follows from them."""
+        return [self.headline, *self.answer_lines(),
+                *[self.assessment_line(a) for a in self.assessments], *self.finding_lines()]
+
+    @property
+    def headline(self) -> str:
+        return f"STEADI screen: {self.verdict}."
+
+    def answer_lines(self) -> list[str]:
         yes = [q.text for q in QUESTIONS if self.answers[q.key]]
-        out = [f"STEADI screen: {self.verdict}."]
         if yes:
-            out.append("Screened at risk: answered yes to " + "; ".join(yes))
-        else:
-            out.append("Answered no to all three key questions.")
+            return ["Screened at risk: answered yes to " + "; ".join(yes)]
+        return ["Answered no to all three key questions."]
+
+    @staticmethod
+    def assessment_line(a: Assessment) -> str:
+        value = "" if a.value is None else f" ({a.value_text})"
+        why = f": {a.why}" if a.why else ""
+        return f"{a.what}: {a.status}{value}{why}; {a.rule}."
+
+    def finding_lines(self) -> list[str]:
+        """What the assessments found, and what is left to the clinician."""
+        out = []
         if not self.assessments:
             out.append("Gait, strength and balance: not assessed (not needed).")
-        for a in self.assessments:
-            value = "" if a.value is None else f" ({_value(a)})"
-            why = f": {a.why}" if a.why else ""
-            out.append(f"{a.what}: {a.status}{value}{why}; {a.rule}.")
         if self.failed:
             out.append("Failed: " + ", ".join(a.what for a in self.failed) + ".")
         elif self.assessments and not self.not_assessed:
@@ -198,12 +220,6 @@ class Outcome:
     def from_dict(cls, d: dict) -> "Outcome":
         return cls(dict(d["answers"]), tuple(Assessment.from_dict(a) for a in d["assessments"]),
                    bool(d.get("asked")))
-
-
-def _value(a: Assessment) -> str:
-    if a.test == CHAIR:
-        return f"{a.value:g} stands"
-    return f"{a.value:.1f} s" + (" held" if a.test == FOUR_STAGE else "")
 
 
 def screen(answers: dict[str, bool], *, asked: bool = False, tug_s: float | None = None,
