@@ -31,9 +31,10 @@ def write(path, frames, *, source: str, person: str, height_cm: float):
     return path
 
 
-def tug(pace: float, seed: int = 3):
-    """A TUG seen from the side; its true time from the first movement to the seat."""
-    rec = T.generate(T.Tug(seed=seed, pace=pace, fps=FPS, image_size=SIZE))
+def tug(pace: float, seed: int = 3, lead_s: float = 2.5):
+    """A TUG seen from the side, seated still ``lead_s`` first; its true time from the
+    first movement to the seat."""
+    rec = T.generate(T.Tug(seed=seed, pace=pace, fps=FPS, image_size=SIZE, lead_s=lead_s))
     return rec, rec.truth.total
 
 

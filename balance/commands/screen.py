@@ -82,7 +82,7 @@ def run(args) -> int:
                   "or give their recordings (--tug, --chair-stand, --four-stage).")
         print(f"saved in the history for {profile.person_id}")
         if args.pdf is not None:
-            _pdf(outcome, h.person(profile.person_id), record.taken, args)
+            _pdf(outcome, profile, record.taken, args)
     return 0
 
 
@@ -129,11 +129,12 @@ def _screens(h, person: str):
     return screens(h, person)
 
 
-def _pdf(outcome, person, taken: str, args) -> None:
+def _pdf(outcome, profile, taken: str, args) -> None:
     from balance.gui.app import pdf_application
+    from balance.storage.records import Person
     pdf_application()
     from balance.gui.pdf_screen import write_screen_report
-    out = write_screen_report(outcome, person, args.pdf, taken=taken, overwrite=args.force)
+    out = write_screen_report(outcome, Person.of(profile), args.pdf, taken=taken, overwrite=args.force)
     print(f"report: {out}")
 
 

@@ -64,6 +64,7 @@ class PlanWindow(QWidget):
         self.auto_start, self.on_finished = auto_start, on_finished
         self.session_dir = session_dir
         self.sessions: list[str] = []  # recorded session files, in order
+        self.recorded: dict[str, str] = {}  # ... by the plan item they measured
         self.messages: list[str] = []  # what could not be added to the history
         self.running = False
         self.source_end: str | None = None  # why the feed stopped: nothing more to measure
@@ -169,6 +170,7 @@ class PlanWindow(QWidget):
         item = self.walk.current
         if path:
             self.sessions.append(path)
+            self.recorded[item.key] = path
             _report, why = add_to_history(path)
             if why:
                 self.messages.append(why)

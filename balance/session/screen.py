@@ -82,7 +82,8 @@ def person_for(h, profile: Profile):
     return h.update_person(profile.person_id, **fields)
 
 
-def save(h, profile: Profile, outcome: steadi.Outcome, files: dict | None = None) -> int:
+def save(h, profile: Profile, outcome: steadi.Outcome, files: dict | None = None, *,
+         taken: str | None = None) -> int:
     """Record ``outcome`` in the history ``h`` for ``profile``'s person, linked to the
     history's records of the test ``files`` (test name -> session file, already
     imported). Returns the screen's id."""
@@ -90,4 +91,4 @@ def save(h, profile: Profile, outcome: steadi.Outcome, files: dict | None = None
     person_for(h, profile)
     ids = {test: rec.id for test, path in (files or {}).items()
            if path and (rec := h.session_by_file(path)) is not None}
-    return screens.save_screen(h, profile.person_id, outcome, sessions=ids)
+    return screens.save_screen(h, profile.person_id, outcome, sessions=ids, taken=taken)
