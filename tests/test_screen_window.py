@@ -29,6 +29,14 @@ ANN = Profile(person_id="Ann", birth_year=date.today().year - AGE, sex="female",
               height_cm=170.0)
 
 
+class Heard:
+    def __init__(self):
+        self.played = []
+
+    def play(self, name):
+        self.played.append(name)
+
+
 def _click(qtbot, button):
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
 
@@ -80,8 +88,9 @@ def test_a_whole_screen_runs_the_three_tests_in_order(qtbot, tmp_path, monkeypat
     monkeypatch.setenv("BALANCE_DATA_DIR", str(tmp_path / "data"))
     path, tug_true, stands_true = whole_screen
     assert tug_true >= TUG_LINE_S + 3 and stands_true >= CHAIR_LINE_F + 3  # clear verdicts
+    heard = Heard()
     window = ScreenWindow(open_feed(path), profile=ANN, realtime=4.0, auto_start=True,
-                          session_dir=tmp_path / "rec", rest_scale=0.05)
+                          session_dir=tmp_path / "rec", rest_scale=0.05, sound=heard)
     qtbot.addWidget(window)
     window.show()
     _answer(qtbot, window, worries=True)
@@ -107,6 +116,7 @@ def test_a_whole_screen_runs_the_three_tests_in_order(qtbot, tmp_path, monkeypat
     assert stands_true <= o.assessments[1].value <= stands_true + 1
     assert window.verdict.text() == "STEADI screen: at risk."
     assert window.saved is None
+    assert heard.played.count("hold") >= 3  # the TUG's Go, and each test's start after it
     with History() as h:
         (r,) = screens(h, "Ann")
         assert r.failed == ["tug"] and all(r.sessions.values())

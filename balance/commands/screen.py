@@ -144,8 +144,9 @@ def _window(args) -> int:
         raise InputError("--window needs a screen (no DISPLAY or WAYLAND_DISPLAY here); "
                          "give the recorded tests instead")
     from balance.gui.screen_page import ScreenWindow
-    from balance.gui.settings_file import remembered_scale
-    from balance.session import live
+    from balance.gui.settings_file import qsettings, remembered_scale
+    from balance.gui.sound import Sound
+    from balance.session import live, settings
     from balance.storage.history import History
 
     feed = live.open_feed(args.source if args.source is not None else args.camera)
@@ -155,7 +156,8 @@ def _window(args) -> int:
     app = application(remembered_scale())
     window = ScreenWindow(feed, profile=profile, asked=args.assess,
                           estimator_factory=live.estimator_factory(feed, model, checked=True),
-                          warmup=live.warmup, session_dir=_sessions_dir())
+                          warmup=live.warmup, session_dir=_sessions_dir(),
+                          sound=Sound(muted=settings.load(qsettings()).muted))
     window.resize(1200, 660)
     window.show()
     return app.exec() or 0

@@ -79,19 +79,22 @@ class ScreenWindow(QWidget):
 
     ``rest_scale`` shortens the rests (tests; 1.0 for real use); ``auto_start`` starts each
     test as soon as its turn comes (tests); ``session_dir`` is where the tests are
-    recorded (None: not recorded) and the PDF goes.
+    recorded (None: not recorded) and the PDF goes; ``sound`` sounds each test's start
+    (the TUG's Go), as in the plan window.
     """
 
     screened = Signal(object)  # the steadi.Outcome, once the card shows
 
     def __init__(self, feed, *, profile: Profile | None = None, asked: bool = False,
                  estimator_factory=None, realtime: float = 1.0, auto_start: bool = False,
-                 warmup=None, session_dir=None, rest_scale: float = 1.0, parent=None):
+                 warmup=None, session_dir=None, rest_scale: float = 1.0, sound=None,
+                 parent=None):
         super().__init__(parent)
         self.feed, self.profile = feed, profile or Profile()
         self.session_dir = Path(session_dir) if session_dir is not None else None
         self._plan_args = dict(estimator_factory=estimator_factory, realtime=realtime,
-                               auto_start=auto_start, warmup=warmup, session_dir=session_dir)
+                               auto_start=auto_start, warmup=warmup, session_dir=session_dir,
+                               sound=sound)
         self.rest_scale = rest_scale
         self.plan: PlanWindow | None = None
         self.outcome: steadi.Outcome | None = None
