@@ -197,3 +197,19 @@ def test_timed_tests_are_plotted_with_their_own_measure_lines_and_bests(qtbot, t
         assert plots.plots["main"].plotItem.titleLabel.text.startswith("TUG time (s)")
         assert plots.fall_line.value() == 12.0 and plots.norm_band is None
         assert "TUG time: 11 s on" in plots.text.text()
+
+
+def test_the_view_lists_the_persons_steadi_screens(qtbot, history):
+    from balance.clinical import steadi
+    from balance.storage.screens import save_screen
+    answers = {"fallen": True, "unsteady": False, "worries": False}
+    save_screen(history, "bo", steadi.screen(answers, tug_s=9.0, chair_stands=7,
+                                             tandem_held=False, age=70, sex="female"),
+                taken="2026-03-02T09:00:00+00:00")
+    view = HistoryView(history, "bo")
+    qtbot.addWidget(view)
+    text = view.screens.text()
+    assert text.startswith("STEADI screens")
+    assert "2026-03-02  at risk; failed: strength (30-second chair stand), balance" in text
+    view.person_box.setCurrentText("ann")  # ann was never screened
+    assert view.screens.text() == ""

@@ -102,6 +102,11 @@ def test_screens_end_to_end_into_the_history_and_one_page_pdf(people):
     assert "STEADI screens" in shown.stdout
     assert "at risk; failed: gait (Timed Up and Go)" in shown.stdout
     assert "TUG time" in shown.stdout and "stands in 30 s" in shown.stdout
+    report = balance("report", "--person", "Ann", "--out", folder / "Ann-progress.pdf",
+                     env={**env, "QT_QPA_PLATFORM": "offscreen"})
+    assert report.returncode == 0, report.stderr
+    _, text = _pdf_pages_and_text(folder / "Ann-progress.pdf")
+    assert "STEADI screens" in text and "Timed Up and Go (TUG)" in text
 
     # an existing PDF is kept without --force, and nothing is recorded for that run
     again = _screen(folder, "Ann", ps["Ann"], "--pdf", folder / "Ann.pdf")
