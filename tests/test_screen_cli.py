@@ -12,6 +12,7 @@ from balance.storage.history import History
 from balance.storage.screens import screens
 from tests import steadi_sessions as G
 from tests.helpers import assert_one_line_error, balance
+from tests.test_cli_words import python_in
 
 AGE = 72           # the STEADI chair stand's 70-74 band: women below 10 stands are below average
 CHAIR_LINE_F = 10
@@ -76,6 +77,7 @@ def test_screens_end_to_end_into_the_history_and_one_page_pdf(people):
         at_risk, failed = _expected(ps[name])
         verdict = "at risk" if at_risk else "screened not at risk"
         assert f"STEADI screen: {verdict}." in proc.stdout
+        assert python_in(proc.stdout) == []  # plain words only
         with History(folder / "data" / "history.sqlite3") as h:
             (record,) = screens(h, name)
             assert (record.at_risk, record.failed) == (at_risk, failed)
@@ -139,3 +141,15 @@ def test_yes_without_recordings_is_at_risk_with_the_tests_not_assessed(tmp_path)
         (r,) = screens(h, "Cy")
         assert r.at_risk and r.failed == []
         assert [a.status for a in r.outcome.assessments] == ["not assessed"] * 3
+
+
+def test_a_missing_answer_is_asked_on_a_terminal(monkeypatch, capsys):
+    from argparse import Namespace
+
+    from balance.commands import screen
+    replies = iter(["maybe", "y", "NO"])
+    monkeypatch.setattr("sys.stdin.isatty", lambda: True)
+    monkeypatch.setattr("builtins.input", lambda prompt: next(replies))
+    answers = screen._answers(Namespace(fallen=None, unsteady=None, worries="yes"))
+    assert answers == {"fallen": True, "unsteady": False, "worries": True}
+    assert "please answer yes or no" in capsys.readouterr().out

@@ -100,7 +100,7 @@ def _ask(q: steadi.Question) -> str:
     if not sys.stdin.isatty():
         raise InputError(f"give {FLAGS[q.key]} yes or no ({q.text})")
     while True:
-        reply = input(f"{q.text} [yes/no] ").strip().lower()
+        reply = input(f"{q.text} (yes or no) ").strip().lower()
         if reply in ("y", "yes", "n", "no"):
             return "yes" if reply.startswith("y") else "no"
         print("please answer yes or no")
