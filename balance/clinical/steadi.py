@@ -26,11 +26,11 @@ CDC_STEADI_ALGORITHM = norms.Source(
     "Assessment, and Intervention. 2019.")
 LOONLAWONG_2022 = norms.Source(
     "Loonlawong 2022",
-    "Loonlawong S, Limroongreungrat W, Rattananupong T, Kittipimpanon K, Saisanan Na "
-    "Ayudhaya W, Jiamjarasrangsi W. Predictive validity of the Stay Independent brochure "
-    "and the three key questions for fall risk screening in community-dwelling older "
-    "adults. BMC Med 2022;20:78.")
-# Predictive validity of the three key questions (Loonlawong 2022, as CLINICAL.md quotes it).
+    "Loonlawong S, et al. BMC Med 2022;20:78: the predictive validity of the three key "
+    "questions for falls in older adults (title and full author list to be checked in "
+    "the paper).",
+    verify=True)
+# Predictive validity of the three key questions (Loonlawong 2022, *verify*).
 KEY_QUESTIONS_AUC, KEY_QUESTIONS_SENSITIVITY, KEY_QUESTIONS_SPECIFICITY = 0.845, 0.939, 0.750
 
 
