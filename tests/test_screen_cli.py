@@ -128,6 +128,9 @@ def test_bad_input_is_one_line(people, tmp_path):
                     "--tug", ps["Ann"]["chair"].with_name("nothing.balance"), env=env)
     assert wrong.returncode == 2 and "Traceback" not in wrong.stderr
     assert_one_line_error(balance("screen", *NO, "--pdf", tmp_path / "x.txt", env=env), "PDF")
+    assert_one_line_error(balance("screen", "--window", env=env, headless=True), "screen")
+    assert_one_line_error(balance("screen", "--window", "--tug", ps["Ann"]["tug"], env=env),
+                          "recorded")
 
 
 def test_yes_without_recordings_is_at_risk_with_the_tests_not_assessed(tmp_path):

@@ -122,3 +122,20 @@ def test_a_whole_screen_runs_the_three_tests_in_order(qtbot, tmp_path, monkeypat
         assert r.failed == ["tug"] and all(r.sessions.values())
         assert sorted(s.protocol for s in h.sessions("Ann")) == ["chair-stand-30",
                                                                  "four-stage", "tug"]
+
+
+def test_discomfort_ends_the_screen_with_the_tests_not_assessed(qtbot, tmp_path, monkeypatch,
+                                                               whole_screen):
+    monkeypatch.setenv("BALANCE_DATA_DIR", str(tmp_path / "data"))
+    window = ScreenWindow(open_feed(whole_screen[0]), profile=ANN, session_dir=tmp_path)
+    qtbot.addWidget(window)
+    window.show()
+    _answer(qtbot, window, fallen=True)
+    window.checklist.tick_all()
+    _click(qtbot, window.checklist.ready)
+    _click(qtbot, window.plan.discomfort_button)  # stop on pain: nothing more is tested
+    qtbot.waitUntil(lambda: window.outcome is not None, timeout=5000)
+    o = window.outcome
+    assert o.at_risk and o.failed == []
+    assert [a.status for a in o.assessments] == ["not assessed"] * 3
+    assert "Not assessed (not passed)" in window.details.text()
