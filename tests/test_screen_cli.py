@@ -156,3 +156,23 @@ def test_a_missing_answer_is_asked_on_a_terminal(monkeypatch, capsys):
     answers = screen._answers(Namespace(fallen=None, unsteady=None, worries="yes"))
     assert answers == {"fallen": True, "unsteady": False, "worries": True}
     assert "please answer yes or no" in capsys.readouterr().out
+
+
+@pytest.mark.model
+def test_a_video_is_analysed_into_a_session_beside_it_then_scored(tmp_path, pose_model):
+    from balance.storage.session import read_session
+    from tests.test_capture import make_video
+    video = make_video(tmp_path / "tug.avi", n=30)  # nobody in it: no TUG to time
+    env = {"BALANCE_DATA_DIR": str(tmp_path / "data")}
+    proc = balance("screen", "--fallen", "yes", "--unsteady", "no", "--worries", "no",
+                   "--person", "Di", "--tug", video, "--model", pose_model.path, env=env)
+    assert proc.returncode == 0, proc.stderr
+    session = tmp_path / "tug.balance"
+    assert f"session: {session}" in proc.stdout
+    assert stat.S_IMODE(session.stat().st_mode) == 0o600
+    meta = read_session(session).metadata
+    assert meta["protocol"] == "tug" and meta["protocol_options"] == {"go": "movement"}
+    assert "gait (Timed Up and Go): not assessed" in proc.stdout
+    with History(tmp_path / "data" / "history.sqlite3") as h:
+        (r,) = screens(h, "Di")
+        assert r.sessions["tug"] == h.session_by_file(session).id

@@ -4,8 +4,9 @@ outcome in the history and a one-page PDF.
 The answers come from ``--fallen``, ``--unsteady`` and ``--worries`` (asked on the
 terminal when one is missing and it is interactive). When any is yes, or with
 ``--assess``, the TUG, 30-second chair stand and 4-stage test follow: given as recorded
-sessions (scored as ``balance score`` scores them, and added to the history), or run
-live in the screen window (``--window``).
+sessions (scored as ``balance score`` scores them, and added to the history) or videos
+(analysed first into a new session beside each, as ``balance analyze --protocol`` does),
+or run live in the screen window (``--window``).
 """
 
 import sys
@@ -31,11 +32,13 @@ def add_arguments(p) -> None:
     p.add_argument("--assess", action="store_true",
                    help="assess gait, strength and balance even when every answer is no "
                         "(the therapist asks for it)")
-    t = p.add_argument_group("recorded tests (sessions, scored as `balance score` does)")
-    t.add_argument("--tug", type=Path, metavar="SESSION", help="the Timed Up and Go")
-    t.add_argument("--chair-stand", type=Path, metavar="SESSION",
+    t = p.add_argument_group("recorded tests: sessions, scored as `balance score` does, or "
+                             "videos, analysed first into a session beside each")
+    t.add_argument("--tug", type=Path, metavar="FILE", help="the Timed Up and Go")
+    t.add_argument("--chair-stand", type=Path, metavar="FILE",
                    help="the 30-second chair stand")
-    t.add_argument("--four-stage", type=Path, metavar="SESSION", help="the 4-stage test")
+    t.add_argument("--four-stage", type=Path, metavar="FILE", help="the 4-stage test")
+    t.add_argument("--model", type=Path, help="pose model .task file for videos")
     p.add_argument("--pdf", type=Path, metavar="FILE", help="write the one-page PDF here")
     p.add_argument("--force", action="store_true", help="replace an existing PDF of that name")
     options.add_profile(p, person="the person screened (their profile in the history is used)")
@@ -43,7 +46,6 @@ def add_arguments(p) -> None:
     w.add_argument("--window", action="store_true",
                    help="run the screen in a window: the questions, then the tests live")
     options.add_feed(w, when="with --window: ")
-    options.add_model(w, when="with --window: ")
 
 
 def run(args) -> int:
@@ -67,6 +69,7 @@ def run(args) -> int:
 
     with History() as h:
         profile = _profile(args, h, files)
+        files = {test: _session(path, test, profile, args) for test, path in files.items()}
         # the person first: an import would file a new one under the session's profile
         screen.person_for(h, profile)
         results = {}
@@ -84,6 +87,32 @@ def run(args) -> int:
         if args.pdf is not None:
             _pdf(outcome, profile, record.taken, args)
     return 0
+
+
+def _session(path: Path, test: str, profile, args) -> Path:
+    """``path`` if it is a session; a video or image folder analysed into a new session
+    beside it with ``test`` (the code of ``balance analyze --protocol``; a TUG timed from
+    the first movement, as a video has no Go cue)."""
+    from balance.storage.files import is_session_file
+    if is_session_file(path):
+        return path
+    if not path.exists():
+        raise InputError(f"{path}: no such session, video or image folder")
+    from balance.capture import open_source
+    from balance.commands.analyze import unused_path
+    from balance.pose.model import prepare_model
+    from balance.session.analyze_file import analyze_source
+
+    out = unused_path(path.with_suffix(".balance") if path.is_file() else
+                      path.parent / f"{path.name}.balance")
+    with open_source(str(path)) as source:
+        model = prepare_model(args.model)
+        analyze_source(source, model.path, out, source_name=str(path),
+                       model_sha256=model.sha256, profile=profile, person=profile.person_id,
+                       protocol=test, options={"go": "movement"} if test == steadi.TUG else {},
+                       to_history=False)
+    print(f"session: {out}")
+    return out
 
 
 def _answers(args) -> dict[str, bool]:
@@ -113,7 +142,10 @@ def _profile(args, h, files: dict):
     from balance.profile import profile_from_metadata, profile_with
     from balance.storage.session import read_session
 
-    meta = read_session(next(iter(files.values()))).metadata if files else {}
+    from balance.storage.files import is_session_file
+
+    sessions = [path for path in files.values() if is_session_file(path)]
+    meta = read_session(sessions[0]).metadata if sessions else {}
     name = args.person or meta.get("person_id") or "guest"
     known = h.find_person(name)
     below = known.profile() if known else profile_from_metadata(meta)
