@@ -22,9 +22,9 @@ class Frames:
     detected: np.ndarray
 
 
-def write(path, frames, *, source: str, person: str, height_cm: float):
+def write(path, frames, *, source: str, person: str, height_cm: float, protocol=None):
     meta = new_metadata(source=source, fps=FPS, image_size=SIZE, person_id=person,
-                        height_cm=height_cm)
+                        height_cm=height_cm, protocol=protocol)
     with SessionWriter(path, meta) as w:
         for i in range(frames.t.size):
             w.write_frame(frames.t[i], frames.image[i], frames.world[i], bool(frames.detected[i]))

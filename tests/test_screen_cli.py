@@ -126,7 +126,11 @@ def test_bad_input_is_one_line(people, tmp_path):
     assert_one_line_error(not_needed, "--assess")
     wrong = balance("screen", "--fallen", "yes", "--unsteady", "no", "--worries", "no",
                     "--tug", ps["Ann"]["chair"].with_name("nothing.balance"), env=env)
-    assert wrong.returncode == 2 and "Traceback" not in wrong.stderr
+    assert_one_line_error(wrong, "no such session")
+    other = G.write(tmp_path / "reach.balance", G.four_stage(True), source="x", person="Ann",
+                    height_cm=170.0, protocol="functional-reach")
+    assert_one_line_error(balance("screen", *NO, "--assess", "--four-stage", other, env=env),
+                          "Functional reach session, not a 4-Stage")
     assert_one_line_error(balance("screen", *NO, "--pdf", tmp_path / "x.txt", env=env), "PDF")
     assert_one_line_error(balance("screen", "--window", env=env, headless=True), "screen")
     assert_one_line_error(balance("screen", "--window", "--tug", ps["Ann"]["tug"], env=env),

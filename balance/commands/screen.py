@@ -70,23 +70,31 @@ def run(args) -> int:
     with History() as h:
         profile = _profile(args, h, files)
         files = {test: _session(path, test, profile, args) for test, path in files.items()}
-        # the person first: an import would file a new one under the session's profile
-        screen.person_for(h, profile)
-        results = {}
-        for test, path in files.items():
-            results[test] = screen.score_recording(path, test, profile)
-            h.import_session(path, person=profile.person_id, result=results[test])
+        results = {test: screen.score_recording(path, test, profile)
+                   for test, path in files.items()}  # all scored before anything is saved
         outcome = screen.outcome(answers, results, profile, asked=args.assess)
-        screen_id = screen.save(h, profile, outcome, files)
-        record = next(r for r in _screens(h, profile.person_id) if r.id == screen_id)
-        print("\n".join(outcome.lines()))
-        if outcome.assessments and not files:
-            print("The tests were not given: run them live with `balance screen --window`, "
-                  "or give their recordings (--tug, --chair-stand, --four-stage).")
-        print(f"saved in the history for {profile.person_id}")
-        if args.pdf is not None:
-            _pdf(outcome, profile, record.taken, args)
+        taken = _save(h, profile, outcome, files, results)
+    print("\n".join(outcome.lines()))
+    if outcome.assessments and not files:
+        print("The tests were not given: run them live with `balance screen --window`, "
+              "or give their recordings (--tug, --chair-stand, --four-stage).")
+    print(f"saved in the history for {profile.person_id}")
+    if args.pdf is not None:
+        _pdf(outcome, profile, taken, args)
     return 0
+
+
+def _save(h, profile, outcome, files: dict, results: dict) -> str:
+    """The person, the tests' sessions and the screen into the history; returns when
+    the screen was taken."""
+    from balance.session import screen
+    from balance.storage.screens import screens
+    # the person first: an import would file a new one under the session's own profile
+    screen.person_for(h, profile)
+    for test, path in files.items():
+        h.import_session(path, person=profile.person_id, result=results[test])
+    screen_id = screen.save(h, profile, outcome, files)
+    return next(r.taken for r in screens(h, profile.person_id) if r.id == screen_id)
 
 
 def _session(path: Path, test: str, profile, args) -> Path:
@@ -154,11 +162,6 @@ def _profile(args, h, files: dict):
                             {"profile": below.to_dict()})
     except ValueError as exc:
         raise InputError(str(exc)) from None
-
-
-def _screens(h, person: str):
-    from balance.storage.screens import screens
-    return screens(h, person)
 
 
 def _pdf(outcome, profile, taken: str, args) -> None:
