@@ -15,7 +15,7 @@ from pathlib import Path
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QHBoxLayout, QPushButton,
-                               QStackedWidget, QVBoxLayout, QWidget)
+                               QScrollArea, QStackedWidget, QVBoxLayout, QWidget)
 
 from balance.clinical import steadi
 from balance.errors import BalanceError
@@ -97,6 +97,8 @@ class ScreenWindow(QWidget):
                                sound=sound)
         self.rest_scale = rest_scale
         self.plan: PlanWindow | None = None
+        self.answers: dict = {}
+        self.asked = asked
         self.outcome: steadi.Outcome | None = None
         self.saved: str | None = None  # why the outcome is not in the history, when it is not
         self.pdf: Path | None = None
@@ -114,6 +116,7 @@ class ScreenWindow(QWidget):
         zoom_keys(self, on_scale)
 
     def _card(self) -> QWidget:
+        """The outcome in large type, scrolling on a short screen, with the PDF button."""
         card = QWidget()
         lay = QVBoxLayout(card)
         self.verdict = _label("instruction")
@@ -124,7 +127,10 @@ class ScreenWindow(QWidget):
         for w in (self.verdict, self.details, self.note, self.pdf_button):
             lay.addWidget(w)
         lay.addStretch(1)
-        return card
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(card)
+        return scroll
 
     # Steps -------------------------------------------------------------------------------
     def _answered(self, answers: dict, asked: bool) -> None:
@@ -189,6 +195,8 @@ class ScreenWindow(QWidget):
     def closeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
         if self.plan is not None:
             self.plan.close()  # its camera and threads
+        else:
+            self.feed.close()  # screened without a test: the camera was never started
         super().closeEvent(event)
 
 
