@@ -3,9 +3,11 @@ damaged outcome, and a person's deletion taking their screens with them."""
 
 import sqlite3
 
+import pytest
+
 from balance.clinical import steadi
 from balance.storage import migrations
-from balance.storage.history import History
+from balance.storage.history import History, HistoryError
 from balance.storage.screens import describe, save_screen, screens
 
 NO = {"fallen": False, "unsteady": False, "worries": False}
@@ -43,3 +45,13 @@ def test_a_damaged_outcome_keeps_its_row_and_a_deleted_person_their_screens_go(t
         assert "screened not at risk; failed: none" in describe([r])
         h.delete_person("bob")
         assert h._query("SELECT count(*) FROM screens")[0][0] == 0
+
+
+def test_a_foreign_value_in_a_screen_column_is_one_clear_error(tmp_path):
+    with History(tmp_path / "h.sqlite3") as h:
+        h.add_person("cy")
+        save_screen(h, "cy", steadi.screen(NO))
+        with h.transaction() as con:
+            con.execute("UPDATE screens SET taken = 'last tuesday', at_risk = 'maybe'")
+        with pytest.raises(HistoryError, match="damaged: taken holds 'last tuesday'"):
+            screens(h, "cy")
