@@ -21,6 +21,7 @@ from balance.clinical import steadi
 from balance.errors import BalanceError
 from balance.gui.plan_page import PlanWindow, _label
 from balance.gui.safety import ChecklistPanel
+from balance.gui.setup_assistant import SetupPanel
 from balance.gui.settings_file import remember_scale as on_scale
 from balance.gui.style import zoom_keys
 from balance.profile import Profile
@@ -97,6 +98,7 @@ class ScreenWindow(QWidget):
                                sound=sound)
         self.rest_scale = rest_scale
         self.plan: PlanWindow | None = None
+        self.view_ready = False  # the camera check's verdict for the test set up now
         self.answers: dict = {}
         self.asked = asked
         self.outcome: steadi.Outcome | None = None
@@ -144,8 +146,27 @@ class ScreenWindow(QWidget):
         walk = PlanWalk(screen_plan.plan(), seconds_scale=self.rest_scale)
         self.plan = PlanWindow(walk, self.feed, profile=self.profile,
                                on_finished=self._walked, **self._plan_args)
-        self.pages.addWidget(self.plan)
-        self.pages.setCurrentWidget(self.plan)
+        self.setup = SetupPanel(test=steadi.TUG)
+        page = QWidget()
+        row = QHBoxLayout(page)
+        row.addWidget(self.plan, 2)
+        row.addWidget(self.setup, 1)
+        self.plan.worker.snapshot.connect(self._check_view)
+        self.pages.addWidget(page)
+        self.pages.setCurrentWidget(page)
+
+    def _check_view(self, snap) -> None:
+        """During a set-up step, the camera check of the training window for the test that
+        follows (its view; the TUG's 3 m line drawn on the picture). Advice only: Done
+        stays the person's or the therapist's call."""
+        test = screen_plan.set_up_for(self.plan.walk.current)
+        self.setup.setVisible(test is not None)
+        if test is None:
+            self.plan.camera.mark = None
+            return
+        self.setup.set_test(test, self.profile.height_cm)
+        self.view_ready = self.setup.update_from(snap)
+        self.plan.camera.mark = self.setup.mark
 
     def _walked(self, walk: PlanWalk) -> None:
         results = {key: result for key, result in self.plan.results if key in steadi.TESTS}

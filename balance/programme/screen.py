@@ -3,7 +3,8 @@ the set-up (where the camera, the chair and the line go: a side view for the TUG
 view for the chair stand and the 4-stage test), the test itself, and a rest before the
 next, then the look at the feet.
 
-Set-up steps wait for Done (a person moves the camera and the chair); rests are timed.
+Set-up steps wait for Done (a person moves the camera and the chair; the window checks
+the view for the test meanwhile, ``set_up_for``); rests are timed.
 """
 
 from datetime import date
@@ -61,3 +62,8 @@ def plan(day: date | None = None) -> Plan:
                                   "harder than it is.", seconds=REST_S))
     items.append(FOOT_CHECK)  # numb feet do not feel a blister from the tests
     return Plan(day or date.today(), tuple(items), notes=(SAFETY,))
+
+
+def set_up_for(item: PlanItem | None) -> str | None:
+    """The test a set-up step prepares (its view is checked meanwhile), else None."""
+    return item.key.removesuffix("-set-up") if item is not None and item.part == SETUP else None
