@@ -107,7 +107,7 @@ def test_whole_screens(answers, asked, tug_s, stands, held, age, sex, at_risk, f
     text = "\n".join(o.lines())
     assert ("low, moderate or high" in text) is at_risk  # the risk sort is left to the clinician
     for a in o.not_assessed:
-        assert f"{a.what}: not assessed" in text
+        assert f"{a.what[:1].upper()}{a.what[1:]}: not assessed" in text
     assert steadi.Outcome.from_dict(o.to_dict()) == o
 
 

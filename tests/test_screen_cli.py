@@ -176,7 +176,7 @@ def test_a_video_is_analysed_into_a_session_beside_it_then_scored(tmp_path, pose
     assert stat.S_IMODE(session.stat().st_mode) == 0o600
     meta = read_session(session).metadata
     assert meta["protocol"] == "tug" and meta["protocol_options"] == {"go": "movement"}
-    assert "gait (Timed Up and Go): not assessed" in proc.stdout
+    assert "Gait (Timed Up and Go): not assessed" in proc.stdout
     with History(tmp_path / "data" / "history.sqlite3") as h:
         (r,) = screens(h, "Di")
         assert r.sessions["tug"] == h.session_by_file(session).id

@@ -191,7 +191,7 @@ class Outcome:
     def assessment_line(a: Assessment) -> str:
         value = "" if a.value is None else f" ({a.value_text})"
         why = f": {a.why}" if a.why else ""
-        return f"{a.what}: {a.status}{value}{why}; {a.rule}."
+        return f"{a.what[:1].upper()}{a.what[1:]}: {a.status}{value}{why}; {a.rule}."
 
     def finding_lines(self) -> list[str]:
         """What the assessments found, and what is left to the clinician."""

@@ -38,7 +38,7 @@ def add_arguments(p) -> None:
     t.add_argument("--chair-stand", type=Path, metavar="FILE",
                    help="the 30-second chair stand")
     t.add_argument("--four-stage", type=Path, metavar="FILE", help="the 4-stage test")
-    t.add_argument("--model", type=Path, help="pose model .task file for videos")
+    t.add_argument("--model", type=Path, help="pose model .task file (videos, --window)")
     p.add_argument("--pdf", type=Path, metavar="FILE", help="write the one-page PDF here")
     p.add_argument("--force", action="store_true", help="replace an existing PDF of that name")
     options.add_profile(p, person="the person screened (their profile in the history is used)")
