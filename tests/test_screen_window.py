@@ -128,8 +128,8 @@ def test_a_whole_screen_runs_the_three_tests_in_order(qtbot, tmp_path, monkeypat
         qtbot.waitUntil(lambda: walk.needs_confirm() or walk.finished, timeout=90000)
         seen.append(walk.current.key)
         if test is not None:  # the camera is checked for the test that follows
-            qtbot.waitUntil(lambda: window.setup.isVisible()
-                            and window.setup.needs.name == test, timeout=5000)
+            qtbot.waitUntil(lambda t=test: window.setup.isVisible()
+                            and window.setup.needs.name == t, timeout=5000)
         _click(qtbot, window.plan.done_button)
     assert seen == ["tug-set-up", "chair-stand-30-set-up", "four-stage-set-up", "foot-check"]
     assert "side-on" in walk.plan.items[0].what and "3 m" in walk.plan.items[0].what
