@@ -125,7 +125,9 @@ def tandem(held: bool | None, held_s: float | None = None) -> Assessment:
     rule = (f"at risk when tandem stance is not held {norms.FOUR_STAGE_HOLD_S:g} s "
             f"({norms.CDC_STEADI.key})")
     if held is None:
-        return Assessment(FOUR_STAGE, NOT_ASSESSED, held_s, rule, "tandem stance not tried")
+        why = ("tandem stance not tried" if held_s is None else
+               "stopped before the tandem stance was held or broken")
+        return Assessment(FOUR_STAGE, NOT_ASSESSED, held_s, rule, why)
     return Assessment(FOUR_STAGE, PASSED if held else FAILED, held_s, rule)
 
 

@@ -39,13 +39,15 @@ def chair_stands(result) -> int | None:
 
 
 def tandem(result) -> tuple[bool | None, float | None]:
-    """(held, seconds held) of the tandem stance; (False, None) when an earlier stage was
-    broken by the feet; (None, None) when tandem was never tried."""
+    """(held, seconds held) of the tandem stance: held its time, or broken by the feet (or
+    an earlier stage broken, where the test stops); (None, s) when it was stopped, cut off
+    or lost from view before either: not judged."""
     r = ProtocolResult.of(result) if result else None
     trials = r.trials if r is not None else []
     t = next((t for t in trials if t.stance == TANDEM), None)
     if t is not None:
-        return bool(t.held), t.hold_time_s
+        judged = t.held or t.end_reason in BROKEN
+        return (bool(t.held) if judged else None), t.hold_time_s
     if any(not t.held and t.end_reason in BROKEN for t in trials):
         return False, None
     return None, None
