@@ -180,3 +180,17 @@ def test_a_video_is_analysed_into_a_session_beside_it_then_scored(tmp_path, pose
     with History(tmp_path / "data" / "history.sqlite3") as h:
         (r,) = screens(h, "Di")
         assert r.sessions["tug"] == h.session_by_file(session).id
+
+
+def test_no_answer_on_the_terminal_saves_nothing(monkeypatch):
+    from argparse import Namespace
+
+    from balance.commands import screen
+    from balance.errors import InputError
+
+    def closed(prompt):
+        raise EOFError
+    monkeypatch.setattr("sys.stdin.isatty", lambda: True)
+    monkeypatch.setattr("builtins.input", closed)
+    with pytest.raises(InputError, match="no answer"):
+        screen._answers(Namespace(fallen=None, unsteady="no", worries="no"))

@@ -137,7 +137,10 @@ def _ask(q: steadi.Question) -> str:
     if not sys.stdin.isatty():
         raise InputError(f"give {FLAGS[q.key]} yes or no ({q.text})")
     while True:
-        reply = input(f"{q.text} (yes or no) ").strip().lower()
+        try:
+            reply = input(f"{q.text} (yes or no) ").strip().lower()
+        except EOFError:  # Ctrl+D: no answer, so no screen
+            raise InputError(f"no answer to {q.text!r}; nothing was saved") from None
         if reply in ("y", "yes", "n", "no"):
             return "yes" if reply.startswith("y") else "no"
         print("please answer yes or no")
