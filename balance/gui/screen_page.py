@@ -102,6 +102,7 @@ class ScreenWindow(QWidget):
         self.answers: dict = {}
         self.asked = asked
         self.outcome: steadi.Outcome | None = None
+        self.taken = ""  # when the outcome was reached (ISO time)
         self.saved: str | None = None  # why the outcome is not in the history, when it is not
         self.pdf: Path | None = None
         self.setWindowTitle("balance - STEADI fall-risk screen")
