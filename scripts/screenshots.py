@@ -1,6 +1,8 @@
 """Screenshots of the real windows, under Xvfb when there is no screen: the training
 window mid-trial and with its result (also at the largest text size), the replay window
-and the plan window, at 1366x768 and 1920x1080, all from the bundled sample; then the
+and the plan window, at 1366x768 and 1920x1080, all from the bundled sample; the TUG's
+camera set-up with its 3 m line, from a generated person; the STEADI screen window's
+questions and outcome card, and its one-page PDF; then the
 history window and every page of the two PDF reports (a session, and the person's
 progress with the training plan) over a generated person's nine weeks
 (``scripts/sample_history.py``), in a history of their own.
@@ -50,9 +52,11 @@ def main(argv=None) -> int:
     training(app, source, SIZES[-1], out, f"training-largest-text-{SIZES[-1][0]}x{SIZES[-1][1]}")
     apply_style(app, 1.0)
     if not args.video:
+        set_up(app, (1366, 768), out / "setup-tug-1366x768.png")
         for size in SIZES:
             replay(size, out / f"replay-{size[0]}x{size[1]}.png")
             plan(app, size, out / f"plan-{size[0]}x{size[1]}.png")
+        steadi_screen(app, (1366, 768), out)
         history_and_reports(app, out)
     return 0
 
@@ -102,6 +106,56 @@ def training(app, source: str, size, out: Path, stem: str) -> None:
     window.close()
 
 
+class _StillFeed:
+    """A generated person's landmarks, played as if live, one frame after another."""
+
+    def __init__(self, synth):
+        self.synth, self.fps, self.size, self.i = synth, synth.fps, synth.image_size, 0
+        self.description, self.live = "generated person", False
+
+    def next(self):
+        from balance.session.engine import Captured
+        s, i = self.synth, self.i
+        if i >= len(s.t):
+            return None
+        self.i += 1
+        time.sleep(1.0 / self.fps)
+        return Captured(i, float(s.t[i]), time.perf_counter(), pose=(s.image[i], s.world[i], True))
+
+    def close(self):
+        pass
+
+
+def set_up(app, size, path: Path) -> None:
+    """The TUG's camera set-up: a generated person side on at the chair, near the picture's
+    edge, with the 3 m line drawn where it falls."""
+    from balance.gui.main_window import MainWindow
+    from balance.gui.sound import Sound
+    from balance.session import flow as F, settings as S
+    from balance.session.walk_line import ROOM_M, walk_line
+    from balance.testing.synthetic import generate
+
+    synth = generate(duration_s=20.0, side_on=True, jitter_px=0.5, seed=4)
+    # The camera a little further back than for a stance test: the person 0.8 times the size.
+    floor = synth.image[0, :, 1].max()
+    synth.image[:, :, :2] = (synth.image[:, :, :2] - [0.5, floor]) * 0.8 + [0.5, floor]
+    line = walk_line(synth.image[0], synth.image_size, 170.0)
+    # Stand where the walk fits: the chair end of it a little inside the picture's edge.
+    heels = (line.x_px - line.direction * 3.0 * line.px_per_m) / synth.image_size[0]
+    room = (ROOM_M * line.px_per_m + 20) / synth.image_size[0]
+    edge = 1.0 - room if line.direction < 0 else room
+    synth.image[:, :, 0] += edge - heels
+    settings = S.GuiSettings(protocol="tug", side="none")
+    window = MainWindow(settings, flow=F.Flow(checklist=False), sound=Sound(muted=True),
+                        record=False)
+    window.resize(*size)
+    window.show()
+    window.open_feed(_StillFeed(synth))
+    wait_until(app, lambda: window.start_button.isEnabled(), "the set-up to pass")
+    shoot(app, window, path)
+    window.close()
+
+
 def replay(size, path: Path) -> None:
     """The sample at its second lift, on a copy (a note would be appended to the file)."""
     from balance.gui.replay_window import ReplayWindow
@@ -140,6 +194,55 @@ def plan(app, size, path: Path) -> None:
     window._refresh_live()
     shoot(app, window, path)
     window.close()
+
+
+def steadi_screen(app, size, out: Path) -> None:
+    """The screen window's questions, then the card of a screen answered yes to the third
+    question with its tests scored from generated recordings, and its PDF page; all in a
+    history of their own."""
+    import pypdfium2 as pdfium
+    from balance.clinical import steadi
+    from balance.gui.screen_page import ScreenWindow
+    from balance.profile import Profile
+    from balance.session import live
+
+    person = Profile(person_id="Ann", birth_year=date.today().year - 72, sex="female",
+                     height_cm=165.0)
+    with tempfile.TemporaryDirectory() as tmp:
+        os.environ["BALANCE_DATA_DIR"] = tmp
+        window = ScreenWindow(live.open_feed(str(SAMPLE)), profile=person, session_dir=tmp)
+        window.resize(*size)
+        window.show()
+        for q in steadi.QUESTIONS:
+            window.questions.buttons[(q.key, q.key == "worries")].setChecked(True)
+        shoot(app, window, out / f"screen-questions-{size[0]}x{size[1]}.png")
+        window.answers, window.asked = window.questions.answers(), False
+        window._finish(_steadi_results(person), {})  # as if walked: the tests' results
+        shoot(app, window, out / f"screen-outcome-{size[0]}x{size[1]}.png")
+        pdf = window.write_pdf(Path(tmp) / "screen.pdf")
+        doc = pdfium.PdfDocument(str(pdf))
+        doc[0].render(scale=80 / 72).to_pil().save(out / "screen-report.png")
+        doc.close()
+        print(out / "screen-report.png")
+        window.close()
+
+
+def _steadi_results(person) -> dict:
+    """A slow TUG, a good chair stand and a tandem stance held, generated and scored."""
+    from tests import steadi_sessions as G
+    from tests.bench.scoring import score_recording
+    from balance.protocols import create
+    from balance.session.rescore import score_frames
+    from tests.bench import chair as C, tug as T
+
+    tug, _ = G.tug(pace=1.5)
+    chair, _ = G.chair(stands=16, pace=0.7)
+    stance = G.four_stage(tandem_held=True)
+    four = create("four-stage", person, image_size=G.SIZE, fps=G.FPS)
+    return {"tug": score_recording("tug", T.Tug(), tug, go="movement"),
+            "chair-stand-30": score_recording("chair-stand-30", C.Chair(), chair),
+            "four-stage": score_frames(four, stance.t, stance.image, stance.world,
+                                       stance.detected)[0]}
 
 
 def history_and_reports(app, out: Path) -> None:
