@@ -116,16 +116,18 @@ def clearance(low_h: np.ndarray, start: int, stop: int, floor_n: int) -> float:
     return float(med.max() - np.median(floor)) if med.size else float("nan")
 
 
-def sole_traces(low_h: np.ndarray, world_h: np.ndarray, start: int) -> tuple:
+def sole_traces(low_h: np.ndarray, world_h: np.ndarray, start: int, floor_n: int = 0) -> tuple:
     """The lowest-point heights to date an edge on, cm, best first: the image's, or the
     world's (``events.world_low``) when the image rose under ``FORESHORTENED`` of what
     the world did from row ``start`` on; then the other one. A foot raised in front of a camera at laptop height comes
     towards it, and moving closer lowers it in the image: its lift shows a fraction of
     its height there, buried in the floor noise, while the world sees the height itself.
     Elsewhere the image, less noisy, is used."""
-    def rise(h):
-        v = h[start:]
-        return float(np.nanmax(v) - np.nanmedian(v)) if np.isfinite(v).sum() >= 3 else 0.0
+    def rise(h):  # above the floor_n rows before start (a lift's floor), else its median
+        v, floor = h[start:], h[max(0, start - floor_n):start] if floor_n else h[start:]
+        if np.isfinite(v).sum() < 3 or np.isfinite(floor).sum() < 3:
+            return 0.0
+        return float(np.nanmax(v) - np.nanmedian(floor))
     world = rise(world_h)
     if world > 0.0 and rise(low_h) < FORESHORTENED * world:
         return world_h, low_h

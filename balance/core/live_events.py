@@ -369,7 +369,7 @@ class LiveEventDetector:
         at = min(int(np.searchsorted(frames, detected)), len(t) - 1)
         t0, _ = _first_fit(lambda trace: edge_dating.lift_time(
             t, h, trace, at, self._edge_low(k), self.cfg.edge_high, self._floor_n),
-            edge_dating.sole_traces(low, sole, at))
+            edge_dating.sole_traces(low, sole, at, self._floor_n))
         i = _index_at(t, t0, at)
         self._lift_frame[k] = int(frames[i])
         lift = Event(float(t[i]), int(frames[i]), FOOT_LIFT, side, {
