@@ -41,3 +41,10 @@ def test_a_turn_either_way_and_samples_not_seen():
     start, end = ramp_ends(t, h, (0.0, 2.5), (2.5, t[-1]))
     assert (start, end) == pytest.approx((1.5, 3.5), abs=0.1)
     assert np.isnan(ramp_ends(t[:5], h[:5], (0.0, 0.1), (0.1, 0.2))).all()
+
+
+def test_a_slow_walker_s_long_window_at_60_fps():
+    # 12 s of walking before a 6.3 s turn: searched in blocks, the same ends
+    t, h = _turn(60.0, 12.0, 6.3, 4)
+    start, end = ramp_ends(t, h, (0.0, 15.0), (15.0, t[-1]))
+    assert (start, end) == pytest.approx((12.0, 18.3), abs=0.1)

@@ -11,15 +11,19 @@ early at its end. Here the whole movement is fitted at once, flat ends included:
 the minimum-jerk ramp (Flash & Hogan 1985: the shape of a smooth point-to-point human
 movement; no speed and no acceleration at either end), 0 before ``t0`` and 1 after
 ``t1``. For each (t0, t1) the level ``b`` and the size ``a`` are closed-form; the pair
-with the least squared residual wins, searched on a coarse grid and then a fine one
-around the best. Every sample weighs the same, so the straight stretches on both sides
-anchor the levels and the ramp's whole course, not just its first degrees, sets its ends.
+with the least squared residual wins, searched on a coarse grid (on thinned samples) and
+then a fine one around the best. Every sample weighs the same, so the straight stretches
+on both sides anchor the levels and the ramp's whole course, not just its first degrees,
+sets its ends.
 """
 
 import numpy as np
 
-COARSE_S = 0.05  # the first search's grid, s
-FINE_S = 0.002   # ... and the second's, within one coarse step of the first's best
+COARSE_S = 0.1   # the first search's grid, s,
+COARSE_HZ = 20.0  # ... on the samples thinned to about this rate (a slow walker's minute
+                  # at 60 fps is otherwise seconds of search)
+FINE_S = 0.004   # the second's, on every sample, within one coarse step of the first's best
+CELLS = 1 << 20  # candidates x samples evaluated at once (8 MB an array)
 
 
 def min_jerk(u: np.ndarray) -> np.ndarray:
@@ -45,7 +49,14 @@ def _search(t, h, t0s, t1s, min_len) -> tuple[float, float]:
     g0, g1 = (g.ravel() for g in np.meshgrid(t0s, t1s, indexing="ij"))
     keep = g1 - g0 >= min_len
     g0, g1 = g0[keep], g1[keep]
-    k = int(np.argmin(_residuals(t, h, g0, g1)))
+    # in blocks of candidates: a slow walker's long turn window would otherwise need a
+    # (candidates x samples) array of hundreds of MB
+    step = max(1, CELLS // max(t.size, 1))
+    sse = np.concatenate([_residuals(t, h, g0[i:i + step], g1[i:i + step])
+                          for i in range(0, g0.size, step)] or [np.empty(0)])
+    if sse.size == 0:
+        return float("nan"), float("nan")
+    k = int(np.argmin(sse))
     return float(g0[k]), float(g1[k])
 
 
@@ -57,9 +68,10 @@ def ramp_ends(t: np.ndarray, h: np.ndarray, lo: tuple[float, float],
     t, h = np.asarray(t, float)[ok], np.asarray(h, float)[ok]
     if t.size < 6:
         return float("nan"), float("nan")
-    # at least two samples on the ramp, or it is a step that any point between fits
-    min_len = 2.0 * float(np.median(np.diff(t)))
-    best = _search(t, h, np.arange(lo[0], lo[1] + COARSE_S, COARSE_S),
+    dt = float(np.median(np.diff(t)))
+    min_len = 2.0 * dt  # two samples on the ramp at least, or a step fits anywhere between
+    k = max(1, int(round(1.0 / (COARSE_HZ * dt))))
+    best = _search(t[::k], h[::k], np.arange(lo[0], lo[1] + COARSE_S, COARSE_S),
                    np.arange(hi[0], hi[1] + COARSE_S, COARSE_S), min_len)
     near = np.arange(-COARSE_S, COARSE_S + FINE_S / 2, FINE_S)
     return _search(t, h, best[0] + near, best[1] + near, min_len)
