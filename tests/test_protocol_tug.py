@@ -19,7 +19,7 @@ from balance.protocols.base import Frame
 from balance.session.rescore import score_frames
 from balance.testing.synthetic import generate as synthetic
 from tests.bench.tug import Tug, generate
-from tests.bench.tug_conditions import EVENTS, compare, score
+from tests.bench.tug_conditions import CONDITIONS, EVENTS, compare, score
 from tests.helpers import balance
 
 VIEWS = [(90.0, 15.0, 2.0), (90.0, 30.0, 1.0), (90.0, 60.0, 2.0),
@@ -41,6 +41,24 @@ def test_every_event_within_0_2_s_of_the_truth_and_the_total_within_0_25(view, f
     assert s["parts"]["turn"] == pytest.approx(ev["turn_end"] - ev["turn_start"], abs=1e-3)
     assert sum(s["parts"].values()) == pytest.approx(s["time_s"], abs=3e-3)
     assert s["fall_risk"] == (s["time_s"] >= 12.0)
+
+
+# (condition, seed, drawn turn steps): slow turns whose hinge-fitted start or end was
+# 0.21-0.36 s off (side, 60 fps: turn start 0.22 s late; slow: 0.30 s), and 45 deg views
+# whose stand end was 0.37-0.63 s late (the first steps' shanks, tilted towards the
+# camera, looked shorter and the shoulders taller)
+HARD = [("side 15 fps", 11, 7), ("side 15 fps", 13, 7), ("side 60 fps", 7, 7),
+        ("side, slow (x1.5)", 13, 7), ("side, slow (x1.5)", 2, 6), ("45 deg 15 fps", 11, 7),
+        ("45 deg 30 fps", 7, 7), ("45 deg 15 fps, 2 px", 9, 7), ("45 deg 15 fps, 2 px", 8, 4),
+        ("45 deg 60 fps, 2 px", 8, 4)]
+
+
+@pytest.mark.parametrize("condition, seed, steps", HARD)
+def test_long_turns_and_angled_stands_every_event_within_0_2_s(condition, seed, steps):
+    result, rec = score(Tug(seed=seed, **CONDITIONS[condition]))
+    assert rec.truth.turn_steps == steps  # the case is the one named
+    err = compare(result, rec)["events"]
+    assert all(abs(err[name]) <= 0.2 for name in EVENTS), err
 
 
 # seeds whose drawn turns take 4, 6, 5, 7, 2 and 3 steps

@@ -14,6 +14,7 @@ Pure functions and small stateful accumulators over NumPy arrays, with numba ker
 * ``live_events`` the one event detector, frame by frame, dated back to when they
                 happened (``live_signals``: the signals its rules read)
 * ``steps``     the feet's swings (steps) from their landmarks; the TUG's turn steps
+* ``ramp_fit``  both ends of a smooth movement from rest to rest (the TUG's turns)
 * ``score``     stability score 0-100
 * ``stance``    stance codes
 * ``jit``       the kernel/twin table, ``warmup()`` and the NumPy-twin switch for tests and

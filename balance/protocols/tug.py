@@ -13,14 +13,18 @@ a recording made without that cue (``go="movement"``), at the first trunk moveme
 the five-times sit-to-stand starts. It stops at the seat contact.
 
 The parts come from the heading of the shoulders and hips (world landmarks: MediaPipe's
-camera-aligned 3-D estimate), whose two half-turns mark the turns; each turn's start and
-end are hinge-fitted on the heading, and the end of the sit-to-stand where the hips'
-level meets its standing top. Gait speed is the hips' travel across the picture on each
-straight part, in cm through the shank length and the person's height: only where the
-walk is within ``SIDE_MAX_DEG`` of the picture's plane (a side view), since travel
-towards the camera does not show as travel across it. The turn's steps are the feet's
-swings (``balance.core.steps``: a foot's ankle, heel and toe moving in the picture, in
-shank lengths) whose middle falls between the turn's fitted start and end.
+camera-aligned 3-D estimate), whose two half-turns mark the turns. Each turn is dated by
+one ramp fit with flat ends over the whole of it (``core.ramp_fit``): the heading
+before, the rotation, the heading after (for the turn before sitting, the sit: only its
+start is an event); a fit on a turn's first degrees alone dates a slow, many-step turn
+late (and its end early), because such a turn stays within the noise longer. The end
+of the sit-to-stand is where the shoulders' height meets its standing top. Gait speed is
+the hips' travel across the picture on each straight part, in cm through the shank
+length and the person's height: only where the walk is within ``SIDE_MAX_DEG`` of the
+picture's plane (a side view), since travel towards the camera does not show as travel
+across it. The turn's steps are the feet's swings (``balance.core.steps``: a foot's
+ankle, heel and toe moving in the picture, in shank lengths) whose middle falls between
+the turn's fitted start and end.
 """
 
 from collections import deque
@@ -30,6 +34,7 @@ import numpy as np
 from balance.clinical import norms
 from balance.core import steps
 from balance.core.events import edge_time
+from balance.core.ramp_fit import ramp_ends
 from balance.events import Event
 from balance.pose.landmarks import INDEX
 from balance.protocols.chair_stand import HALF_WAY, SEATED
@@ -48,11 +53,9 @@ TOP_S = 1.0             # the standing top is looked for this long after standin
 TOP_SMOOTH_S = 0.2      # ... on the level averaged over this
 TOP_LO = 2 * NOISE_FLOOR  # the top's fit: noise floor, shank lengths
 TURN_DEG = 90.0         # a half-turn is seen once the heading has turned this far
-TURN_LO_DEG = 8.0       # the turn fits' noise floor, deg, at least (3 SDs of the straight if more)
-TURN_HI_DEG = 60.0      # ... and how much of the turn they fit
 SIDE_MAX_DEG = 20.0     # gait speed only when walking within this of the picture's plane
-# the heading's hinge fits date a gradual turn a little late at its start and early at
-# its end: a swing this close outside them is still the turn's
+# a swing this close outside the turn's fitted ends is still the turn's: the fit is off
+# by up to ~0.1 s, and the walk's swings are centred at least 0.35 s outside the turn
 TURN_STEP_MARGIN_S = 0.15
 SPEED_SMOOTH_S = 0.2    # the hips' place at a segment's ends: averaged over this
 SHANK_OF_HEIGHT = 0.246  # knee to ankle joint / height (Drillis & Contini 1966, via Winter)
@@ -91,7 +94,7 @@ class TimedUpAndGo(FiveTimesSitToStand):
         self.go, self.aid, self.chair_arms = go, aid, chair_arms
         self._psi: list[float] = []   # heading per good frame, rad
         self._hx: list[float] = []    # mid-hip across the picture, shank lengths of the frame
-        self._tall: list[float] = []  # mid-shoulder above the ankles, shank lengths of the frame
+        self._tall: list[float] = []  # mid-shoulder above the ankles, px
         self._feet: list[np.ndarray] = []  # per good frame (2 feet, 3 points, x y) px
         self._scale: list[float] = []       # per good frame: the shank's length, px
         self._lengths: deque = deque()  # (t, shank px) of the last SCALE_S
@@ -123,7 +126,7 @@ class TimedUpAndGo(FiveTimesSitToStand):
         self._scale.append(shank)
         self._hx.append((xy(im, "left_hip")[0] + xy(im, "right_hip")[0]) / 2 * self.w / shank)
         self._tall.append((xy(im, "left_ankle")[1] + xy(im, "right_ankle")[1]
-                           - xy(im, "left_shoulder")[1] - xy(im, "right_shoulder")[1]) / 2 * self.h / shank)
+                           - xy(im, "left_shoulder")[1] - xy(im, "right_shoulder")[1]) / 2 * self.h)
         super()._step(frame, out)
 
     def _watch_start(self, what, out) -> None:
@@ -159,7 +162,10 @@ class TimedUpAndGo(FiveTimesSitToStand):
         """Event times of the walk (None where not seen) and the straights' gait speeds."""
         t, x = np.array(self._t), np.array(self._x)
         i0 = int(np.searchsorted(t, self.start_s))
-        up = self._top_time(t, x, np.array(self._tall), stood)
+        # The rise is at the chair, at one distance: one scale, the shank's where standing
+        # was seen. Per frame, the first walking steps would show as more rise: at an
+        # angle to the camera their shanks tilt towards it and look shorter.
+        up = self._top_time(t, x, np.array(self._tall) / self._scale[stood], stood)
         turns = _turns(t, np.array(self._psi), i0, int(np.searchsorted(t, up)) if up else None)
         times = {"start": self.start_s, "stood": up, **turns, "seated": self.end_s}
         order = [times[k] for k in ("start", "stood", "turn_start", "turn_end", "turn2_start",
@@ -298,18 +304,9 @@ def _turns(t, psi, i0: int, stood: int | None) -> dict:
         return none
     i2 = i1 + int(back[0]) + int(away[0])
     mid = (i1 + i2) // 2
-    plateau = float(np.median(d[(i1 + mid) // 2:(mid + i2) // 2 + 1]))
-    straight = d[stood:(stood + i1) // 2 + 1]
-    start = _fit(t[stood:i1 + 1], d[stood:i1 + 1] - np.median(straight), straight, True)
-    end = _fit(t[i1:mid + 1], plateau - d[i1:mid + 1], d[(i1 + mid) // 2:mid + 1], False)
-    sign = np.sign(d[i2] - plateau)
-    start2 = _fit(t[mid:i2 + 1], sign * (d[mid:i2 + 1] - plateau), d[mid:(mid + i2) // 2 + 1], True)
-    return {"turn_start": start, "turn_end": end, "turn2_start": start2}
-
-
-def _fit(t, h, flat, rising: bool) -> float | None:
-    """A turn's edge on ``h`` (deg from the straight's heading) by the core's hinge fit,
-    its noise floor from the straight ``flat``."""
-    lo = max(TURN_LO_DEG, 3 * _robust_sd(flat - np.median(flat)))
-    at = edge_time(t, h, lo, TURN_HI_DEG, rising=rising)
-    return float(at) if np.isfinite(at) else None
+    # each turn with the straights either side: the walk back up to half-way, and for the
+    # turn before sitting the sit (its end is not an event: the person sits as it ends)
+    start, end = ramp_ends(t[stood:mid + 1], d[stood:mid + 1], (t[stood], t[i1]), (t[i1], t[mid]))
+    start2, _ = ramp_ends(t[mid:], d[mid:], (t[mid], t[i2]), (t[i2], t[-1]))
+    found = {"turn_start": start, "turn_end": end, "turn2_start": start2}
+    return {k: (v if np.isfinite(v) else None) for k, v in found.items()}
