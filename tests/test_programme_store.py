@@ -99,7 +99,7 @@ def test_adherence_days_per_week_streaks_and_completion():
     assert a.day_streak == 0         # not yesterday (26) nor today (27)
     assert a.completion == pytest.approx(10 / 11)
     a = A.adherence(days, log, DAY + timedelta(days=25), weeks=4)
-    assert a.day_streak == 1 and "1 day(s) in a row" in a.describe()
+    assert a.day_streak == 1 and "1 day in a row trained" in a.describe()
     assert A.adherence(set(), [], DAY).completion is None
 
 

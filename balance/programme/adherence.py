@@ -22,8 +22,14 @@ class Adherence:
     def describe(self) -> str:
         done = "-" if self.completion is None else f"{100 * self.completion:.0f} %"
         return (f"adherence (last {self.weeks} weeks): {self.days_per_week:.1f} training "
-                f"days a week; streak {self.week_streak} week(s) with >= {WEEK_GOAL_DAYS} "
-                f"days, {self.day_streak} day(s) in a row; plan items done: {done}")
+                f"days a week; {_count(self.week_streak, 'week')} in a row with at least "
+                f"{WEEK_GOAL_DAYS} training days, {_count(self.day_streak, 'day')} in a row "
+                f"trained; plan items done: {done}")
+
+
+def _count(n: int, unit: str) -> str:
+    """'1 week', '2 weeks', '0 weeks': words, not 'week(s)'."""
+    return f"{n} {unit}" if n == 1 else f"{n} {unit}s"
 
 
 def _monday(d: date) -> date:
