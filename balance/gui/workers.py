@@ -18,7 +18,8 @@ class LiveWorker(QObject):
     Signals
     -------
     snapshot(Snapshot) : every processed frame.
-    ready() : the pose model is loaded and the kernels compiled.
+    ready() : the pose model is loaded (frames start).
+    warm(seconds) : the scoring kernels are compiled (or loaded from numba's cache).
     finished(reason, result, session_path) : a recording ended (done, stopped, camera lost...).
     source_ended(reason) : the feed ran out (`balance.protocols.reasons`).
     error(message) : the processing thread failed.
@@ -26,6 +27,7 @@ class LiveWorker(QObject):
 
     snapshot = Signal(object)
     ready = Signal()
+    warm = Signal(float)
     finished = Signal(str, object, object)
     source_ended = Signal(str)
     error = Signal(str)
@@ -39,7 +41,7 @@ class LiveWorker(QObject):
         self.process = ProcessThread(
             self.slot, image_size=feed.size, estimator_factory=estimator_factory,
             warmup=warmup, stats=self.stats,
-            on_snapshot=self.snapshot.emit, on_ready=self._ready,
+            on_snapshot=self.snapshot.emit, on_ready=self._ready, on_warm=self.warm.emit,
             on_finished=self.finished.emit, on_error=self.error.emit)
         self.capture = CaptureThread(feed, self.slot, realtime=realtime, on_end=self._ended,
                                      stats=self.stats)

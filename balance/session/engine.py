@@ -274,13 +274,17 @@ class ProcessThread(threading.Thread):
         thread per landmarker); None for a replay, whose items carry their landmarks.
     image_size : (w, h) of the feed.
     on_snapshot(Snapshot), on_trial(dict), on_finished(reason, result, path), on_error(str):
-        callbacks, called on this thread.
-    warmup : callable run once on this thread before the first frame (numba compiles).
+        callbacks, called on this thread; ``on_warm(seconds)`` on the warm-up thread.
+    warmup : callable compiling the scoring kernels (`balance.core.jit.warmup`), run once
+        on a thread of its own beside the first frames, not before them: with a cold
+        numba cache it takes seconds, and the preview needs no kernel. A test started
+        sooner waits in its first frame for the kernels it calls (numba's lock).
     """
 
     def __init__(self, slot: LatestSlot, *, image_size, estimator_factory=None,
                  on_snapshot=None, on_finished=None, on_error=None, on_ready=None,
-                 warmup: Callable[[], None] | None = None, stats: LiveStats | None = None):
+                 on_warm=None, warmup: Callable[[], None] | None = None,
+                 stats: LiveStats | None = None):
         super().__init__(name="balance-process", daemon=True)
         self.slot, self.image_size = slot, tuple(image_size)
         self.estimator_factory, self.warmup = estimator_factory, warmup
@@ -288,6 +292,7 @@ class ProcessThread(threading.Thread):
         self.on_finished = on_finished or (lambda reason, result, path: None)
         self.on_error = on_error or (lambda message: None)
         self.on_ready = on_ready or (lambda: None)
+        self.on_warm = on_warm or (lambda seconds: None)
         self.stats = stats or LiveStats()
         self.recording: Recording | None = None
         self.source_end: str | None = None
@@ -321,7 +326,7 @@ class ProcessThread(threading.Thread):
         try:
             estimator = self.estimator_factory() if self.estimator_factory else None
             if self.warmup is not None:
-                self.warmup()
+                threading.Thread(target=self._warm, name="balance-warmup", daemon=True).start()
             self.on_ready()
             self._loop(estimator)
         except Exception as exc:  # shown in the window; the recording is still closed
@@ -334,6 +339,15 @@ class ProcessThread(threading.Thread):
         finally:
             if estimator is not None and hasattr(estimator, "close"):
                 estimator.close()
+
+    def _warm(self) -> None:
+        start = time.perf_counter()
+        try:
+            self.warmup()
+        except Exception as exc:  # the first frame that needs the kernel will fail too
+            self.on_error(f"preparing the scoring kernels: {type(exc).__name__}: {exc}")
+            return
+        self.on_warm(time.perf_counter() - start)
 
     def _loop(self, estimator) -> None:
         while not self._quit.is_set():
