@@ -184,6 +184,9 @@ def inference_alone(video: Path, model_path, frames: int = 150) -> float:
         return len(pictures) / (time.perf_counter() - start)
 
 
+STARTUP_MARKS = ("window shown", "first frame on screen", "kernels ready")
+
+
 def startup(video: Path, runs: int = 2) -> int:
     """Wall time from launching ``balance live --source VIDEO`` to its first frame on screen
     and to its scoring kernels being ready (they compile beside the first frames), measured
@@ -199,10 +202,10 @@ def startup(video: Path, runs: int = 2) -> int:
                                 cwd=ROOT, env=env)
         marks = {}
         for line in proc.stderr:
-            for what in ("first frame on screen", "kernels ready"):
+            for what in STARTUP_MARKS:
                 if line.startswith(f"start-up: {what}"):
                     marks[what] = time.perf_counter() - t0
-            if len(marks) == 2:
+            if len(marks) == len(STARTUP_MARKS):
                 break
         proc.terminate()  # our own child, by its handle
         proc.wait(10)

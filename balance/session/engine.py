@@ -26,6 +26,7 @@ from balance.pose.landmarks import empty_pose
 from balance.protocols import reasons
 from balance.protocols.base import Protocol, Status
 from balance.session.recording import Recording
+from balance.session.stride import FrameStride
 from balance.privacy import private_dir
 from balance.storage.session import SessionWriter
 
@@ -143,16 +144,19 @@ class CaptureThread(threading.Thread):
     twice as fast, 0 = as fast as it reads). A live feed is never paced: the device is the
     clock. ``on_end(reason)`` is called once: ``reasons.SOURCE_ENDED`` for a file that ran
     out, ``CAMERA_LOST`` for a live feed that stopped delivering, ``STOPPED`` after
-    ``stop()``.
+    ``stop()``. ``stride`` (`FrameStride`): the frames it does not take are skipped on
+    purpose (``skipped``), before any work is spent on them.
     """
 
     def __init__(self, feed, slot: LatestSlot, *, realtime: float = 1.0,
-                 on_end: Callable[[str], None] | None = None, stats: LiveStats | None = None):
+                 on_end: Callable[[str], None] | None = None, stats: LiveStats | None = None,
+                 stride: FrameStride | None = None):
         super().__init__(name="balance-capture", daemon=True)
         self.feed, self.slot, self.realtime = feed, slot, realtime
         self.on_end = on_end
         self.stats = stats or LiveStats()
-        self.captured = 0
+        self.stride = stride
+        self.captured = self.skipped = 0
         # The width the window shows the picture at; set from the GUI thread on resize
         # (an int assignment is atomic, so no lock).
         self.display_width = DISPLAY_MAX_WIDTH
@@ -183,6 +187,9 @@ class CaptureThread(threading.Thread):
                     reasons.CAMERA_LOST if self.feed.live else reasons.SOURCE_ENDED)
             if first_t is None:
                 first_t = item.t_s
+            if self.stride is not None and not self.stride.take(item.index):
+                self.skipped += 1
+                continue
             item.prepare(self.display_width)  # before the wait: a file's frame is ready on time
             self.stats.stage("read", (t1 - t0) * 1e3)
             self.stats.stage("prepare", (time.perf_counter() - t1) * 1e3)
@@ -275,6 +282,8 @@ class ProcessThread(threading.Thread):
     image_size : (w, h) of the feed.
     on_snapshot(Snapshot), on_trial(dict), on_finished(reason, result, path), on_error(str):
         callbacks, called on this thread; ``on_warm(seconds)`` on the warm-up thread.
+    stride : `FrameStride` told how long each frame took (the capture thread skips frames
+        by it); locked while a test records, unlocked when it ends.
     warmup : callable compiling the scoring kernels (`balance.core.jit.warmup`), run once
         on a thread of its own beside the first frames, not before them: with a cold
         numba cache it takes seconds, and the preview needs no kernel. A test started
@@ -284,7 +293,7 @@ class ProcessThread(threading.Thread):
     def __init__(self, slot: LatestSlot, *, image_size, estimator_factory=None,
                  on_snapshot=None, on_finished=None, on_error=None, on_ready=None,
                  on_warm=None, warmup: Callable[[], None] | None = None,
-                 stats: LiveStats | None = None):
+                 stats: LiveStats | None = None, stride: FrameStride | None = None):
         super().__init__(name="balance-process", daemon=True)
         self.slot, self.image_size = slot, tuple(image_size)
         self.estimator_factory, self.warmup = estimator_factory, warmup
@@ -294,6 +303,7 @@ class ProcessThread(threading.Thread):
         self.on_ready = on_ready or (lambda: None)
         self.on_warm = on_warm or (lambda seconds: None)
         self.stats = stats or LiveStats()
+        self.stride = stride
         self.recording: Recording | None = None
         self.source_end: str | None = None
         self._commands: queue.SimpleQueue = queue.SimpleQueue()
@@ -371,6 +381,8 @@ class ProcessThread(threading.Thread):
                 return
             if cmd[0] == "start":
                 self._end_recording(reasons.STOPPED)  # a new test replaces an unfinished one
+                if self.stride is not None:
+                    self.stride.lock()  # the window locked it already when making the test
                 self.recording = Recording(*cmd[1:])
             elif cmd[0] == "tester_error" and self.recording is not None:
                 self.recording.tester_error(cmd[1])
@@ -391,12 +403,16 @@ class ProcessThread(threading.Thread):
             image, world, detected, inference_ms = empty_pose(), empty_pose(), False, 0.0
         status, trial, t_s, rec = None, None, item.t_s, self.recording
         recording = rec is not None and not rec.ended
+        score_ms = 0.0
         if recording:
             t0 = time.perf_counter()
             status, trial = rec.feed(item.t_s, image, world, detected, item.frame)
             t_s = rec.t_last
-            self.stats.stage("score", (time.perf_counter() - t0) * 1e3)
+            score_ms = (time.perf_counter() - t0) * 1e3
+            self.stats.stage("score", score_ms)
         self.stats.frame_done(inference_ms)
+        if self.stride is not None:
+            self.stride.observe(inference_ms + score_ms)
         self.on_snapshot(Snapshot(item.index, t_s, item.t_wall, item.display, self.image_size, image,
                                   bool(detected), status, recording, inference_ms, trial, world))
         # The end is reported after the frame that caused it, so the window shows the
@@ -415,6 +431,8 @@ class ProcessThread(threading.Thread):
         self._report_end(rec)
 
     def _report_end(self, rec: Recording) -> None:
+        if self.stride is not None:
+            self.stride.unlock()
         path = rec.writer.path if rec.writer is not None else None
         self.on_finished(rec.ended, rec.result(), str(path) if path else None)
         if rec.history_problem:
