@@ -367,7 +367,8 @@ class MainWindow(QMainWindow):
         self._last_status = now
         s = w.stats
         inf = (sum(s.inference_ms) / len(s.inference_ms)) if s.inference_ms else 0.0
-        every = "   every 2nd frame (too slow for all)" if w.stride.n == 2 else ""
+        every = (f"   every 2nd frame ({w.feed.fps / 2:.0f} fps: too slow for all)"
+                 if w.stride.n == 2 else "")
         self.status.showMessage(
             f"{s.fps:4.1f} fps{every}   latency {s.latency_p(50):3.0f} ms (p95 {s.latency_p(95):3.0f})"
             f"   dropped {w.dropped}   pose {inf:4.1f} ms   sound: "
