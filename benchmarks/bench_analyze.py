@@ -4,9 +4,11 @@ Run from the project root: ``python benchmarks/bench_analyze.py [VIDEO] [--frame
 [--repeat R]``. Default video: the 720p yoga clip in ../shared/realdata (a real person is
 needed; the bundled samples hold landmarks, not images). Inference alone runs the model on
 frames decoded and converted to RGB beforehand (the model's own rate); analyze decodes,
-converts, infers and writes the session. The two alternate ``--repeat`` times in one run
-(a shared machine's load drifts); prints each pair's ratio and their median. Goal (issue
-18): analyze >= 0.9 x inference alone.
+converts, infers and writes the session, decoding ahead on a thread of its own; "serial"
+is the loop as it was before that thread (decode, convert, infer, write, one after the
+other). The three alternate ``--repeat`` times in one run (a shared machine's load
+drifts); prints each round's ratios and their medians. Goal (issue 18): analyze >= 0.9 x
+inference alone.
 """
 
 import argparse
@@ -50,16 +52,20 @@ def main() -> int:
     n = len(frames)
     print(f"video: {args.video.name}, {size[0]}x{size[1]}, {n} frames; "
           f"load average {os.getloadavg()[0]:.2f}")
-    ratios = []
+    ratios, serial_ratios = [], []
     for _ in range(args.repeat):
         ms, alone = inference_alone(model.path, frames)
         analyze = analyze_fps(args.video, model.path, fps, size, n)
+        serial = serial_fps(args.video, model.path, fps, size, n)
         ratios.append(analyze / alone)
+        serial_ratios.append(serial / alone)
         print(f"inference alone {alone:.1f} fps (median {np.median(ms):.1f} ms, p95 "
               f"{np.percentile(ms, 95):.1f} ms a frame); analyze (decode + pose + session "
-              f"write) {analyze:.1f} fps; ratio {ratios[-1]:.3f}", flush=True)
+              f"write) {analyze:.1f} fps, ratio {ratios[-1]:.3f}; serial {serial:.1f} fps, "
+              f"ratio {serial_ratios[-1]:.3f}", flush=True)
     print(f"analyze / inference-alone throughput ratio: median {np.median(ratios):.3f} of "
-          f"{len(ratios)} (load average {os.getloadavg()[0]:.2f})")
+          f"{len(ratios)} (serial: {np.median(serial_ratios):.3f}; load average "
+          f"{os.getloadavg()[0]:.2f})")
     return 0
 
 
@@ -69,6 +75,20 @@ def inference_alone(model_path, frames) -> tuple[list, float]:
         start = time.perf_counter()
         ms = [est.detect(frame, t, rgb=rgb).inference_ms for frame, t, rgb in frames]
         return ms, len(frames) / (time.perf_counter() - start)
+
+
+def serial_fps(video, model_path, fps, size, n) -> float:
+    """The analyze loop without its decoding thread: the baseline of the overlap."""
+    with tempfile.TemporaryDirectory() as tmp, VideoFileSource(video) as src, \
+            PoseEstimator(model_path) as est:
+        meta = new_metadata(source=str(video), fps=fps, image_size=size)
+        with SessionWriter(Path(tmp) / "bench.balance", meta) as writer:
+            rec = Recording(None, writer)
+            start = time.perf_counter()
+            for _, (frame, t_s) in zip(range(n), src):
+                pose = est.detect(frame, t_s)
+                rec.feed(t_s, pose.image, pose.world, pose.detected, frame)
+            return n / (time.perf_counter() - start)
 
 
 def analyze_fps(video, model_path, fps, size, n) -> float:

@@ -308,6 +308,7 @@ class ProcessThread(threading.Thread):
         self.source_end: str | None = None
         self._commands: queue.SimpleQueue = queue.SimpleQueue()
         self._quit = threading.Event()
+        self._warm_done = threading.Event()
 
     # Commands, callable from any thread -------------------------------------------------
     def start_test(self, protocol: Protocol, writer: SessionWriter | None,
@@ -337,6 +338,8 @@ class ProcessThread(threading.Thread):
             estimator = self.estimator_factory() if self.estimator_factory else None
             if self.warmup is not None:
                 threading.Thread(target=self._warm, name="balance-warmup", daemon=True).start()
+            else:
+                self._warm_done.set()
             self.on_ready()
             self._loop(estimator)
         except Exception as exc:  # shown in the window; the recording is still closed
@@ -357,6 +360,8 @@ class ProcessThread(threading.Thread):
         except Exception as exc:  # the first frame that needs the kernel will fail too
             self.on_error(f"preparing the scoring kernels: {type(exc).__name__}: {exc}")
             return
+        finally:
+            self._warm_done.set()
         self.on_warm(time.perf_counter() - start)
 
     def _loop(self, estimator) -> None:
@@ -411,7 +416,8 @@ class ProcessThread(threading.Thread):
             score_ms = (time.perf_counter() - t0) * 1e3
             self.stats.stage("score", score_ms)
         self.stats.frame_done(inference_ms)
-        if self.stride is not None:
+        if self.stride is not None and self._warm_done.is_set():
+            # Not while the kernels compile: numba holds the GIL, a passing slowness.
             self.stride.observe(inference_ms + score_ms)
         self.on_snapshot(Snapshot(item.index, t_s, item.t_wall, item.display, self.image_size, image,
                                   bool(detected), status, recording, inference_ms, trial, world))
