@@ -53,10 +53,14 @@ def main() -> int:
     print(f"video: {args.video.name}, {size[0]}x{size[1]}, {n} frames; "
           f"load average {os.getloadavg()[0]:.2f}")
     ratios, serial_ratios = [], []
+    ways = {"alone": lambda: inference_alone(model.path, frames),
+            "analyze": lambda: analyze_fps(args.video, model.path, fps, size, n),
+            "serial": lambda: serial_fps(args.video, model.path, fps, size, n)}
+    order = list(ways)
     for _ in range(args.repeat):
-        ms, alone = inference_alone(model.path, frames)
-        analyze = analyze_fps(args.video, model.path, fps, size, n)
-        serial = serial_fps(args.video, model.path, fps, size, n)
+        got = {name: ways[name]() for name in order}
+        order = order[1:] + order[:1]  # each way first in turn: the load drifts
+        (ms, alone), analyze, serial = got["alone"], got["analyze"], got["serial"]
         ratios.append(analyze / alone)
         serial_ratios.append(serial / alone)
         print(f"inference alone {alone:.1f} fps (median {np.median(ms):.1f} ms, p95 "

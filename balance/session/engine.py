@@ -285,9 +285,9 @@ class ProcessThread(threading.Thread):
     stride : `FrameStride` told how long each frame took (the capture thread skips frames
         by it); locked while a test records, unlocked when it ends.
     warmup : callable compiling the scoring kernels (`balance.core.jit.warmup`), run once
-        on a thread of its own beside the first frames, not before them: with a cold
-        numba cache it takes seconds, and the preview needs no kernel. A test started
-        sooner waits in its first frame for the kernels it calls (numba's lock).
+        on a thread of its own from the first frame on, not before it: with a cold numba
+        cache it takes seconds, and the preview needs no kernel. A test started sooner
+        waits in its first frame for the kernels it calls (numba's lock).
     """
 
     def __init__(self, slot: LatestSlot, *, image_size, estimator_factory=None,
@@ -309,6 +309,7 @@ class ProcessThread(threading.Thread):
         self._commands: queue.SimpleQueue = queue.SimpleQueue()
         self._quit = threading.Event()
         self._warm_done = threading.Event()
+        self._warming = False
 
     # Commands, callable from any thread -------------------------------------------------
     def start_test(self, protocol: Protocol, writer: SessionWriter | None,
@@ -336,9 +337,7 @@ class ProcessThread(threading.Thread):
         estimator = None
         try:
             estimator = self.estimator_factory() if self.estimator_factory else None
-            if self.warmup is not None:
-                threading.Thread(target=self._warm, name="balance-warmup", daemon=True).start()
-            else:
+            if self.warmup is None:
                 self._warm_done.set()
             self.on_ready()
             self._loop(estimator)
@@ -421,6 +420,11 @@ class ProcessThread(threading.Thread):
             self.stride.observe(inference_ms + score_ms)
         self.on_snapshot(Snapshot(item.index, t_s, item.t_wall, item.display, self.image_size, image,
                                   bool(detected), status, recording, inference_ms, trial, world))
+        if self.warmup is not None and not self._warming:
+            # After the first frame, not beside it: loading even cached kernels holds the
+            # GIL for a few hundred ms, which the first frame would wait for.
+            self._warming = True
+            threading.Thread(target=self._warm, name="balance-warmup", daemon=True).start()
         # The end is reported after the frame that caused it, so the window shows the
         # last trial's card first and the whole result over it.
         if recording and rec.protocol_done:
