@@ -124,7 +124,7 @@ def fuzz(root: Path, rng, cases: int) -> None:
           f"{codes[2]} one clear error, 0 other exceptions")
     s = read_session(SAMPLE)
     csv = root / "a.csv"
-    with LandmarkCsvWriter(csv) as w:
+    with LandmarkCsvWriter(csv, image_size=s.image_size) as w:
         for i in range(100):
             w.write(s.t[i], s.image[i], s.detected[i])
     clean, ok, errors = csv.read_bytes(), 0, 0

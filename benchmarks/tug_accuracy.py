@@ -12,7 +12,8 @@ truth.
 Columns: the worst |error| over the seeds of each event (start, standing reached, the
 turn at the line's start and end, the last turn's start, seat contact) and of the total
 time, s; the worst gait speed error on the straights, % of the truth ("-": not measured,
-the walk not side-on); the walk's angle to the picture's plane, deg.
+the walk not side-on); the walk's angle to the picture's plane, deg; the steps of the turn
+at the line (2-7 drawn per seed): the runs counted exactly, and the worst count off.
 """
 
 import sys
@@ -28,8 +29,9 @@ from tests.bench.tug_conditions import CONDITIONS, EVENTS, SEEDS, evaluate, wors
 
 def main(argv=None) -> int:
     seeds, only = seeds_and_filter(__doc__, len(SEEDS), argv)
-    print(f"| condition | {' | '.join(EVENTS)} | total s | speed % | angle deg |")
-    print("|---|" + "---|" * (len(EVENTS) + 3))
+    print(f"| condition | {' | '.join(EVENTS)} | total s | speed % | angle deg "
+          "| turn steps exact | off by |")
+    print("|---|" + "---|" * (len(EVENTS) + 5))
     for name in CONDITIONS:
         if only not in name:
             continue
@@ -39,8 +41,9 @@ def main(argv=None) -> int:
         w = worst(rows)
         speed = "-" if np.isnan(w["speed"]) else f"{100 * w['speed']:.1f}"
         angle = max(r["angle"] for r in rows if r["angle"] is not None)
+        off = [abs(r["turn_steps"]) if r["turn_steps"] is not None else np.inf for r in rows]
         print(f"| {name} | {' | '.join(f'{v:.3f}' for v in per)} | {w['time']:.3f} | {speed} "
-              f"| {angle:.0f} |")
+              f"| {angle:.0f} | {sum(o == 0 for o in off)}/{len(off)} | {max(off):g} |")
     return 0
 
 

@@ -1,6 +1,7 @@
 """Screenshots of the real windows, under Xvfb when there is no screen: the training
 window mid-trial and with its result (also at the largest text size), the replay window
-and the plan window, at 1366x768 and 1920x1080, all from the bundled sample; then the
+and the plan window, at 1366x768 and 1920x1080, all from the bundled sample; the TUG's
+camera set-up with its 3 m line, from a generated person; then the
 history window and every page of the two PDF reports (a session, and the person's
 progress with the training plan) over a generated person's nine weeks
 (``scripts/sample_history.py``), in a history of their own.
@@ -50,6 +51,7 @@ def main(argv=None) -> int:
     training(app, source, SIZES[-1], out, f"training-largest-text-{SIZES[-1][0]}x{SIZES[-1][1]}")
     apply_style(app, 1.0)
     if not args.video:
+        set_up(app, (1366, 768), out / "setup-tug-1366x768.png")
         for size in SIZES:
             replay(size, out / f"replay-{size[0]}x{size[1]}.png")
             plan(app, size, out / f"plan-{size[0]}x{size[1]}.png")
@@ -99,6 +101,56 @@ def training(app, source: str, size, out: Path, stem: str) -> None:
     wait_until(app, lambda: window.last_result is not None, "the result")
     window._repaint()
     shoot(app, window, out / f"{stem}-result.png")
+    window.close()
+
+
+class _StillFeed:
+    """A generated person's landmarks, played as if live, one frame after another."""
+
+    def __init__(self, synth):
+        self.synth, self.fps, self.size, self.i = synth, synth.fps, synth.image_size, 0
+        self.description, self.live = "generated person", False
+
+    def next(self):
+        from balance.session.engine import Captured
+        s, i = self.synth, self.i
+        if i >= len(s.t):
+            return None
+        self.i += 1
+        time.sleep(1.0 / self.fps)
+        return Captured(i, float(s.t[i]), time.perf_counter(), pose=(s.image[i], s.world[i], True))
+
+    def close(self):
+        pass
+
+
+def set_up(app, size, path: Path) -> None:
+    """The TUG's camera set-up: a generated person side on at the chair, near the picture's
+    edge, with the 3 m line drawn where it falls."""
+    from balance.gui.main_window import MainWindow
+    from balance.gui.sound import Sound
+    from balance.session import flow as F, settings as S
+    from balance.session.walk_line import ROOM_M, walk_line
+    from balance.testing.synthetic import generate
+
+    synth = generate(duration_s=20.0, side_on=True, jitter_px=0.5, seed=4)
+    # The camera a little further back than for a stance test: the person 0.8 times the size.
+    floor = synth.image[0, :, 1].max()
+    synth.image[:, :, :2] = (synth.image[:, :, :2] - [0.5, floor]) * 0.8 + [0.5, floor]
+    line = walk_line(synth.image[0], synth.image_size, 170.0)
+    # Stand where the walk fits: the chair end of it a little inside the picture's edge.
+    heels = (line.x_px - line.direction * 3.0 * line.px_per_m) / synth.image_size[0]
+    room = (ROOM_M * line.px_per_m + 20) / synth.image_size[0]
+    edge = 1.0 - room if line.direction < 0 else room
+    synth.image[:, :, 0] += edge - heels
+    settings = S.GuiSettings(protocol="tug", side="none")
+    window = MainWindow(settings, flow=F.Flow(checklist=False), sound=Sound(muted=True),
+                        record=False)
+    window.resize(*size)
+    window.show()
+    window.open_feed(_StillFeed(synth))
+    wait_until(app, lambda: window.start_button.isEnabled(), "the set-up to pass")
+    shoot(app, window, path)
     window.close()
 
 

@@ -35,7 +35,8 @@ def test_analyze_finds_the_person_in_95_percent_of_frames(tmp_path, pose_model, 
     assert np.all(np.diff(s.t) > 0) and s.t[0] == 0.0
     with open(table) as fh:
         assert next(csv.reader(fh)) == HEADER
-    t, image, detected = read_landmark_csv(table)
+    t, image, detected, size = read_landmark_csv(table)
+    assert size == s.image_size
     np.testing.assert_allclose(t, s.t, atol=1e-6)
     np.testing.assert_allclose(image, s.image, rtol=1e-5, equal_nan=True)
     assert f"frames {len(s)}" in proc.stdout and "fps" in proc.stdout

@@ -79,11 +79,12 @@ def test_score_calls_a_folder_a_folder(tmp_path):
 def test_a_landmark_csv_whose_clock_does_not_run_is_refused(tmp_path, times, frame):
     import numpy as np
 
-    from balance.storage.landmark_csv import write_landmark_csv
+    from balance.storage.landmark_csv import LandmarkCsvWriter
     path = tmp_path / "stuck.csv"
-    image = np.full((len(times), 33, 4), 0.5, np.float32)
-    write_landmark_csv(path, np.array(times), image, np.ones(len(times), bool))
-    proc = balance("score", path, "--protocol", "practice", "--image-size", "640x480")
+    with LandmarkCsvWriter(path, image_size=(640, 480)) as w:
+        for t in times:
+            w.write(t, np.full((33, 4), 0.5, np.float32), True)
+    proc = balance("score", path, "--protocol", "practice")
     assert_one_line_error(proc, "frame times must increase", f"frame {frame} does not")
 
 

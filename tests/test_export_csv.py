@@ -33,7 +33,7 @@ def test_per_frame_csv_has_sway_trials_and_events(tmp_path):
     assert export.write_frames_csv(out, timeline.build(s)) == 1200
     assert stat.S_IMODE(out.stat().st_mode) == 0o600
     rows = read_csv(out)
-    assert list(rows[0])[:9] == export.FRAME_HEADER[:9] and len(rows[0]) == 9 + 33 * 4
+    assert list(rows[0])[:9] == export.FRAME_HEADER[:9] and len(rows[0]) == 9 + 33 * 4 + 2
     truth = s.metadata["synthetic"]["truth_frames"]
     lift = truth[0]["lift_frame"]
     # The detector dates the lift within a frame of the truth (it stops live timers).

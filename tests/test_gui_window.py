@@ -631,3 +631,25 @@ def test_a_slow_machine_gets_every_second_frame_said_and_recorded(qtbot, tmp_pat
     # The test was made for the rate it got, and the session says so.
     assert s.metadata["fps"] == 15.0 and s.metadata["frame_stride"] == 2
     assert np.allclose(np.diff(s.t), 2 / 30, atol=1e-6)
+
+
+def test_every_label_takes_a_new_text_size_at_once(qtbot, tmp_path, store):
+    """Read back right after Ctrl+plus, with no redraw in between: the window's labels,
+    its plots' text and the set-up page's advice are all at the new size."""
+    from PySide6.QtWidgets import QApplication
+    from balance.gui import style
+    window = make_window(qtbot, tmp_path, store)
+    try:
+        window.scale_text(1.5)
+        pt = style.point_sizes(style.current_scale())
+        want = {"timer": pt["huge"], "instruction": pt["big"], "cue": pt["big"],
+                "score": pt["big"], "": pt["base"]}
+        labels = [w for w in window.findChildren(QLabel) if w.objectName() in want]
+        assert len(labels) > 10
+        assert {(w.objectName(), w.font().pointSize()) for w in labels} == \
+            {(w.objectName(), want[w.objectName()]) for w in labels}
+        assert window.setup_panel.advice.font().pointSize() == pt["big"]
+        axis = window.plots.stabilo.getAxis("left")
+        assert axis.style["tickFont"].pointSize() == pt["plot"]
+    finally:
+        style.apply_style(QApplication.instance(), 1.0)

@@ -315,13 +315,30 @@ def test_five_sts_best_is_the_shortest_time_and_a_drop_beyond_its_mdc_is_real(ti
     assert five.fall_risk_words() == "fall risk ≥ 12 s" and five.norm_words() == "age mean 11.4 s"
 
 
-def test_tug_best_is_the_shortest_and_its_change_unjudged_without_an_mdc(timed):
+def test_tug_best_is_the_shortest_and_a_drop_beyond_its_mdc_is_real(timed):
     tug = trends(timed, "ann", protocol="tug")[0]
     assert tug.bests[("main", None)] == _fastest(TUG_TIMES)
-    first = _change(tug, "main", None, 1)
-    assert first.better and first.real is None and first.mdc is None  # one trial a session
-    assert first.sentence().startswith("TUG time since week 1, the first week: 13.4 -> 11 s")
+    first = _change(tug, "main", None, 1)  # 13.4 -> 11.0 s: 2.4 s quicker, beyond 2.08 s
+    assert first.mdc == mdc.TUG.absolute == 2.08 and "Donoghue 2019" in first.mdc_source
+    assert first.real and first.better
+    assert first.sentence() == ("TUG time since week 1, the first week: 13.4 -> 11 s "
+                                "(-2.4 s, MDC 2.08 s): a real improvement")
     assert (tug.fall_risk.value, tug.norm_band) == (12.0, None)
+
+
+@pytest.mark.parametrize("times, real, better", [({1: [12.0], 2: [10.1]}, False, True),
+                                                 ({1: [12.0], 2: [9.8]}, True, True),
+                                                 ({1: [10.0], 2: [12.2]}, True, False),
+                                                 ({1: [10.0], 2: [11.9]}, False, False)])
+def test_a_tug_change_is_real_only_beyond_2_08_s(tmp_path, times, real, better):
+    with History(tmp_path / "h.sqlite3") as h:
+        timed_weeks(h, tmp_path, "tug", times)
+        (tug,) = trends(h, "ann")
+    change = _change(tug, "main", None, 1)
+    assert (change.real, change.better) == (real, better)
+    verdict = {(True, True): "a real improvement", (True, False): "a real decline"}
+    assert change.sentence().endswith(verdict.get((real, better), "within the measurement's variability")), \
+        change.sentence()
 
 
 def test_a_slower_time_beyond_the_mdc_is_a_real_decline(tmp_path):

@@ -197,3 +197,20 @@ def test_timed_tests_are_plotted_with_their_own_measure_lines_and_bests(qtbot, t
         assert plots.plots["main"].plotItem.titleLabel.text.startswith("TUG time (s)")
         assert plots.fall_line.value() == 12.0 and plots.norm_band is None
         assert "TUG time: 11 s on" in plots.text.text()
+
+
+def test_the_norm_and_fall_risk_names_follow_a_text_size_change_at_once(qtbot, history, qapp):
+    """They are drawn on the data, where the style sheet does not reach: they once kept
+    their size until the next person or test was picked."""
+    view = HistoryView(history, "ann")
+    qtbot.addWidget(view)
+    view.show()
+    plots = view.plots
+    names = [plots.fall_line.label] + [i for i in plots.plots["main"].plotItem.items
+                                       if type(i).__name__ == "TextItem"]
+    try:
+        for scale in (1.6, 0.85):
+            apply_style(qapp, scale)
+            assert {n.textItem.font().pointSize() for n in names} == {point_sizes(scale)["plot"]}
+    finally:
+        apply_style(qapp, 1.0)

@@ -117,3 +117,14 @@ def test_analyze_stays_quiet_about_a_square_camera():
     for i in np.flatnonzero(rec.detected):
         log.add(FrameResult(int(i), float(rec.t[i]), rec.image[i], rec.world[i], True, 0.0))
     assert log.view().medio_lateral is True and log.warning() is None
+
+
+def test_without_a_trial_no_sway_axis_is_claimed(oblique):
+    # Standing 40 deg off square and never lifting a foot: nothing was measured, so the
+    # summary must not call the picture's horizontal axis medio-lateral.
+    rec, _ = oblique
+    before = rec.t < rec.scenario.lift_at_s
+    result = score_frames(_protocol(rec), rec.t[before], rec.image[before], rec.world[before],
+                          rec.detected[before])[0]
+    assert result["trials"] == [] and result["summary"]["sway_axis"] is None
+    assert "medio-lateral" not in result_text(result, Profile())

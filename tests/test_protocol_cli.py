@@ -7,7 +7,7 @@ import cv2
 import pytest
 
 from balance.protocols.feet import raised_foot
-from balance.storage.landmark_csv import write_landmark_csv
+from balance.storage.landmark_csv import LandmarkCsvWriter
 from balance.storage.session import read_session
 from tests.helpers import assert_one_line_error, balance
 
@@ -36,24 +36,56 @@ def test_score_json_has_the_documented_fields():
     assert "summary" in result and result["summary"]["best_hold_s"]["right"] > 0
 
 
-def test_a_landmark_csv_scores_like_its_session(tmp_path):
+def landmark_csv(path, s, *, sized=True):
+    """The session's frames as `analyze --csv` writes them, or (``sized`` False) as it
+    wrote them before the CSV stored its image size."""
+    with LandmarkCsvWriter(path, image_size=s.image_size) as w:
+        for i in range(len(s)):
+            w.write(s.t[i], s.image[i], bool(s.detected[i]))
+    if not sized:
+        rows = path.read_text().splitlines()
+        path.write_text("".join(",".join(r.split(",")[:-2]) + "\n" for r in rows))
+    return path
+
+
+SWAY = ("mean_velocity_ml", "rms_ml", "sd_ml", "path_length_ml", "range_ml")
+
+
+def same_trials(a, b):
+    """Same holds and the same medio-lateral sway (a CSV keeps 6 digits)."""
+    assert [t["hold_time_s"] for t in a["trials"]] == [t["hold_time_s"] for t in b["trials"]]
+    for x, y in zip(a["trials"], b["trials"]):
+        assert [x["metrics"][k] for k in SWAY] == pytest.approx([y["metrics"][k] for k in SWAY],
+                                                                rel=1e-3)
+
+
+def test_a_landmark_csv_or_frame_export_scores_like_its_session(tmp_path):
+    """Both carry the video's size: no --image-size needed, and the sway is the session's."""
     s = read_session(SAMPLE)
-    table = tmp_path / "s.csv"
-    write_landmark_csv(table, s.t, s.image, s.detected)
-    from_csv = score_json(table, "--protocol", "single-leg-stance", "--image-size", "1280x720")
+    exported = tmp_path / "frames.csv"
+    proc = balance("export", SAMPLE, "--frames", exported)
+    assert proc.returncode == 0, proc.stderr
     from_session = score_json(SAMPLE, "--protocol", "single-leg-stance")
-    assert [t["hold_time_s"] for t in from_csv["trials"]] == \
-        [t["hold_time_s"] for t in from_session["trials"]]
+    assert len(from_session["trials"]) == 2
+    for table in (landmark_csv(tmp_path / "s.csv", s), exported):
+        same_trials(score_json(table, "--protocol", "single-leg-stance"), from_session)
+        w, h = s.image_size
+        same_trials(score_json(table, "--protocol", "single-leg-stance", "--image-size",
+                               f"{w}x{h}"), from_session)
+        # A size that contradicts the file would scale every sway: refused.
+        assert_one_line_error(balance("score", table, "--protocol", "practice",
+                                      "--image-size", f"{h}x{h}"),
+                              f"--image-size {h}x{h} does not match the {w}x{h}")
 
 
-def test_a_landmark_csv_needs_its_image_size(tmp_path):
-    from tests.helpers import assert_one_line_error, balance
+def test_a_landmark_csv_without_its_size_needs_image_size(tmp_path):
     s = read_session(SAMPLE)
-    table = tmp_path / "s.csv"
-    write_landmark_csv(table, s.t, s.image, s.detected)
+    table = landmark_csv(tmp_path / "old.csv", s, sized=False)
     # x and y are fractions of the width and height: a guessed size would scale the sway
     assert_one_line_error(balance("score", table, "--protocol", "practice"), "--image-size")
-    assert score_json(table, "--protocol", "practice", "--image-size", "1280x720")["trials"]
+    w, h = s.image_size
+    same_trials(score_json(table, "--protocol", "single-leg-stance", "--image-size", f"{w}x{h}"),
+                score_json(SAMPLE, "--protocol", "single-leg-stance"))
 
 
 def test_four_stage_on_the_sample_ends_side_by_side_when_a_foot_lifts():

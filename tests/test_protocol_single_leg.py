@@ -65,6 +65,17 @@ def test_raised_foot_resting_on_the_stance_leg_ends_the_trial():
     assert 7.0 < trial["hold_time_s"] < 7.6
 
 
+def test_without_world_landmarks_the_picture_tells_a_foot_on_the_leg():
+    """A landmark CSV has no depth: the image distance to the shank decides."""
+    s = generate(duration_s=30.0, lifts=[Lift("right", 3.0, 25.0)], jitter_px=1.0, seed=7,
+                 foot_to_leg=[(10.0, 14.0)])
+    p = create("single-leg-stance", Profile(height_cm=s.height_cm), image_size=s.image_size,
+               fps=s.fps)
+    (trial,) = score_frames(p, s.t, s.image, np.full_like(s.world, np.nan), s.detected)[0]["trials"]
+    assert trial["end_reason"] == "foot_on_leg"
+    assert 7.0 < trial["hold_time_s"] < 7.6
+
+
 def test_stance_foot_hop_ends_the_trial():
     trial = end_of(hops=[(12.0, 8.0)])
     assert trial["end_reason"] == "stance_foot_moved"

@@ -1,6 +1,7 @@
 """Timed Up and Go: timed and split into its parts on people walked by the independent
 bench (``tests/bench/tug.py``: placed steps, turns on the spot, a pinhole camera), from
-the side and at 45 deg, 15-60 fps, 1-2 px jitter; the Go cue, the gait speed, the card.
+the side and at 45 deg, 15-60 fps, 1-2 px jitter; the turn's steps (2-7 drawn per
+seed); the Go cue, the gait speed, the card.
 
 No public TUG footage is at hand (``../shared/realdata`` has none): the bench is the check.
 """
@@ -40,6 +41,23 @@ def test_every_event_within_0_2_s_of_the_truth_and_the_total_within_0_25(view, f
     assert s["parts"]["turn"] == pytest.approx(ev["turn_end"] - ev["turn_start"], abs=1e-3)
     assert sum(s["parts"].values()) == pytest.approx(s["time_s"], abs=3e-3)
     assert s["fall_risk"] == (s["time_s"] >= 12.0)
+
+
+# seeds whose drawn turns take 4, 6, 5, 7, 2 and 3 steps
+TURN_SEEDS = (1, 2, 6, 7, 10, 12)
+
+
+@pytest.mark.parametrize("view, fps, jitter", VIEWS)
+def test_the_turn_steps_are_counted_exactly_in_most_runs_and_never_off_by_more_than_one(
+        view, fps, jitter):
+    errors, truths = [], []
+    for seed in TURN_SEEDS:
+        result, rec = score(Tug(seed=seed, view_deg=view, fps=fps, jitter_px=jitter))
+        errors.append(compare(result, rec)["turn_steps"])
+        truths.append(rec.truth.turn_steps)
+    assert sorted(truths) == [2, 3, 4, 5, 6, 7]  # the seeds cover the drawn range
+    assert all(e is not None and abs(e) <= 1 for e in errors), errors
+    assert sum(e == 0 for e in errors) >= len(TURN_SEEDS) - 1, errors
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
@@ -129,19 +147,27 @@ def test_the_fall_risk_line_and_the_community_line(pace, at_risk):
     assert lines["community falls line"]["verify"] is True
 
 
-def test_the_card_gives_time_parts_speed_declared_aid_and_the_neuropathy_note():
-    result, _ = score(Tug(seed=1), aid="cane", chair_arms="used")
+def test_the_card_gives_time_parts_turn_steps_speed_declared_aid_and_the_neuropathy_note():
+    result, rec = score(Tug(seed=1), aid="cane", chair_arms="used")
     s = ProtocolResult.from_dict(json.loads(json.dumps(result))).summary
     card = messages.result_text(result, Profile()).splitlines()
     assert card[0] == f"Time: {s.time_s:.1f} s (from first movement after sitting still (no go cue), " \
                       "dated to its onset)"
     assert card[1].startswith(f"stand up {s.parts['sit_to_stand']:.1f} s, walk out ")
     assert card[1].endswith(f"turn and sit {s.parts['turn_to_sit']:.1f} s")
+    assert s.turn_steps == rec.truth.turn_steps == 4
+    assert card[2] == ("turn at the line: 4 steps (not more than 4, the TURN180 marker of fall "
+                       "risk, TURN180 *verify*)")
     out, back = s.gait_speed_cm_s["out"], s.gait_speed_cm_s["back"]
-    assert card[2] == f"gait speed: {out:.0f} cm/s out, {back:.0f} cm/s back"
-    assert card[3] == "walking aid: cane; chair arms: used (as declared)"
-    assert card[4] == norms.TUG_NEUROPATHY_NOTE
+    assert card[3] == f"gait speed: {out:.0f} cm/s out, {back:.0f} cm/s back"
+    assert card[4] == "walking aid: cane; chair arms: used (as declared)"
+    assert card[5] == norms.TUG_NEUROPATHY_NOTE
     assert any("STEADI fall-risk line (12 s, CDC STEADI TUG)" in line for line in card)
+
+
+@pytest.mark.parametrize("count, words", [(4, "not more than 4"), (5, "more than 4")])
+def test_the_turn_steps_are_worded_against_the_turn180_marker(count, words):
+    assert norms.turn_steps_words(count).startswith(f"turn at the line: {count} steps ({words}, ")
 
 
 def test_compare_tug_is_literal_about_the_lines():
@@ -174,6 +200,8 @@ def test_balance_score_times_a_recorded_walk_from_its_first_movement(tmp_path):
     r.finish("done")
     proc = balance("score", path, "--protocol", "tug", "--json")
     assert proc.returncode == 0, proc.stderr
-    assert json.loads(proc.stdout)["summary"]["time_s"] == pytest.approx(rec.truth.total, abs=0.2)
+    summary = json.loads(proc.stdout)["summary"]
+    assert summary["time_s"] == pytest.approx(rec.truth.total, abs=0.2)
+    assert rec.truth.turn_steps == 6 and abs(summary["turn_steps"] - 6) <= 1
     bad = balance("score", path, "--protocol", "tug", "--go", "sideways")
     assert bad.returncode == 2 and "error:" in bad.stderr and "Traceback" not in bad.stderr

@@ -259,3 +259,35 @@ def test_a_recording_without_depth_says_so_instead_of_an_empty_stabilogram(qtbot
     # a recording with depth shows the stabilogram and no such words
     pane = open_window(qtbot, SAMPLE).panes[0]
     assert pane.stabilo.isVisible() and not pane.no_depth.isVisible()
+
+
+def test_a_replay_opened_on_its_own_has_the_dark_plot_theme(qtbot, sample):
+    """``balance replay`` opens no other window first: its plots must not rely on one
+    having set pyqtgraph's colours (its default background is black)."""
+    import pyqtgraph as pg
+    from balance.gui.style import PLOT_BACKGROUND, PLOT_FOREGROUND
+    saved = {k: pg.getConfigOption(k) for k in ("background", "foreground")}
+    pg.setConfigOptions(background="k", foreground="d")  # as in a fresh process
+    try:
+        pane = open_window(qtbot, sample).panes[0]
+        for plot in (pane.plot, pane.stabilo):
+            assert plot.backgroundBrush().color().name() == PLOT_BACKGROUND
+            assert plot.getAxis("bottom").textPen().color().name() == PLOT_FOREGROUND
+            assert plot.plotItem.titleLabel.opts["color"] == PLOT_FOREGROUND
+    finally:
+        pg.setConfigOptions(**saved)
+
+
+def test_the_marks_names_follow_a_text_size_change_at_once(qtbot, qapp, sample):
+    """Ctrl +/- in any window restyles every plot on screen: the marks' names too, with no
+    redraw of the marks and no event loop turn."""
+    from balance.gui.style import apply_style, point_sizes
+    w = open_window(qtbot, sample)
+    labels = [line.label for line in w.panes[0]._marks]
+    assert labels
+    try:
+        apply_style(qapp, 1.6)
+        assert {lab.textItem.font().pointSize() for lab in labels} == {point_sizes(1.6)["plot"]}
+    finally:
+        apply_style(qapp, 1.0)
+    assert {lab.textItem.font().pointSize() for lab in labels} == {point_sizes(1.0)["plot"]}

@@ -13,16 +13,15 @@ from balance.present.timeline import build
 from balance.session.pipeline import open_session_video
 from balance.storage import export
 from balance.storage.files import atomic_open
-from balance.storage.landmark_csv import read_landmark_csv, write_landmark_csv
+from balance.storage.landmark_csv import read_landmark_csv
 from balance.storage.session import read_session
 from tests.test_cli_errors import ROOT, assert_one_line_error, balance
 
 SAMPLE = ROOT / "samples" / "single_leg_stance.balance"
 
 
-def _landmarks(n=5):
-    rng = np.random.default_rng(1)
-    return np.arange(n) / 30, rng.random((n, 33, 4)).astype(np.float32), np.ones(n, bool)
+def _frames(path, **kw):
+    return export.write_frames_csv(path, build(read_session(SAMPLE)), **kw)
 
 
 def test_atomic_file_is_owner_only_and_whole(tmp_path):
@@ -39,11 +38,12 @@ def test_existing_file_is_kept_unless_overwrite(tmp_path):
     path = tmp_path / "a.csv"
     path.write_text("precious\n")
     with pytest.raises(InputError, match="already exists"):
-        write_landmark_csv(path, *_landmarks())
+        _frames(path)
     assert path.read_text() == "precious\n" and os.listdir(tmp_path) == ["a.csv"]
-    write_landmark_csv(path, *_landmarks(), overwrite=True)
-    t, image, _ = read_landmark_csv(path)
-    np.testing.assert_allclose(image, _landmarks()[1], rtol=1e-5)
+    _frames(path, overwrite=True)
+    _, image, _, size = read_landmark_csv(path)
+    np.testing.assert_allclose(image, read_session(SAMPLE).image, rtol=1e-5, atol=1e-6)
+    assert size == read_session(SAMPLE).image_size
 
 
 class _FullDisk:
@@ -68,14 +68,10 @@ class _FullDisk:
         monkeypatch.setattr(builtins, "open", fake_open)
 
 
-@pytest.mark.parametrize("write", [
-    lambda p: write_landmark_csv(p, *_landmarks(50)),
-    lambda p: export.write_frames_csv(p, build(read_session(SAMPLE))),
-])
-def test_full_disk_leaves_no_file_behind(tmp_path, monkeypatch, write):
+def test_full_disk_leaves_no_file_behind(tmp_path, monkeypatch):
     _FullDisk(monkeypatch)
     with pytest.raises(InputError, match="No space left"):
-        write(tmp_path / "out.csv")
+        _frames(tmp_path / "out.csv")
     assert os.listdir(tmp_path) == []
 
 
@@ -84,7 +80,7 @@ def test_full_disk_keeps_the_old_file_when_overwriting(tmp_path, monkeypatch):
     path.write_text("old\n")
     _FullDisk(monkeypatch)
     with pytest.raises(InputError, match="No space left"):
-        write_landmark_csv(path, *_landmarks(50), overwrite=True)
+        _frames(path, overwrite=True)
     assert path.read_text() == "old\n" and os.listdir(tmp_path) == ["out.csv"]
 
 

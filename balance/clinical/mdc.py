@@ -41,5 +41,12 @@ FIVE_STS = Mdc(2.5, None, "Goldberg 2012 (older women, SEM 0.9 s)")
 # Single-leg balance on a force plate, test-retest typical error 9-15 % CV of sway velocity
 # (J Sports Sci Med 2018;17:174, tables 2 and 4): MDC95 = 2.77 x 12 % = 33 %.
 SWAY_VELOCITY = Mdc(None, 0.33, "JSSM 2018 (force plate, CV ~12 %)", verify=True)
-# Not here, none being in docs/clinical.md yet: the Timed Up and Go's (published values
-# differ by population), the 30 s chair stand's, the BESS's, the mCTSIB's, the yoga poses'.
+# Donoghue OA, Savva GM, Borsch-Supan A, Kenny RA. Reliability, measurement error and
+# minimum detectable change in mobility measures: a cohort study of community-dwelling
+# adults aged 50 years and over in Ireland. BMJ Open 2019;9(11):e030475 (PMC6858113):
+# 128 adults, retested 1-4 months later, by the same or another rater; TUG MDC 2.08 s
+# (the abstract). Chosen over smaller short-retest values (1.10 s in knee osteoarthritis,
+# doi:10.1186/s12891-015-0637-8, 2 days apart) because the history compares weeks apart.
+TUG = Mdc(2.08, None, "Donoghue 2019 (community adults 50+, retest 1-4 months)")
+# Not here, none being in docs/clinical.md yet: the 30 s chair stand's, the BESS's, the
+# mCTSIB's, the yoga poses'.

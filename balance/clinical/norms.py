@@ -234,6 +234,30 @@ TUG_NEUROPATHY_NOTE = (
     "in the paper)")
 
 
+# Steps in the 180 deg turn at the line. More than four: a raised risk of falling in frail
+# older people (the TURN180 procedure paper, which reports it of earlier work; modal count
+# 4 in 142 inpatients, mean age 81 y); read from its abstract only: verify.
+TURN180 = Source(
+    "TURN180",
+    "A standard procedure for using TURN180: testing dynamic postural stability among "
+    "elderly people. Physiotherapy (abstract; authors and year to be checked).",
+    verify=True)
+GAMERMAN_2019 = Source(
+    "Gamerman 2019",
+    "Gamerman Y, Hoshen M, Herman Cohen A, Alter Z, Hadad L, Melzer I. Validity and "
+    "inter-observer reliability of the TURN 180 test to identify older adults who reported "
+    "falls. Isr Med Assoc J 2019;21(4):269-274.")
+TURN_STEPS_MARKER = 4  # more than this many steps in the half-turn (TURN180, *verify*)
+
+
+def turn_steps_words(steps: int) -> str:
+    """The card's line for the turn's step count, against the TURN180 marker."""
+    above = steps > TURN_STEPS_MARKER
+    return (f"turn at the line: {steps} steps ("
+            + ("more than" if above else "not more than")
+            + f" {TURN_STEPS_MARKER}, the TURN180 marker of fall risk, {TURN180.key} *verify*)")
+
+
 def compare_tug(time_s: float) -> list[NormComparison]:
     """Where a TUG time stands against the STEADI line and the community falls line;
     ``below`` is literal (below a line is faster)."""

@@ -105,7 +105,7 @@ def _record(source, model, out: Path, csv: Path | None, args, views):
     is closed on return. The history gets the session under its final name, after."""
     from balance.session.analyze_file import analyze_source
 
-    table = LandmarkCsvWriter(csv) if csv else None
+    table = LandmarkCsvWriter(csv, image_size=source.size) if csv else None
     bar = ProgressBar(source.expected_frames, "analyze",
                       enabled=not args.quiet and sys.stderr.isatty())
     try:

@@ -26,8 +26,9 @@ def add_arguments(p) -> None:
     options.add_protocol(p, "the test to score with (default: the one the session recorded)")
     p.add_argument("--json", action="store_true", help="print the result as JSON")
     p.add_argument("--image-size", type=options.image_size, metavar="WIDTHxHEIGHT",
-                   help="size of the video behind a landmark CSV (required for one: its x and y "
-                        "are fractions of the width and height)")
+                   help="size of the video behind a landmark CSV, for one that does not store "
+                        "it (written before balance 2026-12; its x and y are fractions of the "
+                        "width and height); given for one that does, it must match")
     options.add_test_options(p)
     options.add_profile(p, person="person id for the result (default: the session's)")
 
@@ -76,11 +77,8 @@ def _load(path: Path, image_size: tuple[int, int] | None) -> Session:
         if len(s) == 0:
             raise InputError(f"{path} holds no frames")
         return s
-    t, image, detected = read_landmark_csv(path)
-    if image_size is None:  # guessing it would scale the sway by the wrong amount
-        raise InputError(f"{path} is a landmark CSV, which does not say the size of its "
-                         "video: give --image-size WIDTHxHEIGHT (for example 1280x720)")
-    size = image_size
+    t, image, detected, stored = read_landmark_csv(path)
+    size = _csv_size(path, stored, image_size)
     steps = np.diff(t)
     if not (np.isfinite(t).all() and (steps > 0).all()):  # scoring needs a clock that runs
         bad = int(np.argmax(~(steps > 0))) + 1 if steps.size else 0
@@ -89,6 +87,18 @@ def _load(path: Path, image_size: tuple[int, int] | None) -> Session:
     fps = 1.0 / float(np.median(steps)) if len(t) > 2 else 30.0
     meta = {"csv": True, "fps": fps, "image_size": list(size)}
     return Session(path, meta, t, detected, image, np.full_like(image, np.nan), [], [])
+
+
+def _csv_size(path: Path, stored, given) -> tuple[int, int]:
+    """The CSV's own image size, or the one given for a CSV that has none; never a guess
+    (a wrong aspect would scale every sway) and never a size that contradicts the file."""
+    if stored is None and given is None:
+        raise InputError(f"{path} is a landmark CSV that does not say the size of its "
+                         "video: give --image-size WIDTHxHEIGHT (for example 1280x720)")
+    if stored is not None and given is not None and tuple(given) != tuple(stored):
+        raise InputError(f"--image-size {given[0]}x{given[1]} does not match the "
+                         f"{stored[0]}x{stored[1]} video {path} was written from")
+    return tuple(stored or given)
 
 
 def format_result(result: ProtocolResult | dict) -> str:

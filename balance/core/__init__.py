@@ -13,6 +13,7 @@ Pure functions and small stateful accumulators over NumPy arrays, with numba ker
                 the kinds, thresholds, and ``detect_events`` over a recording
 * ``live_events`` the one event detector, frame by frame, dated back to when they
                 happened (``live_signals``: the signals its rules read)
+* ``steps``     the feet's swings (steps) from their landmarks; the TUG's turn steps
 * ``score``     stability score 0-100
 * ``stance``    stance codes
 * ``jit``       the kernel/twin table, ``warmup()`` and the NumPy-twin switch for tests and

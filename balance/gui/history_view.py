@@ -39,7 +39,7 @@ class TrendPlots(QWidget):
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        pg.setConfigOptions(antialias=True, background="#101418", foreground="#e0e0e0")
+        pg.setConfigOptions(antialias=True)  # colours: style.style_plot
         grid = QGridLayout(self)
         self.plots = {}
         for k, measure in enumerate(MEASURES):

@@ -124,6 +124,8 @@ class MainWindow(QMainWindow):
         self.stop_button.clicked.connect(lambda: self.stop_test(discomfort=True, by="Stop button"))
         self.checklist.confirmed.connect(self._checklist_done)
         self.profile_panel.saved.connect(self._profile_saved)
+        b.protocol_box.currentTextChanged.connect(lambda _t: self._test_chosen())
+        self._test_chosen()
         self._shortcuts()
 
     def _shortcuts(self) -> None:
@@ -199,6 +201,7 @@ class MainWindow(QMainWindow):
             return False
         self.flow.start(self.clock())
         self.setup_panel.gate.reset()  # the next test checks the view afresh
+        self.camera.mark = None
         self._phase = self._trial = self._tick_s = None
         self.banner.hide()
         self.card.hide()
@@ -231,9 +234,16 @@ class MainWindow(QMainWindow):
     def _make_protocol(self, fps: float):
         """``fps``: the rate the test gets (half the feed's when every second frame is)."""
         side = self.bar.side_box.currentText()
-        return self.protocol_factory(self.bar.protocol_box.currentText(), self._profile(),
-                                     image_size=self.feed.size, fps=fps,
-                                     side=None if side == "none" else side)
+        # Without a foam pad, the test's stand-in (the mCTSIB's firm half, the modified BESS).
+        name, options, _note = self.setup_panel.protocol_choice(self.bar.protocol_box.currentText())
+        return self.protocol_factory(name, self._profile(), image_size=self.feed.size, fps=fps,
+                                     side=None if side == "none" else side, **options)
+
+    def _test_chosen(self) -> None:
+        """The set-up checks the view (and asks for a pad) for the test chosen now."""
+        self.setup_panel.set_test(self.bar.protocol_box.currentText(), self._profile().height_cm)
+        self.camera.mark = None
+        self.flow.camera(False)
 
     def _make_writers(self, protocol, fps: float):
         """The session file and, if the person chose to keep it, the video beside it."""
@@ -263,6 +273,7 @@ class MainWindow(QMainWindow):
             self._cues(st)
         elif self.flow.state in (F.SETUP, F.READY):
             self.flow.camera(self.setup_panel.update_from(snap))
+            self.camera.mark = self.setup_panel.mark
         if snap.trial_result is not None:
             self._show_trial(snap.trial_result)
             self.flow.trial_ended(self.clock())
@@ -394,6 +405,7 @@ class MainWindow(QMainWindow):
             self.bar.person_box.addItem(profile.person_id)
         self.bar.person_box.setCurrentText(profile.person_id)
         self.bar.profile_button.setChecked(False)
+        self._test_chosen()  # the TUG's 3 m line is scaled by the height
 
     def _mute(self, muted: bool) -> None:
         self.sound.muted = self.settings.muted = muted

@@ -1,19 +1,28 @@
-"""The camera set-up assistant: tells the person how to move until the view is right."""
+"""The camera set-up assistant: tells the person how to move until the view is right for
+the chosen test (front or side, ``session.setup_needs``), asks whether a foam pad is there
+for a test that needs one, and for the TUG finds where the 3 m line falls."""
 
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtWidgets import QLabel, QProgressBar, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QLabel, QProgressBar, QPushButton, QVBoxLayout, QWidget
 
-from balance.session.setup_check import SetupGate, assess
+from balance.session.setup_check import SetupGate
+from balance.session.setup_needs import PAD_QUESTION, SetupNeeds
 
 
 class SetupPanel(QWidget):
-    """Shows the advice for the latest frame and how close the view is to "ready"."""
+    """Shows the advice for the latest frame and how close the view is to "ready".
 
-    def __init__(self, parent=None):
+    ``mark``: the TUG's 3 m line of the latest frame (``walk_line.WalkLine``), for the
+    camera picture to draw; None for the other tests.
+    """
+
+    def __init__(self, parent=None, test: str = "single-leg-stance"):
         super().__init__(parent)
         self.gate = SetupGate()
+        self.needs = SetupNeeds(test)
+        self.mark = None
         layout = QVBoxLayout(self)
         title = QLabel("Camera set-up")
         title.setObjectName("instruction")
@@ -23,20 +32,71 @@ class SetupPanel(QWidget):
         self.progress = QProgressBar()
         self.progress.setRange(0, self.gate.needed)
         self.progress.setTextVisible(False)
-        hint = QLabel("Stand 2 to 3 metres from the camera, facing it, whole body in the "
-                      "picture, a chair or wall within reach.")
-        hint.setWordWrap(True)
-        for w in (title, self.advice, self.progress, hint):
+        self.hint = QLabel(self.needs.hint())
+        self.hint.setWordWrap(True)
+        for w in (title, self.advice, self.progress, self._pad_question(), self.hint):
             layout.addWidget(w)
         layout.addStretch(1)
+        self.set_test(test)
+
+    def _pad_question(self) -> QWidget:
+        self.pad_box = box = QWidget()
+        column = QVBoxLayout(box)
+        column.setContentsMargins(0, 0, 0, 0)
+        question = QLabel(PAD_QUESTION)
+        question.setWordWrap(True)
+        self.pad_yes, self.pad_no = QPushButton("Yes, a pad is here"), QPushButton("No pad")
+        self.pad_group = QButtonGroup(box)
+        row = QHBoxLayout()
+        for button, answer in ((self.pad_yes, True), (self.pad_no, False)):
+            button.setCheckable(True)
+            button.clicked.connect(lambda _c=False, a=answer: self.answer_pad(a))
+            self.pad_group.addButton(button)
+            row.addWidget(button)
+        self.pad_note = QLabel("")
+        self.pad_note.setWordWrap(True)
+        column.addWidget(question)
+        column.addLayout(row)
+        column.addWidget(self.pad_note)
+        return box
+
+    def set_test(self, name: str, height_cm: float | None = None) -> None:
+        """The test the view is checked for; a new test checks afresh and asks again."""
+        if name != self.needs.name:
+            self.needs = SetupNeeds(name)
+            self.pad_group.setExclusive(False)  # so that both may be unchecked again
+            for button in (self.pad_yes, self.pad_no):
+                button.setChecked(False)
+            self.pad_group.setExclusive(True)
+            self.pad_note.setText("")
+            self.gate.reset()
+        self.needs.height_cm = height_cm
+        self.pad_box.setVisible(self.needs.asks_pad)
+        self.hint.setText(self.needs.hint())
+        self.mark = None
+
+    def answer_pad(self, present: bool) -> None:
+        self.needs.pad = present
+        (self.pad_yes if present else self.pad_no).setChecked(True)
+        self.pad_note.setText(self.needs.protocol_choice()[2] or "")
+
+    def protocol_choice(self, name: str) -> tuple[str, dict, str | None]:
+        """What to run for ``name``: the chosen test, or its stand-in without a foam pad."""
+        if name != self.needs.name:
+            return name, {}, None
+        return self.needs.protocol_choice()
 
     def update_from(self, snap) -> bool:
         """Judge one snapshot; returns whether the view has been good long enough."""
         brightness = (float(np.mean(snap.display[::8, ::8, :3])) if snap.display is not None
                       else None)
-        ready = self.gate.update(assess(snap.landmarks, snap.detected, image_size=snap.image_size,
-                                        brightness=brightness, world=snap.world))
-        self.advice.setText(self.gate.report.message if ready or not self.gate.report.ok
-                            else "Good, hold still...")
+        report, self.mark = self.needs.report(snap.landmarks, snap.detected,
+                                              image_size=snap.image_size,
+                                              brightness=brightness, world=snap.world)
+        ready = self.gate.update(report)
+        text = report.message if ready or not report.ok else "Good, hold still..."
+        if self.mark is not None and self.mark.fits:
+            text += "\n" + self.mark.message()
+        self.advice.setText(text)
         self.progress.setValue(min(self.gate.run, self.gate.needed))
         return ready

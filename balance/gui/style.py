@@ -14,6 +14,10 @@ PLOT_PT = 13             # plot ticks, axis names, titles and legends at scale 1
 MIN_SCALE, MAX_SCALE = 0.85, 2.0  # the largest still fits a 1920x1080 screen
 ZOOM_STEP = 1.15
 _SCALE = "balance_text_scale"  # the application property holding the scale
+# The plots' colours: the windows' own dark background (pyqtgraph's default is black, which
+# a window whose plots were never themed, the replay opened on its own, once showed).
+PLOT_BACKGROUND = "#101418"
+PLOT_FOREGROUND = "#e0e0e0"
 
 # Large type and high contrast: read from three metres away, by eyes that may be tired.
 STYLE = """
@@ -22,6 +26,7 @@ QPushButton { background: #2a3440; border: 2px solid #8aa4bf; border-radius: 8px
               padding: 8px 18px; }
 QPushButton:focus { border: 3px solid #ffd75e; }
 QPushButton:disabled { color: #7a7a7a; border-color: #4a4a4a; }
+QPushButton:checked { background: #1f5f7a; border: 3px solid #ffd75e; font-weight: bold; }
 QPushButton#stop { background: #b3122e; border: 3px solid #ffffff; color: #ffffff;
                    font-size: %(big)dpt; font-weight: bold; padding: 12px 16px; }
 QPushButton#start { background: #1c6b3a; border: 3px solid #ffffff; color: #ffffff;
@@ -76,6 +81,7 @@ def apply_style(app, scale: float = 1.0) -> None:
     scale = clamp(scale)
     app.setProperty(_SCALE, scale)
     app.setStyleSheet(STYLE % point_sizes(scale))
+    pg.setConfigOptions(background=PLOT_BACKGROUND, foreground=PLOT_FOREGROUND)
     for widget in app.allWidgets():
         # Plots of windows on screen: a closed one may be half torn down already.
         if isinstance(widget, pg.PlotWidget) and widget.window().isVisible():
@@ -83,13 +89,17 @@ def apply_style(app, scale: float = 1.0) -> None:
 
 
 def style_plot(plot: pg.PlotWidget, scale: float | None = None) -> None:
-    """Ticks, axis names, title and legend of ``plot`` at the text size (the style sheet
-    does not reach inside a plot)."""
+    """Colours, and ticks, axis names, title, legend and the text drawn on the data (a
+    threshold's name, a mark's label) at the text size: the style sheet reaches inside no
+    plot, so this is what makes them follow Ctrl +/- at once."""
     pt = point_sizes(current_scale() if scale is None else scale)["plot"]
     font = plot_font(scale)
     item = plot.getPlotItem()
+    plot.setBackground(PLOT_BACKGROUND)
     for name in ("left", "bottom"):
         axis = item.getAxis(name)
+        axis.setPen(PLOT_FOREGROUND)
+        axis.setTextPen(PLOT_FOREGROUND)
         axis.setTickFont(font)
         if axis.labelText:  # its other style (the colour) kept: a bare size turns it black
             axis.setLabel(axis.labelText, units=axis.labelUnits,
@@ -99,7 +109,20 @@ def style_plot(plot: pg.PlotWidget, scale: float | None = None) -> None:
     if item.legend is not None:
         item.legend.setLabelTextSize(f"{pt}pt")
         for _sample, label in item.legend.items:
-            label.setText(label.text, size=f"{pt}pt")
+            label.setText(label.text, size=f"{pt}pt", color=PLOT_FOREGROUND)
+    for text in _text_items(item):
+        text.setFont(font)
+
+
+def _text_items(item) -> list:
+    """The text items on a plot's data: ``TextItem``s and the labels of its lines."""
+    out = []
+    for it in item.items:
+        if isinstance(it, pg.TextItem):
+            out.append(it)
+        elif isinstance(getattr(it, "label", None), pg.TextItem):
+            out.append(it.label)  # an InfiniteLine's name
+    return out
 
 
 def plot_font(scale: float | None = None) -> QFont:
@@ -112,7 +135,7 @@ def plot_font(scale: float | None = None) -> QFont:
 def set_title(plot: pg.PlotWidget, text: str, scale: float | None = None) -> None:
     """``plot``'s title at the text size: a bare ``setTitle`` drops back to pyqtgraph's own."""
     pt = point_sizes(current_scale() if scale is None else scale)["plot"]
-    plot.getPlotItem().setTitle(text, size=f"{pt}pt")
+    plot.getPlotItem().setTitle(text, size=f"{pt}pt", color=PLOT_FOREGROUND)
 
 
 def zoom_keys(widget, changed=None) -> None:

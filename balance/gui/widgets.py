@@ -7,15 +7,16 @@ import time
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QImage, QPainter, QPen
+from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPen
 from PySide6.QtWidgets import QFrame, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
-from balance.gui.style import style_plot
+from balance.gui.style import current_scale, point_sizes, style_plot
 from balance.pose.landmarks import SKELETON, VIS
 
 BONE = QColor("#35e0ff")
 JOINT = QColor("#ffd75e")
 CANVAS = QColor("#1a1f26")
+MARK = QColor("#ffd75e")
 
 
 class CameraView(QWidget):
@@ -34,6 +35,7 @@ class CameraView(QWidget):
         self._snap = None
         self._qimage = None
         self._timed = -1  # index of the last snapshot whose latency was taken
+        self.mark = None  # the TUG set-up's 3 m line (``walk_line.WalkLine``), or None
 
     def show_snapshot(self, snap) -> None:
         self._snap = snap
@@ -71,12 +73,35 @@ class CameraView(QWidget):
             p.fillRect(target, CANVAS)
         if self._snap is not None and self._snap.detected:
             self._draw_skeleton(p, target, self._snap.landmarks)
+        if self.mark is not None and self._snap is not None:
+            self._draw_mark(p, target, self.mark, self._snap.image_size)
         p.end()
         snap = self._snap
         if snap is not None and snap.index != self._timed and self.on_shown is not None:
             self._timed = snap.index
             now = time.perf_counter()
             self.on_shown((now - snap.t_wall) * 1e3, (now - start) * 1e3)
+
+    def _draw_mark(self, p: QPainter, target: QRectF, mark, image_size) -> None:
+        """The 3 m line where it would lie on the floor: a tall yellow post from the
+        floor up, named, so it can be found across the room (none when it is off the picture)."""
+        w, h = image_size
+        x = target.x() + mark.x_px / w * target.width()
+        if not target.left() <= x <= target.right():
+            return
+        floor = target.y() + min(mark.floor_px / h, 1.0) * target.height()
+        top = max(target.top(), floor - 0.5 * target.height())
+        p.setPen(QPen(MARK, max(4.0, target.height() / 120), Qt.PenStyle.DashLine))
+        p.drawLine(QPointF(x, floor), QPointF(x, top))
+        font = QFont()
+        font.setPointSize(point_sizes(current_scale())["big"])  # the text size at paint time
+        font.setBold(True)
+        p.setFont(font)
+        p.setPen(MARK)
+        label = "3 m"
+        width = p.fontMetrics().horizontalAdvance(label)
+        left = x + 8 if x + 8 + width <= target.right() else x - 8 - width  # inside the picture
+        p.drawText(QPointF(left, top + p.fontMetrics().ascent()), label)
 
     def _draw_skeleton(self, p: QPainter, target: QRectF, lm: np.ndarray) -> None:
         p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
@@ -142,7 +167,7 @@ class SwayPlots(QWidget):
 
     def __init__(self, parent=None, *, seconds: float = 20.0, fps: float = 30.0):
         super().__init__(parent)
-        pg.setConfigOptions(antialias=False, background="#101418", foreground="#e0e0e0")
+        pg.setConfigOptions(antialias=False)  # colours: style.style_plot
         n = int(seconds * max(fps, 1.0) * 2)  # room for a faster feed
         self.trace_buf = RingBuffer(n, 3)   # t, ml, ap
         self.trail_buf = RingBuffer(int(10 * max(fps, 1.0) * 2), 2)  # the last ~10 s

@@ -123,8 +123,8 @@ TUG_PARTS = (("sit_to_stand", "stand up"), ("walk_out", "walk out"), ("turn", "t
 
 
 def tug_lines(result: ProtocolResult) -> list[str]:
-    """The TUG's time and parts, gait speed (or why not), the declared aid and chair arms,
-    and the neuropathy note beside the lines."""
+    """The TUG's time and parts, the turn's steps, gait speed (or why not), the declared aid
+    and chair arms, and the neuropathy note beside the lines."""
     s = result.summary
     if s.time_s is None:
         lines = ["Not timed: " + (result.trials[0].end_text if result.trials else "not started")]
@@ -132,6 +132,8 @@ def tug_lines(result: ProtocolResult) -> list[str]:
         lines = [f"Time: {s.time_s:.1f} s (from {s.start_rule})",
                  ", ".join(f"{label} {s.parts[k]:.1f} s" for k, label in TUG_PARTS
                            if _finite(s.parts.get(k)))]
+    if s.turn_steps is not None:
+        lines.append(norms.turn_steps_words(s.turn_steps))
     speed = s.gait_speed_cm_s or {}
     if _finite(speed.get("out")) and _finite(speed.get("back")):
         lines.append(f"gait speed: {speed['out']:.0f} cm/s out, {speed['back']:.0f} cm/s back")

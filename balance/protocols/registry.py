@@ -17,6 +17,10 @@ from balance.protocols.measures import HOLD, Measure, chair_stand_line, five_sts
 
 WORLD = "world_landmarks"  # needs MediaPipe's world landmarks (depth): not a landmark CSV
 FOAM = "foam_pad"          # needs a foam pad
+# The view the camera must have of the person (the set-up check asks them to turn until
+# it fits): the stance tests read side-to-side sway across the picture, the walking and
+# reaching ones read forward travel across it.
+FRONT, SIDE, EITHER = "front", "side", "front or side"
 
 
 @dataclass(frozen=True)
@@ -31,13 +35,25 @@ class Option:
 
 
 @dataclass(frozen=True)
+class NoPad:
+    """What a test that needs a foam pad runs when there is none: another protocol
+    (``protocol``) or its own with ``options``; ``note`` says so on screen."""
+
+    note: str
+    protocol: str | None = None
+    options: tuple[tuple[str, object], ...] = ()
+
+
+@dataclass(frozen=True)
 class ProtocolSpec:
     """What the rest of the program knows of one protocol without building it.
 
     ``factory`` is "module:Class" under ``balance.protocols``; ``sided``: the person
     chooses the stance leg (``create(..., side=)``); ``needs``: ``WORLD``, ``FOAM``;
     ``live_sway``: its ``Status.sway_cm`` is filled while a trial runs; ``measure``: the
-    one number its history follows (``measures.Measure``; every protocol declares one).
+    one number its history follows (``measures.Measure``; every protocol declares one);
+    ``view``: ``FRONT``, ``SIDE`` or ``EITHER``; ``no_pad``: what runs without a foam pad
+    (every test that ``needs`` ``FOAM`` declares it).
     """
 
     name: str
@@ -50,10 +66,16 @@ class ProtocolSpec:
     live_sway: bool = False
     options: tuple[Option, ...] = field(default_factory=tuple)
     measure: Measure | None = None
+    view: str = FRONT
+    no_pad: NoPad | None = None
 
     @property
     def needs_depth(self) -> bool:
         return WORLD in self.needs
+
+    @property
+    def needs_foam(self) -> bool:
+        return FOAM in self.needs
 
     def protocol_class(self):
         module, cls = self.factory.split(":")
@@ -92,7 +114,9 @@ SPECS = (
                                  fall_risk=fixed(3, norms.CDC_STEADI.key))),
     ProtocolSpec("bess", "bess:BESS", "Balance Error Scoring System (BESS)", r.BessSummary,
                  needs=frozenset({WORLD, FOAM}), live_sway=True, options=_BESS,
-                 measure=_BESS_ERRORS),
+                 measure=_BESS_ERRORS, no_pad=NoPad(
+                     "No foam pad: the three firm-surface trials only (the modified BESS).",
+                     protocol="mbess")),
     ProtocolSpec("mbess", "bess:ModifiedBESS", "Modified BESS (firm surface)", r.BessSummary,
                  aliases=("modified-bess", "modified_bess"), needs=frozenset({WORLD}),
                  live_sway=True, options=_BESS, measure=_BESS_ERRORS),
@@ -109,7 +133,9 @@ SPECS = (
                      Option("phase_s", float, norms.MCTSIB_CONDITION_S,
                             help="each condition, s")),
                  measure=Measure("time held, all conditions", "s", "held s",
-                                 read="summary:total_s")),
+                                 read="summary:total_s"),
+                 no_pad=NoPad("No foam pad: the firm conditions only (the Romberg test).",
+                              options=(("pad", "none"),))),
     ProtocolSpec("practice", "practice:Practice", "Free practice", r.PracticeSummary,
                  live_sway=True, measure=_POSE_HOLD),
     ProtocolSpec("yoga", "yoga:YogaPoses", "Yoga balance poses", r.YogaSummary, options=(
@@ -123,16 +149,16 @@ SPECS = (
     ProtocolSpec("mini-squats", "reps:MiniSquats", "Mini squats", r.RepsSummary,
                  aliases=("mini_squats",), options=_REPS, measure=_GOOD_REPS),
     ProtocolSpec("sit-to-stand", "chair_stand:SitToStand", "Sit to stand", r.RepsSummary,
-                 aliases=("sit_to_stand",), options=_REPS + (
+                 aliases=("sit_to_stand",), view=EITHER, options=_REPS + (
                      Option("hands", str, "allowed", ("allowed", "crossed"),
                             "crossed: a stand pushed up with the hands does not count"),),
                  measure=_GOOD_REPS),
     ProtocolSpec("chair-stand-30", "chair_stand:ChairStand30", "30-second chair stand",
-                 r.ChairStandSummary, aliases=("chair_stand_30",),
+                 r.ChairStandSummary, aliases=("chair_stand_30",), view=EITHER,
                  measure=Measure("stands in 30 s", "stands", "stands", read="summary:stands",
                                  fall_risk=chair_stand_line)),
     ProtocolSpec("five-sts", "five_sts:FiveTimesSitToStand", "Five-times sit-to-stand",
-                 r.FiveStsSummary, aliases=("five_sts", "5xsts", "ftsts"), options=(
+                 r.FiveStsSummary, aliases=("five_sts", "5xsts", "ftsts"), view=EITHER, options=(
                      Option("reps", int, norms.FIVE_STS_REPS, help="stands to time"),),
                  measure=Measure("time for five stands", "s", "best time s", higher_is_better=False,
                                  mdc=mdc.FIVE_STS, fall_risk=fixed(norms.FIVE_STS_FALL_RISK_S,
@@ -140,7 +166,7 @@ SPECS = (
                                  norm=five_sts_norm)),
     ProtocolSpec("tug", "tug:TimedUpAndGo", "Timed Up and Go (TUG)", r.TugSummary,
                  aliases=("timed-up-and-go", "timed_up_and_go"), needs=frozenset({WORLD}),
-                 options=(
+                 view=SIDE, options=(
                      Option("go", str, "cue", ("cue", "movement"),
                             "timed from the window's Go cue, or (a recording without it) "
                             "from the first movement"),
@@ -148,12 +174,12 @@ SPECS = (
                             "walking aid used (declared)"),
                      Option("chair_arms", str, "not used", ("not used", "used"),
                             "the chair's arms pushed on to stand (declared)")),
-                 # no published TUG MDC in docs/clinical.md yet: the person's own variability
                  measure=Measure("TUG time", "s", "best time s", higher_is_better=False,
+                                 mdc=mdc.TUG,
                                  fall_risk=fixed(norms.TUG_FALL_RISK_S, norms.CDC_STEADI_TUG.key))),
     ProtocolSpec("functional-reach", "functional_reach:FunctionalReach", "Functional reach",
                  r.FunctionalReachSummary, aliases=("functional_reach", "reach", "frt"),
-                 needs=frozenset({WORLD}), options=(
+                 needs=frozenset({WORLD}), view=SIDE, options=(
                      Option("practice", int, norms.REACH_PRACTICE, help="practice reaches first"),
                      Option("trials", int, norms.REACH_TRIALS,
                             help="reaches scored after the practice (their mean is the result)")),

@@ -183,7 +183,8 @@ class TugSummary(Summary):
     """``time_s``: from the start (``go``: the Go cue or the first movement) to the seat
     contact, None unless the walk and both turns were seen; ``parts``: the subtask times,
     s; ``events``: their edges, s; ``gait_speed_cm_s``: the walk out and back, None unless
-    filmed side-on (``gait_speed_note`` says why); ``aid``, ``chair_arms``: declared."""
+    filmed side-on (``gait_speed_note`` says why); ``turn_steps``: the feet's swings in
+    the turn at the line, None unless the walk was seen; ``aid``, ``chair_arms``: declared."""
 
     time_s: float | None = None
     completed: bool = False
@@ -198,6 +199,7 @@ class TugSummary(Summary):
     gait_speed_cm_s: dict = field(default_factory=dict)
     walk_angle_deg: float | None = None
     gait_speed_note: str | None = None
+    turn_steps: int | None = None
     aid: str | None = None
     chair_arms: str | None = None
     scale: str | None = None

@@ -13,19 +13,24 @@ bad view the trial ends as interrupted, counting only what was seen.
 Timing: the hold runs from toe-off (the first frame with the whole foot off the floor)
 to first contact, both dated back by the detector on the foot's lowest point. A bad view
 shorter than ``GAP_S`` neither resets the steadiness nor loses a lift seen during it. A
-toe-tap or shuffle (under ``FIDGET_S`` with the foot under ``FIDGET_CM``) and a fragment
-under ``FIDGET_S`` cut by the end of the recording are not attempts: they are dropped and
-use none of the three. The fall-risk line (5 s) applies to completed trials only.
+toe-tap or shuffle (under ``FIDGET_S`` with the foot under ``FIDGET_CM``), a fragment
+under ``FIDGET_S`` cut by the end of the recording, and a step into a new stance (within
+``STEP_S`` of the lift the foot is down again, ``STEP_CM`` or more from where it left, as
+when stepping into warrior II) are not attempts: they are dropped and use none of the
+three. The fall-risk line (5 s) applies to completed trials only.
+
+Foot on leg and steps are judged in 3-D from the world landmarks where a frame has them
+(``leg_contact``: off the optical axis a foot held behind the leg overlaps it in the
+picture), from the image only for a landmark CSV.
 """
 
-import math
 from collections import deque
 
 import numpy as np
 
 from balance.core import events as ev
-from balance.pose.landmarks import INDEX
 from balance.clinical import norms
+from balance.protocols import leg_contact as contact
 from balance.protocols.base import Frame, Protocol, Status
 from balance.protocols.results import ProtocolResult, SingleLegSummary
 from balance.protocols.tracking import BodyTracker
@@ -35,8 +40,15 @@ from balance.events import Event
 
 CAPS_S = (30.0, 45.0, 60.0)
 STEADY_S = 1.0        # both feet still on the floor this long before a lift counts
-FOOT_ON_LEG_CM = 3.0  # raised ankle this close to the stance shank = resting on it
+FOOT_ON_LEG_CM = 3.0  # raised ankle this close to the stance shank in the image = on it
+# In 3-D the ankle joint resting on the calf is ~10 cm from the shank's axis (calf and
+# heel between them); a foot held behind or in front is >= 20 cm from it (bench: 21-42).
+# The median over FOOT_ON_LEG_S takes out the world landmarks' depth noise.
+FOOT_ON_LEG_WORLD_CM = 15.0
 FOOT_ON_LEG_S = 0.2
+STEP_S = 2.0          # a foot set down this soon ...
+STEP_CM = 50.0        # ... this far (across the floor) from where it left is a step
+FLOOR_CM = 6.0        # in the world, a foot this little above the other is on the floor
 GAP_S = 0.3           # a bad view shorter than this keeps the steadiness and its lifts
 FIDGET_S = 1.0        # a trial shorter than this whose foot rose under FIDGET_CM ...
 FIDGET_CM = 5.0       # ... (a toe-tap, a shuffle) or that a stop cut is not an attempt
@@ -83,7 +95,9 @@ class SingleLegStance(Protocol):
         self._held: list = []  # events seen during a short bad view, waiting
         self._last_t = 0.0
         self._on_leg_since: float | None = None
+        self._leg_cm = deque(maxlen=max(2, round(FOOT_ON_LEG_S * fps)))  # world distances
         self._ref = np.array([np.nan, np.nan])  # stance-foot position at the lift, cm
+        self._apart = np.array([np.nan, np.nan])  # raised minus stance ankle at the lift
         self.live = LiveSway(fps)
         self._stopped = False
 
@@ -132,9 +146,11 @@ class SingleLegStance(Protocol):
         self.current = Trial(number, stance, "single_leg", lift.t_s, lift.frame,
                              target_s=self.cap_s if np.isfinite(self.cap_s) else None,
                              extra={"eyes": self.eyes, "raised_foot": lift.side})
-        ref = [self.body.foot_cm(f.image, stance) for f in self._recent
-               if f.index <= lift.frame]
-        self._ref = np.nanmedian(np.array(ref[-5:] or [(np.nan, np.nan)]), axis=0)
+        before = [f for f in self._recent if f.index <= lift.frame][-5:]
+        ref = [self.body.foot_cm(f.image, stance) for f in before]
+        self._ref = np.nanmedian(np.array(ref or [(np.nan, np.nan)]), axis=0)
+        apart = [self._feet_apart(f, lift.side, stance) for f in before]
+        self._apart = np.nanmedian(np.array(apart or [(np.nan, np.nan)]), axis=0)
         self.live.reset()
         for f in self._recent:
             if f.index >= lift.frame:
@@ -153,6 +169,8 @@ class SingleLegStance(Protocol):
         reason = self._end_event(trial, found)
         if reason is not None:
             self._finish(reason[0].t_s, reason[0].frame, reason[1], out, reason[0])
+        elif self._stepped(frame, trial):
+            self._finish(frame.t_s, frame.index, "stepped", out)
         elif self._foot_on_leg(frame, trial):
             self._finish(self._on_leg_since, frame.index, "foot_on_leg", out)
         elif trial.elapsed(frame.t_s) >= self.cap_s:  # never for practice (no cap)
@@ -174,21 +192,46 @@ class SingleLegStance(Protocol):
         return None
 
     def _foot_on_leg(self, frame, trial) -> bool:
-        """The raised ankle within ``FOOT_ON_LEG_CM`` of the stance shank for a while."""
-        d = _ankle_to_shank_cm(frame.image, self.image_size, trial.extra["raised_foot"],
-                               trial.side, self.body.px_per_cm)
-        if d < FOOT_ON_LEG_CM:
+        """The raised ankle on the stance shank for ``FOOT_ON_LEG_S``: within
+        ``FOOT_ON_LEG_WORLD_CM`` of it in 3-D (the median of the last ``FOOT_ON_LEG_S``)
+        with world landmarks, else within ``FOOT_ON_LEG_CM`` in the image."""
+        raised = trial.extra["raised_foot"]
+        d = contact.ankle_to_calf_world_cm(frame.world, raised, trial.side, self.body.world_cm)
+        if d == d:
+            self._leg_cm.append(d)
+            on = float(np.median(self._leg_cm)) < FOOT_ON_LEG_WORLD_CM
+        else:
+            on = contact.ankle_to_shank_image_cm(frame.image, self.image_size, raised,
+                                                 trial.side, self.body.px_per_cm) < FOOT_ON_LEG_CM
+        if on:
             self._on_leg_since = self._on_leg_since if self._on_leg_since is not None \
                 else frame.t_s
             return frame.t_s - self._on_leg_since >= FOOT_ON_LEG_S
         self._on_leg_since = None
         return False
 
+    def _stepped(self, frame, trial) -> bool:
+        """Within ``STEP_S`` of the lift, the raised foot is on the floor again (under
+        ``FLOOR_CM`` above the other in the world) ``STEP_CM`` or more across the floor
+        from where it left. Without world landmarks (a landmark CSV) only the distance
+        across the picture is known, and the height is not checked."""
+        if trial.elapsed(frame.t_s) >= STEP_S:
+            return False
+        raised = trial.extra["raised_foot"]
+        moved = np.hypot(*(self._feet_apart(frame, raised, trial.side) - self._apart))
+        height = contact.world_height_cm(frame.world, raised, trial.side, self.body.world_cm)
+        return bool(moved >= STEP_CM) and not height >= FLOOR_CM  # NaN height: no depth
+
+    def _feet_apart(self, frame, raised, stance):
+        return contact.feet_apart_cm(frame.image, frame.world, self.image_size, raised, stance,
+                                     self.body.px_per_cm, self.body.world_cm)
+
     def _finish(self, t_s, frame_index, reason, out, event=None):
         trial = self.current
         trial.end(t_s, frame_index, reason)
         self.current = None
-        if self._fidget(trial, reason, event):
+        self._leg_cm.clear()
+        if self._no_attempt(trial, reason, event):
             self._steady_since = t_s  # steady again from the fidget's end
             self._on_leg_since = None
             out.append(Event(trial.end_t, "trial_discarded", {"side": trial.side,
@@ -204,9 +247,12 @@ class SingleLegStance(Protocol):
         out.append(Event(trial.end_t, "trial_end", payload))
 
     @staticmethod
-    def _fidget(trial, reason, event) -> bool:
-        """A short trial that is no attempt: a toe-tap or shuffle (the foot never rose
-        ``FIDGET_CM``), or a fragment the end of the recording cut."""
+    def _no_attempt(trial, reason, event) -> bool:
+        """A trial that is no attempt: a step into a new stance, or a short one: a toe-tap
+        or shuffle (the foot never rose ``FIDGET_CM``), or a fragment the end of the
+        recording cut."""
+        if reason == "stepped":
+            return True
         if trial.hold_time_s() >= FIDGET_S:
             return False
         if _interrupted(reason):
@@ -308,7 +354,7 @@ class SingleLegStance(Protocol):
                 best[t.side] = max(best.get(t.side, 0.0), t.hold_time_s())
         return bool(best) and min(best.values()) < norms.FALL_RISK_SLS_S
 
-    def _sway_axis(self) -> str:
+    def _sway_axis(self) -> str | None:
         return axis_text([self.body.camera_view(t) for t in self.trials], bool(self.body.world_cm))
 
     def _summary(self) -> SingleLegSummary:
@@ -338,18 +384,3 @@ def _why_not(ready: bool, stance: str) -> str:
 def _interrupted(reason: str) -> bool:
     """The trial was cut (view lost, a stop, the end of the recording), not completed."""
     return reason == "view_lost" or reason not in END_TEXT
-
-
-def _ankle_to_shank_cm(image, image_size, raised: str, stance: str, px_per_cm) -> float:
-    """Distance (cm) from the raised ankle to the stance knee-ankle segment, in the image."""
-    if not px_per_cm:
-        return float("inf")
-    w, h = image_size
-    (px, py), (ax, ay), (bx, by) = image[[INDEX[f"{raised}_ankle"], INDEX[f"{stance}_knee"],
-                                          INDEX[f"{stance}_ankle"]], :2].tolist()
-    px, py, ax, ay, bx, by = px * w, py * h, ax * w, ay * h, bx * w, by * h
-    abx, aby = bx - ax, by - ay
-    u = min(max(((px - ax) * abx + (py - ay) * aby) / max(abx * abx + aby * aby, 1e-9), 0.0), 1.0)
-    dx, dy = px - (ax + u * abx), py - (ay + u * aby)
-    d = math.sqrt(dx * dx + dy * dy) / px_per_cm
-    return d if math.isfinite(d) else float("inf")

@@ -148,9 +148,13 @@ class Trial:
         })
 
 
-def axis_text(views, depth: bool = False) -> str:
+def axis_text(views, depth: bool = False) -> str | None:
     """What the horizontal sway axis of trials seen with ``views`` (``CameraView`` or
-    None each) is, in words: never medio-lateral when one camera stood oblique or off-centre."""
+    None each) is, in words: never medio-lateral when one camera stood oblique or off-centre.
+    None without a trial: no view was measured, so nothing is claimed about it."""
+    views = list(views)
+    if not views:
+        return None
     off = [v for v in views if v is not None and v.medio_lateral is False]
     if off:
         return "horizontal image axis, not medio-lateral: " + "; ".join(off[0].problems())

@@ -18,7 +18,9 @@ end are hinge-fitted on the heading, and the end of the sit-to-stand where the h
 level meets its standing top. Gait speed is the hips' travel across the picture on each
 straight part, in cm through the shank length and the person's height: only where the
 walk is within ``SIDE_MAX_DEG`` of the picture's plane (a side view), since travel
-towards the camera does not show as travel across it.
+towards the camera does not show as travel across it. The turn's steps are the feet's
+swings (``balance.core.steps``: a foot's ankle, heel and toe moving in the picture, in
+shank lengths) whose middle falls between the turn's fitted start and end.
 """
 
 from collections import deque
@@ -26,6 +28,7 @@ from collections import deque
 import numpy as np
 
 from balance.clinical import norms
+from balance.core import steps
 from balance.core.events import edge_time
 from balance.events import Event
 from balance.pose.landmarks import INDEX
@@ -48,12 +51,16 @@ TURN_DEG = 90.0         # a half-turn is seen once the heading has turned this f
 TURN_LO_DEG = 8.0       # the turn fits' noise floor, deg, at least (3 SDs of the straight if more)
 TURN_HI_DEG = 60.0      # ... and how much of the turn they fit
 SIDE_MAX_DEG = 20.0     # gait speed only when walking within this of the picture's plane
+# the heading's hinge fits date a gradual turn a little late at its start and early at
+# its end: a swing this close outside them is still the turn's
+TURN_STEP_MARGIN_S = 0.15
 SPEED_SMOOTH_S = 0.2    # the hips' place at a segment's ends: averaged over this
 SHANK_OF_HEIGHT = 0.246  # knee to ankle joint / height (Drillis & Contini 1966, via Winter)
 GO_TEXT = "Go: stand up, walk to the line at your usual pace, turn, walk back and sit down."
 START_RULES = {"cue": "the window's Go cue after sitting still",
                "movement": "first movement after sitting still (no go cue), dated to its onset"}
 PARTS = ("sit_to_stand", "walk_out", "turn", "walk_back", "turn_to_sit")
+_FEET = [[INDEX[f"{s}_{p}"] for p in ("ankle", "heel", "foot_index")] for s in ("left", "right")]
 _L = [INDEX[n] for n in ("left_shoulder", "left_hip")]
 _R = [INDEX[n] for n in ("right_shoulder", "right_hip")]
 
@@ -85,10 +92,13 @@ class TimedUpAndGo(FiveTimesSitToStand):
         self._psi: list[float] = []   # heading per good frame, rad
         self._hx: list[float] = []    # mid-hip across the picture, shank lengths of the frame
         self._tall: list[float] = []  # mid-shoulder above the ankles, shank lengths of the frame
+        self._feet: list[np.ndarray] = []  # per good frame (2 feet, 3 points, x y) px
+        self._scale: list[float] = []       # per good frame: the shank's length, px
         self._lengths: deque = deque()  # (t, shank px) of the last SCALE_S
         self._shank = 1.0
         self.parts: dict | None = None
         self.speed: dict | None = None
+        self.turn_steps: int | None = None
 
     # --- per frame --------------------------------------------------------------------
 
@@ -109,6 +119,8 @@ class TimedUpAndGo(FiveTimesSitToStand):
         self._shank = shank = max(v for _, v in self._lengths)
         self._psi.append(heading(frame.world))
         im = frame.image
+        self._feet.append(np.asarray(im[_FEET, :2], dtype=np.float64) * (self.w, self.h))
+        self._scale.append(shank)
         self._hx.append((xy(im, "left_hip")[0] + xy(im, "right_hip")[0]) / 2 * self.w / shank)
         self._tall.append((xy(im, "left_ankle")[1] + xy(im, "right_ankle")[1]
                            - xy(im, "left_shoulder")[1] - xy(im, "right_shoulder")[1]) / 2 * self.h / shank)
@@ -139,6 +151,7 @@ class TimedUpAndGo(FiveTimesSitToStand):
         super()._verdict(stand, seated_s, faults, out)
         if self.end_s is not None and self.parts is None:
             self.parts, self.speed = self._segment(stand["i"])
+            self.turn_steps = self._turn_steps(self.parts)
 
     # --- the parts ----------------------------------------------------------------------
 
@@ -155,6 +168,14 @@ class TimedUpAndGo(FiveTimesSitToStand):
             return {k: (round(v, 3) if v is not None else None) for k, v in times.items()}, {}
         return ({k: round(v, 3) for k, v in times.items()},
                 self._speeds(t, times, np.array(self._psi)))
+
+    def _turn_steps(self, times: dict) -> int | None:
+        """The feet's swings whose middle falls in the turn at the line; None unseen."""
+        a, b = times.get("turn_start"), times.get("turn_end")
+        if a is None or b is None:
+            return None
+        found = steps.swings(np.array(self._t), np.array(self._feet), np.array(self._scale))
+        return steps.count_between(found, a - TURN_STEP_MARGIN_S, b + TURN_STEP_MARGIN_S)
 
     def _top_time(self, t, x, tall, stood: int) -> float | None:
         """Where the shoulders, rising with the hips and the trunk coming upright, meet
@@ -242,6 +263,7 @@ class TimedUpAndGo(FiveTimesSitToStand):
             go=self.go, parts=parts, events=dict(p), stands=list(self.stands),
             gait_speed_cm_s={"out": speed.get("out_cm_s"), "back": speed.get("back_cm_s")},
             walk_angle_deg=speed.get("angle_deg"), gait_speed_note=note,
+            turn_steps=self.turn_steps if walk else None,
             aid=self.aid, chair_arms=self.chair_arms, scale=self._scale_note(),
             norms=[c.to_dict() for c in norms.compare_tug(time_s)] if time_s is not None else [],
             neuropathy_note=norms.TUG_NEUROPATHY_NOTE)

@@ -1,4 +1,5 @@
-"""Is the camera set up for a test? Whole body in view, distance, framing and light.
+"""Is the camera set up for a test? Whole body in view, the view the test needs (front or
+side), distance, framing and light.
 
 Qt-free: it looks at one frame's landmarks (and the picture, for light) and says, in
 plain words, how the person should move. The set-up assistant asks for a run of good
@@ -13,6 +14,7 @@ import numpy as np
 
 from balance.core import camera_view
 from balance.pose.landmarks import INDEX, VIS
+from balance.protocols.registry import EITHER, FRONT, SIDE
 
 # Everything a balance test watches: head, shoulders, hips, knees, ankles, heels, toes.
 BODY_POINTS = np.array([INDEX[n] for n in (
@@ -26,9 +28,21 @@ EDGE = 0.02          # a landmark this close to the border is probably cut off
 # The person (nose to heels) should fill this share of the image height: smaller and the
 # landmarks get coarse (MediaPipe wants 2-4 m), larger and a sway leaves the frame.
 MIN_HEIGHT, MAX_HEIGHT = 0.45, 0.90
-# Shoulder width over torso length: ~0.8 facing the camera, ~0.2 side on.
+# A walk across the picture (the TUG) needs the camera further back; it times the walk
+# and reads no sway, so a smaller person will do.
+WALK_MIN_HEIGHT = 0.30
+# Shoulder width over torso length, both in pixels: 0.6-0.8 facing the camera, ~0.1 side on.
 MIN_FACING = 0.45
 SIDE_ON_DEG = 60.0  # a yaw beyond this is told "side on", not which way to turn
+# A side view: turned at least this far from square (world landmarks), or, without them,
+# shoulders narrower than this share of the torso (pixels). Real frames (Pose2Sim's front
+# camera, the yoga clip's warrior II) read 0.6-0.7 facing, the yoga clip side on 0.11;
+# with the shoulders ~0.65 of the torso square on, 0.40 is about 50 deg turned. The tests
+# seen from the side read forward travel across the picture.
+SIDE_MIN_DEG = 45.0
+SIDE_MAX_RATIO = 0.40
+TURN_SIDE = "Turn so your side faces the camera: this test watches you from the side."
+TURN_FURTHER = "Turn further so your side faces the camera:"
 # Mean brightness (0-255) outside which the picture is too dark or washed out.
 DARK, BRIGHT = 50, 215
 GOOD_FRAMES_NEEDED = 15  # half a second at 30 fps
@@ -47,7 +61,8 @@ class SetupReport:
 
 
 def assess(landmarks: np.ndarray | None, detected: bool, *, image_size: tuple[int, int],
-           brightness: float | None = None, world: np.ndarray | None = None) -> SetupReport:
+           brightness: float | None = None, world: np.ndarray | None = None,
+           view: str = FRONT, min_height: float = MIN_HEIGHT) -> SetupReport:
     """Advice for one frame.
 
     Parameters
@@ -59,17 +74,23 @@ def assess(landmarks: np.ndarray | None, detected: bool, *, image_size: tuple[in
     brightness : mean grey level of the picture 0-255, or None when there is no picture.
     world : (33, 4) world landmarks, m, or None: with them the check also asks the person
         to turn square to the camera (``camera_view.YAW_LIMIT_DEG``).
+    view : the view the test needs (``registry.FRONT``, ``SIDE`` or ``EITHER``).
+    min_height : the least share of the picture's height the person must fill.
     """
     advice = list(_light(brightness))
     if not detected or landmarks is None or not np.isfinite(landmarks[BODY_POINTS, :2]).all():
-        advice.insert(0, "I cannot see you. Stand facing the camera, 2 to 3 metres away, "
+        stand = "with your side to the camera" if view == SIDE else "facing the camera"
+        advice.insert(0, f"I cannot see you. Stand {stand}, 2 to 3 metres away, "
                          "with your whole body in the picture.")
         return SetupReport(False, tuple(advice))
     pts = landmarks[BODY_POINTS]
     yaw, off_axis, _ = camera_view.frame_views(landmarks[None], None if world is None else world[None],
                                                image_size)
-    advice[:0] = (_in_view(landmarks) + _facing(landmarks, image_size, float(yaw[0])) + _distance(pts)
-                  + _framing(float(off_axis[0])))
+    turn = {FRONT: _facing, SIDE: _side_on, EITHER: lambda *_: []}[view]
+    # Centring matters only where sway across the picture is read as side to side.
+    framing = _framing(float(off_axis[0])) if view == FRONT else []
+    advice[:0] = (_in_view(landmarks) + turn(landmarks, image_size, float(yaw[0])) + _distance(pts, min_height)
+                  + framing)
     return SetupReport(not advice, tuple(advice))
 
 
@@ -109,20 +130,38 @@ def _facing(lm, image_size, yaw_deg: float) -> list[str]:
         way = "left" if yaw_deg > 0 else "right"
         return [f"Turn to your {way} to face the camera squarely: you are "
                 f"{abs(yaw_deg):.0f} degrees off."]
+    if shoulder_ratio(lm, image_size) < MIN_FACING:
+        return ["Turn to face the camera: this test watches you from the front."]
+    return []
+
+
+def _side_on(lm, image_size, yaw_deg: float) -> list[str]:
+    """Side on or angled: turned at least ``SIDE_MIN_DEG`` (world landmarks), else
+    shoulders narrow in the picture."""
+    if np.isfinite(yaw_deg):
+        if abs(yaw_deg) >= SIDE_MIN_DEG:
+            return []
+        if abs(yaw_deg) <= camera_view.YAW_LIMIT_DEG:  # facing it: no angle worth reading
+            return [TURN_SIDE]
+        return [f"{TURN_FURTHER} you are turned {abs(yaw_deg):.0f} degrees, "
+                f"{SIDE_MIN_DEG:.0f} or more are needed."]
+    return [] if shoulder_ratio(lm, image_size) < SIDE_MAX_RATIO else [TURN_SIDE]
+
+
+def shoulder_ratio(lm, image_size) -> float:
+    """Shoulder width over torso length, both in pixels (a 16:9 picture's normalised x and
+    y are different units); NaN without a torso."""
     px = np.asarray(image_size, dtype=float)
     ls, rs, lh, rh = (lm[INDEX[n], :2] * px for n in ("left_shoulder", "right_shoulder",
                                                       "left_hip", "right_hip"))
     torso = float(np.hypot(*((ls + rs) / 2 - (lh + rh) / 2)))
-    width = float(np.hypot(*(ls - rs)))
-    if torso > 0 and width / torso < MIN_FACING:
-        return ["Turn to face the camera: the tests watch you from the front."]
-    return []
+    return float(np.hypot(*(ls - rs))) / torso if torso > 0 else float("nan")
 
 
-def _distance(pts) -> list[str]:
+def _distance(pts, min_height: float) -> list[str]:
     # Nose to the lowest foot point is ~90 % of standing height.
     span = float(np.nanmax(pts[:, 1]) - np.nanmin(pts[:, 1]))
-    if span < MIN_HEIGHT:
+    if span < min_height:
         return ["Come a little closer to the camera."]
     if span > MAX_HEIGHT:
         return ["Step back a little from the camera."]

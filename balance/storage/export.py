@@ -8,7 +8,9 @@ notation, empty cells for unknown values, written readable by the owner only:
   ``sway_h_cm`` is the centre of mass's horizontal sway about each trial's own centre (front
   view: medio-lateral, + to the image right; ``present.timeline``); ``sway_v_cm`` its
   height above the feet.
-  ``events`` lists the kinds marked on that frame, separated by ';'.
+  ``events`` lists the kinds marked on that frame, separated by ';'. Last come the
+  video's ``image_width, image_height`` in pixels, as in the landmark CSV: ``balance
+  score`` takes this table too.
 * per trial (``write_trials_csv``): ``person, started, protocol, session_file, trial,
   side, hold_time_s, end_reason, errors, score`` then one column per sway metric
   (``metric_<name>``, the union over all rows).
@@ -23,12 +25,11 @@ from pathlib import Path
 import numpy as np
 
 from balance.errors import InputError
-from balance.pose.landmarks import N_LANDMARKS
 from balance.storage.files import atomic_open, atomic_path
+from balance.storage.landmark_csv import LANDMARK_COLUMNS, SIZE_COLUMNS
 
 FRAME_HEADER = (["frame", "t_s", "detected", "stance", "trial", "side", "sway_h_cm",
-                 "sway_v_cm", "events"]
-                + [f"{c}{i}" for i in range(N_LANDMARKS) for c in ("x", "y", "z", "v")])
+                 "sway_v_cm", "events"] + LANDMARK_COLUMNS + SIZE_COLUMNS)
 TRIAL_HEADER = ["person", "started", "protocol", "session_file", "trial", "side",
                 "hold_time_s", "end_reason", "errors", "score"]
 
@@ -49,6 +50,7 @@ def write_frames_csv(path: str | Path, timeline, *, overwrite: bool = False) -> 
         for i in np.flatnonzero(inside):
             sides[i] = trial.side or ""
     flat = s.image.reshape(len(s), -1)
+    size = [int(v) for v in s.image_size] if min(s.image_size) > 0 else ["", ""]  # unknown
     with _open(path, overwrite) as fh:
         out = csv.writer(fh)
         out.writerow(FRAME_HEADER)
@@ -56,7 +58,7 @@ def write_frames_csv(path: str | Path, timeline, *, overwrite: bool = False) -> 
             out.writerow([i, f"{s.t[i]:.6f}", int(bool(s.detected[i])),
                           int(timeline.stance[i]), spans[i] or "", sides[i],
                           _cell(timeline.sway_h[i]), _cell(timeline.sway_v[i]),
-                          ";".join(marks.get(i, []))] + [_cell(v, 6) for v in flat[i]])
+                          ";".join(marks.get(i, []))] + [_cell(v, 6) for v in flat[i]] + size)
     return len(s)
 
 

@@ -22,6 +22,9 @@ CONDITIONS = {
     "hip-flexion lift, 1.2 m": {"style": "hip", "camera_height_m": 1.2},
     "oblique 50 deg": {"yaw_deg": 50.0},
     "off-centre 1.2 m": {"offset_m": 1.2, "distance_m": 3.5},
+    "foot rests on the leg": {"rest_on_leg_s": (1.0, 3.0)},
+    "foot rests on the leg, off-centre 1.2 m": {"rest_on_leg_s": (1.0, 3.0), "offset_m": 1.2,
+                                                "distance_m": 3.5},
     "near 2 m, low 0.6 m, 640x480": {"distance_m": 2.0, "camera_height_m": 0.6,
                                      "image_size": (640, 480), "hfov_deg": 78.0},
     "far 5 m, high 1.5 m": {"distance_m": 5.0, "camera_height_m": 1.5},
@@ -35,6 +38,7 @@ CONDITIONS = {
     "dropped frames": {"drops": 2},
     "one-frame glitch": {"glitches": 2},
     "end of recording mid-lift": {"cut_after_s": (0.3, 0.6)},
+    "step into a wide stance": {"step_m": (0.5, 0.8), "hold_s": (0.6, 1.5)},
     "15 fps, 2 px, dips, drops, tap": {"fps": 15.0, "jitter_px": 2.0, "dips": 2, "drops": 1,
                                        "taps": 1, "lift_at_s": 5.0},
 }

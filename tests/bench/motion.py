@@ -55,6 +55,9 @@ class FootMove:
     rel : (3,) raised ankle relative to the pelvis, m (person frame).
     pitch_off, pitch_up, pitch_land : foot pitch at toe-off, when raised, at first contact.
     land : (3,) where the toe tip lands, m.
+    rest : (3,) person-frame ankle place on the standing leg's calf, m, reached over
+        ``rest_start``..``rest_end`` and kept until ``lower`` (a foot resting on the leg),
+        or None.
     """
 
     kind: str
@@ -69,6 +72,9 @@ class FootMove:
     pitch_up: float
     pitch_land: float
     land: np.ndarray
+    rest: np.ndarray | None = None
+    rest_start: float = np.inf
+    rest_end: float = np.inf
 
 
 def foot_track(body: Body, yaw: float, home, moves, t, pelvis, wobble):
@@ -90,6 +96,9 @@ def foot_track(body: Body, yaw: float, home, moves, t, pelvis, wobble):
     toe_home = foot_points(body, np.asarray(home, float)[None], np.zeros(1), yaw)[1][0]
     for m in moves:
         up = pelvis + m.rel + wobble
+        if m.rest is not None:  # moved onto the standing calf, pressed there (less wobble)
+            r = ramp(t, m.rest_start, m.rest_end)[:, None]
+            up = (1 - r) * up + r * (m.rest + 0.3 * wobble)
         on = t >= m.heel_off
         # Heel-off: the foot rolls about its toe tip.
         p = m.pitch_off * ramp(t, m.heel_off, m.toe_off)

@@ -7,7 +7,7 @@ Truth is toe-off to first contact, on frame times: the first frame with the foot
 floor and the first frame with it back on.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -30,6 +30,10 @@ class Scenario:
     ``taps`` and ``fidgets`` come before the lift; ``dips``, ``drops``, ``glitches`` are
     counts of visibility dips, dropped detections and one-frame landmark jumps (the first
     of each in the second or two before the lift, the others during the hold).
+    ``rest_on_leg_s``: that long after the foot is up it moves onto the standing calf and
+    rests there until it is lowered (the test's "foot on leg" end), or None.
+    ``step_m``: the lift is a step into a wide stance, no hold: the foot lands that much
+    further out to its side, ``hold_s`` after toe-off; or None.
     """
 
     seed: int = 0
@@ -61,6 +65,8 @@ class Scenario:
     drops: int = 0
     glitches: int = 0
     glitch_px: float = 30.0
+    rest_on_leg_s: float | None = None
+    step_m: float | None = None
 
 
 @dataclass(frozen=True)
@@ -81,7 +87,8 @@ class Hold:
 
 @dataclass(frozen=True)
 class NonAttempt:
-    """A foot movement that is not an attempt: "tap", "shuffle", "heel_raise", "cut_off"."""
+    """A foot movement that is not an attempt: "tap", "shuffle", "heel_raise", "cut_off",
+    "step"."""
 
     kind: str
     start_s: float
@@ -162,8 +169,22 @@ def _schedule(sc: Scenario, body: Body, rng, home, yaw):
     rel, up = lift_pose(body, sc.style, rng)
     rel = rel + [side * (body.hip_half - 0.015), 0.0, 0.0]
     lift = _move("lift", sc.lift_at_s, rng, np.zeros(3), toe, rel, up, 0.015, sc.hold_s)
+    if sc.rest_on_leg_s is not None:
+        lift = _rest_on_leg(sc, body, rng, lift, -home[0])  # the stance ankle's x
+    if sc.step_m is not None:
+        lift = replace(lift, land=lift.land + [side * sc.step_m, 0.0, 0.0])
     moves.append(lift)
     return moves, non, lift
+
+
+def _rest_on_leg(sc: Scenario, body: Body, rng, lift: FootMove, stance_x: float) -> FootMove:
+    """The lift with the ankle moved onto the back of the standing calf: mid-calf height,
+    9-11 cm behind the standing ankle joint (calf and heel between them), in line with it
+    across the body."""
+    rest = np.array([stance_x + rng.uniform(-0.01, 0.01), body.ankle_h + rng.uniform(0.45, 0.6) * body.shank,
+                     -rng.uniform(0.09, 0.11)])
+    start = lift.raised + sc.rest_on_leg_s
+    return replace(lift, rest=rest, rest_start=start, rest_end=start + rng.uniform(0.35, 0.5))
 
 
 def _pelvis(sc: Scenario, body: Body, t, lift: FootMove, rng) -> np.ndarray:
@@ -224,9 +245,13 @@ def _truth(sc: Scenario, t, lift: FootMove, non: list) -> tuple[list, list]:
     """Frame-time truth of the lift: a hold, or a non-attempt when the recording cuts it."""
     if sc.cut_after_s:
         return [], non + [NonAttempt("cut_off", lift.heel_off, float(t[-1]))]
+    if sc.step_m is not None:
+        return [], non + [NonAttempt("step", lift.heel_off, lift.flat)]
     off = float(t[np.argmax(t > lift.toe_off)])
     contact = float(t[np.argmax(t >= lift.contact)])
     held = contact - off
     reason = "cap" if held > sc.cap_s else "touchdown"
+    if lift.rest is not None:  # the hold ends when the foot comes to rest on the leg
+        held, reason = float(t[np.argmax(t >= lift.rest_end)]) - off, "foot_on_leg"
     return [Hold(sc.stance, lift.heel_off, lift.toe_off, lift.contact, off, contact,
                  min(held, sc.cap_s), reason)], non

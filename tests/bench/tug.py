@@ -7,7 +7,11 @@ sit are ``chair``'s (one stand whose way down comes after the walk); the walk is
 that speeds up, walks steadily and slows to a stop at the line, its feet placed step by
 step (each swing a minimum-jerk move with a lift, the foot landing where the pelvis will
 be half a step later), the trunk and pelvis turning about the vertical on the spot while
-the feet keep stepping. Timings, speed and cadence are drawn per seed.
+the feet keep stepping. Timings, speed and cadence are drawn per seed, and so is the
+number of steps in the turn at the line (``TURN_STEPS``): the turn lasts that many
+turn-step times, each foot lift-and-place centred in its share of the turn, the walking
+steps kept clear of it (``CLEAR_S``), so every swing is plainly a walking or a turning one.
+The turn before sitting keeps the walking cadence (its steps are not counted).
 
 Person frame as in ``tests.bench.body`` (m; +x the person's left at the start, +y up, +z
 forward at the start, towards the line; the ankles start at z = 0). Heading ``psi`` turns
@@ -28,6 +32,10 @@ from tests.bench.motion import ar1, ramp, sway
 
 FINE_S = 0.001  # the walk is integrated on this grid, then read at the frame times
 TOE_OUT = np.radians(8.0)
+TURN_STEPS = (2, 7)          # steps in the turn at the line: drawn from these, inclusive
+TURN_STEP_S = (0.4, 0.6)     # one turn step's share of the turn, s (times the pace)
+SWING = 0.78                 # a swing's part of its step time (the rest: both feet down)
+CLEAR_S = 0.35               # walking swings' middles at least this far outside the turn, s
 
 
 @dataclass(frozen=True)
@@ -58,7 +66,8 @@ class Truth:
     """Event times, s: trunk movement, standing reached, first foot off, turn at the line
     starts and ends, the turn before sitting starts, seat contact; the straight parts'
     mean speeds (walk out: standing to turn start; back: turn end to the second turn's
-    start), m/s; the foot landings inside the first turn."""
+    start), m/s; the steps of the turn at the line (swings whose middle is inside it:
+    the drawn count)."""
 
     move: float
     up: float
@@ -113,7 +122,12 @@ def _schedule(tug: Tug, body: Body, rng):
     out = tug.line_m - 0.12                                   # the pelvis stops short of the line
     t_out = out / speed + k * 0.8                             # speeding up and slowing down
     turn_start = walk + t_out - k * rng.uniform(0.0, 0.2)     # turning as it comes to a stop
-    turn_end = turn_start + k * rng.uniform(1.3, 2.0)
+    # one uniform draw gives both (its whole part the count, its fraction the step time),
+    # so the draws after it, and the rest of a seed's person, are those of one draw
+    u = rng.uniform() * (TURN_STEPS[1] - TURN_STEPS[0] + 1)
+    turn_steps = TURN_STEPS[0] + int(u)
+    turn_step = k * (TURN_STEP_S[0] + (u - int(u)) * (TURN_STEP_S[1] - TURN_STEP_S[0]))
+    turn_end = turn_start + turn_steps * turn_step
     back0 = turn_end - k * rng.uniform(0.0, 0.2)
     t_back = out / speed + k * 0.8
     turn2_start = back0 + t_back - k * rng.uniform(0.0, 0.2)
@@ -125,16 +139,18 @@ def _schedule(tug: Tug, body: Body, rng):
     psi = np.pi * ramp(fine, turn_start, turn_end) + np.pi * ramp(fine, turn2_start, turn2_end)
     times = dict(move=move, seat_off=seat_off, up=up, walk=walk, turn_start=turn_start,
                  turn_end=turn_end, back0=back0, turn2_start=turn2_start, turn2_end=turn2_end,
-                 down=down, contact=contact, out=out)
+                 down=down, contact=contact, out=out, turn_steps=turn_steps,
+                 turn_step=turn_step)
     return times, fine, travel, psi
 
 
 def _steps(times, fine, travel, psi, body: Body, rng, pace):
     """Foot placements: per foot a list of (heel off, lift, land, start (x, z), end (x, z),
     yaw0, yaw1), alternating from the walk's start until both feet are home after the
-    second turn. A foot lands half a step's travel ahead of the pelvis."""
-    half = rng.uniform(0.5, 0.58) * pace                     # one step, s
-    swing = 0.78 * half
+    second turn. A walking foot lands half a step's travel ahead of the pelvis; a turning
+    one where the heading will be at the end of its share of the turn."""
+    half = rng.uniform(0.5, 0.58) * pace                     # one walking step, s
+    swing = SWING * half
 
     def at(arr, t):
         return float(np.interp(t, fine, arr))
@@ -147,15 +163,29 @@ def _steps(times, fine, travel, psi, body: Body, rng, pace):
 
     feet = {"left": [], "right": []}
     pos = {s: (np.array([sg * body.stance_half, 0.0]), 0.0) for s, sg in (("left", 1), ("right", -1))}
-    t, side = times["walk"], "left" if rng.uniform() < 0.5 else "right"
+    side = ["left" if rng.uniform() < 0.5 else "right"]
+
+    def step(lift, length, aim):
+        sign = 1.0 if side[0] == "left" else -1.0
+        target, yaw = place(aim, sign)
+        feet[side[0]].append((lift - 0.3 * length / SWING, lift, lift + length,
+                              pos[side[0]][0], target, pos[side[0]][1], yaw))
+        pos[side[0]] = (target, yaw)
+        side[0] = "right" if side[0] == "left" else "left"
+
+    t, start, tt = times["walk"], times["turn_start"], times["turn_step"]
+    while t + swing / 2 <= start - CLEAR_S * pace:           # the walk out
+        step(t, swing, t + swing + 0.5 * half)
+        t += half
+    for k in range(times["turn_steps"]):                      # the turn at the line
+        lift = start + (k + 0.5) * tt - SWING * tt / 2
+        step(lift, SWING * tt, start + (k + 1) * tt)
+    t = times["turn_end"] + CLEAR_S * pace - swing / 2        # the walk back and last turn
     stop = times["turn2_end"]
     while t + swing < stop:  # every foot is down by the end of the last turn
-        sign = 1.0 if side == "left" else -1.0
         last = t + swing + 2 * half >= stop  # each foot's last step: home, to sit
-        target, yaw = place(stop if last else t + swing + 0.5 * half, sign)
-        feet[side].append((t - 0.3 * half, t, t + swing, pos[side][0], target, pos[side][1], yaw))
-        pos[side] = (target, yaw)
-        t, side = t + half, "right" if side == "left" else "left"
+        step(t, swing, stop if last else t + swing + 0.5 * half)
+        t += half
     return feet
 
 
@@ -224,14 +254,14 @@ def pose(tug: Tug, body: Body, t, rng):
 def _truth(times, fine, travel, feet) -> Truth:
     def moved(a, b):
         return abs(float(np.interp(b, fine, travel) - np.interp(a, fine, travel))) / (b - a)
-    landings = [m[2] for s in feet.values() for m in s]
+    middles = [(m[1] + m[2]) / 2 for s in feet.values() for m in s]
     return Truth(move=times["move"], up=times["up"], walk=times["walk"],
                  turn_start=times["turn_start"], turn_end=times["turn_end"],
                  turn2_start=times["turn2_start"], turn2_end=times["turn2_end"],
                  contact=times["contact"],
                  speed_out=moved(times["up"], times["turn_start"]),
                  speed_back=moved(times["turn_end"], times["turn2_start"]),
-                 turn_steps=sum(times["turn_start"] <= x <= times["turn_end"] for x in landings))
+                 turn_steps=sum(times["turn_start"] <= x <= times["turn_end"] for x in middles))
 
 
 def _skeleton(body: Body, pelvis, psi, trunk, ankles) -> np.ndarray:

@@ -2,7 +2,8 @@
 
 ``evaluate(name)`` generates each seed's walking person (``tests.bench.tug``), scores it
 through ``create("tug", go="movement")`` (a recording has no Go cue) and ``score_frames``,
-and compares every event, the total time and the gait speeds with the truth.
+and compares every event, the total time, the gait speeds and the turn's step count with
+the truth.
 """
 
 import numpy as np
@@ -39,8 +40,9 @@ def score(tug: Tug, **options) -> tuple[dict, object]:
 
 
 def compare(result: dict, rec) -> dict:
-    """Errors against the truth: events and total (s), gait speeds (fraction of the truth);
-    NaN where the protocol found nothing."""
+    """Errors against the truth: events and total (s), gait speeds (fraction of the truth),
+    the turn's steps (counted minus drawn; None when not counted); NaN where the protocol
+    found nothing."""
     s = result["summary"]
     nan = float("nan")
     ev = s["events"]
@@ -51,7 +53,10 @@ def compare(result: dict, rec) -> dict:
            for k, v in (("out", rec.truth.speed_out), ("back", rec.truth.speed_back))}
     return {"events": errs,
             "time": (s["time_s"] - rec.truth.total) if s["time_s"] is not None else nan,
-            "speed": rel, "angle": s["walk_angle_deg"]}
+            "speed": rel, "angle": s["walk_angle_deg"],
+            "turn_steps": (s["turn_steps"] - rec.truth.turn_steps
+                           if s["turn_steps"] is not None else None),
+            "true_turn_steps": rec.truth.turn_steps}
 
 
 def evaluate(name: str, seeds=SEEDS) -> list[dict]:
