@@ -158,13 +158,14 @@ STAGES = ("read", "prepare", "score", "paint")
 
 
 def print_cold(shown_at, marks) -> None:
-    """The preview's rate while the kernels compiled beside it, and for as long after."""
-    span = marks["warm"] - marks["first"]
+    """The preview's rate while the kernels compiled beside it, and after, to the end."""
+    span, rest = marks["warm"] - marks["first"], shown_at[-1] - marks["warm"]
     during = sum(marks["first"] <= t < marks["warm"] for t in shown_at)
-    after = sum(marks["warm"] <= t < marks["warm"] + span for t in shown_at)
+    after = sum(t >= marks["warm"] for t in shown_at)
     print(f"cold cache preview {during / span:.1f} fps while the kernels compiled "
           f"({span:.1f} s, {marks['warm_dropped']} of {marks['warm_captured']} frames dropped), "
-          f"{after / span:.1f} fps for as long after")
+          f"{after / rest if rest > 0 else float('nan'):.1f} fps after ({rest:.1f} s, the test "
+          "running)")
 
 
 def median(values) -> float:
