@@ -13,13 +13,14 @@ import sys
 
 from balance import __version__, native_logs
 from balance.commands import (analyze, batch, cameras, demo, export, history, import_, info,
-                              live, models, people, plan, replay, report, score)
+                              live, models, people, plan, replay, report, score, screen)
 from balance.errors import BalanceError
 
 COMMANDS = {
     "analyze": analyze, "batch": batch, "info": info, "models": models, "score": score, "demo": demo,
     "live": live, "cameras": cameras, "history": history, "import": import_,
     "people": people, "plan": plan, "replay": replay, "report": report, "export": export,
+    "screen": screen,
 }
 
 

@@ -1,7 +1,8 @@
 """Screenshots of the real windows, under Xvfb when there is no screen: the training
 window mid-trial and with its result (also at the largest text size), the replay window
 and the plan window, at 1366x768 and 1920x1080, all from the bundled sample; the TUG's
-camera set-up with its 3 m line, from a generated person; then the
+camera set-up with its 3 m line, from a generated person; the STEADI screen window's
+questions and outcome card, and its one-page PDF; then the
 history window and every page of the two PDF reports (a session, and the person's
 progress with the training plan) over a generated person's nine weeks
 (``scripts/sample_history.py``), in a history of their own.
@@ -55,6 +56,7 @@ def main(argv=None) -> int:
         for size in SIZES:
             replay(size, out / f"replay-{size[0]}x{size[1]}.png")
             plan(app, size, out / f"plan-{size[0]}x{size[1]}.png")
+        steadi_screen(app, (1366, 768), out)
         history_and_reports(app, out)
     return 0
 
@@ -192,6 +194,55 @@ def plan(app, size, path: Path) -> None:
     window._refresh_live()
     shoot(app, window, path)
     window.close()
+
+
+def steadi_screen(app, size, out: Path) -> None:
+    """The screen window's questions, then the card of a screen answered yes to the third
+    question with its tests scored from generated recordings, and its PDF page; all in a
+    history of their own."""
+    import pypdfium2 as pdfium
+    from balance.clinical import steadi
+    from balance.gui.screen_page import ScreenWindow
+    from balance.profile import Profile
+    from balance.session import live
+
+    person = Profile(person_id="Ann", birth_year=date.today().year - 72, sex="female",
+                     height_cm=165.0)
+    with tempfile.TemporaryDirectory() as tmp:
+        os.environ["BALANCE_DATA_DIR"] = tmp
+        window = ScreenWindow(live.open_feed(str(SAMPLE)), profile=person, session_dir=tmp)
+        window.resize(*size)
+        window.show()
+        for q in steadi.QUESTIONS:
+            window.questions.buttons[(q.key, q.key == "worries")].setChecked(True)
+        shoot(app, window, out / f"screen-questions-{size[0]}x{size[1]}.png")
+        window.answers, window.asked = window.questions.answers(), False
+        window._finish(_steadi_results(person), {})  # as if walked: the tests' results
+        shoot(app, window, out / f"screen-outcome-{size[0]}x{size[1]}.png")
+        pdf = window.write_pdf(Path(tmp) / "screen.pdf")
+        doc = pdfium.PdfDocument(str(pdf))
+        doc[0].render(scale=80 / 72).to_pil().save(out / "screen-report.png")
+        doc.close()
+        print(out / "screen-report.png")
+        window.close()
+
+
+def _steadi_results(person) -> dict:
+    """A slow TUG, a good chair stand and a tandem stance held, generated and scored."""
+    from tests import steadi_sessions as G
+    from tests.bench.scoring import score_recording
+    from balance.protocols import create
+    from balance.session.rescore import score_frames
+    from tests.bench import chair as C, tug as T
+
+    tug, _ = G.tug(pace=1.5)
+    chair, _ = G.chair(stands=16, pace=0.7)
+    stance = G.four_stage(tandem_held=True)
+    four = create("four-stage", person, image_size=G.SIZE, fps=G.FPS)
+    return {"tug": score_recording("tug", T.Tug(), tug, go="movement"),
+            "chair-stand-30": score_recording("chair-stand-30", C.Chair(), chair),
+            "four-stage": score_frames(four, stance.t, stance.image, stance.world,
+                                       stance.detected)[0]}
 
 
 def history_and_reports(app, out: Path) -> None:

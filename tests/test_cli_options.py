@@ -41,6 +41,9 @@ OPTIONS = {
     ("replay",): ["SESSION", "--author"],
     ("report",): ["session", "--person", "--weeks", "--out"],
     ("export",): ["--frames", "--trials", "--video", "--snapshot", "--no-blur"],
+    ("screen",): ["--fallen", "--unsteady", "--worries", "--assess", "--tug", "--chair-stand",
+                  "--four-stage", "--pdf", "--force", "--person", "--window", *WINDOW,
+                  *PROFILE],
 }
 
 

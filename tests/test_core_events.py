@@ -224,3 +224,38 @@ def test_no_floor_and_no_events_before_the_foot_first_stands_still():
     assert events == []
     assert np.isnan(trace.foot_height_cm[0]).all()
     assert np.isfinite(trace.foot_height_cm[60:]).all()
+
+
+def test_clearance_is_the_soles_rise_and_ignores_one_glitch():
+    from balance.core.edge_dating import clearance
+    rng = np.random.default_rng(0)
+    t = np.arange(60) / 30.0
+    floor = 0.3 + 0.2 * rng.standard_normal(60)  # the lowest point's floor offset, cm
+    tap = floor + 3.0 * ((t > 1.0) & (t < 1.4))
+    tap[35] += 25.0  # one glitched landmark
+    assert clearance(tap, 30, 45, 15) == pytest.approx(3.0, abs=0.5)
+    # A heel raise: the mean rises, the lowest point (the toe) stays on the floor.
+    assert abs(clearance(floor, 30, 45, 15)) < 0.5
+    assert np.isnan(clearance(tap, 1, 45, 15))  # no floor before it to measure from
+
+
+def test_world_lift_along_the_bodys_up_under_a_pitched_camera():
+    # A camera 1.2 m high pitched 7 deg down at the body: world axes turn with it. A foot
+    # raised 5 cm and 27 cm in front reads ~2 cm along the camera's y, 5 cm along the up
+    # of the person standing (mid-ankle to mid-shoulder).
+    pitch = np.radians(7.0)
+    rot = np.array([[1, 0, 0], [0, np.cos(pitch), -np.sin(pitch)],
+                    [0, np.sin(pitch), np.cos(pitch)]])  # person (x, y down, z away) -> camera
+    person = np.zeros((2, 33, 3))
+    person[:, [INDEX["left_shoulder"], INDEX["right_shoulder"]], 1] = -0.45
+    person[:, [INDEX["left_ankle"], INDEX["right_ankle"]], 1] = 0.85
+    for k in ("left_heel", "left_foot_index", "right_heel", "right_foot_index"):
+        person[:, INDEX[k], 1] = 0.92
+    left = [INDEX[k] for k in ("left_ankle", "left_heel", "left_foot_index")]
+    person[1, left, 1] -= 0.05  # frame 1: the left foot 5 cm up ...
+    person[1, left, 2] -= 0.27  # ... and 27 cm towards the camera
+    world = person @ rot.T
+    up = ev.body_up(world[:1])[0]
+    assert ev.world_lift(world, up)[1, 0] == pytest.approx(5.0, abs=0.01)
+    assert ev.world_lift(world, up)[0, 0] == pytest.approx(0.0, abs=1e-9)
+    assert ev.world_lift(world)[1, 0] < 2.5  # the camera's y alone: most of it lost

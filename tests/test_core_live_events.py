@@ -41,8 +41,9 @@ def test_live_lift_and_touchdown_within_one_frame(fps, seed):
     for truth, (i_lift, lift), (i_down, down) in zip(s.truth_frames, lifts, downs):
         assert abs(lift.frame - truth["lift_frame"]) <= 1
         assert abs(down.frame - truth["touchdown_frame"]) <= 1
-        # Heard of within min_state + filter delay (+ settle for a touchdown) + the rise.
-        assert i_lift - lift.frame <= det.min_n + round(0.2 * fps)
+        # Heard of within min_state + filter delay + the rise (+ the wait for the lowest
+        # point's rise for a lift, + settle for a touchdown).
+        assert i_lift - lift.frame <= det.min_n + det.lift_wait_n + round(0.2 * fps)
         assert i_down - down.frame <= det.min_n + det.settle_n + round(0.2 * fps)
 
 
@@ -250,3 +251,20 @@ def test_a_foot_unseen_while_the_floor_is_found_warns_nothing(recwarn):
     assert [e.kind for _, e in out if e.kind in (ev.FOOT_LIFT, ev.TOUCHDOWN)] == [
         ev.FOOT_LIFT, ev.TOUCHDOWN]
     assert not [w for w in recwarn if issubclass(w.category, RuntimeWarning)]
+
+
+@pytest.mark.parametrize("kernel", [False, True])
+def test_a_bump_the_world_never_confirms_gives_no_touchdown(kernel):
+    """A foot that rises in the image for 0.3 s (a jitter burst, a shadow) while the world
+    landmarks keep it level was never lifted: no lift, and no touchdown either (a lone
+    touchdown would restart a single-leg stance's steadiness clock and lose the hold)."""
+    s = generate(fps=30, duration_s=5.0, jitter_px=JITTER_PX, seed=9)
+    image = s.image.copy()
+    foot = [INDEX[k] for k in ("left_ankle", "left_heel", "left_foot_index")]
+    bump = np.zeros(s.t.size)
+    bump[(s.t >= 2.5) & (s.t < 2.8)] = 5.0 * s.px_per_cm / s.image_size[1]  # 5 cm up
+    image[:, foot, 1] -= bump[:, None]
+    det = LiveEventDetector(s.fps, s.image_size, px_per_cm=s.px_per_cm)
+    det.kernel_min_frames = 1 if kernel else 10**9
+    events = det.extend(range(s.t.size), s.t, image, s.world)
+    assert [e.kind for e in events if e.kind in (ev.FOOT_LIFT, ev.TOUCHDOWN)] == []

@@ -60,7 +60,7 @@ def test_database_is_private_wal_and_latest(db):
     assert stat.S_IMODE(db.path.stat().st_mode) == 0o600
     assert stat.S_IMODE(db.path.parent.stat().st_mode) == 0o700
     assert db._con.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-    assert db.schema_version == migrations.LATEST == 4
+    assert db.schema_version == migrations.LATEST == 5
 
 
 # --- migrations from every earlier version ----------------------------------------------
@@ -93,7 +93,7 @@ def test_migrates_from_version_0_empty_file(tmp_path):
     path = tmp_path / "h.sqlite3"
     path.touch()
     with History(path) as h:
-        assert h.schema_version == 4
+        assert h.schema_version == 5
         assert h.people() == []
 
 
@@ -103,7 +103,7 @@ def test_migrates_from_version_1_splitting_results_into_rows(tmp_path):
     _fill_v1(con)
     con.close()
     with History(path) as h:
-        assert h.schema_version == 4
+        assert h.schema_version == 5
         ann = h.person("ann")
         assert (ann.birth_year, ann.dominant_leg, ann.notes) == (1950, "right", "")
         rows = h.trials("ann")
@@ -123,7 +123,7 @@ def test_migrates_from_version_2_adding_notes_and_adherence(tmp_path):
                 "VALUES (2, 1, 'left', 3.5)")
     con.close()
     with History(path) as h:
-        assert h.schema_version == 4
+        assert h.schema_version == 5
         assert [r.hold_time_s for r in h.trials("ann")] == [3.5]  # v2 rows are kept as is
         assert h.notes("ann") == []
         h.update_person("ann", notes="uses a cane outdoors")

@@ -214,3 +214,19 @@ def test_the_norm_and_fall_risk_names_follow_a_text_size_change_at_once(qtbot, h
             assert {n.textItem.font().pointSize() for n in names} == {point_sizes(scale)["plot"]}
     finally:
         apply_style(qapp, 1.0)
+
+
+def test_the_view_lists_the_persons_steadi_screens(qtbot, history):
+    from balance.clinical import steadi
+    from balance.storage.screens import save_screen
+    answers = {"fallen": True, "unsteady": False, "worries": False}
+    save_screen(history, "bo", steadi.screen(answers, tug_s=9.0, chair_stands=7,
+                                             tandem_held=False, age=70, sex="female"),
+                taken="2026-03-02T09:00:00+00:00")
+    view = HistoryView(history, "bo")
+    qtbot.addWidget(view)
+    text = view.screens.text()
+    assert text.startswith("STEADI screens")
+    assert "2026-03-02  at risk; failed: strength (30-second chair stand), balance" in text
+    view.person_box.setCurrentText("ann")  # ann was never screened
+    assert view.screens.text() == ""

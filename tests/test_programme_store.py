@@ -37,7 +37,7 @@ def test_migrates_to_version_4_from_every_earlier_version(tmp_path, old):
         con.execute("INSERT INTO people (name, created) VALUES ('bob', '2026-01-01')")
     con.close()
     with History(path) as h:
-        assert h.schema_version == 4 == migrations.LATEST
+        assert h.schema_version == 5 == migrations.LATEST
         if old == 0:
             h.add_person("bob")
         assert store.levels(h, "bob")["balance"].level == "side-by-side"  # defaults

@@ -117,6 +117,15 @@ def test_losing_the_person_ends_the_trial_as_interrupted_with_what_was_seen():
     assert abs(trial["hold_time_s"] - 7.0) < 0.1
 
 
+def test_a_dropout_shorter_than_the_gap_counts_as_held():
+    # A stopwatch does not stop for a dropped detection: 0.2 s unseen is still holding.
+    from balance.protocols.single_leg import GAP_S
+    assert 0.2 < GAP_S
+    trial = end_of(absent=[(10.0, 10.2)])
+    assert trial["end_reason"] == "touchdown" and trial["paused_s"] == 0.0
+    assert abs(trial["hold_time_s"] - 22.0) < 0.1
+
+
 def test_someone_else_in_view_pauses_instead_of_counting():
     trial = end_of(second_person=[(8.0, 9.0)])
     assert trial["paused_s"] >= 1.0

@@ -6,6 +6,7 @@ import os
 
 import pytest
 
+from balance.storage import migrations
 from balance.storage import history as history_mod
 from balance.storage.history import History, HistoryError
 from tests.helpers import SAMPLE, assert_one_line_error, balance
@@ -44,7 +45,7 @@ def test_a_read_only_history_that_needs_migrating_says_so(tmp_path, monkeypatch)
     _fill_v1(con)
     con.close()
     monkeypatch.setattr(history_mod, "_writable", lambda path: False)
-    with pytest.raises(HistoryError, match="version 1 to 4.*read-only"):
+    with pytest.raises(HistoryError, match=f"version 1 to {migrations.LATEST}.*read-only"):
         History(path)
 
 

@@ -2,6 +2,7 @@
 
 from balance.commands import options
 from balance.storage.history import History
+from balance.storage.screens import describe as describe_screens, screens
 from balance.storage.trends import describe, since_weeks, trends
 
 HELP = "people and their progress week by week"
@@ -29,6 +30,8 @@ def run(args) -> int:
         since = since_weeks(h, args.person, args.weeks)
         found = trends(h, args.person, protocol=args.protocol, since=since)
         print(_adherence(h, args.person))
+        if args.protocol is None and (screened := describe_screens(screens(h, args.person))):
+            print(screened)
         if not found:
             print(f"{args.person}: no results yet (import sessions with `balance import`)")
             return 0

@@ -1,6 +1,5 @@
 """``balance report``: a PDF of one session, or of a person's last weeks."""
 
-import os
 from pathlib import Path
 
 from balance.commands import options
@@ -42,7 +41,8 @@ def run(args) -> int:
         else:
             from balance.storage.session import read_session
             read_session(args.session)  # one clear line for a bad file, before Qt starts
-        _qt()
+        from balance.gui.app import pdf_application
+        pdf_application()
         from balance.gui import pdf_report
         if args.person:
             out = args.out or Path(f"{args.person}-report.pdf")
@@ -57,11 +57,3 @@ def run(args) -> int:
             history.close()
     print(f"report: {out}")
     return 0
-
-
-def _qt():
-    """A QApplication for fonts; offscreen when there is no screen (a PDF needs none)."""
-    from balance.gui.app import application, display_available
-    if not display_available():
-        os.environ["QT_QPA_PLATFORM"] = "offscreen"
-    return application()

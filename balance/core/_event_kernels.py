@@ -11,7 +11,7 @@ run both over the same signals and ask for identical events.
 State lives in small arrays (layouts below); ``live_kernel_state`` moves it between
 them and the detector's attributes.
 
-Stop points within a frame (``p``): ``LIFT + 2 k`` after foot k's lift was confirmed,
+Stop points within a frame (``p``): ``LIFT + 2 k`` when foot k's confirmed lift is due,
 ``TOUCHDOWN + 2 k`` when its touchdown is due, ``HANDS + k`` after hand k switched,
 ``STANCE`` after the stance foot moved, ``LOB`` after a loss of balance; 0 is a frame's
 start.
@@ -37,8 +37,8 @@ F_LOW = 19  # (left, right)
 N_FEAT = 21
 # Parameters ``par``
 P_SCALE, P_SETTLE, P_WORLD_LIFT, P_MOVE, P_PIVOT, P_HALF, P_MARGIN, P_SPEED = range(8)
-P_HANDS_OFF, P_MIN_N, P_FEET_ONLY = 8, 9, 10
-N_PAR = 11
+P_HANDS_OFF, P_MIN_N, P_FEET_ONLY, P_LIFT_WAIT = 8, 9, 10, 11
+N_PAR = 12
 # Hystereses: rows of ``hi`` (state, run, first frame), ``hx`` (first t, a, b) and
 # ``hp`` (on, off, min_on, min_off)
 H_FOOT, H_HANDS, H_STANCE, H_LOB = 0, 2, 4, 5
@@ -48,7 +48,8 @@ N_HYST = 6
  S_HANDS_INIT) = 0, 1, 2, 4, 6, 8, 10, 12  # the last six (left, right)
 S_STANCE_INIT, S_STANCE_DONE, S_LOB_DONE, S_LP, S_ZI, S_REF_N = 14, 15, 16, 17, 18, 19
 S_LIFTS_N, S_LIFTS_POS, S_DETECTED = 20, 22, 24  # (left, right), (left, right), one
-N_SI = 25
+S_DUE, S_DUE_AT, S_DUE_FRAME = 25, 27, 29  # a confirmed lift waiting to be dated (l, r)
+N_SI = 31
 # Float state ``sx``
 X_LEVEL, X_TOP, X_REF = 0, 2, 4  # (left, right), (left, right), (base, offset)
 N_SX = 6
@@ -107,7 +108,7 @@ def _world_ok(lifts, si, k, have, limit):
 
 @njit(cache=True)
 def _foot_rise(feat, par, si, sx, hi, hx, hp, lifts, k, j, frame, t):
-    """Foot k on frame j up to its world check; True when a lift is confirmed."""
+    """Foot k on frame j up to its world check; True when a confirmed lift is due."""
     pos = si[S_LIFTS_POS + k]
     lifts[k, pos] = feat[j, F_LIFT + k]
     si[S_LIFTS_POS + k] = (pos + 1) % lifts.shape[1]
@@ -116,15 +117,23 @@ def _foot_rise(feat, par, si, sx, hi, hx, hp, lifts, k, j, frame, t):
     h = H_FOOT + k
     if hi[h, 0] and smooth == smooth and smooth > sx[X_TOP + k]:
         sx[X_TOP + k] = smooth
+    if hi[h, 0] and feat[j, F_HAVE] > 0.0 and _world_ok(lifts, si, k, True, par[P_WORLD_LIFT]):
+        smooth = np.nan  # up in the world (held in front, low in the image)
     if _hyst(hi, hx, hp, h, smooth, frame, t, 0.0, 0.0):
         if hi[h, 0]:
             si[S_UNCONF + k], si[S_UNCONF_FRAME + k] = 1, frame
+        elif si[S_UNCONF + k]:
+            si[S_UNCONF + k] = 0  # down before the world confirmed it up: no touchdown
         else:
             si[S_PEND + k], si[S_PEND_FRAME + k] = 1, frame
             si[S_PEND_AT + k] = si[S_COUNT] + int(par[P_SETTLE])
     if si[S_UNCONF + k] and _world_ok(lifts, si, k, feat[j, F_HAVE] > 0.0,
                                       par[P_WORLD_LIFT]):
-        si[S_DETECTED], si[S_UNCONF + k] = si[S_UNCONF_FRAME + k], 0
+        si[S_DUE + k], si[S_DUE_FRAME + k] = 1, si[S_UNCONF_FRAME + k]
+        si[S_DUE_AT + k] = si[S_COUNT] + int(par[P_LIFT_WAIT])
+        si[S_UNCONF + k], sx[X_TOP + k] = 0, 0.0
+    if si[S_DUE + k] and si[S_COUNT] >= si[S_DUE_AT + k]:
+        si[S_DETECTED], si[S_DUE + k] = si[S_DUE_FRAME + k], 0
         return True
     level = feat[j, F_STILL + k]
     if level == level:

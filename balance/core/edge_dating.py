@@ -9,9 +9,15 @@ mean of its landmarks is back at the floor.
 Only the edge itself is fitted (``events.edge_time``): for a lift, from the last still
 floor stretch before it (the foot's mean height within the noise band, at most
 ``floor_n`` samples, ended by anything above the band: a glitch, floor noise or an earlier
-movement never reaches the fit); for a touchdown, from a second before it was detected to
-the end of the history. The lowest point's floor is the median of its heights over the
-floor stretch, so a landmark's offset from the foot's floor does not shift the date.
+movement never reaches the fit); for a touchdown, from ``back_n`` samples before it was
+detected to the end of the history. The lowest point's floor is the median of its
+heights over the floor stretch, so a landmark's offset from the foot's floor does not
+shift the date. A fit that puts the edge at the far end of its samples found no flat
+floor to anchor it and gives no date; so does a touchdown dated after its detection.
+
+The lowest point is the image's, or, for a foot raised in front of the camera, the
+world's (``sole_traces``). The detector dates a lift ``lift_wait_s`` after it is sure of it, so
+that the lowest point's rise (the toe leaves the floor after the heel) is in the history.
 """
 
 import math
@@ -21,6 +27,7 @@ import numpy as np
 from balance.core.events import edge_time
 
 LOW_NOISE = 1.5
+FORESHORTENED = 0.6  # the image shows under this share of the world's rise: use the world
 TD_REST_N = 4  # samples at rest after a touchdown that set its floor
 
 
@@ -58,7 +65,8 @@ def lift_time(t, mean_h, low_h, detected: int, lo: float, top_frac: float,
     if not np.isfinite(h).any():
         return float("nan")
     hi = top_frac * max(float(np.nanmax(h)), lo_low)
-    return edge_time(t[start:], h, lo_low, hi, rising=True)
+    return _unless_degenerate(edge_time(t[start:], h, lo_low, hi, rising=True), t[start:], h,
+                              rising=True)
 
 
 def touchdown_time(t, mean_h, low_h, detected: int, lo: float, top_frac: float,
@@ -73,5 +81,54 @@ def touchdown_time(t, mean_h, low_h, detected: int, lo: float, top_frac: float,
     if not np.isfinite(h).any():
         return float("nan")
     hi = top_frac * max(float(np.nanmax(h)), lo_low)
-    t0 = edge_time(t[start:], h, lo_low, hi, rising=False)
-    return t0 if math.isfinite(t0) else float("nan")
+    t0 = _unless_degenerate(edge_time(t[start:], h, lo_low, hi, rising=False), t[start:], h,
+                            rising=False)
+    return t0 if t0 <= t[detected] else float("nan")  # NaN compares False: NaN too
+
+
+def _unless_degenerate(t0: float, t: np.ndarray, h: np.ndarray, rising: bool) -> float:
+    """``t0``, or NaN when the fit put the edge at the far end of its samples: the
+    "floor" it was given rises (or falls) all along, no flat stretch anchors it, and the
+    date is anywhere (a foot's noise or a low, slow edge)."""
+    ok = t[np.isfinite(h)]
+    if not math.isfinite(t0) or ok.size < 2:
+        return float("nan")
+    half = 0.5 * float(np.median(np.diff(ok)))
+    far = t0 < ok[0] + half if rising else t0 > ok[-1] - half
+    return float("nan") if far else t0
+
+
+def clearance(low_h: np.ndarray, start: int, stop: int, floor_n: int) -> float:
+    """How high a foot's lowest point rose over history rows ``start:stop`` (its lift to
+    its touchdown), cm above its floor (the median of the ``floor_n`` rows before
+    ``start``): the largest median of three successive samples, so that one noisy or
+    glitched landmark does not raise it. A heel raise lifts the foot's mean but not its
+    lowest point; a toe-tap lifts it a few cm. NaN when there is too little to tell."""
+    floor = low_h[max(0, start - floor_n):start]
+    floor = floor[np.isfinite(floor)]
+    up = low_h[start:stop]
+    if floor.size < 3 or up.size < 3:
+        return float("nan")
+    win = np.lib.stride_tricks.sliding_window_view(up, 3)
+    with np.errstate(all="ignore"):
+        med = np.median(win, axis=1)
+    med = med[np.isfinite(med)]
+    return float(med.max() - np.median(floor)) if med.size else float("nan")
+
+
+def sole_traces(low_h: np.ndarray, world_h: np.ndarray, start: int, floor_n: int = 0) -> tuple:
+    """The lowest-point heights to date an edge on, cm, best first: the image's, or the
+    world's (``events.world_low``) when the image rose under ``FORESHORTENED`` of what
+    the world did from row ``start`` on; then the other one. A foot raised in front of a camera at laptop height comes
+    towards it, and moving closer lowers it in the image: its lift shows a fraction of
+    its height there, buried in the floor noise, while the world sees the height itself.
+    Elsewhere the image, less noisy, is used."""
+    def rise(h):  # above the floor_n rows before start (a lift's floor), else its median
+        v, floor = h[start:], h[max(0, start - floor_n):start] if floor_n else h[start:]
+        if np.isfinite(v).sum() < 3 or np.isfinite(floor).sum() < 3:
+            return 0.0
+        return float(np.nanmax(v) - np.nanmedian(floor))
+    world = rise(world_h)
+    if world > 0.0 and rise(low_h) < FORESHORTENED * world:
+        return world_h, low_h
+    return (low_h, world_h) if world > 0.0 else (low_h,)

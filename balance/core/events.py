@@ -21,6 +21,7 @@ import numpy as np
 
 from balance.core import _validate, com as com_mod, stance as st
 from balance.errors import InputError
+from balance.pose.landmarks import INDEX
 FOOT_LIFT = "foot_lift"
 TOUCHDOWN = "touchdown"
 STANCE_FOOT_MOVED = "stance_foot_moved"
@@ -137,21 +138,62 @@ def noise_sd(x: np.ndarray) -> float:
     return float(np.median(np.abs(d - np.median(d))) / (0.6745 * math.sqrt(2.0)))
 
 
-def world_lift(world: np.ndarray) -> np.ndarray:
+_SHOULDER_IDX = (INDEX["left_shoulder"], INDEX["right_shoulder"])
+_ANKLE_IDX = (INDEX["left_ankle"], INDEX["right_ankle"])
+_SOLE_IDX = {s: (INDEX[f"{s}_heel"], INDEX[f"{s}_foot_index"]) for s in st.SIDES}
+
+
+def world_lift(world: np.ndarray, up=None) -> np.ndarray:
     """How far each foot is above the other in world coordinates, cm, shape (n, 2).
 
-    ``world`` (n, 33, >=2): MediaPipe world landmarks, metres, y down. Depth does not
-    enter, so a foot set down further from the camera stays at 0 while a raised one
+    ``world`` (n, 33, >=3): MediaPipe world landmarks, metres, y down, axes turned with
+    the camera. ``up`` (3,) or (n, 3): the unit vector up in those axes (``body_up``;
+    default (0, -1, 0), a level camera). A camera pitched at the body sees a foot raised
+    in front move along its own y by a share of how far it came forward: measured along
+    the true up, a foot set down further from the camera stays at 0 while a raised one
     shows its height."""
-    y = np.asarray(world, dtype=np.float64)[..., 1]
+    p = np.asarray(world, dtype=np.float64)[..., :3]
+    up = np.broadcast_to(np.array([0.0, -1.0, 0.0]) if up is None else np.asarray(up, float),
+                         (p.shape[0], 3))
+    h = np.einsum("nkc,nc->nk", p, up)  # height of every landmark along up, m
+    feet = _feet_mean(h)
+    return 100.0 * (feet - feet[:, ::-1])
+
+
+def _feet_mean(h: np.ndarray) -> np.ndarray:
+    """(n, 2) mean of each foot's finite ankle, heel and toe values of ``h`` (n, 33),
+    NaN where none is (by counts: ``nanmean`` would warn of an empty foot)."""
     feet = []
     for side in st.SIDES:
-        pts = y[:, list(com_mod.FOOT_POINTS[side])]
+        pts = h[:, list(com_mod.FOOT_POINTS[side])]
         count = np.isfinite(pts).sum(axis=1)
         with np.errstate(invalid="ignore", divide="ignore"):
             feet.append(np.where(count > 0, np.nansum(pts, axis=1) / count, np.nan))
-    feet = np.column_stack(feet)
-    return 100.0 * (feet[:, ::-1] - feet)
+    return np.column_stack(feet)
+
+
+def world_low(world: np.ndarray, up) -> np.ndarray:
+    """Each foot's lowest sole point (heel or toe) above the mean of the other foot's
+    ankle, heel and toe, along ``up``, cm, shape (n, 2): while the other foot stands, the
+    sole's clearance plus a constant (what the image's lowest point shows, but not
+    shortened by a foot coming towards the camera). The other foot's three landmarks,
+    averaged, add less noise than its own lowest point would."""
+    p = np.asarray(world, dtype=np.float64)[..., :3]
+    h = np.einsum("nkc,nc->nk", p, np.broadcast_to(np.asarray(up, float), (p.shape[0], 3)))
+    with np.errstate(invalid="ignore"):
+        low = np.column_stack([np.fmin(h[:, _SOLE_IDX[s][0]], h[:, _SOLE_IDX[s][1]])
+                               for s in st.SIDES])
+    return 100.0 * (low - _feet_mean(h)[:, ::-1])
+
+
+def body_up(world: np.ndarray) -> np.ndarray:
+    """(n, 3) unit vector from the mid-ankle to the mid-shoulder in world coordinates,
+    NaN where one is not seen: up, for a person standing on both feet."""
+    p = np.asarray(world, dtype=np.float64)[..., :3]
+    v = 0.5 * (p[:, _SHOULDER_IDX[0]] + p[:, _SHOULDER_IDX[1]]
+               - p[:, _ANKLE_IDX[0]] - p[:, _ANKLE_IDX[1]])
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return v / np.linalg.norm(v, axis=1, keepdims=True)
 
 
 def edge_time(t: np.ndarray, h: np.ndarray, lo: float, hi: float, rising: bool) -> float:

@@ -8,22 +8,31 @@ whole recording.
 * Foot lift / touchdown. The floor level of each foot landmark and the noise of the foot
   heights are measured over the first ``calibration_s`` (the person must start on both
   feet). Heights then go through the causal low-pass and a hysteresis. A lift is emitted
-  as soon as the hysteresis is sure (``min_state_s`` after the foot passed ``lift_on_cm``)
-  and *dated back* by the hinge fit (``events.edge_time``) on the unfiltered heights of
-  the last second: its ``frame`` is the first frame that showed the foot off the floor.
+  ``lift_wait_s`` after the hysteresis is sure (``min_state_s`` after the foot passed
+  ``lift_on_cm``) and *dated back* by the hinge fit (``edge_dating``) on the unfiltered
+  heights: its ``frame`` is the first frame that showed the foot off the floor. The wait
+  is for the fit: the mean of a foot's landmarks passes ``lift_on_cm`` at heel-off, when
+  its lowest point (the toe) is often still on the floor, and a fit of the toe's edge
+  before the toe has risen out of the noise dates floor noise.
   A touchdown waits ``settle_s`` more, so the fit sees the foot at rest, and is dated
   back the same way. A lift of one foot while the other is up is also a hop.
   The floor follows a standing foot whenever it is still (a foot slid forward into a
   tandem stance). With world landmarks a lift is only confirmed once the foot is
   ``world_lift_cm`` above the other one in the world; a foot that stays "up" in the
   image but level in the world was slid back, and its new place becomes the floor
-  without an event.
+  without an event; a foot whose lift the world never confirmed has no touchdown
+  either. A lifted foot the world still sees up (its recent world lifts' median at
+  least ``world_lift_cm``) is not down, whatever the image says: a foot held in front
+  of a camera at laptop height comes towards it and sinks in the image. World heights
+  are along the body's up (mid-ankle to mid-shoulder over the first frames), as the
+  world axes turn with a pitched camera.
 * Hands off / on the hips, stance-foot shift or pivot, loss of balance: hystereses on
   causally filtered signals, dated at the first frame of the qualifying run.
 
-An event arrives ``min_state_s`` (plus ``settle_s`` for a touchdown, plus ~30 ms of
-filter delay) after it happened, but its ``frame`` and ``t_s`` are when it happened: a
-protocol stops its hold timer at ``t_s``, not at the frame it hears of it.
+An event arrives ``min_state_s`` (plus ``lift_wait_s`` for a lift, ``settle_s`` for a
+touchdown, plus ~30 ms of filter delay) after it happened, but its ``frame`` and
+``t_s`` are when it happened: a protocol stops its hold timer at ``t_s``, not at the
+frame it hears of it.
 
 Each frame goes through two stages: ``_Signals`` turns landmarks into the few filtered
 numbers the rules need (vectorised over a block, its filters carrying their state from
@@ -44,7 +53,7 @@ import numpy as np
 from balance.core import _validate, edge_dating, jit, stance as st
 from balance.core.events import (
     FOOT_LIFT, HANDS_OFF_HIPS, HANDS_ON_HIPS, LOSS_OF_BALANCE, STANCE_FOOT_MOVED, TOUCHDOWN,
-    Event, EventConfig, noise_sd, world_lift,
+    Event, EventConfig, body_up, noise_sd, world_lift, world_low,
 )
 from balance.core.filters import CausalLowpass
 from balance.core.live_kernel import KernelRules
@@ -97,6 +106,8 @@ class LiveEventDetector:
         Time on both feet, at the start, to find the floor levels and the noise.
     settle_s : float
         Extra wait before dating a touchdown.
+    lift_wait_s : float
+        Extra wait before dating a lift (its lowest point's rise must be in the history).
 
     Attributes
     ----------
@@ -108,7 +119,8 @@ class LiveEventDetector:
 
     def __init__(self, fps: float, image_size, *, px_per_cm: float,
                  config: EventConfig | None = None, calibration_s: float = 0.5,
-                 settle_s: float = 0.25, feet_only: bool = False):
+                 settle_s: float = 0.25, lift_wait_s: float = 0.25,
+                 feet_only: bool = False):
         self.cfg = cfg = config or EventConfig()
         # Only lifts and touchdowns (and so the stance): what a timeline needs of a
         # session that recorded its events; the other rules cost most of the time.
@@ -117,18 +129,27 @@ class LiveEventDetector:
         self.scale = _validate.positive_rate(px_per_cm, "px_per_cm")
         self.min_n = max(1, round(cfg.min_state_s * self.fps))
         self.settle_n = max(1, round(settle_s * self.fps))
+        self.lift_wait_n = max(0, round(lift_wait_s * self.fps))
         self.signals = Signals(self.fps, image_size, self.scale, cfg,
                                max(3, round(calibration_s * self.fps)))
         # Unfiltered foot heights kept for dating an edge back (``edge_dating``): the
         # floor before the edge, the edge, and the waits. Rows (frame, t, left, right,
         # left lowest point, right lowest point).
         self._floor_n = max(3, round(0.5 * self.fps))
-        self._hist = deque(maxlen=self.min_n + self.settle_n + max(4, round(2 * self.fps)))
+        # A touchdown is dated from a second before it was detected, or if no edge is
+        # there, from this far: a foot set down a little higher in the image than it left
+        # (1-2 cm at 2 px) can cross the off level late, once the floor follows it.
+        self._back_n = round(2 * self.fps)
+        self._hist = deque(maxlen=self.min_n + self.settle_n + self.lift_wait_n
+                           + max(4, round(2 * self.fps)))
         self._feet: list[Hysteresis] = []
         self._level = [0.0, 0.0]  # floor under each foot, px from its calibrated floor
         self._lifts = [deque(maxlen=self.min_n) for _ in st.SIDES]  # recent world lifts
         self._unconfirmed: list[int | None] = [None, None]  # lift awaiting the world check
+        self._due: list[tuple[int, int] | None] = [None, None]  # (date at count, frame)
         self._top = [0.0, 0.0]
+        self._up, self._up_rows = None, []  # world up (3,), from the first frames
+        self._lift_frame: list[int | None] = [None, None]  # each raised foot's dated lift
         # Unfiltered heights of each foot standing, the last 10 s: its noise, for dating
         # edges (the calibration's half second is too few samples to tell it well).
         self._down = [deque(maxlen=max(30, round(10 * self.fps))) for _ in st.SIDES]
@@ -139,7 +160,9 @@ class LiveEventDetector:
         self._hands: list[Hysteresis | None] = [None, None]
         self._stance_lp = self._stance_hyst = None
         self._stance_ref: list = []
-        self.ref_n = max(2 * self.min_n, round(0.5 * self.fps))  # frames that fix the stance foot's place
+        # Frames that fix the stance foot's place: a second, so that at 15 fps and 2 px
+        # the reference sits well inside the noise the 4 cm pivot and shift limits allow.
+        self.ref_n = max(2 * self.min_n, round(1.0 * self.fps))
         self._stance_done = False
         lob_n = max(1, round(cfg.lob_min_s * self.fps))
         self._lob = Hysteresis(1.0, 0.8, lob_n, lob_n)
@@ -215,7 +238,8 @@ class LiveEventDetector:
         """
         frames = [int(f) for f in frames]
         times = [float(v) for v in t]
-        lift = None if world is None else world_lift(world)
+        lift, sole = (None, np.full((len(frames), 2), np.nan)) if world is None \
+            else self._world_lift(np.asarray(world, np.float64))
         have = (np.zeros(len(frames), bool) if world is None
                 else np.isfinite(np.asarray(world)[..., :3]).any(axis=(1, 2)))
         sig = self.signals.extend(image, lift, feet_only=self.feet_only)
@@ -228,13 +252,13 @@ class LiveEventDetector:
         if len(frames) - sig.start >= self.kernel_min_frames and not jit.twins_active():
             if self._kernel is None:
                 self._kernel = KernelRules(self)
-            return self._kernel.run(self, frames, times, sig, have, heights, emitted)
+            return self._kernel.run(self, frames, times, sig, have, heights, emitted, sole)
         sig = sig.as_lists()
         events = []
         for j in range(sig.start, len(frames)):
             self._count += 1
             tag, before = (frames[j], times[j]), len(events)
-            events += self._feet_step(tag, sig, j, bool(have[j]), heights)
+            events += self._feet_step(tag, sig, j, bool(have[j]), heights, sole[j].tolist())
             if not self.feet_only:
                 events += self._hands_step(tag, sig.hands[j])
                 events += self._stance_step(tag, sig, j)
@@ -244,6 +268,24 @@ class LiveEventDetector:
         return events
 
     # ---------------------------------------------------------------- feet
+    def _world_lift(self, world: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """``events.world_lift`` and ``world_low`` along the up of the first ``calib_n``
+        frames with a body in the world (the person stands on both feet then), the
+        camera's y before."""
+        up = np.tile([0.0, -1.0, 0.0], (len(world), 1))
+        if self._up is not None:
+            up[:] = self._up
+            return world_lift(world, up), world_low(world, up)
+        for i, v in enumerate(body_up(world)):
+            if np.isfinite(v).all():
+                self._up_rows.append(v)
+                if len(self._up_rows) == self.signals.calib_n:
+                    m = np.mean(self._up_rows, axis=0)
+                    self._up = m / np.linalg.norm(m)
+                    up[i + 1:] = self._up
+                    break
+        return world_lift(world, up), world_low(world, up)
+
     def _start_feet(self):
         cfg = self.cfg
         for noise in self.signals.noise_cm:
@@ -251,14 +293,14 @@ class LiveEventDetector:
             off = max(cfg.lift_off_cm, cfg.noise_off * noise)
             self._feet.append(Hysteresis(on, off, self.min_n, self.min_n))
 
-    def _feet_step(self, tag, sig, j, have_world, heights):
+    def _feet_step(self, tag, sig, j, have_world, heights, sole):
         u, u_smooth, still, lift = sig.u[j], sig.u_smooth[j], sig.still[j], sig.lift[j]
         raw = [(self._level[k] - u[k]) / self.scale for k in (0, 1)]
         if heights is not None:
             heights[j] = raw
         low = sig.low[j]
         self._hist.append((tag[0], tag[1], raw[0], raw[1], (self._level[0] - low[0]) / self.scale,
-                           (self._level[1] - low[1]) / self.scale))
+                           (self._level[1] - low[1]) / self.scale, sole[0], sole[1]))
         events = []
         for k, side in enumerate(st.SIDES):
             self._lifts[k].append(lift[k])
@@ -266,9 +308,13 @@ class LiveEventDetector:
             foot = self._feet[k]
             if foot.state and smooth == smooth:
                 self._top[k] = max(self._top[k], smooth)
+            if foot.state and have_world and self._world_up(k):
+                smooth = math.nan  # up in the world (held in front, low in the image)
             if foot.update(smooth, tag) is not None:
                 if foot.state:
                     self._unconfirmed[k] = tag[0]
+                elif self._unconfirmed[k] is not None:
+                    self._unconfirmed[k] = None  # down before the world confirmed it up
                 else:
                     self._pending[k] = (self._count + self.settle_n, tag[0])
             events += self._floor_step(k, side, have_world, still[k])
@@ -284,15 +330,22 @@ class LiveEventDetector:
             self._stance_ref, self._stance_done, self._lob_done = [], False, False
         return events
 
+    def _world_up(self, k) -> bool:
+        """Foot k's recent world lifts say it is up (their median)."""
+        lifts = [v for v in self._lifts[k] if math.isfinite(v)]
+        return bool(lifts) and median(lifts) >= self.cfg.world_lift_cm
+
     def _floor_step(self, k, side, have_world, level):
         """Confirm a lift (world check) or follow the floor under a still foot
         (``level``, NaN unless the foot is still: ``Signals``)."""
         foot = self._feet[k]
         if self._unconfirmed[k] is not None:
-            lifts = [v for v in self._lifts[k] if math.isfinite(v)]
-            if not have_world or (lifts and median(lifts) >= self.cfg.world_lift_cm):
-                detected, self._unconfirmed[k] = self._unconfirmed[k], None
-                return self._lift(k, side, detected)
+            if not have_world or self._world_up(k):
+                self._due[k] = (self._count + self.lift_wait_n, self._unconfirmed[k])
+                self._unconfirmed[k], self._top[k] = None, 0.0
+        if self._due[k] is not None and self._count >= self._due[k][0]:
+            detected, self._due[k] = self._due[k][1], None
+            return self._lift(k, side, detected)
         if level != level:
             return []
         if foot.state == 0 and self._pending[k] is None:
@@ -305,19 +358,20 @@ class LiveEventDetector:
         return []
 
     def _history(self, k):
-        rows = np.array([(r[0], r[1], r[2 + k], r[4 + k]) for r in self._hist])
-        return rows[:, 0].astype(np.int64), rows[:, 1], rows[:, 2], rows[:, 3]
+        rows = np.array([(r[0], r[1], r[2 + k], r[4 + k], r[6 + k]) for r in self._hist])
+        return rows[:, 0].astype(np.int64), rows[:, 1], rows[:, 2], rows[:, 3], rows[:, 4]
 
     def _edge_low(self, k):
         return max(self.cfg.edge_low * self._noise(k), self.cfg.edge_min_cm)
 
     def _lift(self, k, side, detected):
-        frames, t, h, low = self._history(k)
+        frames, t, h, low, sole = self._history(k)
         at = min(int(np.searchsorted(frames, detected)), len(t) - 1)
-        t0 = edge_dating.lift_time(t, h, low, at, self._edge_low(k), self.cfg.edge_high,
-                                   self._floor_n)
+        t0, _ = _first_fit(lambda trace: edge_dating.lift_time(
+            t, h, trace, at, self._edge_low(k), self.cfg.edge_high, self._floor_n),
+            edge_dating.sole_traces(low, sole, at, self._floor_n))
         i = _index_at(t, t0, at)
-        self._top[k] = 0.0
+        self._lift_frame[k] = int(frames[i])
         lift = Event(float(t[i]), int(frames[i]), FOOT_LIFT, side, {
             "t_est_s": t0 if math.isfinite(t0) else None, "detected_frame": int(detected)})
         other_up = self._feet[1 - k].state and self._unconfirmed[1 - k] is None
@@ -327,14 +381,28 @@ class LiveEventDetector:
         return [lift]
 
     def _touchdown(self, k, side, detected):
-        frames, t, h, low = self._history(k)
+        frames, t, h, low, sole = self._history(k)
         at = min(int(np.searchsorted(frames, detected)), len(t) - 1)
-        t0 = edge_dating.touchdown_time(t, h, low, at, self._edge_low(k),
-                                        self.cfg.edge_high, round(self.fps))
+        t0 = math.nan
+        for back in (round(self.fps), self._back_n):  # the longer only if the last second fails
+            t0, trace = _first_fit(lambda trace, back=back: edge_dating.touchdown_time(
+                t, h, trace, at, self._edge_low(k), self.cfg.edge_high, back),
+                edge_dating.sole_traces(low, sole, max(0, at - back)))
+            if math.isfinite(t0):
+                break
+        low = trace
+        up = self._lift_frame[k]
+        if up is not None and t0 == t0 and t0 <= t[min(int(np.searchsorted(frames, up)),
+                                                       len(t) - 1)]:
+            t0 = math.nan  # dated at or before its own lift: no date (a short tap's noise)
         i = _index_at(t, t0, at)
+        clear = (edge_dating.clearance(low, int(np.searchsorted(frames, up)), i, self._floor_n)
+                 if up is not None and frames[0] < up else math.nan)
+        self._lift_frame[k] = None
         return Event(float(t[i]), int(frames[i]), TOUCHDOWN, side, {
             "t_est_s": t0 if math.isfinite(t0) else None, "detected_frame": int(detected),
-            "height_cm": self._top[k]})
+            "height_cm": self._top[k],
+            "clearance_cm": clear if math.isfinite(clear) else None})
 
     # ---------------------------------------------------------------- hands
     def _hands_step(self, tag, ratio):
@@ -425,6 +493,16 @@ def _frame_array(x, what: str) -> np.ndarray:
     if arr.shape != (N_LANDMARKS, 4):
         raise InputError(f"{what} must have shape (33, 4), got {arr.shape}")
     return arr
+
+
+def _first_fit(fit, traces) -> tuple[float, np.ndarray]:
+    """(time, trace) of the first of ``traces`` that ``fit`` dates (finite); NaN and
+    the first trace when none does."""
+    for trace in traces:
+        t0 = fit(trace)
+        if math.isfinite(t0):
+            return t0, trace
+    return math.nan, traces[0]
 
 
 def _index_at(t: np.ndarray, t0: float, fallback: int) -> int:

@@ -23,10 +23,11 @@ class KernelRules:
         cfg, n = det.cfg, det.min_n
         self.par = np.zeros(ek.N_PAR)
         self.par[[ek.P_SCALE, ek.P_SETTLE, ek.P_WORLD_LIFT, ek.P_MOVE, ek.P_PIVOT,
-                  ek.P_HALF, ek.P_MARGIN, ek.P_SPEED, ek.P_HANDS_OFF, ek.P_MIN_N, ek.P_FEET_ONLY]] = (
+                  ek.P_HALF, ek.P_MARGIN, ek.P_SPEED, ek.P_HANDS_OFF, ek.P_MIN_N, ek.P_FEET_ONLY,
+                  ek.P_LIFT_WAIT]] = (
             det.scale, det.settle_n, cfg.world_lift_cm, cfg.stance_move_cm, cfg.pivot_cm,
             cfg.bos_half_width_cm, cfg.lob_margin_cm, cfg.lob_speed_cm_s,
-            cfg.hands_off_ratio, n, det.feet_only)
+            cfg.hands_off_ratio, n, det.feet_only, det.lift_wait_n)
         self.hp = np.zeros((ek.N_HYST, 4))
         for h, (on, off, n_on, n_off) in enumerate(_thresholds(det)):
             self.hp[h] = on, off, n_on, n_off
@@ -40,7 +41,7 @@ class KernelRules:
         self.sos, self.zi0 = lp.sos, np.ascontiguousarray(lp._zi0[:, :, 0])
         self.zi = np.zeros(self.zi0.shape + (2,))
 
-    def run(self, det, frames, times, sig, have, heights, emitted=None) -> list:
+    def run(self, det, frames, times, sig, have, heights, emitted=None, sole=None) -> list:
         """The rules over the block's rows from ``sig.start``; returns their events
         (``emitted``: as ``LiveEventDetector.extend``)."""
         n = len(frames)
@@ -57,7 +58,7 @@ class KernelRules:
                                self.sx, self.hi, self.hx, self.lifts, self.ref, self.zi,
                                self.zi0, self.sos, raw, down)
             stop = min(j + 1, n)
-            _history(det, frames, times, raw, down, hist_done, down_done, stop)
+            _history(det, frames, times, raw, sole, down, hist_done, down_done, stop)
             if j < n:  # row j's other foot may still join its history: take it again
                 down[j] = False
             hist_done, down_done = stop, min(j, n)
@@ -83,6 +84,9 @@ class KernelRules:
             si[ek.S_UNCONF_FRAME + k] = unconf or 0
             si[ek.S_PEND + k] = pending is not None
             si[ek.S_PEND_AT + k], si[ek.S_PEND_FRAME + k] = pending or (0, 0)
+            due = det._due[k]
+            si[ek.S_DUE + k] = due is not None
+            si[ek.S_DUE_AT + k], si[ek.S_DUE_FRAME + k] = due or (0, 0)
             si[ek.S_HANDS_INIT + k] = det._hands[k] is not None
             sx[ek.X_LEVEL + k], sx[ek.X_TOP + k] = det._level[k], det._top[k]
             lifts = list(det._lifts[k])
@@ -114,6 +118,8 @@ class KernelRules:
             det._unconfirmed[k] = si[ek.S_UNCONF_FRAME + k] if si[ek.S_UNCONF + k] else None
             det._pending[k] = ((si[ek.S_PEND_AT + k], si[ek.S_PEND_FRAME + k])
                                if si[ek.S_PEND + k] else None)
+            det._due[k] = ((si[ek.S_DUE_AT + k], si[ek.S_DUE_FRAME + k])
+                           if si[ek.S_DUE + k] else None)
             det._level[k], det._top[k] = sx[ek.X_LEVEL + k], sx[ek.X_TOP + k]
             if si[ek.S_HANDS_INIT + k] and det._hands[k] is None:
                 det._hands[k] = det._new_hands(0)
@@ -163,13 +169,14 @@ def _thresholds(det):
                    (lob.on, lob.off, lob.min_on, lob.min_off)]
 
 
-def _history(det, frames, times, raw, down, hist_start: int, down_start: int,
+def _history(det, frames, times, raw, sole, down, hist_start: int, down_start: int,
              stop: int) -> None:
     """Append rows up to ``stop`` to the detector's edge-dating histories: the heights
-    from ``hist_start``, the standing feet's heights from ``down_start``."""
+    (and the world's sole clearances ``sole``) from ``hist_start``, the standing feet's
+    heights from ``down_start``."""
     a = max(hist_start, stop - det._hist.maxlen)
     det._hist.extend(zip(frames[a:stop].tolist(), times[a:stop].tolist(),
-                         *raw[a:stop].T.tolist()))
+                         *raw[a:stop].T.tolist(), *np.asarray(sole)[a:stop].T.tolist()))
     for k in (0, 1):
         keep = raw[down_start:stop, k][down[down_start:stop, k]]
         det._down[k].extend(keep[-det._down[k].maxlen:].tolist())

@@ -34,3 +34,11 @@ def application(font_scale: float = 1.0):
     app.setOrganizationName("balance")
     apply_style(app, font_scale)
     return app
+
+
+def pdf_application():
+    """A QApplication for a PDF's fonts; offscreen when there is no screen (a PDF needs
+    none)."""
+    if not display_available():
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
+    return application()

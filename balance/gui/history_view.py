@@ -7,7 +7,7 @@ sit-to-stand's time, stands in 30 s; with its age-norm band and fall-risk line),
 velocity, sway ellipse area and the stability score; one colour per row (leg, or pose and leg), named in the title
 rather than in a legend over the points, each plot from zero. Below them: personal bests
 and whether the change since the first week and since about a month before exceeds the
-measurement's variability; above them, the training adherence. The numbers come from
+measurement's variability; above them, the training adherence and the STEADI screens. The numbers come from
 ``balance.storage.trends`` (Qt-free), the same ones ``balance history`` prints.
 """
 
@@ -24,6 +24,7 @@ from balance.present.axes import (connected, date_range, date_ticks, day_number,
                                   value_range)
 from balance.programme.adherence import of_person
 from balance.protocols import registry
+from balance.storage.screens import describe as describe_screens, screens
 from balance.storage.trends import MAIN, MEASURES, Trend, describe, trends
 
 SIDE_COLOURS = {"left": "#35e0ff", "right": "#ffb04d", None: "#e0e0e0"}
@@ -165,6 +166,9 @@ class HistoryView(QWidget):
         self.adherence = QLabel("")  # days a week, streaks, plan completion
         self.adherence.setWordWrap(True)
         outer.addWidget(self.adherence)
+        self.screens = QLabel("")  # each STEADI screen: when, at risk or not, what failed
+        self.screens.setWordWrap(True)
+        outer.addWidget(self.screens)
         self.plots = TrendPlots()
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
@@ -181,6 +185,7 @@ class HistoryView(QWidget):
     def show_person(self, name: str) -> None:
         self.trends = trends(self.history, name) if name else []
         self.adherence.setText(of_person(self.history, name).describe() if name else "")
+        self.screens.setText(describe_screens(screens(self.history, name)) if name else "")
         self.test_box.blockSignals(True)
         self.test_box.clear()
         for t in self.trends:

@@ -246,6 +246,7 @@ def _person_report(lay: Layout, history: History, name: str, weeks: int) -> None
         _trend_charts(lay, trend, MEASURES)
         _trend_text(lay, trend)
     _programme_block(lay, history, name)
+    _screens_block(lay, history, name, since)
     lay.heading("Sessions", 12)
     lay.table(["date", "test", "trials", "result", "minutes"],
               [_session_row(s) for s in sessions], [0.16, 0.28, 0.08, 0.36, 0.12])
@@ -342,6 +343,20 @@ def session_result(protocol: str | None, result: ProtocolResult) -> str:
     parts = [f"{side} " * bool(side) + with_unit(measure.best(v), measure.unit)
              for side, v in sorted(by_side.items(), key=lambda kv: str(kv[0]))]
     return ", ".join(parts) or "-"
+
+
+def _screens_block(lay: Layout, history: History, name: str, since: str | None) -> None:
+    """The STEADI screens of the period, when there were any."""
+    from balance.storage.screens import screens
+    found = [r for r in screens(history, name) if since is None or r.taken >= since]
+    if not found:
+        return
+    lay.heading("STEADI screens", 12)
+    lay.table(["date", "outcome", "failed", "not assessed"],
+              [[r.taken[:10], "at risk" if r.at_risk else "screened not at risk",
+                ", ".join(r.failed) or "none",
+                ", ".join(a.test for a in r.outcome.not_assessed) if r.outcome else "-"]
+               for r in found], [0.16, 0.24, 0.3, 0.3])
 
 
 def _programme_block(lay: Layout, history: History, name: str) -> None:

@@ -52,18 +52,22 @@ class PlanWindow(QWidget):
     session_dir : where measured items are recorded as sessions (and then added to the
         history, so their trends and replays are there as for any test); None: not
         recorded.
+    sound : plays the training window's "hold" cue when an item's clock starts (the TUG's
+        Go); anything with ``play(name)``, or None for silence.
     """
 
     walk_finished = Signal(object)
 
     def __init__(self, walk: PlanWalk, feed, *, profile: Profile | None = None,
                  estimator_factory=None, realtime: float = 1.0, auto_start: bool = False,
-                 on_finished=None, warmup=None, session_dir=None, parent=None):
+                 on_finished=None, warmup=None, session_dir=None, sound=None, parent=None):
         super().__init__(parent)
+        self.sound = sound
         self.walk, self.profile = walk, profile or Profile()
         self.auto_start, self.on_finished = auto_start, on_finished
         self.session_dir = session_dir
         self.sessions: list[str] = []  # recorded session files, in order
+        self.recorded: dict[str, str] = {}  # ... by the plan item they measured
         self.messages: list[str] = []  # what could not be added to the history
         self.running = False
         self.source_end: str | None = None  # why the feed stopped: nothing more to measure
@@ -169,6 +173,7 @@ class PlanWindow(QWidget):
         item = self.walk.current
         if path:
             self.sessions.append(path)
+            self.recorded[item.key] = path
             _report, why = add_to_history(path)
             if why:
                 self.messages.append(why)
@@ -231,6 +236,10 @@ class PlanWindow(QWidget):
     def _snapshot(self, snap) -> None:
         self.camera.show_snapshot(snap)
         if self.running and snap.status is not None:
+            started = snap.status.phase == "running" and getattr(self._status, "phase",
+                                                                  None) != "running"
+            if started and self.sound is not None and self.walk.current.protocol:
+                self.sound.play("hold")  # the clock runs: "Go"
             self._status = snap.status
 
     def _camera_resized(self, width: int) -> None:

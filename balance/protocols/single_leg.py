@@ -12,7 +12,8 @@ bad view the trial ends as interrupted, counting only what was seen.
 
 Timing: the hold runs from toe-off (the first frame with the whole foot off the floor)
 to first contact, both dated back by the detector on the foot's lowest point. A bad view
-shorter than ``GAP_S`` neither resets the steadiness nor loses a lift seen during it. A
+shorter than ``GAP_S`` neither resets the steadiness nor loses a lift seen during it, and
+during a trial it counts as held (a stopwatch does not stop for a dropped frame). A
 toe-tap or shuffle (under ``FIDGET_S`` with the foot under ``FIDGET_CM``), a fragment
 under ``FIDGET_S`` cut by the end of the recording, and a step into a new stance (within
 ``STEP_S`` of the lift the foot is down again, ``STEP_CM`` or more from where it left, as
@@ -160,7 +161,7 @@ class SingleLegStance(Protocol):
 
     def _track(self, frame, good, found, out):
         trial = self.current
-        lost = trial.watch_view(frame.t_s, good)
+        lost = trial.watch_view(frame.t_s, good, keep_s=GAP_S)
         if lost is not None:
             self._finish(lost, frame.index, "view_lost", out)
         if not good:
@@ -257,7 +258,9 @@ class SingleLegStance(Protocol):
             return False
         if _interrupted(reason):
             return reason != "view_lost"  # cut by a stop or the end of the recording
-        height = (event.payload or {}).get("height_cm") if event is not None else None
+        payload = (event.payload or {}) if event is not None else {}
+        # The sole's clearance: a heel raise lifts the foot's mean, not its lowest point.
+        height = payload.get("clearance_cm", payload.get("height_cm"))
         return height is None or height < FIDGET_CM
 
     # --- helpers --------------------------------------------------------------------------

@@ -69,13 +69,16 @@ class Trial:
         end = t_s if self.end_t is None else self.end_t
         return max(0.0, end - self.start_t - self.paused_s)
 
-    def watch_view(self, t_s: float, good: bool) -> float | None:
+    def watch_view(self, t_s: float, good: bool, keep_s: float = 0.0) -> float | None:
         """Pause the clock while the view is bad (no person, part of the body, someone
-        else). Returns the time the view went bad once it has stayed bad for
-        ``VIEW_LOST_S``: the trial should end there, counting only what was seen."""
+        else); a bad view shorter than ``keep_s`` (a dip, a dropped detection) is counted
+        as held, as a stopwatch would. Returns the time the view went bad once it has
+        stayed bad for ``VIEW_LOST_S``: the trial should end there, counting only what
+        was seen."""
         if good:
             if self.bad_since is not None:
-                self.paused_s += t_s - self.bad_since
+                gap = t_s - self.bad_since
+                self.paused_s += gap if gap >= keep_s else 0.0
                 self.bad_since = None
             return None
         if self.bad_since is None:

@@ -40,12 +40,14 @@ def _when(v) -> bool:
 
 CHECKS = {
     **dict.fromkeys(("id", "person_id", "session_id", "trial", "frames", "errors", "met",
-                     "missed", "done", "discomfort"), _int),
+                     "missed", "done", "discomfort", "at_risk", "tug_session",
+                     "chair_session", "four_stage_session"), _int),
     **dict.fromkeys(("hold_time_s", "score", "mean_velocity", "ellipse_area", "duration_s",
                      "t_s", "target", "achieved"), _number),
     **dict.fromkeys(("name", "key", "file", "protocol", "side", "end_reason", "text",
-                     "author", "device", "notes", "ladder", "level", "item", "set_by"), _text),
-    **dict.fromkeys(("started", "imported", "created", "updated", "day", "logged"), _when),
+                     "author", "device", "notes", "ladder", "level", "item", "set_by",
+                     "failed"), _text),
+    **dict.fromkeys(("started", "imported", "created", "updated", "day", "logged", "taken"), _when),
     "birth_year": lambda v: _int(v) and FIRST_BIRTH_YEAR <= v <= date.today().year,
     "height_cm": lambda v: _number(v) and HEIGHT_CM[0] <= v <= HEIGHT_CM[1],
     "sex": lambda v: v in SEXES,

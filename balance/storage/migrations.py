@@ -17,6 +17,8 @@ Versions
 4. Training programme: ``programme_levels`` (each person's level, own target and
    met/missed streaks per ladder, who set it) and ``programme_log`` (each plan item done
    or skipped on a day: target, achieved, discomfort).
+5. STEADI screens: ``screens`` (one row per screen: when, the outcome as JSON, at risk or
+   not, the tests failed, and the sessions of its TUG, chair stand and 4-stage test).
 
 The steps are frozen: they never import code that may change later (a step written for
 version 2 must still do the same thing when version 9 exists).
@@ -26,7 +28,7 @@ import json
 import math
 import sqlite3
 
-LATEST = 4
+LATEST = 5
 
 
 def _step_1(con: sqlite3.Connection) -> None:
@@ -151,7 +153,22 @@ def _step_4(con: sqlite3.Connection) -> None:
     con.execute("CREATE INDEX programme_log_by_person ON programme_log (person_id, day)")
 
 
-STEPS = {1: _step_1, 2: _step_2, 3: _step_3, 4: _step_4}
+def _step_5(con: sqlite3.Connection) -> None:
+    con.execute("""
+        CREATE TABLE screens (
+            id INTEGER PRIMARY KEY,
+            person_id INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,
+            taken TEXT NOT NULL,
+            at_risk INTEGER NOT NULL,
+            failed TEXT NOT NULL,
+            outcome_json TEXT NOT NULL,
+            tug_session INTEGER REFERENCES sessions(id) ON DELETE SET NULL,
+            chair_session INTEGER REFERENCES sessions(id) ON DELETE SET NULL,
+            four_stage_session INTEGER REFERENCES sessions(id) ON DELETE SET NULL)""")
+    con.execute("CREATE INDEX screens_by_person ON screens (person_id, taken)")
+
+
+STEPS = {1: _step_1, 2: _step_2, 3: _step_3, 4: _step_4, 5: _step_5}
 
 
 def version(con: sqlite3.Connection) -> int:

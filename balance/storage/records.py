@@ -31,6 +31,11 @@ class Person:
     notes: str = ""
     id: int | None = None
 
+    @classmethod
+    def of(cls, profile: Profile) -> "Person":
+        return cls(profile.person_id, profile.birth_year, profile.sex, profile.height_cm,
+                   profile.dominant_leg)
+
     def profile(self) -> Profile:
         return Profile(person_id=self.name, birth_year=self.birth_year, sex=self.sex,
                        height_cm=self.height_cm, dominant_leg=self.dominant_leg)
