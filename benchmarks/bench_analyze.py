@@ -1,17 +1,24 @@
 """Throughput of ``balance analyze`` against pose inference alone, on the same frames.
 
-Run from the project root: ``python benchmarks/bench_analyze.py [VIDEO] [--frames N]``.
-Default video: the 720p yoga clip in ../shared/realdata (a real person is needed; the
-bundled samples hold landmarks, not images). Prints per-frame inference time (median,
-p95), inference-only fps, analyze fps (decode + pose + session write) and their ratio.
+Run from the project root: ``python benchmarks/bench_analyze.py [VIDEO] [--frames N]
+[--repeat R]``. Default video: the 720p yoga clip in ../shared/realdata (a real person is
+needed; the bundled samples hold landmarks, not images). Inference alone runs the model on
+frames decoded and converted to RGB beforehand (the model's own rate); analyze decodes,
+converts, infers and writes the session, decoding ahead on a thread of its own; "serial"
+is the loop as it was before that thread (decode, convert, infer, write, one after the
+other). The three alternate ``--repeat`` times in one run (a shared machine's load
+drifts); prints each round's ratios and their medians. Goal (issue 18): analyze >= 0.9 x
+inference alone.
 """
 
 import argparse
+import os
 import sys
 import tempfile
 import time
 from pathlib import Path
 
+import cv2
 import numpy as np
 
 from balance import native_logs
@@ -30,6 +37,7 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("video", nargs="?", type=Path, default=DEFAULT)
     ap.add_argument("--frames", type=int, default=300)
+    ap.add_argument("--repeat", type=int, default=3)
     args = ap.parse_args()
     if not args.video.exists():
         print(f"skipped: {args.video} not found (pass a video with a person in it)")
@@ -38,28 +46,62 @@ def main() -> int:
     model = prepare_model()
 
     with VideoFileSource(args.video) as src:
-        frames = [f for _, f in zip(range(args.frames), src)]
+        frames = [(f, t, cv2.cvtColor(f, cv2.COLOR_BGR2RGB))
+                  for _, (f, t) in zip(range(args.frames), src)]
         size, fps = src.size, src.fps
     n = len(frames)
-
-    with PoseEstimator(model.path) as est:
-        start = time.perf_counter()
-        ms = [est.detect(frame, t).inference_ms for frame, t in frames]
-        infer_s = time.perf_counter() - start
-
-    with tempfile.TemporaryDirectory() as tmp, VideoFileSource(args.video) as src, \
-            PoseEstimator(model.path) as est:
-        meta = new_metadata(source=str(args.video), fps=fps, image_size=size)
-        with SessionWriter(Path(tmp) / "bench.balance", meta) as writer:
-            stats = pipeline.run(src, est, Recording(None, writer), max_frames=n)
-
-    ms = np.asarray(ms)
-    print(f"video: {args.video.name}, {size[0]}x{size[1]}, {n} frames")
-    print(f"inference per frame: median {np.median(ms):.1f} ms, p95 {np.percentile(ms, 95):.1f} ms")
-    print(f"inference alone: {n / infer_s:.1f} fps")
-    print(f"analyze (decode + pose + session write): {stats.total_fps:.1f} fps")
-    print(f"analyze / inference-alone throughput ratio: {stats.total_fps / (n / infer_s):.3f}")
+    print(f"video: {args.video.name}, {size[0]}x{size[1]}, {n} frames; "
+          f"load average {os.getloadavg()[0]:.2f}")
+    ratios, serial_ratios = [], []
+    ways = {"alone": lambda: inference_alone(model.path, frames),
+            "analyze": lambda: analyze_fps(args.video, model.path, fps, size, n),
+            "serial": lambda: serial_fps(args.video, model.path, fps, size, n)}
+    order = list(ways)
+    for _ in range(args.repeat):
+        got = {name: ways[name]() for name in order}
+        order = order[1:] + order[:1]  # each way first in turn: the load drifts
+        (ms, alone), analyze, serial = got["alone"], got["analyze"], got["serial"]
+        ratios.append(analyze / alone)
+        serial_ratios.append(serial / alone)
+        print(f"inference alone {alone:.1f} fps (median {np.median(ms):.1f} ms, p95 "
+              f"{np.percentile(ms, 95):.1f} ms a frame); analyze (decode + pose + session "
+              f"write) {analyze:.1f} fps, ratio {ratios[-1]:.3f}; serial {serial:.1f} fps, "
+              f"ratio {serial_ratios[-1]:.3f}", flush=True)
+    print(f"analyze / inference-alone throughput ratio: median {np.median(ratios):.3f} of "
+          f"{len(ratios)} (serial: {np.median(serial_ratios):.3f}; load average "
+          f"{os.getloadavg()[0]:.2f})")
     return 0
+
+
+def inference_alone(model_path, frames) -> tuple[list, float]:
+    """Per-frame ms and fps of the model on frames already decoded and in RGB."""
+    with PoseEstimator(model_path) as est:
+        start = time.perf_counter()
+        ms = [est.detect(frame, t, rgb=rgb).inference_ms for frame, t, rgb in frames]
+        return ms, len(frames) / (time.perf_counter() - start)
+
+
+def serial_fps(video, model_path, fps, size, n) -> float:
+    """The analyze loop without its decoding thread: the baseline of the overlap."""
+    with tempfile.TemporaryDirectory() as tmp, VideoFileSource(video) as src, \
+            PoseEstimator(model_path) as est:
+        meta = new_metadata(source=str(video), fps=fps, image_size=size)
+        with SessionWriter(Path(tmp) / "bench.balance", meta) as writer:
+            rec = Recording(None, writer)
+            start = time.perf_counter()
+            for _, (frame, t_s) in zip(range(n), src):
+                pose = est.detect(frame, t_s)
+                rec.feed(t_s, pose.image, pose.world, pose.detected, frame)
+            return n / (time.perf_counter() - start)
+
+
+def analyze_fps(video, model_path, fps, size, n) -> float:
+    """What ``analyze`` does to the first ``n`` frames, in frames per second."""
+    with tempfile.TemporaryDirectory() as tmp, VideoFileSource(video) as src, \
+            PoseEstimator(model_path) as est:
+        meta = new_metadata(source=str(video), fps=fps, image_size=size)
+        with SessionWriter(Path(tmp) / "bench.balance", meta) as writer:
+            return pipeline.run(src, est, Recording(None, writer), max_frames=n).total_fps
 
 
 if __name__ == "__main__":

@@ -41,6 +41,14 @@ def main(argv=None) -> int:
                    help="test fed every frame during the run (skipped when unavailable)")
     p.add_argument("--startup", action="store_true",
                    help="only time two starts of `balance live` (the second has warm caches)")
+    p.add_argument("--cold", action="store_true",
+                   help="start with an empty numba cache: the preview runs while the kernels "
+                        "compile beside it, the test starts once they are ready; prints the "
+                        "preview's rate during and after the compile")
+    p.add_argument("--preview", type=float, default=0.0,
+                   help="show the preview this long before the test starts, as the checklist "
+                        "and set-up would: the window chooses every frame or every second "
+                        "frame then (0: the test starts with the first frame)")
     args = p.parse_args(argv)
     if not args.video.is_file():
         print(f"skipped: {args.video} is absent")
@@ -51,6 +59,9 @@ def main(argv=None) -> int:
           "(other work on the machine shows up as pose-time spikes)")
     if args.startup:
         return startup(args.video)
+    if args.cold:  # before balance picks numba's cache folder
+        cold_cache = tempfile.TemporaryDirectory(prefix="balance-numba-")
+        os.environ["NUMBA_CACHE_DIR"] = cold_cache.name
 
     from balance.gui.app import application
     app = application()
@@ -73,14 +84,24 @@ def main(argv=None) -> int:
     window.show()
     marks = {"t0": time.perf_counter()}
     window.open_feed(feed, estimator_factory=lambda: _estimator(model.path),
-                     realtime=1.0, autostart=protocol_ok)
+                     realtime=1.0, autostart=protocol_ok and not args.cold and not args.preview)
     w = window.worker
     w.ready.connect(lambda: marks.setdefault("ready", time.perf_counter()))
-    first = []
+    first, shown_at = [], []
+
+    def on_warm(seconds):
+        marks["warm"], marks["warm_s"] = time.perf_counter(), seconds
+        marks["warm_dropped"], marks["warm_captured"] = w.dropped, w.capture.captured
+        if args.cold and protocol_ok:
+            window.start_test()
+    w.warm.connect(on_warm)
 
     def on_snapshot(snap):
+        shown_at.append(time.perf_counter())
         if not first:
             first.append(snap.index)
+            if args.preview and protocol_ok and not args.cold:
+                QTimer.singleShot(int(args.preview * 1000), window.start_test)
             marks["first"] = time.perf_counter()
             marks["rss0"] = rss_mb()
         marks["last"] = time.perf_counter()
@@ -101,12 +122,18 @@ def main(argv=None) -> int:
     print(f"video      {args.video.name} {feed.size[0]}x{feed.size[1]} at {feed.fps:.2f} fps, "
           f"{feed.source.frames_read} frames read over {run_s:.1f} s")
     print(f"protocol   {args.protocol if protocol_ok else 'none (registry not available)'}")
-    print(f"start-up   model loaded + kernels warm {marks['ready'] - marks['t0']:.2f} s, "
-          f"first frame on screen {marks['first'] - marks['t0']:.2f} s")
+    warm = (f"kernels ready (beside the frames, {marks['warm_s']:.2f} s) "
+            f"{marks['warm'] - marks['t0']:.2f} s" if "warm" in marks
+            else "kernels not ready by the end")
+    print(f"start-up   model loaded {marks['ready'] - marks['t0']:.2f} s, first frame on "
+          f"screen {marks['first'] - marks['t0']:.2f} s, {warm}")
+    if args.cold and "warm" in marks:
+        print_cold(shown_at, marks)
     print(f"sustained  {(processed - 1) / run_s:.1f} fps processed ({processed} frames), "
           f"{len(lat)} frames painted ({len(lat) / run_s:.1f} fps)")
     print(f"dropped    {w.dropped} of {w.capture.captured} captured "
-          f"({100 * w.dropped / max(1, w.capture.captured):.1f} %)")
+          f"({100 * w.dropped / max(1, w.capture.captured):.1f} %); {w.capture.skipped} "
+          f"skipped on purpose (every second frame: {w.stride.switches} switches)")
     print(f"latency    capture-to-screen p50 {pct(50):.1f} ms, p95 {pct(95):.1f} ms, "
           f"max {lat[-1]:.1f} ms")
     print(f"pose       {inf[len(inf) // 2]:.1f} ms median, {inf[int(0.95 * len(inf))]:.1f} ms "
@@ -128,6 +155,17 @@ def main(argv=None) -> int:
 # Where a frame's time goes: capture thread (read the file or camera; colour conversion and
 # the display picture), processing thread (inference; protocol and recording), GUI (paint).
 STAGES = ("read", "prepare", "score", "paint")
+
+
+def print_cold(shown_at, marks) -> None:
+    """The preview's rate while the kernels compiled beside it, and after, to the end."""
+    span, rest = marks["warm"] - marks["first"], shown_at[-1] - marks["warm"]
+    during = sum(marks["first"] <= t < marks["warm"] for t in shown_at)
+    after = sum(t >= marks["warm"] for t in shown_at)
+    print(f"cold cache preview {during / span:.1f} fps while the kernels compiled "
+          f"({span:.1f} s, {marks['warm_dropped']} of {marks['warm_captured']} frames dropped), "
+          f"{after / rest if rest > 0 else float('nan'):.1f} fps after ({rest:.1f} s, the test "
+          "running)")
 
 
 def median(values) -> float:
@@ -156,9 +194,13 @@ def inference_alone(video: Path, model_path, frames: int = 150) -> float:
         return len(pictures) / (time.perf_counter() - start)
 
 
+STARTUP_MARKS = ("window shown", "first frame on screen", "kernels ready")
+
+
 def startup(video: Path, runs: int = 2) -> int:
-    """Wall time from launching ``balance live --source VIDEO`` to its first frame on screen,
-    measured from outside the process (interpreter start and imports included)."""
+    """Wall time from launching ``balance live --source VIDEO`` to its first frame on screen
+    and to its scoring kernels being ready (they compile beside the first frames), measured
+    from outside the process (interpreter start and imports included)."""
     import subprocess
     # A fresh numba cache: the first start compiles every kernel, the second loads them.
     cache = tempfile.TemporaryDirectory(prefix="balance-numba-")
@@ -168,16 +210,18 @@ def startup(video: Path, runs: int = 2) -> int:
         proc = subprocess.Popen([sys.executable, "-m", "balance", "live", "--source",
                                  str(video), "--timing"], stderr=subprocess.PIPE, text=True,
                                 cwd=ROOT, env=env)
-        shown = None
+        marks = {}
         for line in proc.stderr:
-            if line.startswith("start-up:"):
-                shown = time.perf_counter() - t0
+            for what in STARTUP_MARKS:
+                if line.startswith(f"start-up: {what}"):
+                    marks[what] = time.perf_counter() - t0
+            if len(marks) == len(STARTUP_MARKS):
                 break
         proc.terminate()  # our own child, by its handle
         proc.wait(10)
         label = "first start (cold numba)" if run == 1 else "second start (warm numba)"
-        print(f"{label:<27}" + (f"first frame on screen {shown:.2f} s after launch"
-                                  if shown else "no frame shown"))
+        print(f"{label:<27}" + ", ".join(f"{what} {s:.2f} s" for what, s in marks.items())
+              + " after launch" if marks else f"{label:<27}no frame shown")
     cache.cleanup()
     return 0
 

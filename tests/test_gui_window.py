@@ -1,5 +1,6 @@
 """The training window, offscreen: trials driven end to end from file and fake sources."""
 
+import dataclasses
 import os
 import time
 from pathlib import Path
@@ -602,6 +603,34 @@ def test_help_about_states_the_network_facts_for_this_computer(qtbot, tmp_path, 
     for fact in ("works offline", "fetching the pose model once", "play.googleapis.com",
                  "balance/pose/offline.py", "macOS, Windows and Linux without glibc", says):
         assert fact in text, fact
+
+
+class SlowTruthEstimator(TruthEstimator):
+    """The truth, reported as if each frame had taken 45 ms (slower than 33 ms a frame)."""
+
+    def detect(self, frame_bgr, t_s, rgb=None):
+        return dataclasses.replace(super().detect(frame_bgr, t_s, rgb), inference_ms=45.0)
+
+
+def test_a_slow_machine_gets_every_second_frame_said_and_recorded(qtbot, tmp_path, store):
+    synth = person(duration_s=6.0, lift=(3.0, 4.5))
+    video = write_video(tmp_path / "stand.avi", synth)
+    window = make_window(qtbot, tmp_path, store, flow=F.Flow(checklist=False, setup=False),
+                         session_path=tmp_path / "half.balance")
+    estimator = SlowTruthEstimator(synth)
+    estimator.detect(None, 0.0)
+    window.open_feed(FrameFeed(VideoFileSource(video)), estimator_factory=lambda: estimator,
+                     realtime=1.5, warmup=None)
+    qtbot.waitUntil(lambda: window.worker.stride.n == 2, timeout=5000)
+    window._last_status = 0.0
+    window._status_bar()
+    assert "every 2nd frame" in window.statusBar().currentMessage()
+    assert window.start_test()
+    reason, result, path = wait_finished(qtbot, window)
+    s = read_session(path)
+    # The test was made for the rate it got, and the session says so.
+    assert s.metadata["fps"] == 15.0 and s.metadata["frame_stride"] == 2
+    assert np.allclose(np.diff(s.t), 2 / 30, atol=1e-6)
 
 
 def test_every_label_takes_a_new_text_size_at_once(qtbot, tmp_path, store):

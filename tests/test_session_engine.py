@@ -3,6 +3,7 @@ advice, flow, words, tones, replay, terminal demo (the fakes live in tests/helpe
 
 import io
 import re
+import threading
 import time
 import wave
 
@@ -130,6 +131,30 @@ def test_frames_go_through_the_estimator_and_are_shrunk_for_display(tmp_path):
     big = engine.shrink_for_display(frame, 640)
     assert big.shape == (360, 640, 4) and tuple(big[5, 5]) == (0, 0, 200, 255)  # BGRA
     assert finished[0][0] == "end of recording"
+
+
+def test_kernels_compile_beside_the_first_frames_not_before_them():
+    """The warm-up (seconds with a cold numba cache) runs on its own thread: frames flow
+    while it runs, and ``on_warm`` says when it is done."""
+    release, warm = threading.Event(), []
+    slot, snaps = LatestSlot(), []
+    proc = ProcessThread(slot, image_size=(320, 180), on_snapshot=snaps.append,
+                         warmup=lambda: release.wait(10), on_warm=warm.append)
+    proc.start()
+    feed = ListFeed(person(duration_s=1.0))
+    cap = CaptureThread(feed, slot, realtime=0, on_end=proc.source_ended)
+    cap.start()
+    cap.join(10)
+    deadline = time.monotonic() + 5
+    while not snaps and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert snaps and not warm  # frames shown while the warm-up still runs
+    release.set()
+    proc.join(10)
+    deadline = time.monotonic() + 5
+    while not warm and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert len(warm) == 1 and warm[0] >= 0.0
 
 
 def test_stop_with_discomfort_logs_it_and_ends_the_trial(tmp_path):

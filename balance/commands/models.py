@@ -1,4 +1,5 @@
-"""``balance models prepare``: make the pose model available and say where it is."""
+"""``balance models prepare``: make the pose model available and say where it is, and
+compile the scoring kernels into numba's cache, so that the first live start is warm."""
 
 from pathlib import Path
 
@@ -9,7 +10,8 @@ DESCRIPTION = "Manage the pose model."
 def add_arguments(p) -> None:
     actions = p.add_subparsers(title="actions", metavar="ACTION")
     prepare = actions.add_parser(
-        "prepare", help="make the pose model available; print path and sha256",
+        "prepare", help="make the pose model available (print path and sha256) and "
+                        "compile the scoring kernels",
         description="Find, download or build the PoseLandmarker .task bundle: (a) --task "
                     "FILE or one in the model directory, (b) the official download, (c) "
                     "built offline from the mediapipe 0.10.21 wheel (--wheel FILE, or "
@@ -38,4 +40,12 @@ def run(args) -> int:
     print(f"path: {info.path}")
     print(f"sha256: {info.sha256}")
     print(f"origin: {info.origin}")
+    print(f"scoring kernels: ready in {_compile_kernels():.1f} s")
     return 0
+
+
+def _compile_kernels() -> float:
+    """Fill numba's cache now: with a cold cache the kernels take seconds (more beside a
+    running preview, which they slow down) the first time a window starts."""
+    from balance.core.jit import warmup
+    return warmup()

@@ -190,11 +190,13 @@ class MainWindow(QMainWindow):
     def start_test(self) -> bool:
         if self.worker is None or not self.flow.can_start(self.clock()):
             return False
+        fps = self.worker.test_fps()
         try:
-            protocol = self._make_protocol()
-            writer, video = self._make_writers(protocol)
+            protocol = self._make_protocol(fps)
+            writer, video = self._make_writers(protocol, fps)
             self._planned = protocol.planned_trials
         except (BalanceError, ValueError, OSError) as exc:
+            self.worker.test_not_started()
             self.show_banner(f"Cannot start: {exc}")
             return False
         self.flow.start(self.clock())
@@ -229,12 +231,12 @@ class MainWindow(QMainWindow):
         else:
             self.start_test()
 
-    def _make_protocol(self):
-        f = self.feed
+    def _make_protocol(self, fps: float):
+        """``fps``: the rate the test gets (half the feed's when every second frame is)."""
         side = self.bar.side_box.currentText()
         # Without a foam pad, the test's stand-in (the mCTSIB's firm half, the modified BESS).
         name, options, _note = self.setup_panel.protocol_choice(self.bar.protocol_box.currentText())
-        return self.protocol_factory(name, self._profile(), image_size=f.size, fps=f.fps,
+        return self.protocol_factory(name, self._profile(), image_size=self.feed.size, fps=fps,
                                      side=None if side == "none" else side, **options)
 
     def _test_chosen(self) -> None:
@@ -243,14 +245,14 @@ class MainWindow(QMainWindow):
         self.camera.mark = None
         self.flow.camera(False)
 
-    def _make_writers(self, protocol):
+    def _make_writers(self, protocol, fps: float):
         """The session file and, if the person chose to keep it, the video beside it."""
         if not self.record:
             return None, None
         path = self.session_path or default_session_path(self.session_dir, protocol.name)
         self.session_path = None  # a fixed path is for one recording only
         return live.open_recording_files(self.feed, protocol, self._profile(), path,
-                                         keep_video=self.settings.save_video)
+                                         keep_video=self.settings.save_video, fps=fps)
 
     def _profile(self):
         self.settings.person_id = self.bar.person_box.currentText().strip() or "guest"
@@ -376,8 +378,10 @@ class MainWindow(QMainWindow):
         self._last_status = now
         s = w.stats
         inf = (sum(s.inference_ms) / len(s.inference_ms)) if s.inference_ms else 0.0
+        every = (f"   every 2nd frame ({w.feed.fps / 2:.0f} fps: too slow for all)"
+                 if w.stride.n == 2 else "")
         self.status.showMessage(
-            f"{s.fps:4.1f} fps   latency {s.latency_p(50):3.0f} ms (p95 {s.latency_p(95):3.0f})"
+            f"{s.fps:4.1f} fps{every}   latency {s.latency_p(50):3.0f} ms (p95 {s.latency_p(95):3.0f})"
             f"   dropped {w.dropped}   pose {inf:4.1f} ms   sound: "
             f"{'muted' if self.sound.muted else getattr(self.sound, 'backend', 'on')}")
 

@@ -131,20 +131,20 @@ class PlanWindow(QWidget):
         if (self.running or self.walk.finished or self.walk.needs_confirm()
                 or self.source_end is not None):
             return
-        protocol = self.walk.protocol(self.profile, image_size=self.worker.feed.size,
-                                      fps=self.worker.feed.fps)
+        fps = self.worker.test_fps()  # half the feed's when every second frame is processed
+        protocol = self.walk.protocol(self.profile, image_size=self.worker.feed.size, fps=fps)
         self.running, self._status = True, None
-        self.worker.start_test(protocol, self._writer(protocol))
+        self.worker.start_test(protocol, self._writer(protocol, fps))
         self._buttons()
 
-    def _writer(self, protocol):
+    def _writer(self, protocol, fps: float):
         """A session file for a measured item; timers are not recorded."""
         if self.session_dir is None or self.walk.current.protocol is None:
             return None
         writer, _ = live.open_recording_files(
             self.worker.feed, protocol, self.profile,
             default_session_path(self.session_dir, protocol.name),
-            plan_item=self.walk.current.key)
+            plan_item=self.walk.current.key, fps=fps)
         return writer
 
     def confirm(self) -> None:

@@ -10,6 +10,7 @@ from PySide6.QtCore import QObject, Signal
 
 from balance.protocols import reasons
 from balance.session.engine import CaptureThread, LatestSlot, LiveStats, ProcessThread
+from balance.session.stride import FrameStride
 
 
 class LiveWorker(QObject):
@@ -18,7 +19,8 @@ class LiveWorker(QObject):
     Signals
     -------
     snapshot(Snapshot) : every processed frame.
-    ready() : the pose model is loaded and the kernels compiled.
+    ready() : the pose model is loaded (frames start).
+    warm(seconds) : the scoring kernels are compiled (or loaded from numba's cache).
     finished(reason, result, session_path) : a recording ended (done, stopped, camera lost...).
     source_ended(reason) : the feed ran out (`balance.protocols.reasons`).
     error(message) : the processing thread failed.
@@ -26,6 +28,7 @@ class LiveWorker(QObject):
 
     snapshot = Signal(object)
     ready = Signal()
+    warm = Signal(float)
     finished = Signal(str, object, object)
     source_ended = Signal(str)
     error = Signal(str)
@@ -36,13 +39,15 @@ class LiveWorker(QObject):
         self.feed = feed
         self.stats = LiveStats()
         self.slot = LatestSlot()
+        # Only the pose step can be too slow: a replay brings its landmarks.
+        self.stride = FrameStride(feed.fps, enabled=estimator_factory is not None)
         self.process = ProcessThread(
             self.slot, image_size=feed.size, estimator_factory=estimator_factory,
-            warmup=warmup, stats=self.stats,
-            on_snapshot=self.snapshot.emit, on_ready=self._ready,
+            warmup=warmup, stats=self.stats, stride=self.stride,
+            on_snapshot=self.snapshot.emit, on_ready=self._ready, on_warm=self.warm.emit,
             on_finished=self.finished.emit, on_error=self.error.emit)
         self.capture = CaptureThread(feed, self.slot, realtime=realtime, on_end=self._ended,
-                                     stats=self.stats)
+                                     stats=self.stats, stride=self.stride)
         self._started = False
 
     @property
@@ -61,6 +66,15 @@ class LiveWorker(QObject):
     def _ended(self, reason: str) -> None:
         self.process.source_ended(reason)
         self.source_ended.emit(reason)
+
+    def test_fps(self) -> float:
+        """The frame rate a test about to start gets (the feed's, or half of it when every
+        second frame is processed); the stride stays so until the recording ends or
+        ``test_not_started``."""
+        return self.feed.fps / self.stride.lock()
+
+    def test_not_started(self) -> None:
+        self.stride.unlock()
 
     def start_test(self, protocol, writer, video=None) -> None:
         self.process.start_test(protocol, writer, video)

@@ -238,7 +238,7 @@ class BESS(StanceTest):
         return ("On the foam pad: " if surface == FOAM else "") + text
 
     def result(self) -> ProtocolResult:
-        trials = [t.result(self.fps, self.body.camera_view(t.frames)) for t in self.trials]
+        trials = [t.result(self.fps, self.body.camera_view(t)) for t in self.trials]
         for t in trials:
             t.complete = t.end_reason == "completed"
         return ProtocolResult(self.name, trials, self._summary(trials))

@@ -214,7 +214,7 @@ class ErrorWatch:
         self._last_index = f.index
         p = self.p
         h, v = p.body.com_cm(f)
-        self.trial.add_sample(f.index, h, v, p.body.ap_cm(f))
+        p.body.sample(self.trial, f, h, v)
         feet_in = p.feet_ok(f, self.stance)
         t0 = self._feet.update(f.t_s, feet_in)
         if t0 is not None:

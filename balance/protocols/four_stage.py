@@ -95,7 +95,7 @@ class FourStage(Protocol):
         if not good:
             return
         h, v = self.body.com_cm(frame)
-        trial.add_sample(frame.index, h, v, self.body.ap_cm(frame))
+        self.body.sample(trial, frame, h, v)
         broken = self._broken(frame, found, trial)
         if broken is not None:
             self._end(broken[0], broken[1], out)
@@ -161,7 +161,7 @@ class FourStage(Protocol):
         return st
 
     def result(self) -> ProtocolResult:
-        trials = [t.result(self.fps, self.body.camera_view(t.frames)) for t in self.trials]
+        trials = [t.result(self.fps, self.body.camera_view(t)) for t in self.trials]
         for t in trials:
             t.held = t.end_reason == "held"
         held = [t.stance for t in trials if t.held]

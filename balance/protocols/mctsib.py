@@ -81,7 +81,7 @@ class Mctsib(Romberg):
             sources=[norms.SHUMWAY_COOK_1986.citation, norms.COHEN_1993.citation,
                      norms.BOUCHER_1995.citation],
             scale=self.body.scale_note, fps=self.fps,
-            plane=axis_text([self.body.camera_view(t.frames) for t in self.trials]))
+            plane=axis_text([self.body.camera_view(t) for t in self.trials]))
 
     def _ratios(self, by) -> dict:
         """Each ratio's value per metric key, for the ratios whose two conditions were held

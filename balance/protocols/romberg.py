@@ -231,7 +231,7 @@ class Romberg(StanceTest):
                 else elapsed < EXCLUDE_AFTER_S)
         if not skip:
             h, v = self.body.com_cm(frame)
-            trial.add_sample(frame.index, h, v, self.body.ap_cm(frame))
+            self.body.sample(trial, frame, h, v)
 
     def _switch(self, t_s, frame, out):
         """The end of a condition: the next on this frame when it is on the same surface
@@ -323,7 +323,7 @@ class Romberg(StanceTest):
         return f"{feet_text}, arms folded across your chest."
 
     def result(self) -> ProtocolResult:
-        trials = [t.result(self.fps, self.body.camera_view(t.frames)) for t in self.trials]
+        trials = [t.result(self.fps, self.body.camera_view(t)) for t in self.trials]
         for t in trials:
             t.end_text = END_TEXT.get(t.end_reason, t.end_reason)
         return ProtocolResult(self.name, trials, self._summary(trials))
@@ -347,7 +347,7 @@ class Romberg(StanceTest):
             eyes="declared, not seen", phase_s=self.phase_s,
             sources=[norms.VAN_PARYS_1976.citation, norms.KHASNIS_2003.citation],
             scale=self.body.scale_note, fps=self.fps,
-            plane=axis_text([self.body.camera_view(t.frames) for t in self.trials]))
+            plane=axis_text([self.body.camera_view(t) for t in self.trials]))
 
 
 def _front_foot(frame: Frame) -> str:

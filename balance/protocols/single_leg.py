@@ -271,7 +271,7 @@ class SingleLegStance(Protocol):
     def _sample(self, frame: Frame):
         h, v = self.body.com_cm(frame)
         h, v = h - self._ref[0], v - self._ref[1]
-        self.current.add_sample(frame.index, h, v, self.body.ap_cm(frame))
+        self.body.sample(self.current, frame, h, v)
         self.live.push(h)
 
     def _remaining(self, side: str) -> bool:
@@ -335,7 +335,7 @@ class SingleLegStance(Protocol):
     # --- the result -----------------------------------------------------------------------
 
     def result(self) -> ProtocolResult:
-        trials = [t.result(self.fps, self.body.camera_view(t.frames)) for t in self.trials]
+        trials = [t.result(self.fps, self.body.camera_view(t)) for t in self.trials]
         for t in trials:
             t.end_text = END_TEXT.get(t.end_reason, t.end_reason)
         return ProtocolResult(self.name, trials, self._summary())
@@ -358,7 +358,7 @@ class SingleLegStance(Protocol):
         return bool(best) and min(best.values()) < norms.FALL_RISK_SLS_S
 
     def _sway_axis(self) -> str | None:
-        return axis_text([self.body.camera_view(t.frames) for t in self.trials], bool(self.body.world_cm))
+        return axis_text([self.body.camera_view(t) for t in self.trials], bool(self.body.world_cm))
 
     def _summary(self) -> SingleLegSummary:
         best = self._best()

@@ -58,7 +58,10 @@ class BodyTracker:
         self._ahead = None  # (t, image, world) of a recording: see lookahead
         self._fed = 0  # with them: the next frame index the detector has not seen
         self._due: deque = deque()  # (frame it became certain on, event), detected ahead
-        self._views: dict[int, tuple[float, float, float]] = {}  # frame -> camera_view.frame_views row
+        # (frame, camera_view.frame_views row) of the last frames, live: a trial takes the
+        # row of each frame it samples (``sample``), so none is kept for the whole session.
+        # Twice the protocols' back-fill (3 s of frames a trial start may sample late).
+        self._views: deque = deque(maxlen=2 * self._recent.maxlen)
 
     def lookahead(self, t, image, world) -> None:
         """The frames this stream will bring, by frame index (a recording replayed):
@@ -79,7 +82,7 @@ class BodyTracker:
         self.last_index = frame.index
         if self._ahead is None:
             row = camera_view.frame_views(frame.image[None], _world_block(frame), self.image_size)
-            self._views[frame.index] = tuple(float(x[0]) for x in row)
+            self._views.append((frame.index, tuple(float(x[0]) for x in row)))
         self._recent.append(frame)
         if self.px_per_cm is None and self.view_state == GOOD:
             self._learn_scale(frame)
@@ -169,15 +172,27 @@ class BodyTracker:
             x, y = com_mod.com_pixels(frame.image[None], self.image_size)[0][0].tolist()
         return x / self.px_per_cm, -y / self.px_per_cm
 
-    def camera_view(self, frames) -> camera_view.CameraView | None:
-        """The camera's view (yaw, off-centre) over these frame indices, e.g. a trial's
-        sampled frames; None when none of them shows the hips."""
-        if not len(frames):
-            return None
+    def sample(self, trial, frame: Frame, h_cm: float, v_cm: float) -> None:
+        """Add ``frame`` (the one just pushed) to ``trial``: its CoM sample (``h_cm``,
+        ``v_cm`` as the protocol measures them), depth estimate and camera-view row."""
+        trial.add_sample(frame.index, h_cm, v_cm, self.ap_cm(frame), self.view_row(frame.index))
+
+    def view_row(self, index: int) -> tuple[float, float, float]:
+        """Frame ``index``'s (yaw, off-axis, hip width) row (``camera_view.frame_views``):
+        any frame of a recording, one of the last few frames live; NaN otherwise."""
         if self._ahead is not None:
-            rows = self._view_rows[np.asarray(frames)]
-        else:
-            rows = np.array([self._views.get(i, (np.nan,) * 3) for i in frames])
+            return tuple(self._view_rows[index].tolist())
+        for i, row in reversed(self._views):
+            if i == index:
+                return row
+        return (np.nan,) * 3
+
+    def camera_view(self, trial) -> camera_view.CameraView | None:
+        """The camera's view (yaw, off-centre) over a trial's sampled frames; None when
+        none of them shows the hips."""
+        if not trial.views:
+            return None
+        rows = np.array(trial.views, dtype=np.float64)
         return camera_view.summarise(rows[:, 0], rows[:, 1], rows[:, 2], self.px_per_cm)
 
     def ap_cm(self, frame: Frame) -> float:

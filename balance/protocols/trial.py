@@ -51,6 +51,9 @@ class Trial:
     errors: list[dict] = field(default_factory=list)
     frames: list[int] = field(default_factory=list)
     samples: list[tuple[float, float, float]] = field(default_factory=list)
+    # the camera's view on each sampled frame (``camera_view.frame_views`` rows): kept
+    # here, with the trial, so the tracker need not keep one for every frame of a session
+    views: list[tuple[float, float, float]] = field(default_factory=list)
     extra: dict = field(default_factory=dict)
     bad_since: float | None = None
     # (samples, end, rate) -> sway metrics: a protocol's result is asked for after every
@@ -83,10 +86,12 @@ class Trial:
         return self.bad_since if t_s - self.bad_since >= VIEW_LOST_S else None
 
     def add_sample(self, frame: int, h_cm: float, v_cm: float,
-                   ap_cm: float = float("nan")) -> None:
-        """CoM position in cm: image horizontal and vertical, and the depth estimate."""
+                   ap_cm: float = float("nan"), view=(float("nan"),) * 3) -> None:
+        """CoM position in cm: image horizontal and vertical, and the depth estimate;
+        ``view``: the frame's (yaw, off-axis, hip width) row (``BodyTracker.view_row``)."""
         self.frames.append(frame)
         self.samples.append((h_cm, v_cm, ap_cm))
+        self.views.append(view)
 
     def last_sway(self) -> tuple[float, float] | None:
         """The latest (horizontal, vertical) cm sample, as ``Status.sway_cm`` wants it."""
@@ -106,6 +111,7 @@ class Trial:
         while self.frames and self.frames[-1] >= frame:
             self.frames.pop()
             self.samples.pop()
+            self.views.pop()
 
     def hold_time_s(self) -> float:
         held = self.elapsed(self.end_t if self.end_t is not None else self.start_t)

@@ -26,6 +26,7 @@ from balance.pose.landmarks import empty_pose
 from balance.protocols import reasons
 from balance.protocols.base import Protocol, Status
 from balance.session.recording import Recording
+from balance.session.stride import FrameStride
 from balance.privacy import private_dir
 from balance.storage.session import SessionWriter
 
@@ -143,16 +144,19 @@ class CaptureThread(threading.Thread):
     twice as fast, 0 = as fast as it reads). A live feed is never paced: the device is the
     clock. ``on_end(reason)`` is called once: ``reasons.SOURCE_ENDED`` for a file that ran
     out, ``CAMERA_LOST`` for a live feed that stopped delivering, ``STOPPED`` after
-    ``stop()``.
+    ``stop()``. ``stride`` (`FrameStride`): the frames it does not take are skipped on
+    purpose (``skipped``), before any work is spent on them.
     """
 
     def __init__(self, feed, slot: LatestSlot, *, realtime: float = 1.0,
-                 on_end: Callable[[str], None] | None = None, stats: LiveStats | None = None):
+                 on_end: Callable[[str], None] | None = None, stats: LiveStats | None = None,
+                 stride: FrameStride | None = None):
         super().__init__(name="balance-capture", daemon=True)
         self.feed, self.slot, self.realtime = feed, slot, realtime
         self.on_end = on_end
         self.stats = stats or LiveStats()
-        self.captured = 0
+        self.stride = stride
+        self.captured = self.skipped = 0
         # The width the window shows the picture at; set from the GUI thread on resize
         # (an int assignment is atomic, so no lock).
         self.display_width = DISPLAY_MAX_WIDTH
@@ -183,6 +187,9 @@ class CaptureThread(threading.Thread):
                     reasons.CAMERA_LOST if self.feed.live else reasons.SOURCE_ENDED)
             if first_t is None:
                 first_t = item.t_s
+            if self.stride is not None and not self.stride.take(item.index):
+                self.skipped += 1
+                continue
             item.prepare(self.display_width)  # before the wait: a file's frame is ready on time
             self.stats.stage("read", (t1 - t0) * 1e3)
             self.stats.stage("prepare", (time.perf_counter() - t1) * 1e3)
@@ -274,13 +281,19 @@ class ProcessThread(threading.Thread):
         thread per landmarker); None for a replay, whose items carry their landmarks.
     image_size : (w, h) of the feed.
     on_snapshot(Snapshot), on_trial(dict), on_finished(reason, result, path), on_error(str):
-        callbacks, called on this thread.
-    warmup : callable run once on this thread before the first frame (numba compiles).
+        callbacks, called on this thread; ``on_warm(seconds)`` on the warm-up thread.
+    stride : `FrameStride` told how long each frame took (the capture thread skips frames
+        by it); locked while a test records, unlocked when it ends.
+    warmup : callable compiling the scoring kernels (`balance.core.jit.warmup`), run once
+        on a thread of its own from the first frame on, not before it: with a cold numba
+        cache it takes seconds, and the preview needs no kernel. A test started sooner
+        waits in its first frame for the kernels it calls (numba's lock).
     """
 
     def __init__(self, slot: LatestSlot, *, image_size, estimator_factory=None,
                  on_snapshot=None, on_finished=None, on_error=None, on_ready=None,
-                 warmup: Callable[[], None] | None = None, stats: LiveStats | None = None):
+                 on_warm=None, warmup: Callable[[], None] | None = None,
+                 stats: LiveStats | None = None, stride: FrameStride | None = None):
         super().__init__(name="balance-process", daemon=True)
         self.slot, self.image_size = slot, tuple(image_size)
         self.estimator_factory, self.warmup = estimator_factory, warmup
@@ -288,11 +301,15 @@ class ProcessThread(threading.Thread):
         self.on_finished = on_finished or (lambda reason, result, path: None)
         self.on_error = on_error or (lambda message: None)
         self.on_ready = on_ready or (lambda: None)
+        self.on_warm = on_warm or (lambda seconds: None)
         self.stats = stats or LiveStats()
+        self.stride = stride
         self.recording: Recording | None = None
         self.source_end: str | None = None
         self._commands: queue.SimpleQueue = queue.SimpleQueue()
         self._quit = threading.Event()
+        self._warm_done = threading.Event()
+        self._warming = False
 
     # Commands, callable from any thread -------------------------------------------------
     def start_test(self, protocol: Protocol, writer: SessionWriter | None,
@@ -320,8 +337,8 @@ class ProcessThread(threading.Thread):
         estimator = None
         try:
             estimator = self.estimator_factory() if self.estimator_factory else None
-            if self.warmup is not None:
-                self.warmup()
+            if self.warmup is None:
+                self._warm_done.set()
             self.on_ready()
             self._loop(estimator)
         except Exception as exc:  # shown in the window; the recording is still closed
@@ -334,6 +351,17 @@ class ProcessThread(threading.Thread):
         finally:
             if estimator is not None and hasattr(estimator, "close"):
                 estimator.close()
+
+    def _warm(self) -> None:
+        start = time.perf_counter()
+        try:
+            self.warmup()
+        except Exception as exc:  # the first frame that needs the kernel will fail too
+            self.on_error(f"preparing the scoring kernels: {type(exc).__name__}: {exc}")
+            return
+        finally:
+            self._warm_done.set()
+        self.on_warm(time.perf_counter() - start)
 
     def _loop(self, estimator) -> None:
         while not self._quit.is_set():
@@ -357,6 +385,8 @@ class ProcessThread(threading.Thread):
                 return
             if cmd[0] == "start":
                 self._end_recording(reasons.STOPPED)  # a new test replaces an unfinished one
+                if self.stride is not None:
+                    self.stride.lock()  # the window locked it already when making the test
                 self.recording = Recording(*cmd[1:])
             elif cmd[0] == "tester_error" and self.recording is not None:
                 self.recording.tester_error(cmd[1])
@@ -377,14 +407,24 @@ class ProcessThread(threading.Thread):
             image, world, detected, inference_ms = empty_pose(), empty_pose(), False, 0.0
         status, trial, t_s, rec = None, None, item.t_s, self.recording
         recording = rec is not None and not rec.ended
+        score_ms = 0.0
         if recording:
             t0 = time.perf_counter()
             status, trial = rec.feed(item.t_s, image, world, detected, item.frame)
             t_s = rec.t_last
-            self.stats.stage("score", (time.perf_counter() - t0) * 1e3)
+            score_ms = (time.perf_counter() - t0) * 1e3
+            self.stats.stage("score", score_ms)
         self.stats.frame_done(inference_ms)
+        if self.stride is not None and self._warm_done.is_set():
+            # Not while the kernels compile: numba holds the GIL, a passing slowness.
+            self.stride.observe(inference_ms + score_ms)
         self.on_snapshot(Snapshot(item.index, t_s, item.t_wall, item.display, self.image_size, image,
                                   bool(detected), status, recording, inference_ms, trial, world))
+        if self.warmup is not None and not self._warming:
+            # After the first frame, not beside it: loading even cached kernels holds the
+            # GIL for a few hundred ms, which the first frame would wait for.
+            self._warming = True
+            threading.Thread(target=self._warm, name="balance-warmup", daemon=True).start()
         # The end is reported after the frame that caused it, so the window shows the
         # last trial's card first and the whole result over it.
         if recording and rec.protocol_done:
@@ -401,6 +441,8 @@ class ProcessThread(threading.Thread):
         self._report_end(rec)
 
     def _report_end(self, rec: Recording) -> None:
+        if self.stride is not None:
+            self.stride.unlock()
         path = rec.writer.path if rec.writer is not None else None
         self.on_finished(rec.ended, rec.result(), str(path) if path else None)
         if rec.history_problem:

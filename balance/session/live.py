@@ -33,26 +33,32 @@ def open_feed(spec: str | int) -> FrameFeed:
     return FrameFeed(open_source(spec))
 
 
-def session_video(feed, session_path, wanted: bool):
+def session_video(feed, session_path, wanted: bool, fps: float | None = None):
     """The writer of the camera video kept beside a session (`balance.session.pipeline`), or None
-    when not ``wanted`` or the feed has no pictures (a replayed session)."""
+    when not ``wanted`` or the feed has no pictures (a replayed session). ``fps``: the rate
+    frames are recorded at (default the feed's)."""
     if not wanted or not feed.source.pictures:
         return None
     from balance.session.pipeline import open_session_video
-    return open_session_video(session_path, feed.fps, feed.size)
+    return open_session_video(session_path, fps or feed.fps, feed.size)
 
 
 def open_recording_files(feed, protocol, profile, path, *, keep_video: bool = False,
-                         **extra):
+                         fps: float | None = None, **extra):
     """The session file of a test about to start, and the camera video beside it when
     ``keep_video``: (writer, video or None). Metadata from the feed, the test and the
-    person, plus ``extra``. If the video cannot be written, no empty session is left."""
-    meta = new_metadata(source=feed.description, fps=feed.fps, image_size=feed.size,
+    person, plus ``extra``; ``fps`` is the rate the test gets (default the feed's; half of
+    it when every second frame is processed, `balance.session.stride`). If the video
+    cannot be written, no empty session is left."""
+    fps = fps or feed.fps
+    if fps != feed.fps:
+        extra.setdefault("frame_stride", round(feed.fps / fps))
+    meta = new_metadata(source=feed.description, fps=fps, image_size=feed.size,
                         protocol=protocol.name, person_id=profile.person_id,
                         profile=profile.to_dict(), live=True, **extra)
     writer = SessionWriter(path, meta)
     try:
-        return writer, session_video(feed, path, keep_video)
+        return writer, session_video(feed, path, keep_video, fps)
     except (OSError, InputError):  # InputError: a file of that name is already there
         writer.close()
         Path(path).unlink(missing_ok=True)

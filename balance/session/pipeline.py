@@ -2,6 +2,8 @@
 benchmark); the window runs the same `Recording` from its threads (``engine``)."""
 
 import os
+import queue
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -106,15 +108,26 @@ def run(source: FrameSource, estimator, recording: Recording | None = None, *,
         max_frames: int | None = None) -> AnalysisStats:
     """Run every frame of ``source`` through ``estimator``, recording as it goes.
 
-    ``estimator`` has ``detect(frame_bgr, t_s)`` returning image, world, detected and
+    ``estimator`` has ``detect(frame_bgr, t_s, rgb=)`` returning image, world, detected and
     inference_ms (see ``balance.pose.estimator``). ``recording`` (a `Recording`) writes
     each frame to the session (and its video) and scores it; the caller ends it.
-    ``on_frame`` sees every result.
+    ``on_frame`` sees every result. Decoding and the colour conversion run a few frames
+    ahead on a thread of their own (`Prefetch`), beside the inference.
     """
     stats = AnalysisStats()
     start = time.perf_counter()
-    for index, (frame, t_s) in enumerate(source):
-        pose = estimator.detect(frame, t_s)
+    with Prefetch(source) as frames:
+        ended = _frames(frames, estimator, recording, on_frame, max_frames, stats)
+    if ended:
+        stats.warning = source.shortfall_warning()
+    stats.wall_s = time.perf_counter() - start
+    return stats
+
+
+def _frames(frames, estimator, recording, on_frame, max_frames, stats) -> bool:
+    """The loop of ``run``; True when the source ran out (not stopped by ``max_frames``)."""
+    for index, (frame, t_s, rgb) in enumerate(frames):
+        pose = estimator.detect(frame, t_s, rgb=rgb)
         if recording is not None:
             recording.feed(t_s, pose.image, pose.world, pose.detected, frame)
         stats.frames += 1
@@ -124,11 +137,72 @@ def run(source: FrameSource, estimator, recording: Recording | None = None, *,
             on_frame(FrameResult(index, t_s, pose.image, pose.world, pose.detected,
                                  pose.inference_ms))
         if max_frames is not None and stats.frames >= max_frames:
-            break
-    else:
-        stats.warning = source.shortfall_warning()
-    stats.wall_s = time.perf_counter() - start
-    return stats
+            return False
+    return True
+
+
+class Prefetch:
+    """A source's frames read and converted to RGB ``depth`` frames ahead, on a thread.
+
+    OpenCV's decoder and colour conversion release the GIL, so on two cores they take
+    nothing from the inference they overlap. Iterating yields (frame_bgr, t_s, rgb); an
+    error of the source is raised where the frame it failed on would have come.
+    Leaving the ``with`` block stops the thread (it may be blocked on a full queue).
+    """
+
+    _END = object()
+
+    def __init__(self, source, depth: int = 4):
+        self.source = source
+        self._queue: queue.Queue = queue.Queue(maxsize=depth)
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._read, name="balance-decode", daemon=True)
+
+    def __enter__(self):
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        while self._thread.is_alive():  # unblock a put on a full queue
+            try:
+                self._queue.get_nowait()
+            except queue.Empty:
+                pass
+            self._thread.join(0.05)
+
+    def __iter__(self):
+        while (item := self._queue.get()) is not self._END:
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+
+    def _read(self) -> None:
+        try:
+            for frame, t_s in self.source:
+                if self._stop.is_set():
+                    return
+                self._put((frame, t_s, _rgb(frame)))
+        except BaseException as exc:  # handed to the consumer, raised there
+            self._put(exc)
+            return
+        self._put(self._END)
+
+    def _put(self, item) -> None:
+        while not self._stop.is_set():
+            try:
+                self._queue.put(item, timeout=0.1)
+                return
+            except queue.Full:
+                pass
+
+
+def _rgb(frame):
+    """The frame in RGB, or None for one that is not a BGR picture (the estimator then
+    says what is wrong with it)."""
+    ok = (isinstance(frame, np.ndarray) and frame.dtype == np.uint8 and frame.ndim == 3
+          and frame.shape[2] == 3 and frame.size > 0)
+    return cv2.cvtColor(frame, cv2.COLOR_BGR2RGB) if ok else None
 
 
 def open_session_video(session_path: str | Path, fps: float, size: tuple[int, int]):

@@ -27,8 +27,6 @@ import numpy as np
 
 from balance.core.camera_view import ASSUMED_HFOV_DEG
 from balance.pose.landmarks import INDEX, VIS
-from balance.protocols.tracking import DEFAULT_HEIGHT_CM
-from balance.protocols.tug import SHANK_OF_HEIGHT
 
 WALK_M = 3.0    # the TUG's distance to the line
 ROOM_M = 0.5    # beyond the line (the turn) and behind the person (the chair), m
@@ -98,6 +96,11 @@ def walk_line(landmarks: np.ndarray, image_size, height_cm: float | None = None,
     shank_px = float(np.mean([np.hypot(*(px[k] - px[a])) for k, a in _LEGS]))
     if not shank_px > 0:
         return None
+    # Here, not at the top: the window imports this module before its first frame, and
+    # the protocols' modules bring numba (~1 s) with them.
+    from balance.protocols.tracking import DEFAULT_HEIGHT_CM
+    from balance.protocols.tug import SHANK_OF_HEIGHT
+
     px_per_m = shank_px / (SHANK_OF_HEIGHT * (height_cm or DEFAULT_HEIGHT_CM) / 100.0)
     direction = 1 if px[_TOES, 0].mean() >= px[_HEELS, 0].mean() else -1  # toes point ahead
     x0 = float(px[_HEELS, 0].mean())
