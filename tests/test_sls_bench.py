@@ -98,6 +98,15 @@ def test_15_fps_2_px_mix_on_other_seeds_no_false_trial_no_false_end():
     assert s.found == s.true_holds == 15
 
 
+def test_real_toe_taps_on_other_seeds_start_no_counted_trial():
+    """Seeds 5-30, not the table's: a toe-tap that lifts the whole foot 2-4 cm for
+    0.2-0.4 s (read as 0.2-0.9 s rising 1.8-4.9 cm on seeds 1-30) is a fidget under the single-leg protocol's
+    ``FIDGET_S``/``FIDGET_CM`` and uses no attempt; the real hold after it is timed."""
+    s = evaluate("toe-tap before lift", seeds=range(5, 31))
+    assert s.false_trials == 0 and s.wrong_end == 0
+    assert s.found == s.true_holds == 26
+
+
 def test_long_holds_at_15_fps_and_2_px_end_on_time():
     """Not a table condition: 30-48 s holds at 15 fps with 2 px jitter, seeds 1-12. A foot
     set down where it reads 1-2 cm higher in the image crossed the off level 1.4 s late,
