@@ -27,7 +27,8 @@ class Scenario:
     leg. ``style``: "knee" (knee bent, foot behind) or "hip" (hip flexed, foot in front).
     ``lift_at_s`` is the heel-off of the real lift, ``hold_s`` its toe-off to first contact;
     ``cut_after_s`` ends the recording that long after toe-off (a fragment, not a hold).
-    ``taps`` and ``fidgets`` come before the lift; ``dips``, ``drops``, ``glitches`` are
+    ``taps`` and ``fidgets`` come before the lift; a tap's toe rises 2-4 cm, or
+    ``tap_clear_m`` (m) when given (the draw is made either way); ``dips``, ``drops``, ``glitches`` are
     counts of visibility dips, dropped detections and one-frame landmark jumps (the first
     of each in the second or two before the lift, the others during the hold).
     ``rest_on_leg_s``: that long after the foot is up it moves onto the standing calf and
@@ -55,6 +56,7 @@ class Scenario:
     cap_s: float = 45.0
     cut_after_s: float | None = None
     taps: int = 0
+    tap_clear_m: float | None = None
     fidgets: int = 0
     shift_cm: float = 1.5
     sway_mm: float = 4.0
@@ -177,6 +179,7 @@ def _schedule(sc: Scenario, body: Body, rng, home, yaw):
         kind = "tap" if i < sc.taps else ("heel_raise", "shuffle")[(sc.seed + i) % 2]
         clear = {"tap": rng.uniform(0.02, 0.04), "shuffle": 0.008, "heel_raise": 0.0}[kind]
         if kind == "tap":
+            clear = clear if sc.tap_clear_m is None else sc.tap_clear_m
             m = _tap(t, rng, pelvis0, toe, home, body, clear)
         else:
             m = _move(kind, t, rng, pelvis0, toe, home + [0.0, clear, 0.02], 0.3,
