@@ -131,6 +131,33 @@ def test_toe_taps_and_fidgets_are_small_short_and_before_the_lift():
         assert rec.clearance[during].max() <= 0.04
 
 
+@pytest.mark.parametrize("seed", range(1, 7))
+def test_a_toe_tap_lifts_the_whole_foot_2_to_4_cm_and_nothing_goes_through_the_floor(seed):
+    """A toe-tap, as a physiotherapist means it: the whole foot leaves the floor (its
+    lowest point, heel or toe, world frame, rises 2-4 cm), 0.2-0.4 s in the air, and is set
+    down about where it left; no foot point is ever below the floor. (The taps once pitched
+    the foot 0.3 rad toe-down with 2-4 cm of ankle rise: the toe went 1-4 cm through the
+    floor and the sole never left it, a heel raise.)"""
+    fps = 120.0
+    rec = generate(Scenario(seed=seed, taps=2, lift_at_s=7.0, fps=fps,
+                            stance=("left", "right")[seed % 2]))
+    raised = "right" if rec.scenario.stance == "left" else "left"
+    heel, toe = rec.points[:, INDEX[f"{raised}_heel"]], rec.points[:, INDEX[f"{raised}_foot_index"]]
+    low = np.minimum(heel[:, 1], toe[:, 1])
+    assert low.min() >= -1e-9 and rec.clearance.min() >= -1e-9
+    taps = [na for na in rec.non_attempts if na.kind == "tap"]
+    assert len(taps) == 2
+    for na in taps:
+        during = (rec.t >= na.start_s) & (rec.t <= na.end_s)
+        assert 0.02 <= low[during].max() <= 0.04
+        assert 0.02 <= rec.clearance[during].max() <= 0.04
+        air = rec.t[during & (rec.clearance > 1e-6)]
+        assert 0.2 - 2 / fps <= air[-1] - air[0] <= 0.4
+        assert np.all(np.diff(np.flatnonzero(during & (rec.clearance > 1e-6))) == 1)  # one flight
+        i0, i1 = np.flatnonzero(during)[[0, -1]]
+        assert np.linalg.norm(toe[i1, [0, 2]] - toe[i0 - 1, [0, 2]]) <= 0.01
+
+
 def test_world_landmarks_are_metres_about_the_hips_y_down():
     rec = generate(Scenario(**QUIET))
     w, body = rec.world[0], rec.body

@@ -212,3 +212,21 @@ def test_lifting_for_a_leg_already_done_names_the_leg_to_stand_on():
     assert [t.side for t in p.result().trials] == ["right"]  # the second lift tested nothing
     assert said[int(10.0 * s.fps)] == ("Your right leg is done: put that foot down and stand on "
                                        "your left leg.")
+
+
+@pytest.mark.parametrize("hold_s, clear_cm, dropped", [
+    (0.3, 3.0, True),    # a toe-tap
+    (0.3, 6.0, True),    # a 4 cm tap read over FIDGET_CM: under TAP_S it is still a tap
+    (0.3, 9.0, False),   # a brief real lift (a knee-bent lift clears 12-30 cm)
+    (0.7, 6.0, False),   # past TAP_S the fidget line is FIDGET_CM
+    (0.7, 4.0, True),
+    (2.0, 3.0, False),   # a short hold of 2 s counts, however low the foot
+])
+def test_tap_rule_by_air_time_and_clearance(hold_s, clear_cm, dropped):
+    from types import SimpleNamespace
+
+    from balance.protocols.single_leg import FIDGET_CM, FIDGET_S, TAP_CM, TAP_S, SingleLegStance
+    assert TAP_S < FIDGET_S and FIDGET_CM < TAP_CM
+    trial = SimpleNamespace(hold_time_s=lambda: hold_s)
+    event = SimpleNamespace(payload={"clearance_cm": clear_cm, "height_cm": 20.0})
+    assert SingleLegStance._no_attempt(trial, "touchdown", event) is dropped

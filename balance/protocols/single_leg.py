@@ -14,7 +14,8 @@ Timing: the hold runs from toe-off (the first frame with the whole foot off the 
 to first contact, both dated back by the detector on the foot's lowest point. A bad view
 shorter than ``GAP_S`` neither resets the steadiness nor loses a lift seen during it, and
 during a trial it counts as held (a stopwatch does not stop for a dropped frame). A
-toe-tap or shuffle (under ``FIDGET_S`` with the foot under ``FIDGET_CM``), a fragment
+toe-tap or shuffle (under ``FIDGET_S`` with the foot under ``FIDGET_CM``, or under
+``TAP_S`` with it under ``TAP_CM``: a tap's brief flight reads noisy), a fragment
 under ``FIDGET_S`` cut by the end of the recording, and a step into a new stance (within
 ``STEP_S`` of the lift the foot is down again, ``STEP_CM`` or more from where it left, as
 when stepping into warrior II) are not attempts: they are dropped and use none of the
@@ -53,6 +54,14 @@ FLOOR_CM = 6.0        # in the world, a foot this little above the other is on t
 GAP_S = 0.3           # a bad view shorter than this keeps the steadiness and its lifts
 FIDGET_S = 1.0        # a trial shorter than this whose foot rose under FIDGET_CM ...
 FIDGET_CM = 5.0       # ... (a toe-tap, a shuffle) or that a stop cut is not an attempt
+# A toe-tap is 0.2-0.4 s in the air with the whole foot 2-4 cm up. At 15 fps and 2 px a
+# 4 cm tap's clearance reads up to ~5.1 cm (the image's lowest point, 1.2 cm noise SD,
+# peak of a few samples), over FIDGET_CM; its trial reads 0.13-0.47 s. So a trial under
+# TAP_S (the longest tap's air time plus 0.1 s of dating) is a tap below TAP_CM: 4 cm
+# plus three such noise SDs. A real lift clears 12-30 cm knee bent, so a real attempt of
+# under 0.5 s still counts; a hip-flexed one of 3-8 cm that short is a tap on camera.
+TAP_S = 0.5
+TAP_CM = 8.0
 OTHER = {"left": "right", "right": "left"}
 
 END_TEXT = {
@@ -250,8 +259,8 @@ class SingleLegStance(Protocol):
     @staticmethod
     def _no_attempt(trial, reason, event) -> bool:
         """A trial that is no attempt: a step into a new stance, or a short one: a toe-tap
-        or shuffle (the foot never rose ``FIDGET_CM``), or a fragment the end of the
-        recording cut."""
+        or shuffle (the foot never rose ``FIDGET_CM``; under ``TAP_S``, ``TAP_CM``), or a
+        fragment the end of the recording cut."""
         if reason == "stepped":
             return True
         if trial.hold_time_s() >= FIDGET_S:
@@ -261,7 +270,8 @@ class SingleLegStance(Protocol):
         payload = (event.payload or {}) if event is not None else {}
         # The sole's clearance: a heel raise lifts the foot's mean, not its lowest point.
         height = payload.get("clearance_cm", payload.get("height_cm"))
-        return height is None or height < FIDGET_CM
+        limit = TAP_CM if trial.hold_time_s() < TAP_S else FIDGET_CM
+        return height is None or height < limit
 
     # --- helpers --------------------------------------------------------------------------
 

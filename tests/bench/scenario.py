@@ -27,7 +27,8 @@ class Scenario:
     leg. ``style``: "knee" (knee bent, foot behind) or "hip" (hip flexed, foot in front).
     ``lift_at_s`` is the heel-off of the real lift, ``hold_s`` its toe-off to first contact;
     ``cut_after_s`` ends the recording that long after toe-off (a fragment, not a hold).
-    ``taps`` and ``fidgets`` come before the lift; ``dips``, ``drops``, ``glitches`` are
+    ``taps`` and ``fidgets`` come before the lift; a tap's toe rises 2-4 cm, or
+    ``tap_clear_m`` (m) when given (the draw is made either way); ``dips``, ``drops``, ``glitches`` are
     counts of visibility dips, dropped detections and one-frame landmark jumps (the first
     of each in the second or two before the lift, the others during the hold).
     ``rest_on_leg_s``: that long after the foot is up it moves onto the standing calf and
@@ -55,6 +56,7 @@ class Scenario:
     cap_s: float = 45.0
     cut_after_s: float | None = None
     taps: int = 0
+    tap_clear_m: float | None = None
     fidgets: int = 0
     shift_cm: float = 1.5
     sway_mm: float = 4.0
@@ -150,6 +152,23 @@ def _move(kind, t0, rng, pelvis_at, home_toe, rel, up, land_jitter, hold):
                     up, rng.uniform(0.1, 0.3), land)
 
 
+TAP_PITCH = 0.08  # rad (4.6 deg): a tapping foot in the air is level or slightly toe-down
+TAP_ROLL = 0.25   # its heel-off and landing rolls, as a share of a lift's
+
+
+def _tap(t0, rng, pelvis0, home_toe, home, body: Body, clear: float) -> FootMove:
+    """A toe-tap from heel-off at ``t0`` s: the whole foot leaves the floor, its toe tip
+    (the lowest point, the foot being toe-down) rises ``clear`` m, 0.2-0.4 s toe-off to
+    contact, and lands about where it left. Pitches stay >= 0, so the heel is never below
+    the toe and no foot point goes below the floor; the foot does not follow the raised
+    foot's wobble (a few mm that would swamp a 2 cm clearance)."""
+    ankle_y = clear + body.ankle_h * np.cos(TAP_PITCH) + body.toe * np.sin(TAP_PITCH)
+    rel = np.array([home[0], ankle_y, home[2] + 0.02])
+    m = _move("tap", t0, rng, pelvis0, home_toe, rel, TAP_PITCH, 0.005, rng.uniform(0.2, 0.4))
+    return replace(m, pitch_off=m.pitch_off * TAP_ROLL, pitch_land=m.pitch_land * TAP_ROLL,
+                   wobble=0.0)
+
+
 def _schedule(sc: Scenario, body: Body, rng, home, yaw):
     """The raised foot's moves (pre-lift non-attempts, then the lift) and the truth."""
     toe = foot_points(body, home[None], np.zeros(1), yaw)[1][0]
@@ -159,9 +178,12 @@ def _schedule(sc: Scenario, body: Body, rng, home, yaw):
     for i in range(sc.taps + sc.fidgets):
         kind = "tap" if i < sc.taps else ("heel_raise", "shuffle")[(sc.seed + i) % 2]
         clear = {"tap": rng.uniform(0.02, 0.04), "shuffle": 0.008, "heel_raise": 0.0}[kind]
-        rel = home + [0.0, clear, 0.02]
-        m = _move(kind, t, rng, pelvis0, toe, rel, 0.3, 0.03 if kind == "shuffle" else 0.005,
-                  rng.uniform(0.2, 0.4))
+        if kind == "tap":
+            clear = clear if sc.tap_clear_m is None else sc.tap_clear_m
+            m = _tap(t, rng, pelvis0, toe, home, body, clear)
+        else:
+            m = _move(kind, t, rng, pelvis0, toe, home + [0.0, clear, 0.02], 0.3,
+                      0.03 if kind == "shuffle" else 0.005, rng.uniform(0.2, 0.4))
         moves.append(m)
         non.append(NonAttempt(kind, m.heel_off, m.flat))
         toe, t = m.land, m.flat + rng.uniform(0.5, 0.9)
