@@ -38,7 +38,14 @@ class FlowLayout(QLayout):
         self._place(rect, move=True)
 
     def sizeHint(self) -> QSize:  # noqa: N802
-        return self.minimumSize()
+        """All items on one line: what the bar would like. (The minimum, wrapped at the
+        narrowest width before the window is laid out, stacks every item: as a hint it
+        made a new window grow taller than the screen.)"""
+        m = self.contentsMargins()
+        shown = [i.sizeHint().expandedTo(i.minimumSize()) for i in self._items if not i.isEmpty()]
+        width = sum(s.width() for s in shown) + self.spacing() * max(len(shown) - 1, 0)
+        return QSize(width + m.left() + m.right(),
+                     max((s.height() for s in shown), default=0) + m.top() + m.bottom())
 
     def minimumSize(self) -> QSize:  # noqa: N802
         """As wide as the widest item; as high as the items wrapped at the width the
