@@ -24,7 +24,7 @@ from balance.events import Event
 from balance.protocols import reach_signal as rs
 from balance.protocols.base import Frame, Protocol, Status
 from balance.protocols.results import FunctionalReachSummary, ProtocolResult, TrialResult
-from balance.protocols.tracking import BodyTracker
+from balance.protocols.tracking import STEP_LIFT_WAIT_S, BodyTracker
 from balance.protocols.view import GOOD, MESSAGES
 
 STEADY_S = 1.0        # the raised arm held still this long: the start position
@@ -54,7 +54,8 @@ class FunctionalReach(Protocol):
                              f"{practice} and {trials}")
         super().__init__(profile, image_size=image_size, fps=fps)
         self.practice, self.trials = int(practice), int(trials)
-        self.body = BodyTracker(image_size, fps, profile.height_cm)
+        self.body = BodyTracker(image_size, fps, profile.height_cm,
+                                lift_wait_s=STEP_LIFT_WAIT_S)
         self.half = max(1, round(SMOOTH_S * fps / 2))
         self._steady: deque = deque(maxlen=max(3, round(STEADY_S * fps)))
         self.attempts: list[dict] = []

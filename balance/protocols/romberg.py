@@ -33,7 +33,7 @@ from balance.protocols.base import Frame, Status
 from balance.protocols.results import ProtocolResult, RombergSummary
 from balance.protocols.bess_errors import BROKEN_S, TOGETHER_GAP, Debounce, FootPlace, Seen
 from balance.protocols.stance_test import StanceTest
-from balance.protocols.tracking import BodyTracker
+from balance.protocols.tracking import STEP_LIFT_WAIT_S, BodyTracker
 from balance.protocols.trial import Trial, axis_text
 from balance.protocols.view import MESSAGES
 from balance.events import Event
@@ -86,7 +86,8 @@ class Romberg(StanceTest):
         self.stance = feet.TANDEM if self.sharpened else "feet_together"
         if self.sharpened:
             self.title = "Sharpened Romberg test"
-        self.body = BodyTracker(image_size, fps, profile.height_cm)
+        self.body = BodyTracker(image_size, fps, profile.height_cm,
+                                lift_wait_s=STEP_LIFT_WAIT_S)
         self.conditions = ((FIRM, "open"), (FIRM, "closed"))
         self.trials: list[Trial] = []
         self.current: Trial | None = None
