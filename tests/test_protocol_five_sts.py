@@ -108,9 +108,18 @@ def test_bench_start_and_every_seat_contact_within_0_2_s(name):
         assert row["reps_ok"], row
 
 
+# Front-view stands whose trunk lean turned back before the shoulders had moved
+# FIT_TOP: the onset fit took in the lean's whole hump and dated it 0.16-0.28 s early.
+@pytest.mark.parametrize("fps", [15.0, 30.0])
+@pytest.mark.parametrize("seed", [7, 11, 14])
+def test_a_front_view_lean_that_turns_back_early_is_dated_within_0_2_s(fps, seed):
+    result, rec = score(Chair(seed=seed, fps=fps))
+    assert abs(compare(result, rec)["start"]) <= TOLERANCE_S
+
+
 @pytest.mark.parametrize("name", [pytest.param(n, marks=pytest.mark.xfail(
-    strict=True, reason="slow trunk flexion: its onset is dated up to 0.17 s late and the "
-    "total time is 0.21 s short on one seed (see benchmarks/sts_accuracy.py)"))
+    strict=True, reason="slow movers: the trunk's onset is dated up to 0.17 s late and the "
+    "contacts early, the total up to 0.22 s short on two seeds (benchmarks/sts_accuracy.py)"))
     if n == "slow (x1.5)" else n for n in CLEAN])
 def test_bench_total_time_within_0_2_s(name):
     assert max(abs(r["time"]) for r in evaluate(name)) <= TOLERANCE_S

@@ -6,7 +6,8 @@ There is no "go" cue: the clock starts at the first movement after the person ha
 still, the mid-shoulder leaving its seated place, dated back to its onset; it stops when
 the hips are back on the seat after the fifth good stand, that contact dated back to
 where the level meets the seat. Both datings are the core's hinge fit
-(``events.edge_time``) on the unsmoothed signal.
+(``events.edge_time``) on the unsmoothed signal: the onset's on the movement up to its
+peak, the contact's on the way down and the samples on the seat up to the next rise.
 
 Every stand is checked: arms crossed (hands not pushing, from the seat up), full
 extension (the hips reach ``FULL_STAND`` above the ankles; a rise past half-way that
@@ -34,6 +35,7 @@ MOVE_FOR_S = 0.1     # ... for this long
 FIT_TOP = 0.25       # the onset is fitted once they are this far: more of the curve
 NOISE_FLOOR = 0.02   # the fits' noise floor, shank lengths, at least (3 noise SDs if more)
 SEAT_TOP = 0.4       # the contact fit sees the last 40 % of the way down
+RISE_LOS = 2.0       # the seated stretch ends where the level passes 2 noise floors
 SEAT_MARGIN = 0.1    # back within this (~4 cm) of the level seated before the start
 SETTLE_S = 0.25      # on the seat this long (or standing again) before a contact is dated
 # Full extension: the hips this many shank lengths above the ankles (standing straight
@@ -46,6 +48,19 @@ START_RULE = "first movement after sitting still (no go cue), dated to its onset
 
 def _robust_sd(v: np.ndarray) -> float:
     return float(1.4826 * np.median(np.abs(v - np.median(v)))) if v.size else 0.0
+
+
+def _seat_stretch_end(h: np.ndarray, lo: float) -> int:
+    """Where the samples on the seat end (exclusive), from the first on it (``h`` at
+    most ``lo``): at the last on it before the level next passes ``RISE_LOS`` times
+    ``lo`` (the next rise). A noise sample just over ``lo`` does not end it: a stretch
+    cut to one sample leaves the hinge fit nothing flat to anchor on (0.2 s early)."""
+    on = np.flatnonzero(h <= lo)
+    if not on.size:
+        return h.size
+    rise = np.flatnonzero(h[on[0]:] > RISE_LOS * lo)
+    end = on[0] + (int(rise[0]) if rise.size else h.size - on[0])
+    return int(np.flatnonzero(h[:end] <= lo)[-1]) + 1
 
 
 class FiveTimesSitToStand(SitToStand):
@@ -123,7 +138,11 @@ class FiveTimesSitToStand(SitToStand):
         # fitted once far enough, or past the turn (a lean the rise reverses), or standing
         if h[-1] < FIT_TOP and h[-1] > h.max() - 2 * lo and what != STOOD:
             return
-        start = edge_time(t, h, lo, min(FIT_TOP, float(h.max())), rising=True)
+        # the rise only, up to its peak: a lean that turns back below FIT_TOP would
+        # otherwise be fitted whole, and a hinge on a hump dates it early
+        peak = int(np.argmax(h)) + 1
+        start = edge_time(t[:peak], h[:peak], lo, min(FIT_TOP, float(h[peak - 1])),
+                          rising=True)
         self.start_s = float(t[0]) if not np.isfinite(start) else max(float(t[0]), start)
         x = np.array(self._x[self._rest_from:])[old]
         self.seat_level, self.seat_sd = float(np.median(x)), _robust_sd(x)
@@ -164,11 +183,7 @@ class FiveTimesSitToStand(SitToStand):
         h = np.array(self._x[stand["i"]:]) - self.seat_level
         lo = max(NOISE_FLOOR, 3 * self.seat_sd)
         k -= stand["i"]
-        on = np.flatnonzero(h[k:] <= lo)
-        stop = h.size
-        if on.size:
-            off = np.flatnonzero(h[k + on[0]:] > lo)
-            stop = k + on[0] + (int(off[0]) if off.size else h.size)
+        stop = k + _seat_stretch_end(h[k:], lo)
         hi = SEAT_TOP * max(stand["top"] - self.seat_level, lo)
         seated = edge_time(t[:stop], h[:stop], lo, hi, rising=False)
         sat = float(np.min(h[k:stop])) <= SEAT_MARGIN
