@@ -90,6 +90,10 @@ class Hysteresis:
         return self._first
 
 
+# The wait before a lift is dated, s: the toe's rise must be in the history (a hold
+# starts at toe-off). A test that a step fails takes no wait (``protocols.tracking``).
+LIFT_WAIT_S = 0.25
+
 class LiveEventDetector:
     """Event detection frame by frame (see the module docstring).
 
@@ -119,7 +123,7 @@ class LiveEventDetector:
 
     def __init__(self, fps: float, image_size, *, px_per_cm: float,
                  config: EventConfig | None = None, calibration_s: float = 0.5,
-                 settle_s: float = 0.25, lift_wait_s: float = 0.25,
+                 settle_s: float = 0.25, lift_wait_s: float = LIFT_WAIT_S,
                  feet_only: bool = False):
         self.cfg = cfg = config or EventConfig()
         # Only lifts and touchdowns (and so the stance): what a timeline needs of a

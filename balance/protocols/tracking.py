@@ -14,7 +14,7 @@ from balance.core import camera_view
 from balance.core import com as com_mod
 from balance.core import depth
 from balance.core import events as ev
-from balance.core.live_events import LiveEventDetector
+from balance.core.live_events import LIFT_WAIT_S, LiveEventDetector
 from balance.errors import InputError
 from balance.protocols.base import Frame
 from balance.protocols.view import GOOD, ViewCheck
@@ -23,9 +23,6 @@ DEFAULT_HEIGHT_CM = 170.0
 SCALE_FRAMES = 15      # upright frames that fix the image scale
 REPLAY_S = 3.0         # frames kept to restart the detector from a recent epoch
 AHEAD_FRAMES = 900     # a recording's frames the detector runs ahead of the protocol
-# A hold starts at toe-off: the detector waits this long after it is sure of a lift, so
-# the toe's rise is in the history it dates the lift on (``LiveEventDetector``).
-HOLD_LIFT_WAIT_S = 0.25
 # A step fails a test from its first frame: no wait, or a slower per-frame rule (the
 # feet leaving their placement, a heel lifted) ends the test first, later and for
 # another reason.
@@ -42,13 +39,13 @@ class BodyTracker:
     height_cm : the person's height for the cm scale; None assumes 170 cm (and says so
         in ``scale_note``).
     events : False skips the event detector (a protocol that needs none saves its time).
-    lift_wait_s : the detector's wait before it dates a lift (``LiveEventDetector``): a
-        hold starts at toe-off, which it waits for; a test a step fails wants the lift at
-        once (``STEP_LIFT_WAIT_S``).
+    lift_wait_s : the detector's wait before it dates a lift (``live_events.LIFT_WAIT_S``:
+        a hold starts at toe-off, which it waits for); a test a step fails wants the lift
+        at once (``STEP_LIFT_WAIT_S``).
     """
 
     def __init__(self, image_size, fps: float, height_cm: float | None = None, *,
-                 events: bool = True, lift_wait_s: float = HOLD_LIFT_WAIT_S):
+                 events: bool = True, lift_wait_s: float = LIFT_WAIT_S):
         self.events, self.lift_wait_s = events, float(lift_wait_s)
         self.image_size = tuple(image_size)
         self.fps = float(fps)
