@@ -4,6 +4,9 @@ at a laptop's distance."""
 
 from __future__ import annotations
 
+import contextlib
+import gc
+
 import pyqtgraph as pg
 from PySide6.QtGui import QFont, QKeySequence, QShortcut
 from PySide6.QtWidgets import QApplication
@@ -80,12 +83,29 @@ def apply_style(app, scale: float = 1.0) -> None:
     """Style the whole application at ``scale`` (clamped), the plots already shown too."""
     scale = clamp(scale)
     app.setProperty(_SCALE, scale)
-    app.setStyleSheet(STYLE % point_sizes(scale))
-    pg.setConfigOptions(background=PLOT_BACKGROUND, foreground=PLOT_FOREGROUND)
-    for widget in app.allWidgets():
-        # Plots of windows on screen: a closed one may be half torn down already.
-        if isinstance(widget, pg.PlotWidget) and widget.window().isVisible():
-            style_plot(widget, scale)
+    with _no_collection():
+        app.setStyleSheet(STYLE % point_sizes(scale))
+        pg.setConfigOptions(background=PLOT_BACKGROUND, foreground=PLOT_FOREGROUND)
+        for widget in app.allWidgets():
+            # Plots of windows on screen: a closed one may be half torn down already.
+            if isinstance(widget, pg.PlotWidget) and widget.window().isVisible():
+                style_plot(widget, scale)
+
+
+@contextlib.contextmanager
+def _no_collection():
+    """No garbage collection while Qt walks every widget: re-styling calls our Python
+    event handlers, and a collection run inside one would delete a closed window that only
+    a reference cycle kept (its C++ widgets too) from under Qt's list of widgets, which
+    crashes the process. Cycles are collected first, while nothing walks the list."""
+    enabled = gc.isenabled()
+    gc.collect()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def style_plot(plot: pg.PlotWidget, scale: float | None = None) -> None:
