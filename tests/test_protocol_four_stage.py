@@ -69,7 +69,28 @@ def test_tandem_not_held_ten_seconds_flags_fall_risk_and_stops():
     assert result["summary"]["fall_risk"] is True and result["summary"]["stages_held"] == 2
 
 
-def test_no_person_no_stage():
+def test_no_person_no_stage_and_no_fall_risk_verdict():
     s = generate(duration_s=15.0, absent=[(0.0, 15.0)])
     result, _ = run(s)
-    assert result["trials"] == [] and result["summary"]["fall_risk"] is True
+    assert result["trials"] == [] and result["summary"]["fall_risk"] is None
+
+
+def test_an_earlier_stage_broken_is_tandem_not_held():
+    s = generate(duration_s=22.0, jitter_px=1.5, seed=5,
+                 stances=[(0, "together"), (12, "semi_tandem"), (17, "hip_width")])
+    result, _ = run(s)
+    trials = result["trials"]
+    assert [t["stance"] for t in trials] == ["side_by_side", "semi_tandem"]
+    assert trials[1]["end_reason"] in ("feet_moved", "loss_of_balance")
+    assert result["summary"]["fall_risk"] is True
+
+
+def test_a_recording_cut_off_before_tandem_gives_no_verdict():
+    s = generate(duration_s=18.0, jitter_px=1.5, seed=6,
+                 stances=[(0, "together"), (12, "semi_tandem")])
+    result, _ = run(s)
+    trials = result["trials"]
+    assert [t["stance"] for t in trials] == ["side_by_side", "semi_tandem"]
+    assert trials[0]["held"] and not trials[1]["held"]
+    assert trials[1]["end_reason"] not in ("feet_moved", "touchdown", "loss_of_balance")
+    assert result["summary"]["fall_risk"] is None

@@ -24,6 +24,7 @@ STAGES = (
 )
 SETTLE_S = 0.5      # a stance must be seen this long before its clock starts
 BROKEN_S = 0.4      # and lost this long before it counts as the feet having moved
+BROKEN = ("feet_moved", "touchdown", "loss_of_balance")  # the ends that are the body's
 
 
 class FourStage(Protocol):
@@ -165,12 +166,26 @@ class FourStage(Protocol):
         for t in trials:
             t.held = t.end_reason == "held"
         held = [t.stance for t in trials if t.held]
-        tandem = next((t for t in trials if t.stance == feet.TANDEM), None)
+        tandem, _ = tandem_held(trials)
         return ProtocolResult(self.name, trials, FourStageSummary(
             stages_held=len(held), last_stance_held=held[-1] if held else None,
-            fall_risk=tandem is None or not tandem.held,
+            fall_risk=None if tandem is None else not tandem,
             fall_risk_rule=f"tandem stance not held {self.hold_s:g} s ({norms.CDC_STEADI.key})",
             source=norms.CDC_STEADI.citation, scale=self.body.scale_note))
+
+
+def tandem_held(trials) -> tuple[bool | None, float | None]:
+    """(held, seconds held) of the tandem stance in ``trials`` (``TrialResult``s): held its
+    time, or broken by the feet (or an earlier stage broken, where the test stops: not
+    held); (None, s) when it was stopped, cut off or lost from view before either, or
+    nobody was seen: not judged, so no fall-risk verdict either way."""
+    t = next((t for t in trials if t.stance == feet.TANDEM), None)
+    if t is not None:
+        judged = t.held or t.end_reason in BROKEN
+        return (bool(t.held) if judged else None), t.hold_time_s
+    if any(not t.held and t.end_reason in BROKEN for t in trials):
+        return False, None
+    return None, None
 
 
 def _other(side: str) -> str:

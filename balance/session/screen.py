@@ -16,11 +16,9 @@ from balance.clinical import steadi
 from balance.errors import InputError
 from balance.profile import Profile
 from balance.protocols import ProtocolResult, registry
-from balance.protocols.feet import TANDEM
+from balance.protocols.four_stage import tandem_held
 from balance.session.rescore import rescore
 from balance.storage.session import read_session
-
-BROKEN = ("feet_moved", "touchdown", "loss_of_balance")  # the 4-stage test's own failures
 
 
 def tug_time(result) -> float | None:
@@ -39,18 +37,9 @@ def chair_stands(result) -> int | None:
 
 
 def tandem(result) -> tuple[bool | None, float | None]:
-    """(held, seconds held) of the tandem stance: held its time, or broken by the feet (or
-    an earlier stage broken, where the test stops); (None, s) when it was stopped, cut off
-    or lost from view before either: not judged."""
+    """(held, seconds held) of the tandem stance in a 4-stage result (``tandem_held``)."""
     r = ProtocolResult.of(result) if result else None
-    trials = r.trials if r is not None else []
-    t = next((t for t in trials if t.stance == TANDEM), None)
-    if t is not None:
-        judged = t.held or t.end_reason in BROKEN
-        return (bool(t.held) if judged else None), t.hold_time_s
-    if any(not t.held and t.end_reason in BROKEN for t in trials):
-        return False, None
-    return None, None
+    return tandem_held(r.trials if r is not None else [])
 
 
 def outcome(answers: dict, results: dict, profile: Profile, *,
