@@ -133,3 +133,18 @@ def test_real_facing_frames_pass_the_front_check_and_side_on_frames_the_side_che
 def test_real_views_50_degrees_off_square_are_not_taken_for_a_front_view(real_views):
     # Their sway across the picture is half front-to-back: the stance tests must not start.
     assert _share_turned(real_views["oblique"], FRONT) >= 0.9
+
+
+@pytest.mark.model
+@pytest.mark.realdata
+@needs_real
+@pytest.mark.parametrize("use_world", [True, False], ids=["world landmarks", "pixels only"])
+def test_functional_reach_takes_real_side_on_frames_and_never_facing_ones(real_views,
+                                                                          use_world):
+    # The reach is measured across the picture: a facing person's reach is depth.
+    from balance.protocols.reach_signal import side_on
+
+    def share(frames):
+        return np.mean([side_on(im, size, w if use_world else None) for (im, w), size in frames])
+    assert share(real_views["facing"]) == 0.0
+    assert share(real_views["side on"]) >= 0.9

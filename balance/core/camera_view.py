@@ -33,6 +33,12 @@ from balance.pose.landmarks import INDEX, VIS
 
 #: Turn from square beyond which the horizontal axis is not called medio-lateral, deg.
 YAW_LIMIT_DEG = 15.0
+#: Turn from square from which on the person is seen from the side (functional reach, TUG), deg.
+SIDE_ON_MIN_DEG = 45.0
+#: Without world landmarks: shoulder width over torso length in pixels below which the
+#: person is side on. Facing, it is 0.5-0.7 on real people (the shoulder landmarks sit
+#: inside the shoulders), side on about 0.1; 0.40 is about 50 deg turned.
+SIDE_ON_MAX_RATIO = 0.40
 #: Angle off the optical axis beyond which it is not either, deg.
 OFF_AXIS_LIMIT_DEG = 15.0
 #: Horizontal field of view assumed for the off-axis angle, deg (a laptop webcam's 60-78).

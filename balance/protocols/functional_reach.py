@@ -85,7 +85,7 @@ class FunctionalReach(Protocol):
         leaves a window that was still, from that window: the start is the position held
         just before the reach, not the end of the arm's rise."""
         side = rs.raised_arm(frame.image, self.image_size) if rs.side_on(
-            frame.image, self.image_size) else None
+            frame.image, self.image_size, frame.world) else None
         self._down = self._down + 1 if side is None else 0
         if self._down >= DOWN_S * self.fps:
             self._lowered = True

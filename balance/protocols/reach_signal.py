@@ -18,16 +18,19 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from balance.core import camera_view
 from balance.core.com import EYE_HEIGHT_FRACTION
 from balance.pose.landmarks import INDEX
 
 SIDES = ("left", "right")
 RAISED_DEG = 25.0     # the shoulder-to-wrist line within this of horizontal: arm at 90 deg
 ARM_TORSOS = 0.5      # ... and at least this long in the image (a foreshortened arm is not)
-# Shoulder width over torso length in the image: ~0.9 facing the camera, ~0 side-on;
-# above this the person stands more than ~45 deg from side-on (forward is then mostly
-# depth, which the image cannot measure).
-SIDE_ON_MAX = 0.65
+# Looser than the camera check (``camera_view.SIDE_ON_*``), which has already turned the
+# person side on: a reach swings the trunk by 20 deg (40-69 deg over a 60 deg stance on the
+# bench); what must never count is a person facing the camera (real: yaw under 16 deg,
+# shoulder width over torso length in pixels 0.51-0.71).
+MIN_TURN_DEG = 30.0
+MAX_SHOULDER_RATIO = 0.45
 MIN_FORWARD_X = 0.6   # the forward direction's share along the image's x axis, at least
 
 
@@ -46,11 +49,18 @@ def _px(image, image_size) -> np.ndarray:
     return image[..., :2].astype(float) * np.asarray(image_size, float)
 
 
-def side_on(image, image_size) -> bool:
-    """The person stands side-on to the camera (within ~45 deg): narrow shoulders."""
+def side_on(image, image_size, world=None) -> bool:
+    """The person is not facing the camera: turned ``MIN_TURN_DEG`` or more by the world
+    landmarks (33, 4) when given and seen, else narrow shoulders in the picture. Facing,
+    forward is mostly depth, which the picture cannot measure."""
+    if world is not None:
+        yaw = camera_view.frame_views(image[None], world[None], image_size)[0][0]
+        if np.isfinite(yaw):
+            return bool(abs(yaw) >= MIN_TURN_DEG)
     px = _px(image, image_size)
     torso = np.hypot(*(px[SHOULDERS].mean(0) - px[HIPS].mean(0)))
-    return bool(torso > 0 and np.hypot(*(px[SHOULDERS[0]] - px[SHOULDERS[1]])) < SIDE_ON_MAX * torso)
+    return bool(torso > 0 and np.hypot(*(px[SHOULDERS[0]] - px[SHOULDERS[1]]))
+                < MAX_SHOULDER_RATIO * torso)
 
 
 def raised_arm(image, image_size) -> str | None:

@@ -39,8 +39,7 @@ SIDE_ON_DEG = 60.0  # a yaw beyond this is told "side on", not which way to turn
 # camera, the yoga clip's warrior II) read 0.6-0.7 facing, the yoga clip side on 0.11;
 # with the shoulders ~0.65 of the torso square on, 0.40 is about 50 deg turned. The tests
 # seen from the side read forward travel across the picture.
-SIDE_MIN_DEG = 45.0
-SIDE_MAX_RATIO = 0.40
+SIDE_MIN_DEG = camera_view.SIDE_ON_MIN_DEG
 TURN_SIDE = "Turn so your side faces the camera: this test watches you from the side."
 TURN_FURTHER = "Turn further so your side faces the camera:"
 # Mean brightness (0-255) outside which the picture is too dark or washed out.
@@ -145,7 +144,7 @@ def _side_on(lm, image_size, yaw_deg: float) -> list[str]:
             return [TURN_SIDE]
         return [f"{TURN_FURTHER} you are turned {abs(yaw_deg):.0f} degrees, "
                 f"{SIDE_MIN_DEG:.0f} or more are needed."]
-    return [] if shoulder_ratio(lm, image_size) < SIDE_MAX_RATIO else [TURN_SIDE]
+    return [] if shoulder_ratio(lm, image_size) < camera_view.SIDE_ON_MAX_RATIO else [TURN_SIDE]
 
 
 def shoulder_ratio(lm, image_size) -> float:
