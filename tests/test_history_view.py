@@ -230,3 +230,16 @@ def test_the_view_lists_the_persons_steadi_screens(qtbot, history):
     assert "2026-03-02  at risk; failed: strength (30-second chair stand), balance" in text
     view.person_box.setCurrentText("ann")  # ann was never screened
     assert view.screens.text() == ""
+
+
+def test_trend_curves_are_smooth_without_turning_the_live_plots_smooth(qtbot, history):
+    # Antialiasing costs the live window's two cores; a trend's few points it costs nothing.
+    import pyqtgraph as pg
+    from balance.gui.widgets import SwayPlots
+    live = SwayPlots()
+    qtbot.addWidget(live)
+    view = HistoryView(history, "ann")  # opened after: must not change what plots draw next
+    qtbot.addWidget(view)
+    assert view.plots.curves[("main", "left")].opts["antialias"] is True
+    assert live.ml_curve.opts["antialias"] is False and live.path_curve.opts["antialias"] is False
+    assert pg.getConfigOption("antialias") is False  # the replay's and later live plots' too

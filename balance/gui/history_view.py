@@ -40,7 +40,6 @@ class TrendPlots(QWidget):
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        pg.setConfigOptions(antialias=True)  # colours: style.style_plot
         grid = QGridLayout(self)
         self.plots = {}
         for k, measure in enumerate(MEASURES):
@@ -109,7 +108,8 @@ class TrendPlots(QWidget):
             colour, symbol = row_colour(side, k), LEG_SYMBOLS[row_leg(side)]
             self.curves[(measure, side)] = plot.plot(
                 days, ys, pen=pg.mkPen(colour, width=2), connect=np.array(connected(days)),
-                symbol=symbol, symbolBrush=colour, symbolSize=9)
+                symbol=symbol, symbolBrush=colour, symbolSize=9,
+                antialias=True)  # a few points: smooth lines cost nothing
             names.append(f"<span style='color:{colour}'>{GLYPHS[symbol]} {side or 'both'}</span>")
             values += ys
         title = trend.title(measure)

@@ -167,7 +167,6 @@ class SwayPlots(QWidget):
 
     def __init__(self, parent=None, *, seconds: float = 20.0, fps: float = 30.0):
         super().__init__(parent)
-        pg.setConfigOptions(antialias=False)  # colours: style.style_plot
         n = int(seconds * max(fps, 1.0) * 2)  # room for a faster feed
         self.trace_buf = RingBuffer(n, 3)   # t, ml, ap
         self.trail_buf = RingBuffer(int(10 * max(fps, 1.0) * 2), 2)  # the last ~10 s
