@@ -653,3 +653,39 @@ def test_every_label_takes_a_new_text_size_at_once(qtbot, tmp_path, store):
         assert axis.style["tickFont"].pointSize() == pt["plot"]
     finally:
         style.apply_style(QApplication.instance(), 1.0)
+
+
+# The longest words a test says (the BESS's first foam trial) and a form cue: at the
+# largest text they wrap to several lines beside the picture.
+LONGEST_INSTRUCTION = ("Place the foam pad in front of you and stand on it. One foot in front "
+                       "of the other, heel to toe, your left foot behind. Hands on hips, eyes "
+                       "closed.")
+LONG_CUE = "Keep your hands on your hips and your eyes closed: the trial counts again when you do."
+
+
+def test_long_words_at_the_largest_text_never_push_the_window_off_a_1920x1080_screen(
+        qtbot, tmp_path, store):
+    """Words shown before the new window's first layout pass (a fast feed's first frame)
+    used to make it ask for the control bar stacked one picker a line plus every wrapped
+    line: it grew taller than the screen and never shrank back. The words scroll now; the
+    timer and STOP stay in view."""
+    from PySide6.QtWidgets import QApplication
+    from balance.gui import style
+    from balance.protocols.base import Status
+    style.apply_style(QApplication.instance(), style.MAX_SCALE)
+    try:
+        window = make_window(qtbot, tmp_path, store, flow=F.Flow(checklist=False, setup=False))
+        window.resize(1920, 1080)
+        # No event processed since show(): the window has not been laid out yet.
+        window.readout.show_status(Status(phase="running", instruction=LONGEST_INSTRUCTION,
+                                          cue=LONG_CUE, elapsed_s=12.3, remaining_s=17.7,
+                                          score=81.0))
+        window.readout.show_waiting("Rest 55 s. Hold on to your support.")
+        assert window.height() <= 1080, window.height()
+        assert_fits(qtbot, window, (1920, 1080), "longest words, largest text")
+        words = window.readout.instruction
+        assert words.height() >= words.heightForWidth(words.width())  # whole, not squeezed
+        window.side.scroll.ensureWidgetVisible(window.readout.waiting)
+        assert_fits(qtbot, window, (1920, 1080), "scrolled to the last words")
+    finally:
+        style.apply_style(QApplication.instance(), 1.0)

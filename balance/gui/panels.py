@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QFrame, QHBoxLayout, QLabel, QPushButton,
-                               QScrollArea, QSizePolicy, QStackedWidget, QVBoxLayout, QWidget)
+                               QScrollArea, QStackedWidget, QVBoxLayout, QWidget)
 
 from balance.capture import cameras
 from balance.present import messages
@@ -110,27 +110,24 @@ class CameraBox(QComboBox):
 
 
 class TrialReadout(QWidget):
-    """What a person reads from across the room: the hold timer above all, then the
+    """What a person reads from across the room: the hold timer above all and its
+    countdown, always in view; then, in ``words`` (which the side column scrolls), the
     protocol's words and, from the test flow, the line about waiting (a rest, a feed that
-    has ended)."""
+    has ended). Words wrap onto as many lines as they need, so they are kept out of the
+    window's minimum height: a long instruction at the largest text once made the window
+    taller than the screen."""
 
     def __init__(self, parent=None):
         super().__init__(parent)
         self.timer_label = big_label("timer", messages.clock(0.0), wrap=False)
-        self.countdown_label = big_label("cue", "")
+        self.countdown_label = big_label("cue", "", wrap=False)  # "12.3 s to go": one line
         self.instruction = big_label("instruction", "")
         self.cue = big_label("cue", "")
         self.score = big_label("score", "")
         self.waiting = big_label("cue", "")
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        for w in (self.timer_label, self.countdown_label, self.instruction, self.cue,
-                  self.score, self.waiting):
-            # Never squeezed below the height its wrapped text needs.
-            w.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
-            w.setVisible(bool(w.text()))
-            layout.addWidget(w)
-        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
+        self.words = QWidget()
+        _column(self, self.timer_label, self.countdown_label)
+        _column(self.words, self.instruction, self.cue, self.score, self.waiting)
 
     def show_status(self, st) -> None:
         countdown = "" if st.remaining_s is None else f"{messages.clock(st.remaining_s)} s to go"
@@ -163,6 +160,15 @@ def _set(label: QLabel, text: str) -> None:
         label.setVisible(bool(text))
 
 
+def _column(parent: QWidget, *labels: QLabel) -> None:
+    """``labels`` one above the other in ``parent``, an empty one taking no room."""
+    layout = QVBoxLayout(parent)
+    layout.setContentsMargins(0, 0, 0, 0)
+    for label in labels:
+        label.setVisible(bool(label.text()))
+        layout.addWidget(label)
+
+
 def _combo(items, current) -> QComboBox:
     box = QComboBox()
     box.addItems(list(items))
@@ -181,9 +187,9 @@ def _labelled(text: str, widget: QWidget) -> QWidget:
 
 
 class SidePanel(QWidget):
-    """Beside the picture: Start and STOP and the trial readout, always in view; below
-    them, scrolling when the screen is short, the result card and one page at a time
-    (checklist, camera set-up, sway plots, profile)."""
+    """Beside the picture: Start and STOP and the timer, always in view; below them,
+    scrolling when the screen is short, the readout's words, the result card and one page
+    at a time (checklist, camera set-up, sway plots, profile)."""
 
     def __init__(self):
         super().__init__()
@@ -197,6 +203,7 @@ class SidePanel(QWidget):
         below = QWidget()
         column = QVBoxLayout(below)
         column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(self.readout.words)
         column.addWidget(self.card)
         column.addWidget(self.pages, 1)
         self.scroll = SecondaryScroll(below)
@@ -208,7 +215,7 @@ class SidePanel(QWidget):
 
     def show_card(self, title: str, text: str) -> None:
         self.card.show_text(title, text)
-        self.scroll.verticalScrollBar().setValue(0)  # the result first, the plots below
+        self.scroll.verticalScrollBar().setValue(0)  # the words and result first, plots below
 
 
 class SecondaryScroll(QScrollArea):
