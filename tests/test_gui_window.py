@@ -689,3 +689,21 @@ def test_long_words_at_the_largest_text_never_push_the_window_off_a_1920x1080_sc
         assert_fits(qtbot, window, (1920, 1080), "scrolled to the last words")
     finally:
         style.apply_style(QApplication.instance(), 1.0)
+
+
+def test_both_sway_plots_stay_in_view_under_the_words_on_a_1366x768_laptop(qtbot, tmp_path,
+                                                                           store):
+    """The words scroll with the plots: the plots shrink to fit under them rather than
+    take their preferred height and push the stabilogram out of view."""
+    from balance.protocols.base import Status
+    window = make_window(qtbot, tmp_path, store, flow=F.Flow(checklist=False, setup=False))
+    window.resize(1366, 768)
+    window.readout.show_status(Status(phase="running", instruction="Hold it. Stay tall.",
+                                      elapsed_s=6.6, remaining_s=38.4, score=82.0))
+    qtbot.wait(50)  # the layout settles
+    assert window.pages.currentWidget() is window.plots
+    viewport = window.side.scroll.viewport()
+    for plot in (window.plots.trace, window.plots.stabilo):
+        top_left = plot.mapTo(viewport, plot.rect().topLeft())
+        assert viewport.rect().contains(QRect(top_left, plot.size())), plot.getPlotItem().titleLabel.text
+        assert plot.height() >= plot.minimumHeight()

@@ -196,11 +196,11 @@ class SidePanel(QWidget):
         self.buttons, self.readout = StartStop(), TrialReadout()
         self.checklist, self.setup_panel = ChecklistPanel(), SetupPanel()
         self.plots, self.profile_panel = SwayPlots(), ProfilePanel()
-        self.pages = QStackedWidget()
+        self.pages = Pages()
         for page in (self.checklist, self.setup_panel, self.plots, self.profile_panel):
             self.pages.addWidget(page)
         self.card = ResultCard()
-        below = QWidget()
+        below = ScrolledColumn()
         column = QVBoxLayout(below)
         column.setContentsMargins(0, 0, 0, 0)
         column.addWidget(self.readout.words)
@@ -216,6 +216,43 @@ class SidePanel(QWidget):
     def show_card(self, title: str, text: str) -> None:
         self.card.show_text(title, text)
         self.scroll.verticalScrollBar().setValue(0)  # the words and result first, plots below
+
+
+class Pages(QStackedWidget):
+    """One page at a time, as tall as that page needs: a stack's own minimum is its
+    tallest page's (the checklist), which left the plots no room under the words."""
+
+    def __init__(self):
+        super().__init__()
+        self.currentChanged.connect(lambda _i: self.updateGeometry())
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt's name)
+        return self._current(super().minimumSizeHint(), lambda page: page.minimumSizeHint())
+
+    def sizeHint(self) -> QSize:  # noqa: N802
+        return self._current(super().sizeHint(), lambda page: page.sizeHint())
+
+    def _current(self, every: QSize, hint) -> QSize:
+        """As wide as the widest page (the column keeps its width), as high as this one."""
+        page = self.currentWidget()
+        return every if page is None else QSize(every.width(), hint(page).height())
+
+
+class ScrolledColumn(QWidget):
+    """What the side column scrolls. Its wrapped words make it a height-for-width widget,
+    which the scroll area asks for the height at the width: a layout answers with every
+    item at its preferred height (the plots tall, scrolled out of view); this answers
+    with the words and card whole and the pages at their least, so the plots shrink to fit
+    first and scroll only when even that is too tall."""
+
+    def heightForWidth(self, width: int) -> int:  # noqa: N802 (Qt's name)
+        layout = self.layout()
+        m = layout.contentsMargins()
+        inner = width - m.left() - m.right()
+        shown = [item for item in map(layout.itemAt, range(layout.count())) if not item.isEmpty()]
+        heights = [item.heightForWidth(inner) if item.hasHeightForWidth()
+                   else item.minimumSize().height() for item in shown]
+        return sum(heights) + layout.spacing() * max(len(shown) - 1, 0) + m.top() + m.bottom()
 
 
 class SecondaryScroll(QScrollArea):
