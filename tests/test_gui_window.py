@@ -542,12 +542,12 @@ def assert_fits(qtbot, window, size, state):
         assert w.width() >= w.sizeHint().width(), (state, w.objectName())
 
 
-def test_the_window_fits_a_1280x720_laptop_in_every_state(qtbot, tmp_path, store):
+@pytest.mark.parametrize("laptop", [(1280, 720), (1366, 768)])
+def test_the_window_fits_a_laptop_in_every_state(qtbot, tmp_path, store, laptop):
     clock = Clock()
     synth = person(duration_s=14.0, lift=(4.0, 12.0))
     window = make_window(qtbot, tmp_path, store, flow=F.Flow(rest_s=60), clock=clock,
                          record=False)
-    laptop = (1280, 720)
     assert_fits(qtbot, window, laptop, "idle")
     window.open_feed(ListFeed(synth), warmup=None)
     assert_fits(qtbot, window, laptop, "checklist")
@@ -707,3 +707,38 @@ def test_both_sway_plots_stay_in_view_under_the_words_on_a_1366x768_laptop(qtbot
         top_left = plot.mapTo(viewport, plot.rect().topLeft())
         assert viewport.rect().contains(QRect(top_left, plot.size())), plot.getPlotItem().titleLabel.text
         assert plot.height() >= plot.minimumHeight()
+
+
+def _snapshot(i, trial, instruction):
+    """What the worker hands the window for frame ``i`` of a running trial."""
+    from balance.protocols.base import Status
+    return engine.Snapshot(index=i, t_s=i / 30, t_wall=time.perf_counter(), display=None,
+                           image_size=(640, 360), landmarks=np.zeros((33, 4)), detected=False,
+                           status=Status(phase="running", instruction=instruction, trial=trial,
+                                         elapsed_s=1.0, remaining_s=44.0), recording=False)
+
+
+def test_a_new_trial_scrolls_its_instruction_back_into_view(qtbot, tmp_path, store):
+    """Scrolled down to the plots during one trial, the side column is back at the top
+    when the next begins: the words scroll now, and the next instruction must be read."""
+    from PySide6.QtWidgets import QApplication
+    from balance.gui import style
+    style.apply_style(QApplication.instance(), style.MAX_SCALE)
+    try:
+        window = make_window(qtbot, tmp_path, store, flow=F.Flow(checklist=False, setup=False))
+        window.resize(1366, 768)
+        window.flow.start(window.clock())
+        window._on_snapshot(_snapshot(1, 1, LONGEST_INSTRUCTION))
+        window.side.show_card("Trial result", LONG_CUE)
+        bar = window.side.scroll.verticalScrollBar()
+        qtbot.waitUntil(lambda: bar.maximum() > 0)
+        bar.setValue(bar.maximum())  # down to the plots
+        window._on_snapshot(_snapshot(2, 2, "Hold it. Stay tall."))
+        qtbot.wait(50)
+        assert bar.value() == 0 and not window.card.isVisible()
+        words = window.readout.instruction
+        viewport = window.side.scroll.viewport()
+        assert words.text() == "Hold it. Stay tall."
+        assert viewport.rect().contains(words.mapTo(viewport, words.rect().topLeft()))
+    finally:
+        style.apply_style(QApplication.instance(), 1.0)

@@ -215,7 +215,11 @@ class SidePanel(QWidget):
 
     def show_card(self, title: str, text: str) -> None:
         self.card.show_text(title, text)
-        self.scroll.verticalScrollBar().setValue(0)  # the words and result first, plots below
+        self.words_first()  # the words and result first, the plots below
+
+    def words_first(self) -> None:
+        """Scrolled back to the top: a new trial's instruction is in view."""
+        self.scroll.verticalScrollBar().setValue(0)
 
 
 class Pages(QStackedWidget):
