@@ -742,3 +742,18 @@ def test_a_new_trial_scrolls_its_instruction_back_into_view(qtbot, tmp_path, sto
         assert viewport.rect().contains(words.mapTo(viewport, words.rect().topLeft()))
     finally:
         style.apply_style(QApplication.instance(), 1.0)
+
+
+def test_the_plots_give_way_no_further_than_their_text_allows(qtbot, tmp_path, store):
+    """Squeezed under the words at the largest text, a plot keeps room for its ticks
+    (110 px held only the ticks, one on top of the other), and gives it back at Ctrl+minus."""
+    from PySide6.QtWidgets import QApplication
+    from balance.gui import style
+    window = make_window(qtbot, tmp_path, store)
+    try:
+        window.scale_text(100)
+        assert [p.minimumHeight() for p in (window.plots.trace, window.plots.stabilo)] == [220, 220]
+        window.scale_text(1 / 100)
+        assert window.plots.trace.minimumHeight() == 110  # never below the default's
+    finally:
+        style.apply_style(QApplication.instance(), 1.0)
