@@ -36,3 +36,36 @@ def test_a_narrow_bar_wraps_onto_more_lines(qtbot):
     bar.show()
     qtbot.waitUntil(lambda: buttons[-1].y() > buttons[0].y())
     assert buttons[-1].geometry().bottom() < two_lines
+
+
+def _in_window(qtbot, width):
+    from PySide6.QtWidgets import QLabel, QVBoxLayout
+    window = QWidget()
+    qtbot.addWidget(window)
+    bar, layout, buttons = _bar(qtbot)
+    column = QVBoxLayout(window)
+    column.addWidget(bar)
+    column.addWidget(QLabel("below the bar"), 1)
+    window.resize(width, 400)
+    return window, layout, buttons
+
+
+def test_the_minimum_before_the_first_layout_is_wrapped_at_the_windows_width(qtbot):
+    window, layout, buttons = _in_window(qtbot, 4000)
+    one = max(b.sizeHint().height() for b in buttons)
+    # Not laid out yet: the window's width, not the widest item's (six lines stacked).
+    assert layout.geometry().width() == 0
+    assert layout.minimumSize().height() == one
+
+
+def test_the_windows_minimum_follows_the_bar_onto_more_lines(qtbot):
+    window, layout, buttons = _in_window(qtbot, 4000)
+    window.show()
+    one = max(b.sizeHint().height() for b in buttons)
+    qtbot.waitUntil(lambda: layout.geometry().width() > 0)
+    tall = window.minimumSize().height()
+    narrow = layout.sizeHint().width() // 2 + 20
+    window.resize(narrow, 400)
+    qtbot.waitUntil(lambda: buttons[-1].y() > buttons[0].y())
+    # Two lines now: the window asks for one more line.
+    qtbot.waitUntil(lambda: window.minimumSize().height() == tall + one + 8)

@@ -542,12 +542,12 @@ def assert_fits(qtbot, window, size, state):
         assert w.width() >= w.sizeHint().width(), (state, w.objectName())
 
 
-def test_the_window_fits_a_1280x720_laptop_in_every_state(qtbot, tmp_path, store):
+@pytest.mark.parametrize("laptop", [(1280, 720), (1366, 768)])
+def test_the_window_fits_a_laptop_in_every_state(qtbot, tmp_path, store, laptop):
     clock = Clock()
     synth = person(duration_s=14.0, lift=(4.0, 12.0))
     window = make_window(qtbot, tmp_path, store, flow=F.Flow(rest_s=60), clock=clock,
                          record=False)
-    laptop = (1280, 720)
     assert_fits(qtbot, window, laptop, "idle")
     window.open_feed(ListFeed(synth), warmup=None)
     assert_fits(qtbot, window, laptop, "checklist")
@@ -651,5 +651,109 @@ def test_every_label_takes_a_new_text_size_at_once(qtbot, tmp_path, store):
         assert window.setup_panel.advice.font().pointSize() == pt["big"]
         axis = window.plots.stabilo.getAxis("left")
         assert axis.style["tickFont"].pointSize() == pt["plot"]
+    finally:
+        style.apply_style(QApplication.instance(), 1.0)
+
+
+# The longest words a test says (the BESS's first foam trial) and a form cue: at the
+# largest text they wrap to several lines beside the picture.
+LONGEST_INSTRUCTION = ("Place the foam pad in front of you and stand on it. One foot in front "
+                       "of the other, heel to toe, your left foot behind. Hands on hips, eyes "
+                       "closed.")
+LONG_CUE = "Keep your hands on your hips and your eyes closed: the trial counts again when you do."
+
+
+def test_long_words_at_the_largest_text_never_push_the_window_off_a_1920x1080_screen(
+        qtbot, tmp_path, store):
+    """Words shown before the new window's first layout pass (a fast feed's first frame)
+    used to make it ask for the control bar stacked one picker a line plus every wrapped
+    line: it grew taller than the screen and never shrank back. The words scroll now; the
+    timer and STOP stay in view."""
+    from PySide6.QtWidgets import QApplication
+    from balance.gui import style
+    from balance.protocols.base import Status
+    style.apply_style(QApplication.instance(), style.MAX_SCALE)
+    try:
+        window = make_window(qtbot, tmp_path, store, flow=F.Flow(checklist=False, setup=False))
+        window.resize(1920, 1080)
+        # No event processed since show(): the window has not been laid out yet.
+        window.readout.show_status(Status(phase="running", instruction=LONGEST_INSTRUCTION,
+                                          cue=LONG_CUE, elapsed_s=12.3, remaining_s=17.7,
+                                          score=81.0))
+        window.readout.show_waiting("Rest 55 s. Hold on to your support.")
+        assert window.height() <= 1080, window.height()
+        assert_fits(qtbot, window, (1920, 1080), "longest words, largest text")
+        words = window.readout.instruction
+        assert words.height() >= words.heightForWidth(words.width())  # whole, not squeezed
+        window.side.scroll.ensureWidgetVisible(window.readout.waiting)
+        assert_fits(qtbot, window, (1920, 1080), "scrolled to the last words")
+    finally:
+        style.apply_style(QApplication.instance(), 1.0)
+
+
+def test_both_sway_plots_stay_in_view_under_the_words_on_a_1366x768_laptop(qtbot, tmp_path,
+                                                                           store):
+    """The words scroll with the plots: the plots shrink to fit under them rather than
+    take their preferred height and push the stabilogram out of view."""
+    from balance.protocols.base import Status
+    window = make_window(qtbot, tmp_path, store, flow=F.Flow(checklist=False, setup=False))
+    window.resize(1366, 768)
+    window.readout.show_status(Status(phase="running", instruction="Hold it. Stay tall.",
+                                      elapsed_s=6.6, remaining_s=38.4, score=82.0))
+    qtbot.wait(50)  # the layout settles
+    assert window.pages.currentWidget() is window.plots
+    viewport = window.side.scroll.viewport()
+    for plot in (window.plots.trace, window.plots.stabilo):
+        top_left = plot.mapTo(viewport, plot.rect().topLeft())
+        assert viewport.rect().contains(QRect(top_left, plot.size())), plot.getPlotItem().titleLabel.text
+        assert plot.height() >= plot.minimumHeight()
+
+
+def _snapshot(i, trial, instruction):
+    """What the worker hands the window for frame ``i`` of a running trial."""
+    from balance.protocols.base import Status
+    return engine.Snapshot(index=i, t_s=i / 30, t_wall=time.perf_counter(), display=None,
+                           image_size=(640, 360), landmarks=np.zeros((33, 4)), detected=False,
+                           status=Status(phase="running", instruction=instruction, trial=trial,
+                                         elapsed_s=1.0, remaining_s=44.0), recording=False)
+
+
+def test_a_new_trial_scrolls_its_instruction_back_into_view(qtbot, tmp_path, store):
+    """Scrolled down to the plots during one trial, the side column is back at the top
+    when the next begins: the words scroll now, and the next instruction must be read."""
+    from PySide6.QtWidgets import QApplication
+    from balance.gui import style
+    style.apply_style(QApplication.instance(), style.MAX_SCALE)
+    try:
+        window = make_window(qtbot, tmp_path, store, flow=F.Flow(checklist=False, setup=False))
+        window.resize(1366, 768)
+        window.flow.start(window.clock())
+        window._on_snapshot(_snapshot(1, 1, LONGEST_INSTRUCTION))
+        window.side.show_card("Trial result", LONG_CUE)
+        bar = window.side.scroll.verticalScrollBar()
+        qtbot.waitUntil(lambda: bar.maximum() > 0)
+        bar.setValue(bar.maximum())  # down to the plots
+        window._on_snapshot(_snapshot(2, 2, "Hold it. Stay tall."))
+        qtbot.wait(50)
+        assert bar.value() == 0 and not window.card.isVisible()
+        words = window.readout.instruction
+        viewport = window.side.scroll.viewport()
+        assert words.text() == "Hold it. Stay tall."
+        assert viewport.rect().contains(words.mapTo(viewport, words.rect().topLeft()))
+    finally:
+        style.apply_style(QApplication.instance(), 1.0)
+
+
+def test_the_plots_give_way_no_further_than_their_text_allows(qtbot, tmp_path, store):
+    """Squeezed under the words at the largest text, a plot keeps room for its ticks
+    (110 px held only the ticks, one on top of the other), and gives it back at Ctrl+minus."""
+    from PySide6.QtWidgets import QApplication
+    from balance.gui import style
+    window = make_window(qtbot, tmp_path, store)
+    try:
+        window.scale_text(100)
+        assert [p.minimumHeight() for p in (window.plots.trace, window.plots.stabilo)] == [220, 220]
+        window.scale_text(1 / 100)
+        assert window.plots.trace.minimumHeight() == 110  # never below the default's
     finally:
         style.apply_style(QApplication.instance(), 1.0)

@@ -38,9 +38,7 @@ class FlowLayout(QLayout):
         self._place(rect, move=True)
 
     def sizeHint(self) -> QSize:  # noqa: N802
-        """All items on one line: what the bar would like. (The minimum, wrapped at the
-        narrowest width before the window is laid out, stacks every item: as a hint it
-        made a new window grow taller than the screen.)"""
+        """All items on one line: what the bar would like."""
         m = self.contentsMargins()
         shown = [i.sizeHint().expandedTo(i.minimumSize()) for i in self._items if not i.isEmpty()]
         width = sum(s.width() for s in shown) + self.spacing() * max(len(shown) - 1, 0)
@@ -49,11 +47,18 @@ class FlowLayout(QLayout):
 
     def minimumSize(self) -> QSize:  # noqa: N802
         """As wide as the widest item; as high as the items wrapped at the width the
-        layout has now (a window asks before and after it is resized)."""
+        layout has, or before its first layout the whole window's: an upper bound, so the
+        height is never overstated (at the widest item's width every item would stack and
+        a new window grow taller than the screen)."""
         m = self.contentsMargins()
         width = max((i.minimumSize().width() for i in self._items if not i.isEmpty()),
                     default=0) + m.left() + m.right()
-        return QSize(width, self.heightForWidth(max(width, self.geometry().width())))
+        laid_out = self.geometry().width() or self._window_width()
+        return QSize(width, self.heightForWidth(max(width, laid_out)))
+
+    def _window_width(self) -> int:
+        parent = self.parentWidget()
+        return parent.window().width() if parent is not None else 0
 
     def _place(self, rect: QRect, *, move: bool) -> int:
         """Lay the items out in ``rect`` (or only measure); returns the height used."""

@@ -205,6 +205,7 @@ class MainWindow(QMainWindow):
         self._phase = self._trial = self._tick_s = None
         self.banner.hide()
         self.card.hide()
+        self.side.words_first()
         self.plots.clear()
         self.pages.setCurrentWidget(self.plots)
         self.worker.start_test(protocol, writer, video)
@@ -269,6 +270,7 @@ class MainWindow(QMainWindow):
                 self.flow.trial_started()
                 self.plots.clear()
                 self.card.hide()
+                self.side.words_first()
             self.plots.add(snap.t_s, st.sway_cm, st.sway_ap_cm)
             self._cues(st)
         elif self.flow.state in (F.SETUP, F.READY):

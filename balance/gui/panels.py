@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QFrame, QHBoxLayout, QLabel, QPushButton,
-                               QScrollArea, QSizePolicy, QStackedWidget, QVBoxLayout, QWidget)
+                               QScrollArea, QStackedWidget, QVBoxLayout, QWidget)
 
 from balance.capture import cameras
 from balance.present import messages
@@ -110,27 +110,24 @@ class CameraBox(QComboBox):
 
 
 class TrialReadout(QWidget):
-    """What a person reads from across the room: the hold timer above all, then the
+    """What a person reads from across the room: the hold timer above all and its
+    countdown, always in view; then, in ``words`` (which the side column scrolls), the
     protocol's words and, from the test flow, the line about waiting (a rest, a feed that
-    has ended)."""
+    has ended). Words wrap onto as many lines as they need, so they are kept out of the
+    window's minimum height: a long instruction at the largest text once made the window
+    taller than the screen."""
 
     def __init__(self, parent=None):
         super().__init__(parent)
         self.timer_label = big_label("timer", messages.clock(0.0), wrap=False)
-        self.countdown_label = big_label("cue", "")
+        self.countdown_label = big_label("cue", "", wrap=False)  # "12.3 s to go": one line
         self.instruction = big_label("instruction", "")
         self.cue = big_label("cue", "")
         self.score = big_label("score", "")
         self.waiting = big_label("cue", "")
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        for w in (self.timer_label, self.countdown_label, self.instruction, self.cue,
-                  self.score, self.waiting):
-            # Never squeezed below the height its wrapped text needs.
-            w.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
-            w.setVisible(bool(w.text()))
-            layout.addWidget(w)
-        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
+        self.words = QWidget()
+        _column(self, self.timer_label, self.countdown_label)
+        _column(self.words, self.instruction, self.cue, self.score, self.waiting)
 
     def show_status(self, st) -> None:
         countdown = "" if st.remaining_s is None else f"{messages.clock(st.remaining_s)} s to go"
@@ -163,6 +160,15 @@ def _set(label: QLabel, text: str) -> None:
         label.setVisible(bool(text))
 
 
+def _column(parent: QWidget, *labels: QLabel) -> None:
+    """``labels`` one above the other in ``parent``, an empty one taking no room."""
+    layout = QVBoxLayout(parent)
+    layout.setContentsMargins(0, 0, 0, 0)
+    for label in labels:
+        label.setVisible(bool(label.text()))
+        layout.addWidget(label)
+
+
 def _combo(items, current) -> QComboBox:
     box = QComboBox()
     box.addItems(list(items))
@@ -181,22 +187,23 @@ def _labelled(text: str, widget: QWidget) -> QWidget:
 
 
 class SidePanel(QWidget):
-    """Beside the picture: Start and STOP and the trial readout, always in view; below
-    them, scrolling when the screen is short, the result card and one page at a time
-    (checklist, camera set-up, sway plots, profile)."""
+    """Beside the picture: Start and STOP and the timer, always in view; below them,
+    scrolling when the screen is short, the readout's words, the result card and one page
+    at a time (checklist, camera set-up, sway plots, profile)."""
 
     def __init__(self):
         super().__init__()
         self.buttons, self.readout = StartStop(), TrialReadout()
         self.checklist, self.setup_panel = ChecklistPanel(), SetupPanel()
         self.plots, self.profile_panel = SwayPlots(), ProfilePanel()
-        self.pages = QStackedWidget()
+        self.pages = Pages()
         for page in (self.checklist, self.setup_panel, self.plots, self.profile_panel):
             self.pages.addWidget(page)
         self.card = ResultCard()
-        below = QWidget()
+        below = ScrolledColumn()
         column = QVBoxLayout(below)
         column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(self.readout.words)
         column.addWidget(self.card)
         column.addWidget(self.pages, 1)
         self.scroll = SecondaryScroll(below)
@@ -208,7 +215,48 @@ class SidePanel(QWidget):
 
     def show_card(self, title: str, text: str) -> None:
         self.card.show_text(title, text)
-        self.scroll.verticalScrollBar().setValue(0)  # the result first, the plots below
+        self.words_first()  # the words and result first, the plots below
+
+    def words_first(self) -> None:
+        """Scrolled back to the top: a new trial's instruction is in view."""
+        self.scroll.verticalScrollBar().setValue(0)
+
+
+class Pages(QStackedWidget):
+    """One page at a time, as tall as that page needs: a stack's own minimum is its
+    tallest page's (the checklist), which left the plots no room under the words."""
+
+    def __init__(self):
+        super().__init__()
+        self.currentChanged.connect(lambda _i: self.updateGeometry())
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt's name)
+        return self._current(super().minimumSizeHint(), lambda page: page.minimumSizeHint())
+
+    def sizeHint(self) -> QSize:  # noqa: N802
+        return self._current(super().sizeHint(), lambda page: page.sizeHint())
+
+    def _current(self, every: QSize, hint) -> QSize:
+        """As wide as the widest page (the column keeps its width), as high as this one."""
+        page = self.currentWidget()
+        return every if page is None else QSize(every.width(), hint(page).height())
+
+
+class ScrolledColumn(QWidget):
+    """What the side column scrolls. Its wrapped words make it a height-for-width widget,
+    which the scroll area asks for the height at the width: a layout answers with every
+    item at its preferred height (the plots tall, scrolled out of view); this answers
+    with the words and card whole and the pages at their least, so the plots shrink to fit
+    first and scroll only when even that is too tall."""
+
+    def heightForWidth(self, width: int) -> int:  # noqa: N802 (Qt's name)
+        layout = self.layout()
+        m = layout.contentsMargins()
+        inner = width - m.left() - m.right()
+        shown = [item for item in map(layout.itemAt, range(layout.count())) if not item.isEmpty()]
+        heights = [item.heightForWidth(inner) if item.hasHeightForWidth()
+                   else item.minimumSize().height() for item in shown]
+        return sum(heights) + layout.spacing() * max(len(shown) - 1, 0) + m.top() + m.bottom()
 
 
 class SecondaryScroll(QScrollArea):

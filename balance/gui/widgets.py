@@ -6,7 +6,7 @@ import time
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtCore import QEvent, QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPen
 from PySide6.QtWidgets import QFrame, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
@@ -163,6 +163,7 @@ class SwayPlots(QWidget):
     """
 
     PLOT_HZ = 15.0
+    MIN_HEIGHT = 110  # px at the default text size: plots give way first when the column is full
     SCALES_CM = (1.0, 2.0, 5.0, 10.0, 20.0, 50.0)
 
     def __init__(self, parent=None, *, seconds: float = 20.0, fps: float = 30.0):
@@ -192,8 +193,19 @@ class SwayPlots(QWidget):
         self._rescale(0.0)
         finish_plots(self.trace, self.stabilo)
         for plot in (self.trace, self.stabilo):
-            plot.setMinimumHeight(110)  # plots give way first when the column is full
             layout.addWidget(plot, 1)
+        self._fit_text()
+
+    def changeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.StyleChange:  # Ctrl+plus / Ctrl+minus
+            self._fit_text()
+
+    def _fit_text(self) -> None:
+        """Squeezed no lower than the text size allows: at the largest, 110 px held no more
+        than the ticks, one on top of the other."""
+        for plot in (self.trace, self.stabilo):
+            plot.setMinimumHeight(round(self.MIN_HEIGHT * max(1.0, current_scale())))
 
     def add(self, t: float, sway, ap_cm: float | None = None) -> None:
         """One sample: ``sway`` is (horizontal, vertical) cm as protocols report it, or
