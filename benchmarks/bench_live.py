@@ -84,7 +84,8 @@ def main(argv=None) -> int:
     window.show()
     marks = {"t0": time.perf_counter()}
     window.open_feed(feed, estimator_factory=lambda: _estimator(model.path),
-                     realtime=1.0, autostart=protocol_ok and not args.cold and not args.preview)
+                     realtime=1.0, autostart=protocol_ok and not args.cold and not args.preview,
+                     drop_late=True)  # the file stands in for a camera
     w = window.worker
     w.ready.connect(lambda: marks.setdefault("ready", time.perf_counter()))
     first, shown_at = [], []

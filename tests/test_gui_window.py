@@ -620,7 +620,7 @@ def test_a_slow_machine_gets_every_second_frame_said_and_recorded(qtbot, tmp_pat
     estimator = SlowTruthEstimator(synth)
     estimator.detect(None, 0.0)
     window.open_feed(FrameFeed(VideoFileSource(video)), estimator_factory=lambda: estimator,
-                     realtime=1.5, warmup=None)
+                     realtime=1.5, warmup=None, drop_late=True)  # a camera's way
     qtbot.waitUntil(lambda: window.worker.stride.n == 2, timeout=5000)
     window._last_status = 0.0
     window._status_bar()
@@ -631,6 +631,32 @@ def test_a_slow_machine_gets_every_second_frame_said_and_recorded(qtbot, tmp_pat
     # The test was made for the rate it got, and the session says so.
     assert s.metadata["fps"] == 15.0 and s.metadata["frame_stride"] == 2
     assert np.allclose(np.diff(s.t), 2 / 30, atol=1e-6)
+
+
+class SleepyTruthEstimator(TruthEstimator):
+    """The truth, 40 ms a frame for real: slower than a file played at twice 30 fps."""
+
+    def detect(self, frame_bgr, t_s, rgb=None):
+        time.sleep(0.04)
+        return super().detect(frame_bgr, t_s, rgb)
+
+
+def test_a_file_on_a_slow_machine_loses_no_frame(qtbot, tmp_path, store):
+    # A camera's frames cannot wait, a file's can: it must score as `balance score` does.
+    synth = person(duration_s=3.0, lift=(1.2, 2.4))
+    video = write_video(tmp_path / "stand.avi", synth)
+    window = make_window(qtbot, tmp_path, store, flow=F.Flow(checklist=False, setup=False),
+                         session_path=tmp_path / "whole.balance")
+    estimator = SleepyTruthEstimator(synth)
+    estimator.detect(None, 0.0)
+    window.open_feed(FrameFeed(VideoFileSource(video)), estimator_factory=lambda: estimator,
+                     realtime=2.0, warmup=None, autostart=True)
+    reason, result, path = wait_finished(qtbot, window, timeout=30000)
+    assert reason == "done"  # the trial ended at the touchdown
+    assert window.worker.dropped == 0 and window.worker.stride.n == 1
+    s = read_session(path)
+    assert s.metadata["fps"] == 30.0 and len(s) > 2.0 * 30  # to the touchdown at 2.4 s
+    assert np.allclose(np.diff(s.t), 1 / 30, atol=1e-6)  # every frame, none skipped
 
 
 def test_every_label_takes_a_new_text_size_at_once(qtbot, tmp_path, store):

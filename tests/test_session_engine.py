@@ -38,6 +38,28 @@ def test_latest_slot_keeps_the_newest_and_counts_drops():
     assert slot.get() == 9 and slot.get() is None  # drained, then closed
 
 
+def test_a_lossless_slot_waits_for_room_and_lets_go_on_stop():
+    slot, got = LatestSlot(lossless=True), []
+    stop = threading.Event()
+    producer = threading.Thread(target=lambda: [slot.put(i, stop) for i in range(5)])
+    producer.start()
+    while len(got) < 5:
+        item = slot.get(timeout=1)
+        assert item is not None
+        got.append(item)
+        time.sleep(0.01)  # a slow consumer
+    producer.join(2)
+    assert got == [0, 1, 2, 3, 4] and slot.dropped == 0
+    slot.put(5)
+    blocked = threading.Thread(target=slot.put, args=(6, stop))
+    blocked.start()
+    blocked.join(0.2)
+    assert blocked.is_alive()  # no room, and nobody takes: it waits
+    stop.set()
+    blocked.join(1)
+    assert not blocked.is_alive() and slot.get(timeout=0) == 6 and slot.dropped == 1
+
+
 def test_a_file_is_paced_like_a_camera():
     synth = person(duration_s=1.0)
     slot, ended = LatestSlot(), []

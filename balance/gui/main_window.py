@@ -149,12 +149,14 @@ class MainWindow(QMainWindow):
 
     # Feeds -----------------------------------------------------------------------------
     def open_feed(self, feed, *, estimator_factory=None, realtime: float = 1.0,
-                  warmup=live.warmup, autostart: bool = False) -> None:
-        """Show a feed (camera, file or replay); ``autostart`` starts the test with it."""
+                  warmup=live.warmup, autostart: bool = False,
+                  drop_late: bool | None = None) -> None:
+        """Show a feed (camera, file or replay); ``autostart`` starts the test with it;
+        ``drop_late`` as `LiveWorker` has it (a camera's way, for a file: benchmarks)."""
         self.close_feed()
         self.feed = feed
-        self.worker = LiveWorker(feed, estimator_factory=estimator_factory,
-                                 realtime=realtime, warmup=warmup, parent=self)
+        self.worker = LiveWorker(feed, estimator_factory=estimator_factory, realtime=realtime,
+                                 warmup=warmup, drop_late=drop_late, parent=self)
         w = self.worker
         self._camera_resized(int(self.camera._target().width()))
         w.snapshot.connect(self._on_snapshot)

@@ -16,6 +16,11 @@ from balance.session.stride import FrameStride
 class LiveWorker(QObject):
     """Owns a capture and a processing thread for one feed.
 
+    ``drop_late``: frames the processing is late for are dropped (or, on a machine too slow
+    for every frame, every second one skipped, ``FrameStride``), as a camera must; by
+    default only for a live camera. A file or replay waits for the processing instead, so
+    it scores exactly as ``balance score`` does.
+
     Signals
     -------
     snapshot(Snapshot) : every processed frame.
@@ -34,13 +39,14 @@ class LiveWorker(QObject):
     error = Signal(str)
 
     def __init__(self, feed, *, estimator_factory=None, realtime: float = 1.0, warmup=None,
-                 parent=None):
+                 drop_late: bool | None = None, parent=None):
         super().__init__(parent)
         self.feed = feed
+        drop_late = feed.live if drop_late is None else drop_late
         self.stats = LiveStats()
-        self.slot = LatestSlot()
+        self.slot = LatestSlot(lossless=not drop_late)
         # Only the pose step can be too slow: a replay brings its landmarks.
-        self.stride = FrameStride(feed.fps, enabled=estimator_factory is not None)
+        self.stride = FrameStride(feed.fps, enabled=drop_late and estimator_factory is not None)
         self.process = ProcessThread(
             self.slot, image_size=feed.size, estimator_factory=estimator_factory,
             warmup=warmup, stats=self.stats, stride=self.stride,

@@ -78,20 +78,28 @@ class Snapshot:
 
 
 class LatestSlot:
-    """A one-slot queue: ``put`` replaces what is there (counting a drop), ``get`` waits."""
+    """A one-slot queue: ``put`` replaces what is there (counting a drop), ``get`` waits.
 
-    def __init__(self):
+    ``lossless``: ``put`` waits for the slot to be taken instead, so no frame is dropped:
+    for a recording, which must score as ``balance score`` scores it, however busy the
+    machine (it then plays slower than its pace rather than skip frames)."""
+
+    def __init__(self, *, lossless: bool = False):
         self._item = None
         self._cond = threading.Condition()
+        self.lossless = lossless
         self.dropped = 0
         self.closed = False
 
-    def put(self, item) -> None:
+    def put(self, item, stop: threading.Event | None = None) -> None:
+        """Put ``item``; a lossless slot waits for room until ``stop`` is set."""
         with self._cond:
+            while self.lossless and self._item is not None and not (stop and stop.is_set()):
+                self._cond.wait(0.05)
             if self._item is not None:
                 self.dropped += 1
             self._item = item
-            self._cond.notify()
+            self._cond.notify_all()
 
     def close(self) -> None:
         """No more items: a waiting ``get`` returns None once the slot is empty."""
@@ -105,6 +113,7 @@ class LatestSlot:
             if self._item is None and not self.closed:
                 self._cond.wait(timeout)
             item, self._item = self._item, None
+            self._cond.notify_all()  # room for a lossless put
             return item
 
 
@@ -200,7 +209,7 @@ class CaptureThread(threading.Thread):
                     return reasons.STOPPED
                 item.t_wall = time.perf_counter()
             self.captured += 1
-            self.slot.put(item)
+            self.slot.put(item, self._stop_event)
         return reasons.STOPPED
 
     def _read(self) -> Captured | None:
