@@ -18,7 +18,6 @@ from PySide6.QtCore import Qt  # noqa: E402
 
 from balance.gui.screen_page import ScreenWindow  # noqa: E402
 from balance.profile import Profile  # noqa: E402
-from balance.session.engine import LatestSlot  # noqa: E402
 from balance.session.live import open_feed  # noqa: E402
 from balance.storage.history import History  # noqa: E402
 from balance.storage.screens import screens  # noqa: E402
@@ -28,24 +27,6 @@ from tests.test_screen_cli import CHAIR_LINE_F, TUG_LINE_S, _pdf_pages_and_text 
 AGE = 72
 ANN = Profile(person_id="Ann", birth_year=date.today().year - AGE, sex="female",
               height_cm=170.0)
-
-
-class LosslessSlot(LatestSlot):
-    """A slot whose ``put`` waits for the processing thread to take the frame before: the
-    recording is played whole whatever the machine's load (dropping is the engine's own
-    behaviour, tested with it), so the three results are those of every frame."""
-
-    def put(self, item) -> None:
-        with self._cond:
-            while self._item is not None and not self.closed:
-                self._cond.wait(0.05)
-        super().put(item)
-
-    def get(self, timeout=None):
-        item = super().get(timeout)
-        with self._cond:
-            self._cond.notify_all()  # a waiting put may go on
-        return item
 
 
 class Heard:
@@ -113,7 +94,6 @@ def test_a_whole_screen_runs_the_three_tests_in_order(qtbot, tmp_path, monkeypat
                                                      whole_screen):
     path, tug_true, stands_true = whole_screen
     assert tug_true >= TUG_LINE_S + 3 and stands_true >= CHAIR_LINE_F + 3  # clear verdicts
-    monkeypatch.setattr("balance.gui.workers.LatestSlot", LosslessSlot)
     heard = Heard()
     window = _open(qtbot, tmp_path, monkeypatch, path, realtime=4.0, auto_start=True,
                    session_dir=tmp_path / "rec", rest_scale=0.05, sound=heard)
