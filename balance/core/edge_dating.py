@@ -64,7 +64,8 @@ def _low_level(low_h: np.ndarray, lo: float) -> tuple[float, float]:
 def lift_time(t, mean_h, low_h, detected: int, lo: float, top_frac: float,
               floor_n: int) -> float:
     """Toe-off time of a lift detected at index ``detected`` of the history ``t`` with
-    the foot's mean and lowest-point heights, cm; NaN when there is too little to fit."""
+    the foot's mean and lowest-point heights, cm: the later of the fits of the heights
+    and of them whitened (``LIFT_RHO``); NaN when there is too little to fit."""
     start, stop = _floor_before(mean_h, detected, lo, floor_n)
     if stop == 0:
         return float("nan")
