@@ -239,6 +239,36 @@ def test_clearance_is_the_soles_rise_and_ignores_one_glitch():
     assert np.isnan(clearance(tap, 1, 45, 15))  # no floor before it to measure from
 
 
+def _lift_trace(stray_cm: float, seed: int):
+    """30 fps, up to 0.27 s after toe-off (the detector dates a lift ``lift_wait_s`` after
+    it is sure of it): heel-off at 2.7 s, toe-off at 3.0 s, the toe rising 20 cm in 0.4 s
+    (minimum jerk). (t, mean, toe) heights, cm, with 0.25 cm of white noise; the toe
+    strays ``stray_cm`` up over the 0.33 s before toe-off (correlated landmark noise)."""
+    t = np.arange(98) / 30.0
+    u = np.clip((t - 3.0) / 0.4, 0.0, 1.0)
+    toe = 20.0 * (10 * u**3 - 15 * u**4 + 6 * u**5)
+    toe[(t > 2.67) & (t < 3.0)] += stray_cm
+    mean = np.maximum(toe, 8.0 * np.clip((t - 2.7) / 0.3, 0.0, 1.0))
+    noise = 0.25 * np.random.default_rng(seed).standard_normal((2, t.size))
+    return t, mean + noise[0], toe + noise[1]
+
+
+@pytest.mark.parametrize("seed", [3, 4, 5])
+def test_a_lift_is_dated_at_toe_off_through_a_stray_of_the_toe_just_before(seed, monkeypatch):
+    """A toe that reads 1.5 cm up for ten frames before toe-off (2 px of jitter, a foot
+    seen 50 deg from the side) drew the fit of its heights 0.8 s early or to no date; the
+    later of that fit and one whitened for correlated noise (``edge_dating.LIFT_RHO``)
+    dates it, and a clean lift, within a frame and a half."""
+    from balance.core import edge_dating
+    detected = 88  # the mean passed its threshold 0.1 s before
+    for stray in (0.0, 1.5):
+        t0 = edge_dating.lift_time(*_lift_trace(stray, seed), detected, 0.75, 0.5, 15)
+        assert t0 == pytest.approx(3.0, abs=0.05)
+    monkeypatch.setattr(edge_dating, "LIFT_RHO", 0.0)  # the heights' fit alone, as before
+    t0 = edge_dating.lift_time(*_lift_trace(1.5, seed), detected, 0.75, 0.5, 15)
+    assert not abs(t0 - 3.0) < 0.1  # NaN (no date) or far off
+
+
 def test_world_lift_along_the_bodys_up_under_a_pitched_camera():
     # A camera 1.2 m high pitched 7 deg down at the body: world axes turn with it. A foot
     # raised 5 cm and 27 cm in front reads ~2 cm along the camera's y, 5 cm along the up

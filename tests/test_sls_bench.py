@@ -1,7 +1,8 @@
 """Single-leg stance timing on the independent bench (issue 13), per condition fixed.
 
-Each bound is what the rules reach on the bench's 4 seeds (``benchmarks/sls_accuracy.py``):
-holds found, |hold time error| max, false trials, wrong end reasons.
+Each bound is what the rules reach on the bench's 4 seeds (``benchmarks/sls_accuracy.py``),
+or on 8 for the conditions of ``EARLY_LIFT``: holds found, |hold time error| max, false
+trials, wrong end reasons.
 """
 
 import numpy as np
@@ -17,7 +18,6 @@ FIXED = {
     "frontal 3 m 30 fps": (0.1, 0),
     "15 fps": (0.15, 0),
     "60 fps": (0.1, 0),
-    "jitter 2 px": (0.2, 0),
     "lift 1 s after start": (0.1, 0),
     "fidgets before lift": (0.1, 0),
     "visibility dips": (0.1, 0),
@@ -30,11 +30,9 @@ FIXED = {
     # Holds of 30-48 s: no end by a centre-of-mass "loss of balance" or foot jitter.
     "long holds 30-48 s": (0.1, 0),
     "weight shifts 3 cm in hold": (0.1, 0),
-    "oblique 50 deg": (0.45, 0),
     # A foot raised in front: the world keeps it up while the image loses it.
     "hip-flexion lift, laptop 0.75 m": (0.55, 0),
     "hip-flexion lift, 1.2 m": (0.5, 0),
-    "15 fps, 2 px, dips, drops, tap": (0.15, 0),
     # Seen ~19 deg off the optical axis, the foot held behind overlaps the standing shank
     # in the picture: no "foot on leg" end (it is judged in 3-D).
     "off-centre 1.2 m": (0.1, 0),
@@ -52,6 +50,34 @@ def test_bench_condition_every_hold_found_and_timed(name):
     assert s.false_trials == 0
     assert s.wrong_end <= wrong
     assert np.max(np.abs(s.errors)) <= bound
+
+
+# condition -> bound on |start - toe-off|, |end - first contact| and |hold time error|, s,
+# on seeds 1-8. A toe that strays 1-2 cm up in the noise for a few frames before toe-off
+# (2 px of jitter; a foot seen 50 deg from the side) dated lifts 0.2-0.5 s early, holds
+# up to 0.43 s long, until a lift was also fitted with the correlated noise whitened
+# (``edge_dating.LIFT_RHO``).
+EARLY_LIFT = {
+    "jitter 2 px": (0.17, 0.05, 0.15),  # the start within 5 frames at 30 fps (was 7)
+    "oblique 50 deg": (0.05, 0.1, 0.1),
+    "15 fps, 2 px, dips, drops, tap": (0.07, 0.07, 0.15),  # a frame each end at 15 fps
+}
+
+
+@pytest.mark.parametrize("name", sorted(EARLY_LIFT))
+def test_noisy_or_oblique_hold_starts_at_toe_off_and_ends_at_contact(name):
+    from tests.bench.conditions import draw, match, score
+    from tests.bench.scenario import generate
+    start_bound, end_bound, bound = (b + 0.001 for b in EARLY_LIFT[name])  # ms-rounded
+    for seed in range(1, 9):
+        rec = generate(draw(name, seed))
+        pairs, extra = match(score(rec), rec.holds)
+        assert not extra, seed
+        for hold, trial in pairs:
+            assert trial is not None and trial["end_reason"] == hold.end_reason, seed
+            assert abs(trial["start_s"] - hold.toe_off_s) <= start_bound, seed
+            assert abs(trial["end_s"] - hold.contact_s) <= end_bound, seed
+            assert abs(trial["hold_time_s"] - hold.expected_s) <= bound, seed
 
 
 @pytest.mark.parametrize("name", ["end of recording mid-lift", "step into a wide stance"])

@@ -6,7 +6,8 @@ the foot's *lowest point* (heel or toe, whichever is lower): at heel-off the hee
 ankle rise but the toe is still down, and a foot landing toe first touches before the
 mean of its landmarks is back at the floor.
 
-Only the edge itself is fitted (``events.edge_time``): for a lift, from the last still
+Only the edge itself is fitted (``events.edge_time``; a lift twice, the later date wins,
+``LIFT_RHO``): for a lift, from the last still
 floor stretch before it (the foot's mean height within the noise band, at most
 ``floor_n`` samples, ended by anything above the band: a glitch, floor noise or an earlier
 movement never reaches the fit); for a touchdown, from ``back_n`` samples before it was
@@ -27,6 +28,13 @@ import numpy as np
 from balance.core.events import edge_time
 
 LOW_NOISE = 1.5
+# A lift is the later of two fits (``lift_time``): of the heights, and of the heights
+# whitened for noise correlated from frame to frame (``edge_time``'s ``rho``). A toe that
+# strays 1-2 cm up for a few frames just before toe-off (2 px of jitter, a foot seen 50
+# deg from the side) draws the first 0.2-0.5 s early onto the stray; the second, in white
+# noise (the project's synthetic sessions), dates some lifts two frames early. Both fail
+# early, not late.
+LIFT_RHO = 0.8
 FORESHORTENED = 0.6  # the image shows under this share of the world's rise: use the world
 TD_REST_N = 4  # samples at rest after a touchdown that set its floor
 
@@ -56,7 +64,8 @@ def _low_level(low_h: np.ndarray, lo: float) -> tuple[float, float]:
 def lift_time(t, mean_h, low_h, detected: int, lo: float, top_frac: float,
               floor_n: int) -> float:
     """Toe-off time of a lift detected at index ``detected`` of the history ``t`` with
-    the foot's mean and lowest-point heights, cm; NaN when there is too little to fit."""
+    the foot's mean and lowest-point heights, cm: the later of the fits of the heights
+    and of them whitened (``LIFT_RHO``); NaN when there is too little to fit."""
     start, stop = _floor_before(mean_h, detected, lo, floor_n)
     if stop == 0:
         return float("nan")
@@ -65,8 +74,9 @@ def lift_time(t, mean_h, low_h, detected: int, lo: float, top_frac: float,
     if not np.isfinite(h).any():
         return float("nan")
     hi = top_frac * max(float(np.nanmax(h)), lo_low)
-    return _unless_degenerate(edge_time(t[start:], h, lo_low, hi, rising=True), t[start:], h,
-                              rising=True)
+    fits = [_unless_degenerate(edge_time(t[start:], h, lo_low, hi, rising=True, rho=rho),
+                               t[start:], h, rising=True) for rho in (0.0, LIFT_RHO)]
+    return max((t0 for t0 in fits if math.isfinite(t0)), default=float("nan"))
 
 
 def touchdown_time(t, mean_h, low_h, detected: int, lo: float, top_frac: float,

@@ -196,7 +196,8 @@ def body_up(world: np.ndarray) -> np.ndarray:
         return v / np.linalg.norm(v, axis=1, keepdims=True)
 
 
-def edge_time(t: np.ndarray, h: np.ndarray, lo: float, hi: float, rising: bool) -> float:
+def edge_time(t: np.ndarray, h: np.ndarray, lo: float, hi: float, rising: bool,
+              rho: float = 0.0) -> float:
     """Time at which one edge leaves zero height: a least-squares hinge fit.
 
     Model h = a max(0, t - t0)², a >= 0 (a foot leaving the floor from rest
@@ -209,10 +210,15 @@ def edge_time(t: np.ndarray, h: np.ndarray, lo: float, hi: float, rising: bool) 
     ``hi``, and then its first sample above ``hi`` is used too. A falling edge is fitted
     as a rising one played backwards. NaN when there is too little to fit.
 
+    ``rho`` (0 to 1) is the noise's correlation from one sample to the next: the fit is
+    then made on h_i - rho h_(i-1) (``_whiten``). Noise that is correlated in time strays
+    off the floor for several samples at once, and each of them pulls an unwhitened fit's
+    onset onto the stray; whitened, the stray weighs as its two ends.
+
     (A second, linear model for hard landings was tried: at realistic noise it lost
     more on smooth edges than it won on hard ones.)"""
     if not rising:
-        return -edge_time(-t[::-1], h[::-1], lo, hi, True)
+        return -edge_time(-t[::-1], h[::-1], lo, hi, True, rho)
     above = np.flatnonzero(h > hi)
     stop = int(above[0]) if above.size else h.size
     if not (h[:stop] > lo).any():
@@ -224,12 +230,27 @@ def edge_time(t: np.ndarray, h: np.ndarray, lo: float, hi: float, rising: bool) 
     dt = float(np.median(np.diff(tt)))
     # Candidate onsets leave at least two samples on the curve.
     grid = np.arange(tt[0] - dt, tt[-2], dt / 50.0)
-    lag = np.clip(tt[None, :] - grid[:, None], 0.0, None)  # (grid, samples)
-    s = lag * lag
+    lag = np.clip(t[None, :stop] - grid[:, None], 0.0, None)  # (grid, samples)
+    s, hh = _whiten(lag * lag, h[:stop], ok, rho)
     sh = s @ hh
     # How much the best a >= 0 at each t0 lowers the squared residual (closed form).
-    gain = np.where(sh > 0, sh * sh / np.einsum("gs,gs->g", s, s), 0.0)
+    ss = np.einsum("gs,gs->g", s, s)
+    gain = np.where(sh > 0, sh * sh / np.where(ss > 0, ss, 1.0), 0.0)
     return float(grid[int(np.argmax(gain))])
+
+
+def _whiten(s: np.ndarray, h: np.ndarray, ok: np.ndarray, rho: float):
+    """The model rows ``s`` (grid, samples) and the samples ``h`` (samples,) at the finite
+    samples ``ok``, whitened for noise of lag-1 correlation ``rho`` (AR(1)): a sample that
+    follows a finite one becomes x_i - rho x_(i-1), the first of a run sqrt(1 - rho²) x_i."""
+    if rho == 0.0:
+        return s[:, ok], h[ok]
+    prev = ok & np.r_[False, ok[:-1]]
+    c = np.where(prev, 1.0, math.sqrt(max(0.0, 1.0 - rho * rho)))
+    r = np.where(prev, rho, 0.0)
+    h_prev = np.where(prev, np.r_[0.0, h[:-1]], 0.0)
+    s_prev = np.concatenate([np.zeros((s.shape[0], 1)), s[:, :-1]], axis=1)
+    return (c * s - r * s_prev)[:, ok], (c * np.where(ok, h, 0.0) - r * h_prev)[ok]
 
 
 @dataclass(frozen=True)
