@@ -148,7 +148,8 @@ class Prefetch:
 
     ``prepare(frame_bgr)`` makes the model's input (by default the frame in RGB). OpenCV's
     decoder, its colour conversion and MediaPipe's image copy release the GIL, so they
-    overlap the inference instead of adding to it. Iterating yields (frame_bgr, t_s,
+    run beside the inference, not between its calls (their CPU still counts where the
+    model keeps every core busy, as on two cores). Iterating yields (frame_bgr, t_s,
     prepared); an error of the source is raised where the frame it failed on would have
     come. Leaving the ``with`` block stops the thread (it may be blocked on a full queue).
     """
