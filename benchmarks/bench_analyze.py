@@ -7,12 +7,14 @@ frames decoded and converted to RGB beforehand (the model's own rate); analyze d
 converts, infers and writes the session, decoding ahead on a thread of its own; "serial"
 is the loop as it was before that thread (decode, convert, infer, write, one after the
 other). The three alternate ``--repeat`` times in one run (a shared machine's load
-drifts); prints each round's ratios and their medians. Goal (issue 18): analyze >= 0.9 x
-inference alone.
+drifts); prints each round's ratios and their medians, and the process's CPU time a
+frame of each way (what bounds the throughput when the cores are saturated, as the model
+alone saturates two). Goal (issue 18): analyze >= 0.9 x inference alone.
 """
 
 import argparse
 import os
+import resource
 import sys
 import tempfile
 import time
@@ -52,7 +54,7 @@ def main() -> int:
     n = len(frames)
     print(f"video: {args.video.name}, {size[0]}x{size[1]}, {n} frames; "
           f"load average {os.getloadavg()[0]:.2f}")
-    ratios, serial_ratios = [], []
+    ratios, serial_ratios, cpu_ratios = [], [], []
     ways = {"alone": lambda: inference_alone(model.path, frames),
             "analyze": lambda: analyze_fps(args.video, model.path, fps, size, n),
             "serial": lambda: serial_fps(args.video, model.path, fps, size, n)}
@@ -60,48 +62,63 @@ def main() -> int:
     for _ in range(args.repeat):
         got = {name: ways[name]() for name in order}
         order = order[1:] + order[:1]  # each way first in turn: the load drifts
-        (ms, alone), analyze, serial = got["alone"], got["analyze"], got["serial"]
+        (ms, alone, cpu), (analyze, cpu_a), (serial, cpu_s) = (got["alone"], got["analyze"],
+                                                               got["serial"])
         ratios.append(analyze / alone)
         serial_ratios.append(serial / alone)
+        cpu_ratios.append(cpu / cpu_a)
         print(f"inference alone {alone:.1f} fps (median {np.median(ms):.1f} ms, p95 "
-              f"{np.percentile(ms, 95):.1f} ms a frame); analyze (decode + pose + session "
-              f"write) {analyze:.1f} fps, ratio {ratios[-1]:.3f}; serial {serial:.1f} fps, "
-              f"ratio {serial_ratios[-1]:.3f}", flush=True)
+              f"{np.percentile(ms, 95):.1f} ms a frame; CPU {cpu:.1f} ms a frame); analyze "
+              f"(decode + pose + session write) {analyze:.1f} fps, ratio {ratios[-1]:.3f} "
+              f"(CPU {cpu_a:.1f} ms); serial {serial:.1f} fps, ratio "
+              f"{serial_ratios[-1]:.3f} (CPU {cpu_s:.1f} ms)", flush=True)
     print(f"analyze / inference-alone throughput ratio: median {np.median(ratios):.3f} of "
-          f"{len(ratios)} (serial: {np.median(serial_ratios):.3f}; load average "
-          f"{os.getloadavg()[0]:.2f})")
+          f"{len(ratios)} (serial: {np.median(serial_ratios):.3f}); CPU a frame, alone / "
+          f"analyze: median {np.median(cpu_ratios):.3f}; load average "
+          f"{os.getloadavg()[0]:.2f}")
     return 0
 
 
-def inference_alone(model_path, frames) -> tuple[list, float]:
-    """Per-frame ms and fps of the model on frames already decoded and in RGB."""
+def inference_alone(model_path, frames) -> tuple[list, float, float]:
+    """Per-frame ms, fps and CPU ms a frame of the model on frames already decoded and in
+    RGB."""
     with PoseEstimator(model_path) as est:
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), cpu_s()
         ms = [est.detect(frame, t, rgb=rgb).inference_ms for frame, t, rgb in frames]
-        return ms, len(frames) / (time.perf_counter() - start)
+        return (ms, len(frames) / (time.perf_counter() - start),
+                1e3 * (cpu_s() - cpu) / len(frames))
 
 
-def serial_fps(video, model_path, fps, size, n) -> float:
-    """The analyze loop without its decoding thread: the baseline of the overlap."""
+def serial_fps(video, model_path, fps, size, n) -> tuple[float, float]:
+    """The analyze loop without its decoding thread, the baseline of the overlap: fps and
+    CPU ms a frame."""
     with tempfile.TemporaryDirectory() as tmp, VideoFileSource(video) as src, \
             PoseEstimator(model_path) as est:
         meta = new_metadata(source=str(video), fps=fps, image_size=size)
         with SessionWriter(Path(tmp) / "bench.balance", meta) as writer:
             rec = Recording(None, writer)
-            start = time.perf_counter()
+            start, cpu = time.perf_counter(), cpu_s()
             for _, (frame, t_s) in zip(range(n), src):
                 pose = est.detect(frame, t_s)
                 rec.feed(t_s, pose.image, pose.world, pose.detected, frame)
-            return n / (time.perf_counter() - start)
+            return n / (time.perf_counter() - start), 1e3 * (cpu_s() - cpu) / n
 
 
-def analyze_fps(video, model_path, fps, size, n) -> float:
-    """What ``analyze`` does to the first ``n`` frames, in frames per second."""
+def analyze_fps(video, model_path, fps, size, n) -> tuple[float, float]:
+    """What ``analyze`` does to the first ``n`` frames: fps and CPU ms a frame."""
     with tempfile.TemporaryDirectory() as tmp, VideoFileSource(video) as src, \
             PoseEstimator(model_path) as est:
         meta = new_metadata(source=str(video), fps=fps, image_size=size)
         with SessionWriter(Path(tmp) / "bench.balance", meta) as writer:
-            return pipeline.run(src, est, Recording(None, writer), max_frames=n).total_fps
+            cpu = cpu_s()
+            stats = pipeline.run(src, est, Recording(None, writer), max_frames=n)
+            return stats.total_fps, 1e3 * (cpu_s() - cpu) / stats.frames
+
+
+def cpu_s() -> float:
+    """CPU seconds of this process, all its threads (the model's and the decoder's)."""
+    use = resource.getrusage(resource.RUSAGE_SELF)
+    return use.ru_utime + use.ru_stime
 
 
 if __name__ == "__main__":

@@ -6,6 +6,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from balance.capture import VideoFileSource
+from balance.pose.estimator import PoseEstimator
+from balance.session import pipeline
 from balance.storage.landmark_csv import HEADER, read_landmark_csv
 from balance.storage.session import read_session
 from tests.test_capture import make_video
@@ -42,6 +45,20 @@ def test_analyze_finds_the_person_in_95_percent_of_frames(tmp_path, pose_model, 
     assert f"frames {len(s)}" in proc.stdout and "fps" in proc.stdout
     # cam01 stands 50 deg off square (its calibration), the yoga clip is filmed side on.
     assert "deg from square" in proc.stderr and "not medio-lateral" in proc.stderr
+
+
+@needs_real
+def test_read_ahead_gives_the_landmarks_of_the_plain_loop_frame_for_frame(pose_model):
+    video, n = REAL / "videos/yoga_warrior2/warrior2.mp4", 45
+    with VideoFileSource(video) as src, PoseEstimator(pose_model.path) as est:
+        plain = [est.detect(frame, t) for _, (frame, t) in zip(range(n), src)]
+    ahead = []
+    with VideoFileSource(video) as src, PoseEstimator(pose_model.path) as est:
+        pipeline.run(src, est, on_frame=ahead.append, max_frames=n)
+    assert len(ahead) == n and sum(p.detected for p in plain) > 0.9 * n
+    for p, a in zip(plain, ahead):
+        np.testing.assert_array_equal(p.image, a.image)
+        np.testing.assert_array_equal(p.world, a.world)
 
 
 def test_truncated_video_is_analysed_as_far_as_it_decodes(tmp_path, pose_model):

@@ -75,6 +75,19 @@ def test_video_mode_first_frame_agrees_with_image_mode(pose_model):
 
 
 @needs_real
+def test_a_frame_prepared_ahead_gives_the_very_same_pose(pose_model):
+    image = photo("image2.jpeg")
+    with PoseEstimator(pose_model.path) as direct, PoseEstimator(pose_model.path) as ahead:
+        for t in (0.0, 1 / 30, 2 / 30):
+            a = direct.detect(image, t)
+            b = ahead.detect(image, t, rgb=PoseEstimator.prepare(image))
+            assert a.detected and b.detected
+            np.testing.assert_array_equal(a.image, b.image)
+            np.testing.assert_array_equal(a.world, b.world)
+    assert PoseEstimator.prepare(np.zeros((10, 10), np.uint8)) is None  # detect says why
+
+
+@needs_real
 def test_result_layout_and_world_scale(estimator):
     result = estimator.detect_image(photo("image2.jpeg"))
     for array in (result.image, result.world):

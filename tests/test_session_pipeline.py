@@ -1,5 +1,7 @@
 """The analyze loop (`balance.session.pipeline.run`) with its decoding thread ahead."""
 
+import threading
+
 import numpy as np
 import pytest
 
@@ -57,3 +59,27 @@ def test_a_source_error_is_raised_where_its_frame_would_come():
     with pytest.raises(OSError, match="unreadable"):
         pipeline.run(Frames(20, fail_at=7), est)
     assert len(est.seen) == 7
+
+
+class Preparing(Recorder):
+    """An estimator that builds its own input, as `PoseEstimator.prepare` does."""
+
+    def __init__(self):
+        super().__init__()
+        self.threads = set()
+
+    def prepare(self, frame_bgr):
+        self.threads.add(threading.current_thread().name)
+        return ("prepared", int(frame_bgr[0, 0, 0]))
+
+    def detect(self, frame_bgr, t_s, rgb=None):
+        assert rgb == ("prepared", frame_bgr[0, 0, 0])  # its own frame's, in order
+        self.seen.append(t_s)
+        return PoseResult(empty_pose(), empty_pose(), False, 1.0)
+
+
+def test_the_estimators_own_input_is_prepared_ahead_off_the_inference_thread():
+    est = Preparing()
+    stats = pipeline.run(Frames(30), est)
+    assert stats.frames == 30 and est.seen == [i / 30.0 for i in range(30)]
+    assert est.threads == {"balance-decode"}

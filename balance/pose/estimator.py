@@ -106,8 +106,9 @@ class PoseEstimator:
             Its time in seconds on a monotonic clock. MediaPipe needs strictly increasing
             milliseconds, so a time that rounds to the previous millisecond or earlier is
             moved to one millisecond after it.
-        rgb : ndarray, shape (H, W, 3), uint8, C-contiguous, optional
-            The same frame already in RGB (the live capture thread converts it): then
+        rgb : ndarray, shape (H, W, 3), uint8, C-contiguous, or mp.Image, optional
+            The same frame already in RGB (the live capture thread converts it), or
+            already the model's image (`prepare`, on analyze's read-ahead thread): then
             only the inference runs here.
 
         Returns
@@ -120,6 +121,16 @@ class PoseEstimator:
         start = time.perf_counter()
         result = self._video.detect_for_video(image, self._next_ms(t_s))
         return _to_result(result, (time.perf_counter() - start) * 1e3)
+
+    @staticmethod
+    def prepare(frame_bgr: np.ndarray) -> mp.Image | None:
+        """The frame as the model takes it (RGB, copied into MediaPipe's image), for
+        ``detect(frame_bgr, t_s, rgb=)``; any thread may build it, ahead of the inference.
+        None for a frame that is not a BGR picture (``detect`` then says what is wrong)."""
+        try:
+            return _to_mp_image(frame_bgr)
+        except InputError:
+            return None
 
     def detect_image(self, frame_bgr: np.ndarray) -> PoseResult:
         """Pose in one still photo (IMAGE mode: no tracking, no timestamp).
@@ -158,8 +169,10 @@ class PoseEstimator:
             raise ModelError(f"Cannot load the pose model {self._model_name} ({first}).") from None
 
 
-def _to_mp_image(frame_bgr: np.ndarray, rgb: np.ndarray | None = None) -> mp.Image:
+def _to_mp_image(frame_bgr: np.ndarray, rgb=None) -> mp.Image:
     """The frame as MediaPipe takes it; ``rgb``: already converted (then taken as it is)."""
+    if isinstance(rgb, mp.Image):
+        return rgb
     if rgb is not None:
         return mp.Image(image_format=mp.ImageFormat.SRGB, data=rgb)
     if (not isinstance(frame_bgr, np.ndarray) or frame_bgr.dtype != np.uint8

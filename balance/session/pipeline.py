@@ -111,12 +111,14 @@ def run(source: FrameSource, estimator, recording: Recording | None = None, *,
     ``estimator`` has ``detect(frame_bgr, t_s, rgb=)`` returning image, world, detected and
     inference_ms (see ``balance.pose.estimator``). ``recording`` (a `Recording`) writes
     each frame to the session (and its video) and scores it; the caller ends it.
-    ``on_frame`` sees every result. Decoding and the colour conversion run a few frames
-    ahead on a thread of their own (`Prefetch`), beside the inference.
+    ``on_frame`` sees every result. Decoding, the colour conversion and, when the
+    estimator has ``prepare(frame_bgr)`` (the model's own image, passed back as ``rgb``),
+    that too run a few frames ahead on a thread of their own (`Prefetch`), beside the
+    inference.
     """
     stats = AnalysisStats()
     start = time.perf_counter()
-    with Prefetch(source) as frames:
+    with Prefetch(source, getattr(estimator, "prepare", None)) as frames:
         ended = _frames(frames, estimator, recording, on_frame, max_frames, stats)
     if ended:
         stats.warning = source.shortfall_warning()
@@ -126,8 +128,8 @@ def run(source: FrameSource, estimator, recording: Recording | None = None, *,
 
 def _frames(frames, estimator, recording, on_frame, max_frames, stats) -> bool:
     """The loop of ``run``; True when the source ran out (not stopped by ``max_frames``)."""
-    for index, (frame, t_s, rgb) in enumerate(frames):
-        pose = estimator.detect(frame, t_s, rgb=rgb)
+    for index, (frame, t_s, prepared) in enumerate(frames):
+        pose = estimator.detect(frame, t_s, rgb=prepared)
         if recording is not None:
             recording.feed(t_s, pose.image, pose.world, pose.detected, frame)
         stats.frames += 1
@@ -142,18 +144,20 @@ def _frames(frames, estimator, recording, on_frame, max_frames, stats) -> bool:
 
 
 class Prefetch:
-    """A source's frames read and converted to RGB ``depth`` frames ahead, on a thread.
+    """A source's frames read and prepared for the model ``depth`` frames ahead, on a thread.
 
-    OpenCV's decoder and colour conversion release the GIL, so on two cores they take
-    nothing from the inference they overlap. Iterating yields (frame_bgr, t_s, rgb); an
-    error of the source is raised where the frame it failed on would have come.
-    Leaving the ``with`` block stops the thread (it may be blocked on a full queue).
+    ``prepare(frame_bgr)`` makes the model's input (by default the frame in RGB). OpenCV's
+    decoder, its colour conversion and MediaPipe's image copy release the GIL, so they
+    run beside the inference, not between its calls (their CPU still counts where the
+    model keeps every core busy, as on two cores). Iterating yields (frame_bgr, t_s,
+    prepared); an error of the source is raised where the frame it failed on would have
+    come. Leaving the ``with`` block stops the thread (it may be blocked on a full queue).
     """
 
     _END = object()
 
-    def __init__(self, source, depth: int = 4):
-        self.source = source
+    def __init__(self, source, prepare: Callable | None = None, depth: int = 4):
+        self.source, self.prepare = source, prepare or _rgb
         self._queue: queue.Queue = queue.Queue(maxsize=depth)
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._read, name="balance-decode", daemon=True)
@@ -182,7 +186,7 @@ class Prefetch:
             for frame, t_s in self.source:
                 if self._stop.is_set():
                     return
-                self._put((frame, t_s, _rgb(frame)))
+                self._put((frame, t_s, self.prepare(frame)))
         except BaseException as exc:  # handed to the consumer, raised there
             self._put(exc)
             return
