@@ -191,11 +191,15 @@ def test_the_stop_button_is_always_there_and_stops(qtbot, tmp_path, store):
     synth = person(duration_s=8.0, lift=(0.3, 7.9))
     window = make_window(qtbot, tmp_path, store, flow=F.Flow(checklist=False, setup=False))
     assert window.stop_button.isVisible()
+    assert not window.stop_button.isEnabled()  # nothing to stop: not red as if there were
     window.open_feed(ListFeed(synth), warmup=None, autostart=True)
     _running(qtbot, window)
+    assert window.stop_button.isEnabled()
     qtbot.mouseClick(window.stop_button, Qt.MouseButton.LeftButton)
     reason, _, path = wait_finished(qtbot, window)
     assert reason == "discomfort"
+    window._refresh_controls()
+    assert not window.stop_button.isEnabled()
     assert read_session(path).events[1].payload == {"by": "Stop button"}
     assert path.startswith(str(tmp_path / "sessions"))
 

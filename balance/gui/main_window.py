@@ -358,6 +358,7 @@ class MainWindow(QMainWindow):
         can_start = self.worker is not None and self.flow.can_start(now)
         line, start = messages.waiting_words(self.flow, now)
         self.side.buttons.show_start(can_start, start)
+        self.stop_button.setEnabled(state == F.TESTING)  # red only while there is a test to stop
         self.readout.show_waiting(line)
         self.bar.lock_choices(state == F.TESTING)
         self.space.setEnabled(can_start or state == F.TESTING)

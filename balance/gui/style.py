@@ -32,6 +32,7 @@ QPushButton:disabled { color: #7a7a7a; border-color: #4a4a4a; }
 QPushButton:checked { background: #1f5f7a; border: 3px solid #ffd75e; font-weight: bold; }
 QPushButton#stop { background: #b3122e; border: 3px solid #ffffff; color: #ffffff;
                    font-size: %(big)dpt; font-weight: bold; padding: 12px 16px; }
+QPushButton#stop:disabled { background: #3a2226; border-color: #4a4a4a; color: #9a9a9a; }
 QPushButton#start { background: #1c6b3a; border: 3px solid #ffffff; color: #ffffff;
                     font-size: %(big)dpt; font-weight: bold; padding: 12px 16px; }
 QPushButton#start:disabled { background: #26302a; border-color: #4a4a4a; color: #9a9a9a; }
