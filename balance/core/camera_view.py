@@ -160,3 +160,13 @@ def summarise(yaw_deg, off_axis_deg, offset_px, px_per_cm: float | None = None) 
 
 def _round(v: float) -> float | None:
     return round(float(v), 1) if math.isfinite(v) else None
+
+
+def shoulder_ratio(lm, image_size) -> float:
+    """Shoulder width over torso length, both in pixels (a 16:9 picture's normalised x and
+    y are different units); NaN without a torso."""
+    px = np.asarray(image_size, dtype=float)
+    ls, rs, lh, rh = (lm[INDEX[n], :2] * px for n in ("left_shoulder", "right_shoulder",
+                                                      "left_hip", "right_hip"))
+    torso = float(np.hypot(*((ls + rs) / 2 - (lh + rh) / 2)))
+    return float(np.hypot(*(ls - rs))) / torso if torso > 0 else float("nan")

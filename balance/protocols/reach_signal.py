@@ -57,10 +57,7 @@ def side_on(image, image_size, world=None) -> bool:
         yaw = camera_view.frame_views(image[None], world[None], image_size)[0][0]
         if np.isfinite(yaw):
             return bool(abs(yaw) >= MIN_TURN_DEG)
-    px = _px(image, image_size)
-    torso = np.hypot(*(px[SHOULDERS].mean(0) - px[HIPS].mean(0)))
-    return bool(torso > 0 and np.hypot(*(px[SHOULDERS[0]] - px[SHOULDERS[1]]))
-                < MAX_SHOULDER_RATIO * torso)
+    return bool(camera_view.shoulder_ratio(image, image_size) < MAX_SHOULDER_RATIO)
 
 
 def raised_arm(image, image_size) -> str | None:

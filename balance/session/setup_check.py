@@ -129,7 +129,7 @@ def _facing(lm, image_size, yaw_deg: float) -> list[str]:
         way = "left" if yaw_deg > 0 else "right"
         return [f"Turn to your {way} to face the camera squarely: you are "
                 f"{abs(yaw_deg):.0f} degrees off."]
-    if shoulder_ratio(lm, image_size) < MIN_FACING:
+    if camera_view.shoulder_ratio(lm, image_size) < MIN_FACING:
         return ["Turn to face the camera: this test watches you from the front."]
     return []
 
@@ -144,17 +144,7 @@ def _side_on(lm, image_size, yaw_deg: float) -> list[str]:
             return [TURN_SIDE]
         return [f"{TURN_FURTHER} you are turned {abs(yaw_deg):.0f} degrees, "
                 f"{SIDE_MIN_DEG:.0f} or more are needed."]
-    return [] if shoulder_ratio(lm, image_size) < camera_view.SIDE_ON_MAX_RATIO else [TURN_SIDE]
-
-
-def shoulder_ratio(lm, image_size) -> float:
-    """Shoulder width over torso length, both in pixels (a 16:9 picture's normalised x and
-    y are different units); NaN without a torso."""
-    px = np.asarray(image_size, dtype=float)
-    ls, rs, lh, rh = (lm[INDEX[n], :2] * px for n in ("left_shoulder", "right_shoulder",
-                                                      "left_hip", "right_hip"))
-    torso = float(np.hypot(*((ls + rs) / 2 - (lh + rh) / 2)))
-    return float(np.hypot(*(ls - rs))) / torso if torso > 0 else float("nan")
+    return [] if camera_view.shoulder_ratio(lm, image_size) < camera_view.SIDE_ON_MAX_RATIO else [TURN_SIDE]
 
 
 def _distance(pts, min_height: float) -> list[str]:
