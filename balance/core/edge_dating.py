@@ -19,6 +19,15 @@ floor to anchor it and gives no date; so does a touchdown dated after its detect
 The lowest point is the image's, or, for a foot raised in front of the camera, the
 world's (``sole_traces``). The detector dates a lift ``lift_wait_s`` after it is sure of it, so
 that the lowest point's rise (the toe leaves the floor after the heel) is in the history.
+
+A foot raised in front (hip flexed) from a camera at laptop height rises 3-10 cm and
+comes towards the camera: the image shows a fraction of it, and the world's height
+alone, at ~1 cm of noise, leaves a parabola's start anywhere in the floor's wander
+(dated up to 0.6 s early). Its edges are instead dated on the whole movement of the toe
+in the world, forward as well as up (``forward_lift_time``, ``forward_touchdown_time``):
+one minimum-jerk ramp fitted to its three axes at once (``ramp_fit.joint_ramp_ends``),
+each weighted by its own noise (the world's depth is the noisiest). The toe is pinned to
+the floor until toe-off (the heel rolls about it) and from first contact on.
 """
 
 import math
@@ -26,6 +35,7 @@ import math
 import numpy as np
 
 from balance.core.events import edge_time
+from balance.core.ramp_fit import joint_ramp_ends
 
 LOW_NOISE = 1.5
 # A lift is the later of two fits (``lift_time``): of the heights, and of the heights
@@ -37,6 +47,11 @@ LOW_NOISE = 1.5
 LIFT_RHO = 0.8
 FORESHORTENED = 0.6  # the image shows under this share of the world's rise: use the world
 TD_REST_N = 4  # samples at rest after a touchdown that set its floor
+# A forward foot's lift is dated once this long after heel-off: toe-off comes up to
+# 0.25 s after heel-off and the rise to the raised place takes 0.3-0.55 s; the ramp fit
+# wants the whole of it and a little of the top.
+RISE_S = 0.9
+CLEAR_CM = 4.0  # a world rise under this is too little to tell the image's share of it
 
 
 def _floor_before(mean_h: np.ndarray, i: int, lo: float, floor_n: int) -> tuple[int, int]:
@@ -143,12 +158,77 @@ def sole_traces(low_h: np.ndarray, world_h: np.ndarray, start: int, floor_n: int
     towards it, and moving closer lowers it in the image: its lift shows a fraction of
     its height there, buried in the floor noise, while the world sees the height itself.
     Elsewhere the image, less noisy, is used."""
-    def rise(h):  # above the floor_n rows before start (a lift's floor), else its median
-        v, floor = h[start:], h[max(0, start - floor_n):start] if floor_n else h[start:]
-        if np.isfinite(v).sum() < 3 or np.isfinite(floor).sum() < 3:
-            return 0.0
-        return float(np.nanmax(v) - np.nanmedian(floor))
-    world = rise(world_h)
-    if world > 0.0 and rise(low_h) < FORESHORTENED * world:
+    world = _rise(world_h, start, floor_n)
+    if world > 0.0 and _rise(low_h, start, floor_n) < FORESHORTENED * world:
         return world_h, low_h
     return (low_h, world_h) if world > 0.0 else (low_h,)
+
+
+def _rise(h: np.ndarray, start: int, floor_n: int) -> float:
+    """How far ``h`` rose from row ``start`` on, above the ``floor_n`` rows before it (its
+    median), else above the median of its own rows; 0 with fewer than 3 samples of
+    either."""
+    v, floor = h[start:], h[max(0, start - floor_n):start] if floor_n else h[start:]
+    if np.isfinite(v).sum() < 3 or np.isfinite(floor).sum() < 3:
+        return 0.0
+    return float(np.nanmax(v) - np.nanmedian(floor))
+
+
+def maybe_forward(low_h, world_h, start: int, floor_n: int) -> bool:
+    """A lift seen from row ``start`` may be of a foot raised in front: the world's rise
+    so far is larger than the image's, or still too small (under ``CLEAR_CM``) to tell.
+    (The detector then waits for the whole rise before it chooses, ``forward``.)"""
+    world = _rise(world_h, start, floor_n)
+    return world > 0.0 and (world < CLEAR_CM or _rise(low_h, start, floor_n) < world)
+
+
+def forward(low_h, world_h, start: int, floor_n: int) -> bool:
+    """The whole rise of a lift (from row ``start``) is a foot raised in front: the image's
+    lowest point rose less than the world's. On the bench a lift with the knee bent shows
+    1.15-2.5 times the world's rise in the image (0.6-5 m, 50 deg oblique), a hip-flexion
+    lift at 0.75-1.2 m under 0.7 of it."""
+    world = _rise(world_h, start, floor_n)
+    return world > 0.0 and _rise(low_h, start, floor_n) < world
+
+
+def floor_end(mean_h: np.ndarray, detected: int, lo: float, floor_n: int) -> int:
+    """Index just past the last still floor stretch before a lift detected at index
+    ``detected`` (the heel-off), 0 when there is none."""
+    return _floor_before(mean_h, detected, lo, floor_n)[1]
+
+
+def forward_lift_time(t, mean_h, toe, detected: int, lo: float, floor_n: int) -> float:
+    """Toe-off of a foot raised in front: the start of the toe's world movement ``toe``
+    (n, 3) cm, fitted from the floor stretch before the lift (detected at index
+    ``detected``, by the mean height ``mean_h``) to the end of the history. NaN when
+    there is no floor stretch or too little to fit."""
+    start, stop = _floor_before(mean_h, detected, lo, floor_n)
+    if stop == 0:
+        return float("nan")
+    return _toe_ramp(t[start:], toe[start:])[0]
+
+
+def forward_touchdown_time(t, toe, detected: int, back_n: int) -> float:
+    """First contact of a foot raised in front: the end of the toe's world movement
+    ``toe`` (n, 3) cm over the ``back_n`` rows before its detection (index ``detected``)
+    to the end of the history (the foot at rest). NaN when too little is seen, or when
+    it ends after the detection."""
+    start = max(0, detected - back_n)
+    t1 = _toe_ramp(t[start:], toe[start:])[1]
+    return t1 if t1 <= t[detected] else float("nan")
+
+
+def _toe_ramp(t: np.ndarray, toe: np.ndarray) -> tuple[float, float]:
+    """(start, end) of the one movement of the toe in ``toe`` (n, 3), its axes weighted
+    by their noise: the variance of their second differences (robust: the median of
+    their absolute deviations), which a smooth movement barely reaches."""
+    toe = np.asarray(toe, float)
+    ok = np.isfinite(toe).all(axis=1)
+    if ok.sum() < 6:
+        return float("nan"), float("nan")
+    d2 = np.diff(toe[ok], 2, axis=0)
+    mad = np.median(np.abs(d2 - np.median(d2, axis=0)), axis=0)
+    if not (mad > 0).all():
+        return float("nan"), float("nan")
+    span = (float(t[0]), float(t[-1]))
+    return joint_ramp_ends(t, toe.T, 1.0 / mad ** 2, span, span)

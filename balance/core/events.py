@@ -186,6 +186,17 @@ def world_low(world: np.ndarray, up) -> np.ndarray:
     return 100.0 * (low - _feet_mean(h)[:, ::-1])
 
 
+def world_toes(world: np.ndarray) -> np.ndarray:
+    """Each foot's toe (foot index) less the mean of the other foot's ankle, heel and toe,
+    cm, in the world axes, shape (n, 2, 3): still while both feet stand, it moves from
+    toe-off to first contact, forward as well as up (the standing foot, averaged, is a
+    fixed and less noisy origin than the hips)."""
+    p = 100.0 * np.asarray(world, dtype=np.float64)[..., :3]
+    toes = p[:, [_SOLE_IDX[s][1] for s in st.SIDES]]
+    feet = np.stack([p[:, list(com_mod.FOOT_POINTS[s])].mean(axis=1) for s in st.SIDES], axis=1)
+    return toes - feet[:, ::-1]
+
+
 def body_up(world: np.ndarray) -> np.ndarray:
     """(n, 3) unit vector from the mid-ankle to the mid-shoulder in world coordinates,
     NaN where one is not seen: up, for a person standing on both feet."""

@@ -26,6 +26,9 @@ whole recording.
   of a camera at laptop height comes towards it and sinks in the image. World heights
   are along the body's up (mid-ankle to mid-shoulder over the first frames), as the
   world axes turn with a pitched camera.
+  A lift the world rose more than the image for (a foot raised in front) is dated once
+  its whole rise is in the history (``edge_dating.RISE_S`` after heel-off), on the toe's
+  world movement, and so is its touchdown (``edge_dating.forward_lift_time``).
 * Hands off / on the hips, stance-foot shift or pivot, loss of balance: hystereses on
   causally filtered signals, dated at the first frame of the qualifying run.
 
@@ -53,7 +56,7 @@ import numpy as np
 from balance.core import _validate, edge_dating, jit, stance as st
 from balance.core.events import (
     FOOT_LIFT, HANDS_OFF_HIPS, HANDS_ON_HIPS, LOSS_OF_BALANCE, STANCE_FOOT_MOVED, TOUCHDOWN,
-    Event, EventConfig, body_up, noise_sd, world_lift, world_low,
+    Event, EventConfig, body_up, noise_sd, world_lift, world_low, world_toes,
 )
 from balance.core.filters import CausalLowpass
 from balance.core.live_kernel import KernelRules
@@ -138,7 +141,8 @@ class LiveEventDetector:
                                max(3, round(calibration_s * self.fps)))
         # Unfiltered foot heights kept for dating an edge back (``edge_dating``): the
         # floor before the edge, the edge, and the waits. Rows (frame, t, left, right,
-        # left lowest point, right lowest point).
+        # left lowest point, right lowest point, left and right world sole, left toe's
+        # world x, y, z, right toe's; ``_history``).
         self._floor_n = max(3, round(0.5 * self.fps))
         # A touchdown is dated from a second before it was detected, or if no edge is
         # there, from this far: a foot set down a little higher in the image than it left
@@ -154,6 +158,10 @@ class LiveEventDetector:
         self._top = [0.0, 0.0]
         self._up, self._up_rows = None, []  # world up (3,), from the first frames
         self._lift_frame: list[int | None] = [None, None]  # each raised foot's dated lift
+        # A lift waiting for its whole rise: (detected frame, its date from the image or
+        # world height, s); and whether each raised foot's lift was dated as a forward one.
+        self._deferred: list[tuple[int, float] | None] = [None, None]
+        self._forward = [False, False]
         # Unfiltered heights of each foot standing, the last 10 s: its noise, for dating
         # edges (the calibration's half second is too few samples to tell it well).
         self._down = [deque(maxlen=max(30, round(10 * self.fps))) for _ in st.SIDES]
@@ -244,6 +252,8 @@ class LiveEventDetector:
         times = [float(v) for v in t]
         lift, sole = (None, np.full((len(frames), 2), np.nan)) if world is None \
             else self._world_lift(np.asarray(world, np.float64))
+        toes = (np.full((len(frames), 6), np.nan) if world is None
+                else world_toes(world).reshape(len(frames), 6))
         have = (np.zeros(len(frames), bool) if world is None
                 else np.isfinite(np.asarray(world)[..., :3]).any(axis=(1, 2)))
         sig = self.signals.extend(image, lift, feet_only=self.feet_only)
@@ -256,13 +266,15 @@ class LiveEventDetector:
         if len(frames) - sig.start >= self.kernel_min_frames and not jit.twins_active():
             if self._kernel is None:
                 self._kernel = KernelRules(self)
-            return self._kernel.run(self, frames, times, sig, have, heights, emitted, sole)
+            return self._kernel.run(self, frames, times, sig, have, heights, emitted,
+                                    np.column_stack([sole, toes]))
         sig = sig.as_lists()
         events = []
         for j in range(sig.start, len(frames)):
             self._count += 1
             tag, before = (frames[j], times[j]), len(events)
-            events += self._feet_step(tag, sig, j, bool(have[j]), heights, sole[j].tolist())
+            events += self._feet_step(tag, sig, j, bool(have[j]), heights,
+                                      sole[j].tolist() + toes[j].tolist())
             if not self.feet_only:
                 events += self._hands_step(tag, sig.hands[j])
                 events += self._stance_step(tag, sig, j)
@@ -297,14 +309,16 @@ class LiveEventDetector:
             off = max(cfg.lift_off_cm, cfg.noise_off * noise)
             self._feet.append(Hysteresis(on, off, self.min_n, self.min_n))
 
-    def _feet_step(self, tag, sig, j, have_world, heights, sole):
+    def _feet_step(self, tag, sig, j, have_world, heights, world_rows):
+        """The feet's rules on row j; ``world_rows``: the world sole of each foot, then
+        each toe's world x, y, z (``world_toes``)."""
         u, u_smooth, still, lift = sig.u[j], sig.u_smooth[j], sig.still[j], sig.lift[j]
         raw = [(self._level[k] - u[k]) / self.scale for k in (0, 1)]
         if heights is not None:
             heights[j] = raw
         low = sig.low[j]
         self._hist.append((tag[0], tag[1], raw[0], raw[1], (self._level[0] - low[0]) / self.scale,
-                           (self._level[1] - low[1]) / self.scale, sole[0], sole[1]))
+                           (self._level[1] - low[1]) / self.scale, *world_rows))
         events = []
         for k, side in enumerate(st.SIDES):
             self._lifts[k].append(lift[k])
@@ -362,18 +376,44 @@ class LiveEventDetector:
         return []
 
     def _history(self, k):
-        rows = np.array([(r[0], r[1], r[2 + k], r[4 + k], r[6 + k]) for r in self._hist])
-        return rows[:, 0].astype(np.int64), rows[:, 1], rows[:, 2], rows[:, 3], rows[:, 4]
+        """Foot k's history: frames, t (s), mean and lowest-point heights, world sole (cm)
+        and the toe's world position (n, 3) cm."""
+        rows = np.array([(r[0], r[1], r[2 + k], r[4 + k], r[6 + k], *r[8 + 3 * k:11 + 3 * k])
+                         for r in self._hist])
+        return (rows[:, 0].astype(np.int64), rows[:, 1], rows[:, 2], rows[:, 3], rows[:, 4],
+                rows[:, 5:8])
 
     def _edge_low(self, k):
         return max(self.cfg.edge_low * self._noise(k), self.cfg.edge_min_cm)
 
     def _lift(self, k, side, detected):
-        frames, t, h, low, sole = self._history(k)
+        """Foot k's lift detected at frame ``detected``, dated: its events, or none while
+        a lift that may be a forward one waits for its whole rise (due again next frame)."""
+        frames, t, h, low, sole, toe = self._history(k)
         at = min(int(np.searchsorted(frames, detected)), len(t) - 1)
-        t0, _ = _first_fit(lambda trace: edge_dating.lift_time(
-            t, h, trace, at, self._edge_low(k), self.cfg.edge_high, self._floor_n),
-            edge_dating.sole_traces(low, sole, at, self._floor_n))
+        if self._deferred[k] is None or self._deferred[k][0] != detected:
+            t0, _ = _first_fit(lambda trace: edge_dating.lift_time(
+                t, h, trace, at, self._edge_low(k), self.cfg.edge_high, self._floor_n),
+                edge_dating.sole_traces(low, sole, at, self._floor_n))
+            if not (self._feet[k].state and edge_dating.maybe_forward(low, sole, at, self._floor_n)):
+                return self._lift_events(k, side, detected, frames, t, at, t0)
+            self._deferred[k] = (detected, t0)
+        t0 = self._deferred[k][1]
+        stop = edge_dating.floor_end(h, at, self._edge_low(k), self._floor_n)
+        if self._feet[k].state and stop:  # still up: wait for the rise, then choose
+            if t[-1] < t[stop - 1] + edge_dating.RISE_S:
+                self._due[k] = (self._count + 1, detected)
+                return []
+            if edge_dating.forward(low, sole, at, self._floor_n):
+                fwd = edge_dating.forward_lift_time(t, h, toe, at, self._edge_low(k),
+                                                    self._floor_n)
+                if math.isfinite(fwd):
+                    t0, self._forward[k] = fwd, True
+        self._deferred[k] = None
+        return self._lift_events(k, side, detected, frames, t, at, t0)
+
+    def _lift_events(self, k, side, detected, frames, t, at, t0):
+        """The lift (and a hop) of foot k dated at ``t0`` s (NaN: at its detection)."""
         i = _index_at(t, t0, at)
         self._lift_frame[k] = int(frames[i])
         lift = Event(float(t[i]), int(frames[i]), FOOT_LIFT, side, {
@@ -385,7 +425,7 @@ class LiveEventDetector:
         return [lift]
 
     def _touchdown(self, k, side, detected):
-        frames, t, h, low, sole = self._history(k)
+        frames, t, h, low, sole, toe = self._history(k)
         at = min(int(np.searchsorted(frames, detected)), len(t) - 1)
         t0 = math.nan
         for back in (round(self.fps), self._back_n):  # the longer only if the last second fails
@@ -395,6 +435,9 @@ class LiveEventDetector:
             if math.isfinite(t0):
                 break
         low = trace
+        if self._forward[k]:  # raised in front: the end of the toe's movement, if found
+            fwd = edge_dating.forward_touchdown_time(t, toe, at, round(self.fps))
+            t0, self._forward[k] = (fwd if math.isfinite(fwd) else t0), False
         up = self._lift_frame[k]
         if up is not None and t0 == t0 and t0 <= t[min(int(np.searchsorted(frames, up)),
                                                        len(t) - 1)]:

@@ -41,7 +41,7 @@ class KernelRules:
         self.sos, self.zi0 = lp.sos, np.ascontiguousarray(lp._zi0[:, :, 0])
         self.zi = np.zeros(self.zi0.shape + (2,))
 
-    def run(self, det, frames, times, sig, have, heights, emitted=None, sole=None) -> list:
+    def run(self, det, frames, times, sig, have, heights, emitted=None, world_rows=None) -> list:
         """The rules over the block's rows from ``sig.start``; returns their events
         (``emitted``: as ``LiveEventDetector.extend``)."""
         n = len(frames)
@@ -58,7 +58,7 @@ class KernelRules:
                                self.sx, self.hi, self.hx, self.lifts, self.ref, self.zi,
                                self.zi0, self.sos, raw, down)
             stop = min(j + 1, n)
-            _history(det, frames, times, raw, sole, down, hist_done, down_done, stop)
+            _history(det, frames, times, raw, world_rows, down, hist_done, down_done, stop)
             if j < n:  # row j's other foot may still join its history: take it again
                 down[j] = False
             hist_done, down_done = stop, min(j, n)
@@ -169,14 +169,14 @@ def _thresholds(det):
                    (lob.on, lob.off, lob.min_on, lob.min_off)]
 
 
-def _history(det, frames, times, raw, sole, down, hist_start: int, down_start: int,
+def _history(det, frames, times, raw, world_rows, down, hist_start: int, down_start: int,
              stop: int) -> None:
     """Append rows up to ``stop`` to the detector's edge-dating histories: the heights
-    (and the world's sole clearances ``sole``) from ``hist_start``, the standing feet's
-    heights from ``down_start``."""
+    (and ``world_rows``, the world's sole clearances and toes: ``_feet_step``) from
+    ``hist_start``, the standing feet's heights from ``down_start``."""
     a = max(hist_start, stop - det._hist.maxlen)
     det._hist.extend(zip(frames[a:stop].tolist(), times[a:stop].tolist(),
-                         *raw[a:stop].T.tolist(), *np.asarray(sole)[a:stop].T.tolist()))
+                         *raw[a:stop].T.tolist(), *np.asarray(world_rows)[a:stop].T.tolist()))
     for k in (0, 1):
         keep = raw[down_start:stop, k][down[down_start:stop, k]]
         det._down[k].extend(keep[-det._down[k].maxlen:].tolist())

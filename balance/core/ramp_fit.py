@@ -45,14 +45,17 @@ def _residuals(t, h, t0, t1) -> np.ndarray:
     return np.where(det > 1e-12, sse, np.inf)
 
 
-def _search(t, h, t0s, t1s, min_len) -> tuple[float, float]:
+def _search(t, h, t0s, t1s, min_len, weight=(1.0,)) -> tuple[float, float]:
+    """The best (t0, t1) on the grid for the traces ``h`` (m, n) together: the sum of
+    their squared residuals, trace i's times ``weight[i]``."""
     g0, g1 = (g.ravel() for g in np.meshgrid(t0s, t1s, indexing="ij"))
     keep = g1 - g0 >= min_len
     g0, g1 = g0[keep], g1[keep]
     # in blocks of candidates: a slow walker's long turn window would otherwise need a
     # (candidates x samples) array of hundreds of MB
     step = max(1, CELLS // max(t.size, 1))
-    sse = np.concatenate([_residuals(t, h, g0[i:i + step], g1[i:i + step])
+    sse = np.concatenate([sum(w * _residuals(t, hi, g0[i:i + step], g1[i:i + step])
+                              for hi, w in zip(h, weight))
                           for i in range(0, g0.size, step)] or [np.empty(0)])
     if sse.size == 0:
         return float("nan"), float("nan")
@@ -64,14 +67,24 @@ def ramp_ends(t: np.ndarray, h: np.ndarray, lo: tuple[float, float],
               hi: tuple[float, float]) -> tuple[float, float]:
     """(start, end) of the one ramp in ``h`` (samples at times ``t``), the start searched
     within ``lo`` and the end within ``hi`` (s); NaNs when too little is seen."""
-    ok = np.isfinite(h)
-    t, h = np.asarray(t, float)[ok], np.asarray(h, float)[ok]
+    return joint_ramp_ends(t, np.asarray(h, float)[None], (1.0,), lo, hi)
+
+
+def joint_ramp_ends(t: np.ndarray, h: np.ndarray, weight, lo: tuple[float, float],
+                    hi: tuple[float, float]) -> tuple[float, float]:
+    """``ramp_ends`` of one movement seen in several traces ``h`` (m, n) at once (the
+    axes of a point moving on a line): each its own level and size, one (start, end),
+    trace i's squared residuals weighted by ``weight[i]`` (its inverse noise variance).
+    Samples where any trace is NaN are left out."""
+    h = np.asarray(h, float)
+    ok = np.isfinite(h).all(axis=0)
+    t, h = np.asarray(t, float)[ok], h[:, ok]
     if t.size < 6:
         return float("nan"), float("nan")
     dt = float(np.median(np.diff(t)))
     min_len = 2.0 * dt  # two samples on the ramp at least, or a step fits anywhere between
     k = max(1, int(round(1.0 / (COARSE_HZ * dt))))
-    best = _search(t[::k], h[::k], np.arange(lo[0], lo[1] + COARSE_S, COARSE_S),
-                   np.arange(hi[0], hi[1] + COARSE_S, COARSE_S), min_len)
+    best = _search(t[::k], h[:, ::k], np.arange(lo[0], lo[1] + COARSE_S, COARSE_S),
+                   np.arange(hi[0], hi[1] + COARSE_S, COARSE_S), min_len, weight)
     near = np.arange(-COARSE_S, COARSE_S + FINE_S / 2, FINE_S)
-    return _search(t, h, best[0] + near, best[1] + near, min_len)
+    return _search(t, h, best[0] + near, best[1] + near, min_len, weight)
