@@ -52,6 +52,9 @@ TD_REST_N = 4  # samples at rest after a touchdown that set its floor
 # wants the whole of it and a little of the top.
 RISE_S = 0.9
 CLEAR_CM = 4.0  # a world rise under this is too little to tell the image's share of it
+# A foot raised in front carries its toe 5-30 cm; a heel raise (BESS's error) leaves it
+# pinned, 1-2 cm of noise: under this travel the toe gives no date.
+TOE_TRAVEL_CM = 3.0
 
 
 def _floor_before(mean_h: np.ndarray, i: int, lo: float, floor_n: int) -> tuple[int, int]:
@@ -203,9 +206,18 @@ def forward_lift_time(t, mean_h, toe, detected: int, lo: float, floor_n: int) ->
     ``detected``, by the mean height ``mean_h``) to the end of the history. NaN when
     there is no floor stretch or too little to fit."""
     start, stop = _floor_before(mean_h, detected, lo, floor_n)
-    if stop == 0:
+    if stop == 0 or _travel(toe[start:stop], toe[stop:]) < TOE_TRAVEL_CM:
         return float("nan")
     return _toe_ramp(t[start:], toe[start:])[0]
+
+
+def _travel(floor: np.ndarray, after: np.ndarray) -> float:
+    """How far the toe (n, 3) cm got from its median on the floor ``floor``: the
+    median distance of its last five samples ``after``; 0 when either is unseen."""
+    floor, after = (p[np.isfinite(p).all(axis=1)] for p in (floor, after))
+    if len(floor) == 0 or len(after) == 0:
+        return 0.0
+    return float(np.median(np.linalg.norm(after[-5:] - np.median(floor, axis=0), axis=1)))
 
 
 def forward_touchdown_time(t, toe, detected: int, back_n: int) -> float:
