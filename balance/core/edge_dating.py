@@ -52,9 +52,10 @@ TD_REST_N = 4  # samples at rest after a touchdown that set its floor
 # wants the whole of it and a little of the top.
 RISE_S = 0.9
 CLEAR_CM = 4.0  # a world rise under this is too little to tell the image's share of it
-# A foot raised in front carries its toe 5-30 cm; a heel raise (BESS's error) leaves it
-# pinned, 1-2 cm of noise: under this travel the toe gives no date.
-TOE_TRAVEL_CM = 3.0
+# A foot raised in front carries its toe 12-31 cm (the bench's hip-flexion lifts); a heel
+# raise (BESS's error) leaves it pinned, 1-2.8 cm of noise: under this travel the toe
+# gives no date.
+TOE_TRAVEL_CM = 6.0
 
 
 def _floor_before(mean_h: np.ndarray, i: int, lo: float, floor_n: int) -> tuple[int, int]:
