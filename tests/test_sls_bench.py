@@ -179,3 +179,30 @@ def test_long_holds_at_15_fps_and_2_px_end_on_time():
         assert all(trial["end_reason"] == "touchdown" for _, trial in pairs)
         errors += [trial["hold_time_s"] - hold.expected_s for hold, trial in pairs]
     assert np.max(np.abs(errors)) <= 0.45
+
+
+def test_foot_set_down_reading_1_2_cm_up_is_down_when_the_world_says_level():
+    """Seed 42 of "weight shifts 3 cm in hold" (31-60, not a table seed): the foot was set
+    down where the image reads it 1-2 cm up, over the off level for 2.4 s, and the hold
+    ran 2.37 s long. Still, under the lift level and level with the other foot in the
+    world, it is down, well within the second the touchdown is dated over; the numba
+    rules and their Python twin agree on it."""
+    from balance.core import com
+    from balance.core.events import TOUCHDOWN
+    from balance.core.live_events import LiveEventDetector
+    from tests.bench.conditions import draw, match, score
+    from tests.bench.scenario import generate
+    rec = generate(draw("weight shifts 3 cm in hold", 42))
+    (hold, trial), = match(score(rec), rec.holds)[0]
+    assert trial is not None and trial["end_reason"] == "touchdown"
+    assert abs(trial["end_s"] - hold.contact_s) <= 0.1
+    sc = rec.scenario
+    scale = com.px_per_cm_from_height(rec.image[:15], sc.image_size, 100 * sc.height_m)
+    runs = []
+    for min_frames in (1, 10**9):  # the kernel, then the plain-Python rules
+        det = LiveEventDetector(sc.fps, sc.image_size, px_per_cm=scale)
+        det.kernel_min_frames = min_frames
+        runs.append(det.extend(range(len(rec.t)), rec.t, rec.image, rec.world))
+    assert runs[0] == runs[1]
+    down, = [e for e in runs[0] if e.kind == TOUCHDOWN]
+    assert rec.t[down.payload["detected_frame"]] < hold.contact_s + 1.0

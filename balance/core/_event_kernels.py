@@ -142,7 +142,27 @@ def _foot_rise(feat, par, si, sx, hi, hx, hp, lifts, k, j, frame, t):
         elif hi[h, 0] == 1 and si[S_UNCONF + k]:
             sx[X_LEVEL + k] = level  # set down further back: no event
             hi[h, 0], hi[h, 1], si[S_UNCONF + k] = 0, 0, 0
+        elif (hi[h, 0] == 1 and not si[S_PEND + k] and not si[S_DUE + k]
+              and feat[j, F_HAVE] > 0.0 and smooth < hp[h, 0]
+              and _world_level(lifts, si, k, 0.5 * par[P_WORLD_LIFT])):
+            hi[h, 0], hi[h, 1] = 0, 0  # still, low, level in the world: set down
+            si[S_PEND + k], si[S_PEND_FRAME + k] = 1, frame
+            si[S_PEND_AT + k] = si[S_COUNT] + int(par[P_SETTLE])
     return False
+
+
+@njit(cache=True)
+def _world_level(lifts, si, k, limit):
+    """Foot k's recent finite world lifts all under ``limit`` cm, at least one of them
+    (as ``LiveEventDetector._world_level``)."""
+    m = 0
+    for i in range(si[S_LIFTS_N + k]):
+        v = lifts[k, i]
+        if math.isfinite(v):
+            if not v < limit:
+                return False
+            m += 1
+    return m > 0
 
 
 @njit(cache=True)

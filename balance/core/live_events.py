@@ -26,6 +26,9 @@ whole recording.
   of a camera at laptop height comes towards it and sinks in the image. World heights
   are along the body's up (mid-ankle to mid-shoulder over the first frames), as the
   world axes turn with a pitched camera.
+  A raised foot that is still, under its lift threshold in the image, and level with the
+  other foot in the world (``_world_level``) is down: set down where the image reads it
+  1-2 cm up, it can stay over the off level for seconds.
   A lift the world rose more than the image for (a foot raised in front) is dated once
   its whole rise is in the history (``edge_dating.RISE_S`` after heel-off), on the toe's
   world movement, and so is its touchdown (``edge_dating.forward_lift_time``).
@@ -335,7 +338,7 @@ class LiveEventDetector:
                     self._unconfirmed[k] = None  # down before the world confirmed it up
                 else:
                     self._pending[k] = (self._count + self.settle_n, tag[0])
-            events += self._floor_step(k, side, have_world, still[k])
+            events += self._floor_step(k, side, have_world, still[k], smooth, tag[0])
             if not foot.state and self._pending[k] is None:
                 self._down[k].append(raw[k])
             if self._pending[k] and self._count >= self._pending[k][0]:
@@ -353,9 +356,10 @@ class LiveEventDetector:
         lifts = [v for v in self._lifts[k] if math.isfinite(v)]
         return bool(lifts) and median(lifts) >= self.cfg.world_lift_cm
 
-    def _floor_step(self, k, side, have_world, level):
-        """Confirm a lift (world check) or follow the floor under a still foot
-        (``level``, NaN unless the foot is still: ``Signals``)."""
+    def _floor_step(self, k, side, have_world, level, smooth, frame):
+        """Confirm a lift (world check), follow the floor under a still foot (``level``,
+        NaN unless the foot is still: ``Signals``), or set a still raised foot down
+        (``smooth``: its filtered height, cm; ``frame`` this one)."""
         foot = self._feet[k]
         if self._unconfirmed[k] is not None:
             if not have_world or self._world_up(k):
@@ -373,7 +377,20 @@ class LiveEventDetector:
             # the foot was set down further back. It becomes the floor; no event.
             self._level[k] = level
             foot.state, foot.run, self._unconfirmed[k] = 0, 0, None
+        elif (foot.state == 1 and self._pending[k] is None and self._due[k] is None
+              and have_world and smooth < foot.on and self._world_level(k)):
+            # Still, under the lift level in the image and level with the other foot in
+            # the world: set down where the image reads it 1-2 cm up (further from the
+            # camera), over the off level for seconds. A touchdown, dated back as any.
+            foot.state, foot.run = 0, 0
+            self._pending[k] = (self._count + self.settle_n, frame)
         return []
+
+    def _world_level(self, k) -> bool:
+        """Foot k's recent world lifts all under half ``world_lift_cm``, at least one known:
+        on the bench a foot down reads 0 cm, SD 0.6-0.7, one raised in front 3.9 cm or more."""
+        lifts = [v for v in self._lifts[k] if math.isfinite(v)]
+        return bool(lifts) and max(lifts) < 0.5 * self.cfg.world_lift_cm
 
     def _history(self, k):
         """Foot k's history: frames, t (s), mean and lowest-point heights, world sole (cm)
