@@ -47,6 +47,10 @@ FOOT_ON_LEG_CM = 3.0  # raised ankle this close to the stance shank in the image
 # heel between them); a foot held behind or in front is >= 20 cm from it (bench: 21-42).
 # The median over FOOT_ON_LEG_S takes out the world landmarks' depth noise.
 FOOT_ON_LEG_WORLD_CM = 15.0
+# Once under it, the foot stays on the leg until that median is back to where a held foot
+# is (a hysteresis): the median still wanders 3-6 cm at rest, and a wander over 15 cm
+# restarted the run, dating the foot's arrival up to 0.3 s late.
+FOOT_OFF_LEG_WORLD_CM = 20.0
 FOOT_ON_LEG_S = 0.2
 STEP_S = 2.0          # a foot set down this soon ...
 STEP_CM = 50.0        # ... this far (across the floor) from where it left is a step
@@ -137,7 +141,13 @@ class SingleLegStance(Protocol):
             return
         found, self._held, self._bad_since = self._held + found, [], None
         lifts = [e for e in found if e.kind == ev.FOOT_LIFT]
-        if self._steady_since is None or any(e.kind == ev.TOUCHDOWN for e in found):
+        # Steady since the foot came down (a touchdown's dated time), not since the
+        # detector was sure of it 0.3-0.5 s later: at 15 fps and 2 px a stance foot's
+        # brief "lift" 1.3 s before the real one left it 0.4 s short of STEADY_S.
+        downs = [e.t_s for e in found if e.kind == ev.TOUCHDOWN]
+        if downs:
+            self._steady_since = max(downs)
+        elif self._steady_since is None:
             self._steady_since = frame.t_s
         if self._refused and any(e.kind == ev.TOUCHDOWN and e.side == self._refused[0] for e in found):
             self._refused = None
@@ -204,12 +214,14 @@ class SingleLegStance(Protocol):
     def _foot_on_leg(self, frame, trial) -> bool:
         """The raised ankle on the stance shank for ``FOOT_ON_LEG_S``: within
         ``FOOT_ON_LEG_WORLD_CM`` of it in 3-D (the median of the last ``FOOT_ON_LEG_S``)
-        with world landmarks, else within ``FOOT_ON_LEG_CM`` in the image."""
+        with world landmarks (and then on until ``FOOT_OFF_LEG_WORLD_CM``), else within
+        ``FOOT_ON_LEG_CM`` in the image."""
         raised = trial.extra["raised_foot"]
         d = contact.ankle_to_calf_world_cm(frame.world, raised, trial.side, self.body.world_cm)
         if d == d:
             self._leg_cm.append(d)
-            on = float(np.median(self._leg_cm)) < FOOT_ON_LEG_WORLD_CM
+            limit = FOOT_ON_LEG_WORLD_CM if self._on_leg_since is None else FOOT_OFF_LEG_WORLD_CM
+            on = float(np.median(self._leg_cm)) < limit
         else:
             on = contact.ankle_to_shank_image_cm(frame.image, self.image_size, raised,
                                                  trial.side, self.body.px_per_cm) < FOOT_ON_LEG_CM
