@@ -219,3 +219,18 @@ def test_foot_set_down_reading_1_2_cm_up_is_down_when_the_world_says_level():
     assert runs[0] == runs[1]
     down, = [e for e in runs[0] if e.kind == TOUCHDOWN]
     assert rec.t[down.payload["detected_frame"]] < hold.contact_s + 1.0
+
+
+def test_a_stance_foot_blip_before_the_lift_refuses_no_hold():
+    """Seed 36 of "15 fps, 2 px, dips, drops, tap" (31-60, not a table seed): the stance
+    foot read 1.7 cm up for 0.27 s, 1.3 s before the real lift. Its touchdown was heard
+    0.5 s after it was dated, steadiness counted from then, and the hold was refused
+    (not STEADY_S on both feet); counted from the dated touchdown it is timed."""
+    from tests.bench.conditions import draw, match, score
+    from tests.bench.scenario import generate
+    rec = generate(draw("15 fps, 2 px, dips, drops, tap", 36))
+    pairs, extra = match(score(rec), rec.holds)
+    assert not extra
+    (hold, trial), = pairs
+    assert trial is not None and trial["end_reason"] == "touchdown"
+    assert abs(trial["hold_time_s"] - hold.expected_s) <= 0.2
