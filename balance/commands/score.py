@@ -43,7 +43,7 @@ def run(args) -> int:
     # The recorded test is scored with the options it was recorded with (side, cap...),
     # tester keys and stop included, and any option given here on top.
     scored = rescore(session, args.protocol, profile=profile_from(args, meta),
-                     options=options.chosen_options(args))
+                     options=options.scoring_options(args, meta))
     result = scored.result
     print(json.dumps(result, indent=2) if args.json else format_result(result))
     return 0
