@@ -20,12 +20,13 @@ from balance.profile import Profile  # noqa: E402
 from balance.session.live import create_protocol  # noqa: E402
 from balance.session import flow as F  # noqa: E402
 from balance.session.live import open_feed  # noqa: E402
+from balance.storage.session import read_session  # noqa: E402
 from tests import steadi_sessions as G  # noqa: E402
 from tests.bench import chair as C, foam, reach as R, tug as T  # noqa: E402
 from tests.test_gui_window import make_window, no_modal_dialogs, store, wait_finished  # noqa: E402,F401
 
 
-def _play(qtbot, tmp_path, store, test, frames, pad=None):  # noqa: F811
+def _play(qtbot, tmp_path, store, test, frames, pad=None, declared=None):  # noqa: F811
     """``frames`` played as the camera into the window set to ``test``; Start pressed once
     the set-up says the view is good. (reason, result, session path)."""
     path = G.write(tmp_path / f"{test}.balance", frames, source=f"bench:{test}",
@@ -36,6 +37,8 @@ def _play(qtbot, tmp_path, store, test, frames, pad=None):  # noqa: F811
                          protocol_factory=create_protocol, settings=settings)
     window.bar.protocol_box.setCurrentText(test)
     window.open_feed(open_feed(str(path)), realtime=3.0, warmup=None)
+    for name, value in (declared or {}).items():  # the TUG's walking aid, chair arms
+        window.setup_panel.declared[name].setCurrentText(value)
     if pad is not None:  # the set-up asks whether a foam pad is there
         qtbot.mouseClick(window.setup_panel.pad_yes if pad else window.setup_panel.pad_no,
                          Qt.MouseButton.LeftButton)
@@ -46,9 +49,13 @@ def _play(qtbot, tmp_path, store, test, frames, pad=None):  # noqa: F811
 
 def test_the_window_times_a_tug_from_its_go_and_splits_it(qtbot, tmp_path, store):  # noqa: F811
     rec = T.generate(T.Tug(seed=3, lead_s=8.0))
-    reason, result, _ = _play(qtbot, tmp_path, store, "tug", rec)
+    reason, result, path = _play(qtbot, tmp_path, store, "tug", rec,
+                                 declared={"aid": "cane", "chair_arms": "used"})
     s, truth = result["summary"], rec.truth
     assert s["completed"] and s["go"] == "cue"
+    # declared in the set-up, as --aid cane --chair-arms used: in the result and the file
+    assert (s["aid"], s["chair_arms"]) == ("cane", "used")
+    assert read_session(path).metadata["protocol_options"]["aid"] == "cane"
     ev = s["events"]
     # the window's clock starts at Start: the gaps between events are the recording's
     assert ev["seated"] - ev["stood"] == pytest.approx(truth.contact - truth.up, abs=0.3)
