@@ -130,7 +130,12 @@ class FakeStance(Protocol):
 
 
 def fake_factory(name, profile, *, image_size, fps, side=None, **options):
-    return FakeStance(profile, image_size=image_size, fps=fps, side=side, **options)
+    """The fake for any test; the options it does not take (the TUG's declared aid and
+    chair arms) are the real test's, left out."""
+    import inspect
+    takes = inspect.signature(FakeStance.__init__).parameters
+    return FakeStance(profile, image_size=image_size, fps=fps, side=side,
+                      **{k: v for k, v in options.items() if k in takes})
 
 
 class ListFeed:

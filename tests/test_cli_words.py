@@ -125,3 +125,51 @@ def test_the_result_says_why_its_score_is_below_the_live_steadiness(demo_lines):
         score, steady, held = int(m[1]), int(m[2]), float(m[3])
         assert score == pytest.approx(steady * held / 45.0, abs=1.0)
         assert min(live) - 10 <= steady <= max(live) + 10
+
+
+@pytest.fixture(scope="module")
+def battery():
+    """The falls-risk battery's results on bench people: a TUG from the side, five stands
+    from the front, a practice and two reaches."""
+    from tests.bench import chair_conditions, reach_conditions, tug_conditions
+    from tests.bench.chair import Chair
+    from tests.bench.reach import Reacher
+    from tests.bench.tug import Tug
+    return {"tug": tug_conditions.score(Tug(seed=3))[0],
+            "five-sts": chair_conditions.score(Chair(seed=2))[0],
+            "functional-reach": reach_conditions.score(Reacher(seed=2))[0]}
+
+
+@pytest.mark.parametrize("protocol", ["tug", "five-sts", "functional-reach"])
+def test_the_battery_prints_words_and_its_norms(battery, protocol):
+    """These summaries keep one result's norms as a list (not per side) and a reach has
+    no hold time: both once stopped `balance score` with a Python error."""
+    result = battery[protocol]
+    lines = format_result(result).splitlines()
+    assert lines[0] == f"protocol  {protocol}" and python_in("\n".join(lines)) == []
+    norms = result["summary"]["norms"]
+    assert norms  # the fall-risk line at least (no age given: no age norm)
+    for c in norms:
+        where = "below" if c["below"] else "at or above"
+        assert sum(line.startswith("result") and f"is {where} the {c['label']} "
+                   f"({c['reference_s']:g} {c.get('unit', 's')}," in line for line in lines) == 1
+
+
+def test_the_tug_says_its_units(battery):
+    s = battery["tug"]["summary"]
+    lines = format_result(battery["tug"]).splitlines()
+    speed = s["gait_speed_cm_s"]
+    assert [x for x in lines if x.startswith("gait speed")] == [
+        f"gait speed       out {speed['out']:.1f} cm/s, back {speed['back']:.1f} cm/s"]
+    turn = [x for x in lines if x.startswith("parts")][0]
+    assert f"turn {s['parts']['turn']:.1f} s," in turn
+    assert f"walk angle       {s['walk_angle_deg']:.1f} deg" in lines
+
+
+def test_a_reach_says_cm_and_which_attempt_was_practice(battery):
+    result = battery["functional-reach"]
+    lines = format_result(result).splitlines()
+    trials = [x for x in lines if x.startswith("trial ")]
+    assert len(trials) == len(result["trials"]) == 3
+    assert "practice" in trials[0] and "practice" not in trials[1] + trials[2]
+    assert f"best       {result['summary']['best_cm']:.1f} cm" in lines

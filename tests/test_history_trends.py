@@ -389,3 +389,20 @@ def test_a_summary_measure_is_one_value_a_session(tmp_path, monkeypatch):
     assert chair.fall_risk_words() == "fall risk < 11 stands"
     assert foam.series("main", None) == ([1, 2], [97.5, 120.0])
     assert foam.title("main") == "time held, all conditions (s)"
+
+
+def test_a_reach_week_is_one_row_with_its_attempts_and_reach(tmp_path):
+    """A reach's attempts carry their arm's side and no sway: they count in the session's
+    row (they stood in a row of blanks of their own, a row of 0 trials beside it)."""
+    reach = {"trial": 1, "side": "left", "hold_time_s": None, "end_reason": "completed",
+             "metrics": {}, "errors": [], "score": None, "reach_cm": 20.0}
+    with History(tmp_path / "h.sqlite3") as h:
+        for week, cm in enumerate((21.5, 24.0), start=1):
+            h.import_session(write_session(
+                tmp_path / f"reach-{week}.balance", protocol="functional-reach",
+                summary={"reach_cm": cm}, start=f"{START + timedelta(weeks=week - 1)}T10:00:00+00:00",
+                trials=[{**reach, "trial": n} for n in (1, 2, 3)]))
+        (trend,) = trends(h, "ann")
+    assert [(p.week, p.side, p.trials, p.main) for p in trend.points] == [
+        (1, None, 3, 21.5), (2, None, 3, 24.0)]
+    assert trend.sides == [None]

@@ -230,3 +230,46 @@ def test_balance_score_times_a_recorded_walk_from_its_first_movement(tmp_path):
     assert rec.truth.turn_steps == 6 and abs(summary["turn_steps"] - 6) <= 1
     bad = balance("score", path, "--protocol", "tug", "--go", "sideways")
     assert bad.returncode == 2 and "error:" in bad.stderr and "Traceback" not in bad.stderr
+
+
+def _written(path, lead_s, **meta):
+    """A TUG from the side written as `balance analyze` leaves a recording (no test, no Go
+    cue, not live) or with ``meta`` on top, seated still ``lead_s`` first; its true time
+    from the first movement."""
+    from balance.storage.session import SessionWriter, new_metadata
+    from tests import steadi_sessions as G
+    rec, true_s = G.tug(1.0, lead_s=lead_s)
+    with SessionWriter(path, {**new_metadata(source="bench:tug", fps=G.FPS, image_size=G.SIZE,
+                                             person_id="ann", height_cm=170.0), **meta}) as w:
+        for i in range(rec.t.size):
+            w.write_frame(rec.t[i], rec.image[i], rec.world[i], bool(rec.detected[i]))
+    return path, true_s
+
+
+def test_a_recording_without_the_windows_go_is_timed_from_the_first_movement(tmp_path):
+    """Nobody said Go in a video or an `analyze` session: timed from a Go assumed 2 s
+    after sitting still, the 8 s seated here added 6 s to the time."""
+    path, true_s = _written(tmp_path / "tug.balance", lead_s=8.0)
+    scored = json.loads(balance("score", path, "--protocol", "tug", "--json").stdout)
+    assert scored["summary"]["go"] == "movement"
+    assert scored["summary"]["time_s"] == pytest.approx(true_s, abs=0.25)
+    cue = json.loads(balance("score", path, "--protocol", "tug", "--go", "cue", "--json").stdout)
+    assert cue["summary"]["time_s"] > true_s + 5.0  # --go cue asked for: the seated wait counts
+
+
+def test_the_windows_own_recording_keeps_its_go(tmp_path):
+    from balance.session.rescore import rescore
+    from balance.storage.session import read_session
+    path, true_s = _written(tmp_path / "live.balance", lead_s=8.0, live=True, protocol="tug")
+    result = rescore(read_session(path)).result
+    assert result["summary"]["go"] == "cue" and result["summary"]["time_s"] > true_s + 5.0
+
+
+def test_an_imported_recording_is_timed_from_the_first_movement(tmp_path):
+    from balance.session.rescore import score_for_history
+    from balance.storage.history import History
+    path, true_s = _written(tmp_path / "tug.balance", lead_s=8.0)
+    with History(tmp_path / "h.sqlite3") as h:
+        h.import_session(path, protocol="tug", scorer=score_for_history)
+        (trial,) = h.trials("ann", protocol="tug")
+    assert trial.hold_time_s == pytest.approx(true_s, abs=0.25)

@@ -112,7 +112,7 @@ def _record(source, model, out: Path, csv: Path | None, args, views):
         return analyze_source(
             source, model.path, out, source_name=str(args.video), model_sha256=model.sha256,
             profile=profile_from(args), person=args.person, protocol=args.protocol,
-            options=options.chosen_options(args), save_video=args.save_video,
+            options=options.scoring_options(args), save_video=args.save_video,
             on_frame=_each(table, bar, views), to_history=False)
     finally:
         bar.close()

@@ -143,6 +143,18 @@ def chosen_options(args) -> dict:
     return {k: v for k, v in given.items() if v is not None}
 
 
+def scoring_options(args, metadata: dict | None = None) -> dict:
+    """``chosen_options`` of ``--protocol`` or, without it, of the test the recording
+    holds; a TUG's ``go`` as ``tug.recorded_go`` says unless ``--go`` is given."""
+    from balance.protocols import registry
+    from balance.protocols.tug import recorded_go
+    name = registry.canonical(args.protocol or (metadata or {}).get("protocol"))
+    given = chosen_options(argparse.Namespace(**{**vars(args), "protocol": name}))
+    if name == "tug":
+        given.setdefault("go", recorded_go(metadata))
+    return given
+
+
 def window_group(parser, title: str = "window"):
     return parser.add_argument_group(title)
 

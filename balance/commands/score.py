@@ -43,7 +43,7 @@ def run(args) -> int:
     # The recorded test is scored with the options it was recorded with (side, cap...),
     # tester keys and stop included, and any option given here on top.
     scored = rescore(session, args.protocol, profile=profile_from(args, meta),
-                     options=options.chosen_options(args))
+                     options=options.scoring_options(args, meta))
     result = scored.result
     print(json.dumps(result, indent=2) if args.json else format_result(result))
     return 0
@@ -117,12 +117,24 @@ def format_result(result: ProtocolResult | dict) -> str:
         errors = f", {t.error_number} errors" if t.errors else ""
         what = f"{plain.label(t.pose)} " if t.pose else ""
         why = plain.value(t.end_text if t.end_text is not None else t.end_reason) or "-"
-        lines.append(f"trial {t.trial}  {what}{t.side or '-':5s} {t.hold_time_s:6.2f} s  "
+        what = "practice " if getattr(t, "practice", False) else what
+        held = f"{t.hold_time_s:6.2f} s" if t.hold_time_s is not None else "       -"  # a reach
+        lines.append(f"trial {t.trial}  {what}{t.side or '-':5s} {held}  "
                      f"({why}){sway}{score}{errors}")
     lines += plain.summary_lines(result.summary.to_dict())
-    for side, comparisons in (getattr(result.summary, "norms", None) or {}).items():
+    lines += _norm_lines(getattr(result.summary, "norms", None))
+    return "\n".join(lines)
+
+
+def _norm_lines(norms) -> list[str]:
+    """Per side (a test of each leg: its best against each reference) or, for a test
+    with one result (TUG, five-times sit-to-stand, functional reach), that result."""
+    groups = norms.items() if isinstance(norms, dict) else [("result", norms or [])]
+    lines = []
+    for side, comparisons in groups:
+        what = "best" if isinstance(norms, dict) else ""
         for c in comparisons:
             where = "below" if c["below"] else "at or above"
-            lines.append(f"{side:6s} best is {where} the {c['label']} "
-                         f"({c['reference_s']:g} s, {c['source']})")
-    return "\n".join(lines)
+            lines.append(f"{side:6s} {what + ' ' if what else ''}is {where} the {c['label']} "
+                         f"({c['reference_s']:g} {c.get('unit', 's')}, {c['source']})")
+    return lines

@@ -5,7 +5,10 @@ for a test that needs one, and for the TUG finds where the 3 m line falls."""
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QLabel, QProgressBar, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (QButtonGroup, QComboBox, QFormLayout, QHBoxLayout, QLabel,
+                               QProgressBar, QPushButton, QVBoxLayout, QWidget)
+
+from balance.protocols import registry
 
 from balance.session.setup_check import SetupGate
 from balance.session.setup_needs import PAD_QUESTION, SetupNeeds
@@ -34,7 +37,8 @@ class SetupPanel(QWidget):
         self.progress.setTextVisible(False)
         self.hint = QLabel(self.needs.hint())
         self.hint.setWordWrap(True)
-        for w in (title, self.advice, self.progress, self._pad_question(), self.hint):
+        for w in (title, self.advice, self.progress, self._pad_question(), self._declared(),
+                  self.hint):
             layout.addWidget(w)
         layout.addStretch(1)
         self.set_test(test)
@@ -60,6 +64,22 @@ class SetupPanel(QWidget):
         column.addWidget(self.pad_note)
         return box
 
+    def _declared(self) -> QWidget:
+        """What the camera cannot judge and the TUG's result states: a walking aid, the
+        chair's arms pushed on (the registry's choices, as ``--aid``, ``--chair-arms``)."""
+        self.declared_box = box = QWidget()
+        form = QFormLayout(box)
+        form.setContentsMargins(0, 0, 0, 0)
+        self.declared = {}
+        options = {o.name: o for o in registry.spec("tug").options}
+        for name, label in (("aid", "Walking aid"), ("chair_arms", "Chair's arms")):
+            combo = QComboBox()
+            combo.addItems(list(options[name].choices))
+            combo.setCurrentText(options[name].default)
+            form.addRow(label, combo)
+            self.declared[name] = combo
+        return box
+
     def set_test(self, name: str, height_cm: float | None = None) -> None:
         """The test the view is checked for; a new test checks afresh and asks again."""
         if name != self.needs.name:
@@ -72,6 +92,7 @@ class SetupPanel(QWidget):
             self.gate.reset()
         self.needs.height_cm = height_cm
         self.pad_box.setVisible(self.needs.asks_pad)
+        self.declared_box.setVisible(registry.canonical(name) == "tug")
         self.hint.setText(self.needs.hint())
         self.mark = None
 
@@ -84,7 +105,10 @@ class SetupPanel(QWidget):
         """What to run for ``name``: the chosen test, or its stand-in without a foam pad."""
         if name != self.needs.name:
             return name, {}, None
-        return self.needs.protocol_choice()
+        test, options, note = self.needs.protocol_choice()
+        if registry.canonical(test) == "tug":
+            options = {**options, **{k: c.currentText() for k, c in self.declared.items()}}
+        return test, options, note
 
     def update_from(self, snap) -> bool:
         """Judge one snapshot; returns whether the view has been good long enough."""

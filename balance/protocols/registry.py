@@ -168,8 +168,8 @@ SPECS = (
                  aliases=("timed-up-and-go", "timed_up_and_go"), needs=frozenset({WORLD}),
                  view=SIDE, options=(
                      Option("go", str, "cue", ("cue", "movement"),
-                            "timed from the window's Go cue, or (a recording without it) "
-                            "from the first movement"),
+                            "timed from the window's Go cue, or from the first movement "
+                            "(what a recording the window did not make gets unless told)"),
                      Option("aid", str, "none", ("none", "cane", "walker"),
                             "walking aid used (declared)"),
                      Option("chair_arms", str, "not used", ("not used", "used"),

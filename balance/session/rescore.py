@@ -57,6 +57,9 @@ def rescore(session: Session, protocol: str | None = None, *,
         raise InputError(f"{Path(session.path).name} holds no frames")
     own = _same_test(name, recorded)
     options = {**(meta.get("protocol_options") or {} if own else {}), **(options or {})}
+    if registry.canonical(name) == "tug":  # a recording nobody said Go in: its first movement
+        from balance.protocols.tug import recorded_go  # here: numba waits for the scoring
+        options.setdefault("go", recorded_go(meta))
     test = create(name, profile or profile_from_metadata(meta),
                   image_size=session.image_size, fps=session.fps or _fps(session), **options)
     end = reasons.normalise(meta.get("end_reason")) if own else None

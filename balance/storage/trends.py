@@ -213,7 +213,10 @@ def samples(measure: Measure, trials: list[TrialRecord], sessions) -> list[Sampl
     for t in trials:
         values = {m: getattr(t, m) for m in SWAY}
         values[MAIN] = _trial_main(measure, t, results.get(t.session_id)) if measure.per_trial else None
-        out.append(Sample(t.session_id, t.started, t.side, True, values))
+        # a trial with nothing of its own to show (a reach: its arm's side, no sway) counts
+        # in the session's row, not in a row of blanks beside it
+        bare = not measure.per_trial and all(v is None for v in values.values())
+        out.append(Sample(t.session_id, t.started, None if bare else t.side, True, values))
     if not measure.per_trial:
         out += [Sample(s.id, s.started, None, False, {MAIN: v}) for s in sessions
                 if (v := measure.session_value(results[s.id])) is not None]
