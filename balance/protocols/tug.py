@@ -44,16 +44,6 @@ from balance.protocols.results import ProtocolResult, TrialResult, TugSummary
 from balance.protocols.tracking import DEFAULT_HEIGHT_CM
 
 GO_MODES = ("cue", "movement")
-
-
-def recorded_go(metadata: dict | None) -> str:
-    """How a recording's TUG is timed when nobody says: "cue" for the window's own (live)
-    recording, which gave the Go, or one that stored its go; else "movement" (a video, a
-    session `analyze` wrote: nobody said Go, and a Go assumed after 2 s seated still would
-    add the seated wait to the time)."""
-    metadata = metadata or {}
-    stored = (metadata.get("protocol_options") or {}).get("go")
-    return stored or ("cue" if metadata.get("live") else "movement")
 AIDS = ("none", "cane", "walker")
 CHAIR_ARMS = ("not used", "used")
 GO_AFTER_S = 2.0        # seated still this long, then "Go"
@@ -76,6 +66,17 @@ PARTS = ("sit_to_stand", "walk_out", "turn", "walk_back", "turn_to_sit")
 _FEET = [[INDEX[f"{s}_{p}"] for p in ("ankle", "heel", "foot_index")] for s in ("left", "right")]
 _L = [INDEX[n] for n in ("left_shoulder", "left_hip")]
 _R = [INDEX[n] for n in ("right_shoulder", "right_hip")]
+
+
+def recorded_go(metadata: dict | None) -> str:
+    """How a recording's TUG is timed when nobody says: "cue" for the window's own (live)
+    recording, which gave the Go, or one that stored its go; else "movement" (a video, a
+    session `analyze` wrote: nobody said Go, and a Go assumed after 2 s seated still would
+    add the seated wait to the time)."""
+    metadata = metadata or {}
+    stored = (metadata.get("protocol_options") or {}).get("go")
+    return stored or ("cue" if metadata.get("live") else "movement")
+
 
 
 def heading(world: np.ndarray) -> float:
