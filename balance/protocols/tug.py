@@ -69,13 +69,17 @@ _R = [INDEX[n] for n in ("right_shoulder", "right_hip")]
 
 
 def recorded_go(metadata: dict | None) -> str:
-    """How a recording's TUG is timed when nobody says: "cue" for the window's own (live)
-    recording, which gave the Go, or one that stored its go; else "movement" (a video, a
-    session `analyze` wrote: nobody said Go, and a Go assumed after 2 s seated still would
-    add the seated wait to the time)."""
+    """How a recording's TUG is timed when nobody says: as it was when recorded, its
+    stored go, or "cue" when the session driver ran the TUG with the default (the window,
+    whose Go it was; `analyze` stores "movement"); else "movement" (frames written with no
+    test, an import: nobody said Go, and a Go assumed after 2 s seated still would add
+    the seated wait to the time)."""
     metadata = metadata or {}
-    stored = (metadata.get("protocol_options") or {}).get("go")
-    return stored or ("cue" if metadata.get("live") else "movement")
+    options = metadata.get("protocol_options")
+    if options and options.get("go"):
+        return options["go"]
+    ran_tug = options is not None and metadata.get("protocol") == TimedUpAndGo.name
+    return "cue" if ran_tug or metadata.get("live") else "movement"
 
 
 
