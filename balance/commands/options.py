@@ -145,14 +145,10 @@ def chosen_options(args) -> dict:
 
 def scoring_options(args, metadata: dict | None = None) -> dict:
     """``chosen_options`` of ``--protocol`` or, without it, of the test the recording
-    holds; a TUG's ``go`` as ``tug.recorded_go`` says unless ``--go`` is given."""
+    holds."""
     from balance.protocols import registry
-    from balance.protocols.tug import recorded_go
     name = registry.canonical(args.protocol or (metadata or {}).get("protocol"))
-    given = chosen_options(argparse.Namespace(**{**vars(args), "protocol": name}))
-    if name == "tug":
-        given.setdefault("go", recorded_go(metadata))
-    return given
+    return chosen_options(argparse.Namespace(**{**vars(args), "protocol": name}))
 
 
 def window_group(parser, title: str = "window"):

@@ -9,7 +9,7 @@ from typing import Callable
 from balance.capture.sources import FrameSource
 from balance.pose.estimator import PoseEstimator
 from balance.profile import Profile
-from balance.protocols import create, reasons
+from balance.protocols import create, reasons, registry
 from balance.session import pipeline
 from balance.session.recording import Recording
 from balance.storage.session import SessionWriter, new_metadata
@@ -26,7 +26,10 @@ def analyze_source(source: FrameSource, model: str | Path | bytes, out: Path, *,
     named. ``model`` is the ``.task`` file or its bytes; ``source_name`` is recorded as the
     session's source. Returns the run's stats and the ended `Recording` (its result, and
     why it did not reach the history when ``to_history``)."""
-    test = (create(protocol, profile, image_size=source.size, fps=source.fps, **(options or {}))
+    options = dict(options or {})
+    if protocol and registry.canonical(protocol) == "tug":
+        options.setdefault("go", "movement")  # a file has no Go cue: its first movement
+    test = (create(protocol, profile, image_size=source.size, fps=source.fps, **options)
             if protocol else None)
     meta = new_metadata(source=source_name, fps=source.fps, image_size=source.size,
                         person_id=person, model_sha256=model_sha256, protocol=protocol,
