@@ -21,6 +21,7 @@ from balance.profile import Profile  # noqa: E402
 from balance.session.live import open_feed  # noqa: E402
 from balance.storage.history import History  # noqa: E402
 from balance.storage.screens import screens  # noqa: E402
+from balance.storage.session import read_session  # noqa: E402
 from tests import steadi_sessions as G  # noqa: E402
 from tests.test_screen_cli import CHAIR_LINE_F, TUG_LINE_S, _pdf_pages_and_text  # noqa: E402
 
@@ -110,6 +111,10 @@ def test_a_whole_screen_runs_the_three_tests_in_order(qtbot, tmp_path, monkeypat
         if test is not None:  # the camera is checked for the test that follows
             qtbot.waitUntil(lambda t=test: window.setup.isVisible()
                             and window.setup.needs.name == t, timeout=5000)
+        # only the TUG's set-up asks what the camera cannot judge: Ann walks with a cane
+        assert window.setup.declared_box.isVisible() == (test == "tug")
+        if test == "tug":
+            window.setup.declared["aid"].setCurrentText("cane")
         _click(qtbot, window.plan.done_button)
     assert seen == ["tug-set-up", "chair-stand-30-set-up", "four-stage-set-up", "foot-check"]
     assert "side-on" in walk.plan.items[0].what and "3 m" in walk.plan.items[0].what
@@ -118,6 +123,8 @@ def test_a_whole_screen_runs_the_three_tests_in_order(qtbot, tmp_path, monkeypat
     # by the CDC rules on the truth: worried -> assessed; slow TUG fails; the rest pass
     assert o.at_risk and [a.test for a in o.failed] == ["tug"]
     assert [a.status for a in o.assessments] == ["failed", "passed", "passed"]
+    tug = dict(window.plan.results)["tug"]["summary"]
+    assert (tug["aid"], tug["chair_arms"]) == ("cane", "not used")  # as declared
     # timed from the window's Go (2 s after she sits in view still; she moves 4 s after)
     assert tug_true - 0.2 <= o.assessments[0].value <= tug_true + 2.0 + 0.2
     assert stands_true <= o.assessments[1].value <= stands_true + 1  # + a half stand
@@ -130,6 +137,7 @@ def test_a_whole_screen_runs_the_three_tests_in_order(qtbot, tmp_path, monkeypat
         assert r.failed == ["tug"] and all(r.sessions.values())
         assert sorted(s.protocol for s in h.sessions("Ann")) == ["chair-stand-30",
                                                                  "four-stage", "tug"]
+    assert read_session(window.plan.recorded["tug"]).metadata["protocol_options"]["aid"] == "cane"
 
 
 def test_discomfort_ends_the_screen_with_the_tests_not_assessed(qtbot, tmp_path, monkeypatch,

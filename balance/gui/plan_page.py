@@ -54,14 +54,18 @@ class PlanWindow(QWidget):
         recorded.
     sound : plays the training window's "hold" cue when an item's clock starts (the TUG's
         Go); anything with ``play(name)``, or None for silence.
+    declared : test name -> options told at its set-up (a TUG's walking aid), laid over
+        the plan item's own when the test starts; None: nothing declared.
     """
 
     walk_finished = Signal(object)
 
     def __init__(self, walk: PlanWalk, feed, *, profile: Profile | None = None,
                  estimator_factory=None, realtime: float = 1.0, auto_start: bool = False,
-                 on_finished=None, warmup=None, session_dir=None, sound=None, parent=None):
+                 on_finished=None, warmup=None, session_dir=None, sound=None, declared=None,
+                 parent=None):
         super().__init__(parent)
+        self.declared = declared or (lambda _test: {})
         self.sound = sound
         self.walk, self.profile = walk, profile or Profile()
         self.auto_start, self.on_finished = auto_start, on_finished
@@ -132,7 +136,9 @@ class PlanWindow(QWidget):
                 or self.source_end is not None):
             return
         fps = self.worker.test_fps()  # half the feed's when every second frame is processed
-        protocol = self.walk.protocol(self.profile, image_size=self.worker.feed.size, fps=fps)
+        item = self.walk.current
+        protocol = self.walk.protocol(self.profile, image_size=self.worker.feed.size, fps=fps,
+                                      **(self.declared(item.protocol) if item.protocol else {}))
         self.running, self._status = True, None
         self.worker.start_test(protocol, self._writer(protocol, fps))
         self._buttons()

@@ -145,9 +145,11 @@ class ScreenWindow(QWidget):
 
     def _start_tests(self) -> None:
         walk = PlanWalk(screen_plan.plan(), seconds_scale=self.rest_scale)
-        self.plan = PlanWindow(walk, self.feed, profile=self.profile,
-                               on_finished=self._walked, **self._plan_args)
         self.setup = SetupPanel(test=steadi.TUG)
+        # what the set-up was told (the TUG's walking aid, the chair's arms) goes to the test
+        self.plan = PlanWindow(walk, self.feed, profile=self.profile, on_finished=self._walked,
+                               declared=lambda test: self.setup.protocol_choice(test)[1],
+                               **self._plan_args)
         page = QWidget()
         row = QHBoxLayout(page)
         row.addWidget(self.plan, 2)

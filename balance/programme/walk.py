@@ -82,15 +82,17 @@ class PlanWalk:
         item = self.current
         return item is not None and item.protocol is None and item.seconds is None
 
-    def protocol(self, profile, *, image_size, fps) -> Protocol | None:
-        """The protocol that runs the current item (None: a confirm-only item)."""
+    def protocol(self, profile, *, image_size, fps, **declared) -> Protocol | None:
+        """The protocol that runs the current item (None: a confirm-only item); ``declared``
+        adds options told at its set-up (a TUG's walking aid)."""
         item = self.current
         if item is None or self.needs_confirm():
             return None
         if item.protocol is None:
             return Countdown(profile, image_size=image_size, fps=fps,
                              seconds=item.seconds * self.seconds_scale, instruction=item.what)
-        return create(item.protocol, profile, image_size=image_size, fps=fps, **item.options)
+        return create(item.protocol, profile, image_size=image_size, fps=fps,
+                      **{**item.options, **declared})
 
     def finish(self, result: dict | None = None, *, discomfort: bool = False) -> None:
         """The current item ended (or was confirmed). Discomfort ends the walk: stop on
