@@ -42,7 +42,7 @@ def test_a_damaged_outcome_keeps_its_row_and_a_deleted_person_their_screens_go(t
             con.execute("UPDATE screens SET outcome_json = 'not json{'")
         (r,) = screens(h, "bob")
         assert r.outcome is None and r.at_risk is False
-        assert "screened not at risk; failed: none" in describe([r])
+        assert "screened not at risk; no test failed" in describe([r])
         h.delete_person("bob")
         assert h._query("SELECT count(*) FROM screens")[0][0] == 0
 
@@ -51,6 +51,12 @@ def test_a_foreign_value_in_a_screen_column_is_one_clear_error(tmp_path):
     with History(tmp_path / "h.sqlite3") as h:
         h.add_person("cy")
         save_screen(h, "cy", steadi.screen(NO))
+        assert describe(screens(h, "cy")).endswith("screened not at risk; no tests needed")
+        save_screen(h, "cy", steadi.screen({**NO, "fallen": True}, tug_s=10.0, age=70,
+                                           sex="male"))  # stopped after the TUG
+        assert describe(screens(h, "cy")).endswith(
+            "at risk; not assessed: strength (30-second chair stand), "
+            "balance (4-stage test, tandem stance)")
         with h.transaction() as con:
             con.execute("UPDATE screens SET taken = 'last tuesday', at_risk = 'maybe'")
         with pytest.raises(HistoryError, match="damaged: taken holds 'last tuesday'"):

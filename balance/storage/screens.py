@@ -73,12 +73,20 @@ def describe(records: list[ScreenRecord]) -> str:
         return ""
     lines = ["STEADI screens"]
     for r in records:
-        failed = ", ".join(steadi.WHAT.get(t, t) for t in r.failed) or "none"
-        missing = [steadi.WHAT[a.test] for a in r.outcome.not_assessed] if r.outcome else []
         lines.append(f"  {r.taken[:10]}  {'at risk' if r.at_risk else 'screened not at risk'}"
-                     f"; failed: {failed}"
-                     + (f"; not assessed: {', '.join(missing)}" if missing else ""))
+                     f"; {_findings(r)}")
     return "\n".join(lines)
+
+
+def _findings(r: ScreenRecord) -> str:
+    """What the tests found: failed and not assessed ones, or that none was needed."""
+    if r.outcome is not None and not r.outcome.assessments:
+        return "no tests needed"
+    parts = [f"failed: {', '.join(steadi.WHAT.get(t, t) for t in r.failed)}"] if r.failed else []
+    missing = [steadi.WHAT[a.test] for a in r.outcome.not_assessed] if r.outcome else []
+    if missing:
+        parts.append(f"not assessed: {', '.join(missing)}")
+    return "; ".join(parts) or "no test failed"
 
 
 def _now() -> str:
