@@ -151,7 +151,8 @@ def test_the_result_card_gives_each_condition_the_total_and_the_ratios():
     assert lines[0] == "Trial 1: held 30.0 s, firm, eyes open: the full time was reached"
     assert f"Trial 2: held {held:.1f} s, firm, eyes closed: a step or stumble" in lines
     assert f"Total: {90 + held:.1f} of 120 s, 1 falls or steps" in lines
-    assert "sway closed open firm: not measured (a condition was not held)" in lines
-    ratio = result["summary"]["ratios"]["foam_firm_open"]["rms_ml"]
-    assert f"sway foam firm open: {ratio:.2f}" in lines
+    assert "sway eyes closed / open, firm: not measured (a condition was not held)" in lines
+    ratio = result["summary"]["ratios"]["foam_firm_open"]
+    assert (f"sway foam / firm, eyes open: RMS x{ratio['rms_ml']:.2f}, "
+            f"speed x{ratio['mean_velocity_ml']:.2f}") in lines
     assert not any(line.startswith("Best hold") for line in lines)

@@ -9,7 +9,7 @@ import numpy as np
 
 from balance.commands import options
 from balance.errors import InputError
-from balance.present import plain
+from balance.present import messages, plain
 from balance.profile import Profile, profile_with
 from balance.protocols import ProtocolResult, registry
 from balance.session.rescore import rescore
@@ -121,7 +121,12 @@ def format_result(result: ProtocolResult | dict) -> str:
         held = f"{t.hold_time_s:6.2f} s" if t.hold_time_s is not None else "       -"  # a reach
         lines.append(f"trial {t.trial}  {what}{t.side or '-':5s} {held}  "
                      f"({why}){sway}{score}{errors}")
-    lines += plain.summary_lines(result.summary.to_dict())
+    if result.protocol == "mctsib":  # its conditions are the trials above
+        lines += plain.summary_lines(result.summary.to_dict(),
+                                     skip=("norms", "conditions", "ratios", "ratio_measure"))
+        lines += messages.ratio_lines(result.summary)
+    else:
+        lines += plain.summary_lines(result.summary.to_dict())
     lines += _norm_lines(getattr(result.summary, "norms", None))
     return "\n".join(lines)
 

@@ -145,23 +145,36 @@ def tug_lines(result: ProtocolResult) -> list[str]:
     return [line for line in lines if line]
 
 
+# an mCTSIB ratio's name -> what it compares (sway in the first over the second)
+RATIO_WORDS = {"closed_open_firm": "eyes closed / open, firm",
+               "foam_firm_open": "foam / firm, eyes open",
+               "foam_firm_closed": "foam / firm, eyes closed"}
+
+
 def condition_lines(result: ProtocolResult) -> list[str]:
     """The mCTSIB's total, its note (no pad) and the ratios that say which sense is leaned on."""
     s = result.summary
     lines = [s.note] if s.note else []
     if s.total_s is not None:
         lines.append(f"Total: {s.total_s:.1f} of {s.max_s:g} s, {s.falls} falls or steps")
+    return lines + ratio_lines(s)
+
+
+def ratio_lines(s) -> list[str]:
+    """One line per mCTSIB ratio: its sway RMS and speed ratios, or why it is missing."""
+    lines = []
     for name, ratio in s.ratios.items():
-        text = f"{ratio[s.ratio_measure]:.2f}" if ratio else "not measured (a condition was not held)"
-        lines.append(f"sway {name.replace('_', ' ')}: {text}")
+        text = (f"RMS x{ratio['rms_ml']:.2f}, speed x{ratio['mean_velocity_ml']:.2f}" if ratio
+                else "not measured (a condition was not held)")
+        lines.append(f"sway {RATIO_WORDS.get(name, name)}: {text}")
     return lines
 
 
 def reach_lines(result: ProtocolResult) -> list[str]:
-    """Functional reach: the score (the mean of the scored trials), each attempt, and
+    """Functional reach: the score (the best of the scored trials), each attempt, and
     those that did not count."""
     s = result.summary
-    lines = ([f"Reach: {s.reach_cm:.1f} cm (mean of {len(s.trials_cm)}; best {s.best_cm:.1f} cm)"]
+    lines = ([f"Reach: {s.reach_cm:.1f} cm (best of {len(s.trials_cm)}; mean {s.mean_cm:.1f} cm)"]
              if s.reach_cm is not None else
              [f"{len(s.trials_cm)} of {s.trials} scored reaches, not finished"])
     for t in result.trials:
