@@ -172,4 +172,5 @@ def test_a_reach_says_cm_and_which_attempt_was_practice(battery):
     trials = [x for x in lines if x.startswith("trial ")]
     assert len(trials) == len(result["trials"]) == 3
     assert "practice" in trials[0] and "practice" not in trials[1] + trials[2]
-    assert f"best       {result['summary']['best_cm']:.1f} cm" in lines
+    assert f"reach      {result['summary']['reach_cm']:.1f} cm" in lines
+    assert f"mean       {result['summary']['mean_cm']:.1f} cm" in lines

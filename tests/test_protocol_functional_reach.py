@@ -1,5 +1,5 @@
 """Functional reach: the hand's forward travel from the raised-arm start, a step or a
-lifted heel voiding the trial, practice then the mean of the scored trials, on the
+lifted heel voiding the trial, practice then the best of the scored trials, on the
 synthetic person (tuned with the protocol) and on the independent reach bench (side-on
 and 30 deg off, 15-60 fps, 1-2 px, cameras 0.75-1.5 m high, bodies, strategies)."""
 
@@ -29,14 +29,15 @@ def _run(fps=30.0, *, reaches=REACHES, profile=None, duration_s=27.0, **gen):
 
 
 @pytest.mark.parametrize("fps", (15.0, 30.0, 60.0))
-def test_the_score_is_the_mean_of_the_two_trials_after_the_practice(fps):
+def test_the_score_is_the_best_of_the_two_trials_after_the_practice(fps):
     r = _run(fps)
     s = r["summary"]
     assert [t["practice"] for t in r["trials"]] == [True, False, False]
     assert [t["reach_cm"] for t in r["trials"]] == pytest.approx([20, 30, 24], abs=1.5)
     assert s["trials_cm"] == [t["reach_cm"] for t in r["trials"][1:]]
-    assert s["reach_cm"] == pytest.approx(np.mean(s["trials_cm"]), abs=0.051)
-    assert s["best_cm"] == max(s["trials_cm"]) and s["completed"] is True
+    assert s["reach_cm"] == max(s["trials_cm"]) == pytest.approx(30, abs=1.5)
+    assert s["mean_cm"] == pytest.approx(np.mean(s["trials_cm"]), abs=0.051)
+    assert s["completed"] is True
     assert s["fall_risk"] == "low" and s["arm"] == "left" and s["view_deg"] < 5
 
 
@@ -152,20 +153,21 @@ def test_the_reach_is_the_hips_image_travel_plus_the_wrist_about_the_hips(yaw_de
     assert rs.reach_cm(start, image1, world1, size, ppc) == pytest.approx(22.0, abs=1e-6)
 
 
-def test_the_result_card_gives_the_mean_each_attempt_and_the_lines():
+def test_the_result_card_gives_the_best_each_attempt_and_the_lines():
     from balance.present.messages import result_text
     person = Profile(birth_year=2026 - 76, sex="female")  # in the 70-87 band for years
-    reaches = REACHES + [(27.0, 29.5, 32.0, 33.5, 26.0)]
+    # the repeat reaches 29.5 cm: the best is over both lines the mean (26.8) is under
+    reaches = REACHES + [(27.0, 29.5, 32.0, 33.5, 29.5)]
     r = _run(reaches=reaches, duration_s=36.0, profile=person, lifts=[Lift("right", 13.5, 13.9)])
     s = r["summary"]
     lines = result_text(r, person).splitlines()
     assert lines[:5] == [
-        f"Reach: {s['reach_cm']:.1f} cm (mean of 2; best {s['best_cm']:.1f} cm)",
+        f"Reach: {s['reach_cm']:.1f} cm (best of 2; mean {s['mean_cm']:.1f} cm)",
         f"Practice: reach {r['trials'][0]['reach_cm']:.1f} cm", "Trial 2: voided: a step",
         f"Trial 3: reach {s['trials_cm'][0]:.1f} cm", f"Trial 4: reach {s['trials_cm'][1]:.1f} cm"]
-    assert lines[5] == "below age 76 mean reach (27 cm, Duncan 1990)"
+    assert lines[5] == "at or above age 76 mean reach (27 cm, Duncan 1990)"
     assert lines[6:8] == ["at or above high fall-risk line (6 in) (15.24 cm, Duncan 1992)",
-                          "below fall-risk line (10 in) (25.4 cm, Duncan 1992)"]
+                          "at or above fall-risk line (10 in) (25.4 cm, Duncan 1992)"]
 
 
 # --- the independent bench -------------------------------------------------------------
@@ -176,16 +178,26 @@ ROUGH = "30 deg, 0.75 m high, 15 fps"
 
 
 @pytest.mark.parametrize("name", CONDITIONS)
-def test_bench_score_within_2_cm_and_voids_exactly_the_faulty_trials(name):
+def test_bench_voids_exactly_the_faulty_trials(name):
     for row in evaluate(name):
         assert row["voids_ok"] and row["attempts_ok"], row
-        assert abs(row["mean_error"]) <= TOLERANCE_CM, row
 
 
-@pytest.mark.parametrize("name", [pytest.param(n, marks=pytest.mark.xfail(
+ROUGH_MISS = pytest.mark.xfail(
     strict=True, reason="30 deg off side-on at 15 fps: one trial of the twelve is 2.02 cm "
-    "over (the world depth noise through the reach's depth share; benchmarks/reach_accuracy.py)"))
-    if n == ROUGH else n for n in CLEAN])
+    "over (the world depth noise through the reach's depth share; benchmarks/reach_accuracy.py)")
+
+
+@pytest.mark.parametrize("name", [pytest.param(n, marks=ROUGH_MISS) if n == ROUGH else n
+                                  for n in CONDITIONS])
+def test_bench_score_within_2_cm(name):
+    """The score is the best trial: where one trial is over, the score can be too."""
+    rows = evaluate(name)
+    assert max(abs(row["reported_error"]) for row in rows) <= TOLERANCE_CM, rows
+
+
+@pytest.mark.parametrize("name", [pytest.param(n, marks=ROUGH_MISS) if n == ROUGH else n
+                                  for n in CLEAN])
 def test_bench_every_trial_within_2_cm(name):
     errors = [e for row in evaluate(name) for e in row["errors"]]
     assert len(errors) >= 10 and max(map(abs, errors)) <= TOLERANCE_CM

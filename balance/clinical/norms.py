@@ -301,7 +301,8 @@ DUNCAN_1992 = Source(
     verify=True)
 
 REACH_PRACTICE, REACH_TRIALS = 1, 2  # ../shared/docs/CLINICAL.md; Duncan 1990: 2 + 3, *verify*
-REACH_SCORING = "mean of the scored trials (Duncan 1990 averages its trials, verify)"
+REACH_SCORING = ("best of the scored trials (Duncan 1990's norms and lines are on the mean of "
+                 "its trials, verify: the mean is given too)")
 INCH_CM = 2.54
 # Fall-risk lines against a reach over 10 in: under 6 in ~4x, 6-10 in ~2x (Duncan 1992,
 # *verify*). 6 in = 15.24 cm (CLINICAL.md's 15.4 is a slip).

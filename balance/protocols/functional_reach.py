@@ -10,8 +10,9 @@ taken. An attempt ends when the hand has come back most of the way or the arm is
 A step (the core's foot lift or stance-foot move, from ``BodyTracker``) or a heel lifted
 ``HEEL_CM`` off its start height voids the attempt; a voided trial is repeated (up to
 ``REPEATS`` more times). After ``practice`` attempts the next ``trials`` good ones are
-scored: their mean, as the published protocol averages its trials (Duncan 1990), and
-the best. Thresholds are project choices (docs/clinical.md).
+scored: the best of them, as the clinic's protocol asks, and their mean (Duncan 1990
+averaged its trials, so its norms are means). Thresholds are project choices
+(docs/clinical.md).
 """
 
 from collections import deque
@@ -236,16 +237,18 @@ class FunctionalReach(Protocol):
 
     def _summary(self) -> FunctionalReachSummary:
         good = [a["reach_cm"] for a in self._good()][:self.trials]
-        mean = round(float(np.mean(good)), 1) if len(good) == self.trials else None
+        done = len(good) == self.trials
+        best = max(good) if done else None
         starts = [a["start"] for a in self.attempts]
         return FunctionalReachSummary(
-            reach_cm=mean, best_cm=max(good) if good else None, trials_cm=good,
-            completed=mean is not None, voided=sum(a["void"] is not None for a in self.attempts),
+            reach_cm=best, mean_cm=round(float(np.mean(good)), 1) if done else None,
+            trials_cm=good, completed=done,
+            voided=sum(a["void"] is not None for a in self.attempts),
             practice=self.practice, trials=self.trials, scoring=norms.REACH_SCORING,
-            fall_risk=norms.reach_risk(mean) if mean is not None else None,
-            norms=[c.to_dict() for c in norms.compare_reach(mean, age=self.profile.age,
+            fall_risk=norms.reach_risk(best) if done else None,
+            norms=[c.to_dict() for c in norms.compare_reach(best, age=self.profile.age,
                                                              sex=self.profile.sex)]
-            if mean is not None else [],
+            if done else [],
             arm=starts[-1].side if starts else None,
             view_deg=round(float(np.median([s.angle_deg for s in starts])), 1) if starts else None,
             method=METHOD, scale=self.body.scale_note, fps=self.fps)

@@ -209,12 +209,13 @@ class TugSummary(Summary):
 
 @dataclass
 class FunctionalReachSummary(Summary):
-    """``reach_cm``: the mean of the scored trials, or None until that many are good;
-    ``trials_cm``: each good scored trial's reach; ``fall_risk``: ``norms.reach_risk``;
+    """``reach_cm``: the best of the scored trials, or None until that many are good;
+    ``mean_cm``: their mean (the published norms' measure); ``trials_cm``: each good
+    scored trial's reach; ``fall_risk``: ``norms.reach_risk``;
     ``view_deg``: how far the forward direction lay out of the image plane (0 side-on)."""
 
     reach_cm: float | None = None
-    best_cm: float | None = None
+    mean_cm: float | None = None
     trials_cm: list = field(default_factory=list)
     completed: bool = False
     voided: int = 0
