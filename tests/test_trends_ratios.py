@@ -1,5 +1,6 @@
 """The mCTSIB ratios in the trends: the latest session against the person's earlier ones,
-judged by their own session-to-session variability (no published MDC for the ratios)."""
+judged by their own trial-to-trial variability (one trial of each condition a session;
+no published MDC for the ratios)."""
 
 import math
 import statistics

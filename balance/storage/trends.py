@@ -370,7 +370,8 @@ def ratio_changes(first: date, sessions) -> list[Change]:
         delta = latest - base
         out.append(Change(f"ratio:{key}", None, f"against the mean of {len(earlier)} earlier sessions",
                           (pts[0][0] - first).days // 7 + 1, base, latest, delta, mdc,
-                          "this person's session-to-session variability (no published MDC)"
+                          "this person's trial-to-trial variability (one trial of each "
+                          "condition a session; no published MDC)"
                           if mdc is not None else "not known yet (needs 3 earlier sessions)",
                           None if mdc is None else abs(delta) > mdc, delta < 0, *LABELS[f"ratio:{key}"]))
     return out
