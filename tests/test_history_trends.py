@@ -4,6 +4,7 @@ import os
 from pathlib import Path
 from datetime import date, timedelta
 
+import numpy as np
 import pytest
 
 from balance import profile
@@ -406,3 +407,23 @@ def test_a_reach_week_is_one_row_with_its_attempts_and_reach(tmp_path):
     assert [(p.week, p.side, p.trials, p.main) for p in trend.points] == [
         (1, None, 3, 21.5), (2, None, 3, 24.0)]
     assert trend.sides == [None]
+
+
+def test_a_reach_change_is_judged_by_the_spread_of_the_persons_two_trials(tmp_path):
+    """One row a session, but two scored trials in it: their pooled SD is the person's
+    trial-to-trial variability (it said "not known yet" for ever)."""
+    weeks = [[20.0, 21.5], [22.0, 24.0], [21.0, 21.5], [26.0, 27.0]]
+    with History(tmp_path / "h.sqlite3") as h:
+        for week, cm in enumerate(weeks, start=1):
+            h.import_session(write_session(
+                tmp_path / f"reach-{week}.balance", protocol="functional-reach",
+                summary={"reach_cm": max(cm), "trials_cm": cm},
+                start=f"{START + timedelta(weeks=week - 1)}T10:00:00+00:00",
+                trials=[{"trial": 1, "side": "left", "hold_time_s": None, "metrics": {},
+                         "end_reason": "completed", "errors": [], "score": None}]))
+        (trend,) = trends(h, "ann")
+    pooled_sd = np.sqrt(sum(np.var(w) * len(w) for w in weeks) / len(weeks))  # 1 dof each
+    (first,) = [c for c in trend.changes if c.measure == "main" and c.baseline_week == 1]
+    assert first.mdc == pytest.approx(1.96 * np.sqrt(2) * pooled_sd)
+    assert first.mdc_source == "this person's trial-to-trial variability"
+    assert (first.baseline, first.latest) == (21.5, 27.0) and first.real and first.better

@@ -49,9 +49,10 @@ class Band:
 @dataclass(frozen=True)
 class Measure:
     """``read`` is "trial:FIELD" (a value per trial: a ``TrialResult`` field or a key of
-    its extra) or "summary:FIELD" (one value per session, from its summary). ``column``
-    heads the terminal's weekly table. ``fall_risk`` and ``norm`` take the person's
-    ``Profile``."""
+    its extra) or "summary:FIELD" (one value per session, from its summary). ``repeats``
+    names a summary list of the session's repeated trials of that measure (a reach's
+    two), whose spread is the person's trial-to-trial variability. ``column`` heads the
+    terminal's weekly table. ``fall_risk`` and ``norm`` take the person's ``Profile``."""
 
     label: str
     unit: str
@@ -61,6 +62,7 @@ class Measure:
     read: str = "trial:hold_time_s"
     fall_risk: Callable[..., Line | None] | None = None
     norm: Callable[..., Band | None] | None = None
+    repeats: str | None = None
 
     @property
     def per_trial(self) -> bool:
@@ -95,6 +97,15 @@ class Measure:
         summary = result.summary
         return number(getattr(summary, self.field) if hasattr(summary, self.field)
                       else summary.extra.get(self.field))
+
+    def repeat_values(self, result) -> list[float]:
+        """The session's repeated trials of this measure (``repeats``), numbers only."""
+        if not self.repeats:
+            return []
+        summary = result.summary
+        given = (getattr(summary, self.repeats) if hasattr(summary, self.repeats)
+                 else summary.extra.get(self.repeats))
+        return [v for v in map(number, given or []) if v is not None]
 
     def lines(self, profile) -> tuple[Line | None, Band | None]:
         """The fall-risk line and the age-norm band for this person (None where none)."""

@@ -182,8 +182,9 @@ SPECS = (
                  needs=frozenset({WORLD}), view=SIDE, options=(
                      Option("practice", int, norms.REACH_PRACTICE, help="practice reaches first"),
                      Option("trials", int, norms.REACH_TRIALS,
-                            help="reaches scored after the practice (their mean is the result)")),
+                            help="reaches scored after the practice (the best is the result)")),
                  measure=Measure("reach", "cm", "reach cm", read="summary:reach_cm",
+                                 repeats="trials_cm",
                                  fall_risk=fixed(norms.REACH_HIGH_RISK_CM, norms.DUNCAN_1992.key))),
 )
 _BY_NAME = {s.name: s for s in SPECS}

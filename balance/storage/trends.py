@@ -195,7 +195,7 @@ def trends(history: History, person: str, *, protocol: str | None = None,
         # weeks count from the person's very first session of the test, even when only
         # the last weeks are shown: "week 9" means the same in every report
         first = min(_day(t.started) for t in every if (t.protocol or "unknown") == name)
-        trend = _trend(who.name, name, measure, rows, first)
+        trend = _trend(who.name, name, measure, rows, first, _repeat_sem(measure, mine))
         trend.adherence = _adherence(trend.first_day, mine)
         trend.fall_risk, trend.norm_band = measure.lines(who.profile())
         if registry.canonical(name) == "mctsib":
@@ -262,7 +262,8 @@ def _day(started: str) -> date:
         return date.fromisoformat(started[:10])
 
 
-def _trend(person: str, protocol: str, measure: Measure, rows: list[Sample], first: date) -> Trend:
+def _trend(person: str, protocol: str, measure: Measure, rows: list[Sample], first: date,
+           repeat_sem: float | None = None) -> Trend:
     groups: dict[tuple[int, str | None], list[Sample]] = {}
     for r in rows:
         groups.setdefault(((_day(r.started) - first).days // 7 + 1, r.side), []).append(r)
@@ -271,6 +272,8 @@ def _trend(person: str, protocol: str, measure: Measure, rows: list[Sample], fir
     trend = Trend(person, protocol, first, points, measure)
     trend.bests = _bests(trend, rows)
     sem = _personal_sem(rows)
+    if repeat_sem is not None:  # a session-level measure (a reach): one row, two trials
+        sem[(MAIN, None)] = repeat_sem
     for side in trend.sides:
         for name in MEASURES:
             trend.changes += _changes(trend, name, side, sem.get((name, side)))
@@ -319,6 +322,19 @@ def _personal_sem(rows: list[Sample]) -> dict:
             if dof >= 2:
                 out[(name, side)] = math.sqrt(ss / dof)
     return out
+
+
+def _repeat_sem(measure: Measure, sessions) -> float | None:
+    """Pooled within-session SD of a session-level measure's repeated trials (a reach's
+    two; ``Measure.repeats``). A single trial's SD: for a best of two it is cautious,
+    as the best of two varies less than one trial."""
+    ss, dof = 0.0, 0
+    for s in sessions:
+        vals = measure.repeat_values(ProtocolResult.of(s.result)) if s.result else []
+        if len(vals) >= 2:
+            ss += sum((v - statistics.fmean(vals)) ** 2 for v in vals)
+            dof += len(vals) - 1
+    return math.sqrt(ss / dof) if dof >= 2 else None
 
 
 def _changes(trend: Trend, measure: str, side, sem: float | None) -> list[Change]:
