@@ -269,6 +269,40 @@ def test_a_lift_is_dated_at_toe_off_through_a_stray_of_the_toe_just_before(seed,
     assert not abs(t0 - 3.0) < 0.1  # NaN (no date) or far off
 
 
+def _touchdown_trace(stray_cm: float, seed: int):
+    """30 fps; the lowest point comes down from 20 cm (min-jerk, 0.4 s) to first contact
+    at 3.0 s; the toe alone is down until the heel lands at 3.2 s, reading ``stray_cm``
+    up (correlated jitter), and the flat foot then reads 0.6 cm low (the lower of heel
+    and toe); mean heights ten times the edge."""
+    t = np.arange(0, 4.0, 1 / 30)
+    u = np.clip((3.0 - t) / 0.4, 0.0, 1.0)
+    low = 20.0 * u ** 3 * (10 - 15 * u + 6 * u ** 2)
+    low[(t >= 3.0) & (t < 3.2)] += stray_cm
+    low[t >= 3.2] -= 0.6
+    noise = 0.25 * np.random.default_rng(seed).standard_normal((2, t.size))
+    return t, 3.0 * low + noise[0], low + noise[1]
+
+
+def test_a_touchdown_is_dated_at_first_contact_through_a_stray_of_the_toe_after(monkeypatch):
+    """A toe that reads 1.5 cm up from first contact until the heel lands (1-2 px of
+    correlated jitter, square on and at 15 fps) drew the fit of its heights towards
+    where the heel came down, up to 0.3 s late; the earlier of that fit and one whitened
+    for correlated noise (``edge_dating.TOUCHDOWN_RHO``) dates it, and a clean touchdown,
+    within two frames, whatever the noise."""
+    from balance.core import edge_dating
+    detected = 100  # 3.33 s: the mean under its off level, the foot at rest after it
+
+    def dates(stray):
+        return np.array([edge_dating.touchdown_time(*_touchdown_trace(stray, seed), detected,
+                                                    0.75, 0.5, 30, lift_t=1.0)
+                         for seed in range(3, 9)])
+    for stray in (0.0, 1.5):
+        assert np.abs(dates(stray) - 3.0).max() <= 0.07
+    monkeypatch.setattr(edge_dating, "TOUCHDOWN_RHO", 0.0)  # the heights' fit alone, as before
+    off = dates(1.5)
+    assert np.sum(~(np.abs(off - 3.0) < 0.15)) >= 3  # NaN (no date) or far off, half the time
+
+
 def test_world_lift_along_the_bodys_up_under_a_pitched_camera():
     # A camera 1.2 m high pitched 7 deg down at the body: world axes turn with it. A foot
     # raised 5 cm and 27 cm in front reads ~2 cm along the camera's y, 5 cm along the up

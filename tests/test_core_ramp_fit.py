@@ -48,3 +48,20 @@ def test_a_slow_walker_s_long_window_at_60_fps():
     t, h = _turn(60.0, 12.0, 6.3, 4)
     start, end = ramp_ends(t, h, (0.0, 15.0), (15.0, t[-1]))
     assert (start, end) == pytest.approx((12.0, 18.3), abs=0.1)
+
+
+def test_whitened_fit_is_exact_on_a_clean_ramp_and_weighs_a_stray_as_its_ends():
+    """``rho``: the fit on the samples whitened for noise correlated from one frame to
+    the next. A clean ramp is found exactly either way; a stray of 2 (a fifth of the
+    ramp) over the 0.25 s before its start pulls the plain fit's start later than the
+    whitened fit's, which weighs the stray as its two ends."""
+    from balance.core.ramp_fit import joint_ramp_ends
+    t = np.arange(0.0, 3.0, 1.0 / 30.0)
+    h = 10.0 * min_jerk((t - 1.5) / 0.4)
+    for rho in (0.0, 0.8):
+        start, end = joint_ramp_ends(t, h[None], (1.0,), (0.0, 3.0), (0.0, 3.0), rho)
+        assert start == pytest.approx(1.5, abs=1e-6) and end == pytest.approx(1.9, abs=1e-6)
+    h[(t >= 1.2) & (t < 1.45)] += 2.0
+    plain, white = (joint_ramp_ends(t, h[None], (1.0,), (0.0, 3.0), (0.0, 3.0), rho)[0] - 1.5
+                    for rho in (0.0, 0.8))
+    assert abs(white) < abs(plain)

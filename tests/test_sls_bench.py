@@ -90,6 +90,18 @@ def test_hip_flexion_holds_within_0_2_s_on_seeds_1_to_8(name):
     assert np.max(np.abs(s.errors)) <= 0.2
 
 
+def test_hip_flexion_holds_at_1_2_m_within_0_2_s_on_seeds_1_to_30():
+    """Seed 14: the world's toe strayed for a few frames just before toe-off and after
+    first contact, and the toe ramp fitted on the plain samples stretched over both
+    strays (the hold 0.27 s long); fitted whitened for the correlated noise
+    (``edge_dating.TOE_RHO``) the holds at 1.2 m are within 0.2 s, and more of them
+    within 0.1 s on seeds 1-60 (51 of 60, was 45)."""
+    s = evaluate("hip-flexion lift, 1.2 m", seeds=range(1, 31))
+    assert s.found == s.true_holds == 30
+    assert s.false_trials == 0 and s.wrong_end == 0
+    assert np.max(np.abs(s.errors)) <= 0.2
+
+
 @pytest.mark.parametrize("name", ["end of recording mid-lift", "step into a wide stance"])
 def test_fragment_or_step_is_no_trial(name):
     s = evaluate(name)
@@ -234,3 +246,24 @@ def test_a_stance_foot_blip_before_the_lift_refuses_no_hold():
     (hold, trial), = pairs
     assert trial is not None and trial["end_reason"] == "touchdown"
     assert abs(trial["hold_time_s"] - hold.expected_s) <= 0.2
+
+
+# condition -> seeds whose touchdown was dated 0.2-0.27 s late before the touchdown was
+# also fitted whitened for correlated noise (``edge_dating.TOUCHDOWN_RHO``): the toe
+# strayed 1-1.5 cm up from first contact until the heel came down.
+LATE_TOUCHDOWN = {"frontal 3 m 30 fps": (19, 41), "15 fps": (41,),
+                  "15 fps, 2 px, dips, drops, tap": (56,)}
+
+
+@pytest.mark.parametrize("name", sorted(LATE_TOUCHDOWN))
+def test_a_toe_straying_up_after_contact_does_not_date_the_touchdown_late(name):
+    from tests.bench.conditions import draw, match, score
+    from tests.bench.scenario import generate
+    for seed in LATE_TOUCHDOWN[name]:
+        rec = generate(draw(name, seed))
+        frame = 1.0 / rec.scenario.fps
+        pairs, extra = match(score(rec), rec.holds)
+        assert not extra, seed
+        for hold, trial in pairs:
+            assert trial is not None and trial["end_reason"] == "touchdown", seed
+            assert abs(trial["end_s"] - hold.contact_s) <= 2 * frame + 0.001, seed

@@ -445,9 +445,11 @@ class LiveEventDetector:
         frames, t, h, low, sole, toe = self._history(k)
         at = min(int(np.searchsorted(frames, detected)), len(t) - 1)
         t0 = math.nan
+        up = self._lift_frame[k]
+        t_up = t[min(int(np.searchsorted(frames, up)), len(t) - 1)] if up is not None else -math.inf
         for back in (round(self.fps), self._back_n):  # the longer only if the last second fails
             t0, trace = _first_fit(lambda trace, back=back: edge_dating.touchdown_time(
-                t, h, trace, at, self._edge_low(k), self.cfg.edge_high, back),
+                t, h, trace, at, self._edge_low(k), self.cfg.edge_high, back, t_up),
                 edge_dating.sole_traces(low, sole, max(0, at - back)))
             if math.isfinite(t0):
                 break
@@ -455,9 +457,7 @@ class LiveEventDetector:
         if self._forward[k]:  # raised in front: the end of the toe's movement, if found
             fwd = edge_dating.forward_touchdown_time(t, toe, at, round(self.fps))
             t0, self._forward[k] = (fwd if math.isfinite(fwd) else t0), False
-        up = self._lift_frame[k]
-        if up is not None and t0 == t0 and t0 <= t[min(int(np.searchsorted(frames, up)),
-                                                       len(t) - 1)]:
+        if not t0 > t_up:
             t0 = math.nan  # dated at or before its own lift: no date (a short tap's noise)
         i = _index_at(t, t0, at)
         clear = (edge_dating.clearance(low, int(np.searchsorted(frames, up)), i, self._floor_n)

@@ -12,7 +12,8 @@ the minimum-jerk ramp (Flash & Hogan 1985: the shape of a smooth point-to-point 
 movement; no speed and no acceleration at either end), 0 before ``t0`` and 1 after
 ``t1``. For each (t0, t1) the level ``b`` and the size ``a`` are closed-form; the pair
 with the least squared residual wins, searched on a coarse grid (on thinned samples) and
-then a fine one around the best. Every sample weighs the same, so the straight stretches
+then a fine one around the best (optionally on the samples whitened for noise correlated
+from frame to frame, ``rho``). Every sample weighs the same, so the straight stretches
 on both sides anchor the levels and the ramp's whole course, not just its first degrees,
 sets its ends.
 """
@@ -32,20 +33,33 @@ def min_jerk(u: np.ndarray) -> np.ndarray:
     return u ** 3 * (10.0 - 15.0 * u + 6.0 * u ** 2)
 
 
-def _residuals(t, h, t0, t1) -> np.ndarray:
-    """Squared residual of the best level and size for each candidate pair (t0[k], t1[k])."""
+def _residuals(t, h, t0, t1, rho: float = 0.0) -> np.ndarray:
+    """Squared residual of the best level and size for each candidate pair (t0[k], t1[k]),
+    in the samples whitened for noise of lag-1 correlation ``rho`` (``_whiten``)."""
     m = min_jerk((t[None, :] - t0[:, None]) / (t1 - t0)[:, None])
-    n, sh, shh = h.size, h.sum(), h @ h
-    sm, smm, shm = m.sum(axis=1), np.einsum("gs,gs->g", m, m), m @ h
-    det = n * smm - sm * sm
+    one, h, m = _whiten(np.ones(h.size), rho), _whiten(h, rho), _whiten(m, rho)
+    cc, ch, hh = one @ one, one @ h, h @ h
+    cm, mm, mh = m @ one, np.einsum("gs,gs->g", m, m), m @ h
+    det = cc * mm - cm * cm
     with np.errstate(divide="ignore", invalid="ignore"):
-        a = (n * shm - sm * sh) / det
-    b = (sh - a * sm) / n
-    sse = shh - b * sh - a * shm
+        a = (cc * mh - cm * ch) / det
+    b = (ch - a * cm) / cc
+    sse = hh - b * ch - a * mh
     return np.where(det > 1e-12, sse, np.inf)
 
 
-def _search(t, h, t0s, t1s, min_len, weight=(1.0,)) -> tuple[float, float]:
+def _whiten(x: np.ndarray, rho: float) -> np.ndarray:
+    """``x`` (..., n) with each sample less ``rho`` times the one before (the first
+    scaled by sqrt(1 - rho²)): AR(1) noise of lag-1 correlation ``rho`` made white. A
+    stray of correlated noise then weighs as its two ends, not as its whole length."""
+    if rho == 0.0:
+        return x
+    out = x - rho * np.concatenate([np.zeros_like(x[..., :1]), x[..., :-1]], axis=-1)
+    out[..., 0] = np.sqrt(1.0 - rho * rho) * x[..., 0]
+    return out
+
+
+def _search(t, h, t0s, t1s, min_len, weight=(1.0,), rho: float = 0.0) -> tuple[float, float]:
     """The best (t0, t1) on the grid for the traces ``h`` (m, n) together: the sum of
     their squared residuals, trace i's times ``weight[i]``."""
     g0, g1 = (g.ravel() for g in np.meshgrid(t0s, t1s, indexing="ij"))
@@ -54,7 +68,7 @@ def _search(t, h, t0s, t1s, min_len, weight=(1.0,)) -> tuple[float, float]:
     # in blocks of candidates: a slow walker's long turn window would otherwise need a
     # (candidates x samples) array of hundreds of MB
     step = max(1, CELLS // max(t.size, 1))
-    sse = np.concatenate([sum(w * _residuals(t, hi, g0[i:i + step], g1[i:i + step])
+    sse = np.concatenate([sum(w * _residuals(t, hi, g0[i:i + step], g1[i:i + step], rho)
                               for hi, w in zip(h, weight))
                           for i in range(0, g0.size, step)] or [np.empty(0)])
     if sse.size == 0:
@@ -71,11 +85,13 @@ def ramp_ends(t: np.ndarray, h: np.ndarray, lo: tuple[float, float],
 
 
 def joint_ramp_ends(t: np.ndarray, h: np.ndarray, weight, lo: tuple[float, float],
-                    hi: tuple[float, float]) -> tuple[float, float]:
+                    hi: tuple[float, float], rho: float = 0.0) -> tuple[float, float]:
     """``ramp_ends`` of one movement seen in several traces ``h`` (m, n) at once (the
     axes of a point moving on a line): each its own level and size, one (start, end),
     trace i's squared residuals weighted by ``weight[i]`` (its inverse noise variance).
-    Samples where any trace is NaN are left out."""
+    Samples where any trace is NaN are left out. ``rho``: the noise's correlation from
+    one sample to the next, the fit made on the samples whitened for it (``_whiten``;
+    on the thinned samples of the coarse search, ``rho`` to the power of the thinning)."""
     h = np.asarray(h, float)
     ok = np.isfinite(h).all(axis=0)
     t, h = np.asarray(t, float)[ok], h[:, ok]
@@ -85,6 +101,6 @@ def joint_ramp_ends(t: np.ndarray, h: np.ndarray, weight, lo: tuple[float, float
     min_len = 2.0 * dt  # two samples on the ramp at least, or a step fits anywhere between
     k = max(1, int(round(1.0 / (COARSE_HZ * dt))))
     best = _search(t[::k], h[:, ::k], np.arange(lo[0], lo[1] + COARSE_S, COARSE_S),
-                   np.arange(hi[0], hi[1] + COARSE_S, COARSE_S), min_len, weight)
+                   np.arange(hi[0], hi[1] + COARSE_S, COARSE_S), min_len, weight, rho ** k)
     near = np.arange(-COARSE_S, COARSE_S + FINE_S / 2, FINE_S)
-    return _search(t, h, best[0] + near, best[1] + near, min_len, weight)
+    return _search(t, h, best[0] + near, best[1] + near, min_len, weight, rho)
