@@ -1,7 +1,7 @@
 """Timed Up and Go: timed and split into its parts on people walked by the independent
 bench (``tests/bench/tug.py``: placed steps, turns on the spot, a pinhole camera), from
 the side and at 45 deg, 15-60 fps, 1-2 px jitter; the turn's steps (2-7 drawn per
-seed); the Go cue, the gait speed, the card.
+seed); the Go cue, the gait speed (side-on, 45 and 60 deg off; not beyond 63), the card.
 
 No public TUG footage is at hand (``../shared/realdata`` has none): the bench is the check.
 """
