@@ -1,7 +1,7 @@
 """Timed Up and Go timing and gait speed on the independent TUG bench (issue 16).
 
 Each condition of ``tests/bench/tug_conditions.py`` is generated for a few seeds (a
-pinhole camera from the side or at 45 deg, an articulated person who rises from a chair,
+pinhole camera from the side, at 45 deg, or 60 and 70 deg off side-on, an articulated person who rises from a chair,
 walks 3 m with placed steps, turns on the spot, walks back, turns and sits, with drawn
 timings, speed and cadence, correlated jitter; written without ``balance.testing`` or the
 protocol), scored by the ``tug`` protocol from the first movement and compared with the
@@ -11,8 +11,9 @@ truth.
 
 Columns: the worst |error| over the seeds of each event (start, standing reached, the
 turn at the line's start and end, the last turn's start, seat contact) and of the total
-time, s; the worst gait speed error on the straights, % of the truth ("-": not measured,
-the walk not side-on); the walk's angle to the picture's plane, deg; the steps of the turn
+time, s; the worst gait speed error on the straights, % of the true 3-D walking speed
+("-": not measured, the walk beyond ``tug.WALK_MAX_DEG`` off the picture's plane; "inf":
+measured in some runs only); the walk's angle to the picture's plane, deg; the steps of the turn
 at the line (2-7 drawn per seed): the runs counted exactly, and the worst count off.
 """
 

@@ -1,7 +1,7 @@
 """Timed Up and Go: timed and split into its parts on people walked by the independent
 bench (``tests/bench/tug.py``: placed steps, turns on the spot, a pinhole camera), from
 the side and at 45 deg, 15-60 fps, 1-2 px jitter; the turn's steps (2-7 drawn per
-seed); the Go cue, the gait speed, the card.
+seed); the Go cue, the gait speed (side-on, 45 and 60 deg off; not beyond 63), the card.
 
 No public TUG footage is at hand (``../shared/realdata`` has none): the bench is the check.
 """
@@ -19,7 +19,7 @@ from balance.protocols.base import Frame
 from balance.session.rescore import score_frames
 from balance.testing.synthetic import generate as synthetic
 from tests.bench.tug import Tug, generate
-from tests.bench.tug_conditions import CONDITIONS, EVENTS, compare, score
+from tests.bench.tug_conditions import CONDITIONS, EVENTS, compare, evaluate, score, worst
 from tests.helpers import balance
 
 VIEWS = [(90.0, 15.0, 2.0), (90.0, 30.0, 1.0), (90.0, 60.0, 2.0),
@@ -95,13 +95,32 @@ def test_gait_speed_from_the_side_is_the_hips_travel_in_cm_per_s(seed):
     assert result["summary"]["scale"] == "shank = 0.246 x the person's height"
 
 
-def test_gait_speed_is_not_given_when_the_walk_is_towards_the_camera():
-    result, _ = score(Tug(seed=1, view_deg=45.0))
+# The worst |error| of the straights' speeds over seeds 1-16 (where the line's scale
+# percentile was chosen), in these conditions, was 4.8 % with 1 px jitter and 7.5 % with
+# 2 px, side-on, 45 deg and 60 deg off alike; before the walk's angle was used 45 deg was
+# not measured, and side-on it was up to 8.7 %.
+SPEED_CONDITIONS = ("side 30 fps", "side 15 fps, 2 px", "45 deg 30 fps", "45 deg 15 fps",
+                    "45 deg 60 fps, 2 px", "45 deg 15 fps, 2 px", "60 deg off, 30 fps",
+                    "60 deg off, 15 fps, 2 px")
+
+
+@pytest.mark.parametrize("condition", SPEED_CONDITIONS)
+def test_gait_speed_from_the_side_or_at_an_angle_is_the_3d_walking_speed(condition):
+    rows = evaluate(condition, seeds=(1, 2, 3))
+    within = 0.08 if CONDITIONS[condition].get("jitter_px", 1.0) > 1.0 else 0.06
+    assert worst(rows)["speed"] <= within, [r["speed"] for r in rows]
+    off = 90.0 - CONDITIONS[condition].get("view_deg", 90.0)
+    assert all(r["angle"] == pytest.approx(off, abs=3.0) for r in rows)
+
+
+def test_gait_speed_is_not_given_when_the_walk_is_beyond_the_limit_off_the_picture():
+    result, _ = score(Tug(seed=1, **CONDITIONS["70 deg off, 30 fps"]))
     s = result["summary"]
     assert s["gait_speed_cm_s"] == {"out": None, "back": None}
-    assert s["walk_angle_deg"] == pytest.approx(45.0, abs=5.0)
-    assert "45 deg off the picture's plane" in s["gait_speed_note"]
-    assert s["time_s"] is not None  # the timing does not need the side view
+    assert s["walk_angle_deg"] == pytest.approx(70.0, abs=3.0)
+    assert s["gait_speed_note"] == (f"not measured: the walk was {s['walk_angle_deg']:.0f} deg "
+                                    "off the picture's plane (within 63 deg is needed)")
+    assert s["time_s"] is not None  # the timing does not need the speed's view
 
 
 def test_timed_from_the_go_cue_not_from_when_the_person_moves():

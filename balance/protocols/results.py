@@ -182,8 +182,9 @@ class FiveStsSummary(Summary):
 class TugSummary(Summary):
     """``time_s``: from the start (``go``: the Go cue or the first movement) to the seat
     contact, None unless the walk and both turns were seen; ``parts``: the subtask times,
-    s; ``events``: their edges, s; ``gait_speed_cm_s``: the walk out and back, None unless
-    filmed side-on (``gait_speed_note`` says why); ``turn_steps``: the feet's swings in
+    s; ``events``: their edges, s; ``gait_speed_cm_s``: the walk out and back, None when
+    the walk was more than ``tug.WALK_MAX_DEG`` off the picture's plane
+    (``walk_angle_deg``; ``gait_speed_note`` says why); ``turn_steps``: the feet's swings in
     the turn at the line, None unless the walk was seen; ``aid``, ``chair_arms``: declared."""
 
     time_s: float | None = None

@@ -44,7 +44,8 @@ class Tug:
 
     ``view_deg``: the angle between the walkway and the optical axis (90: side view, the
     camera on the person's left at the walkway's middle; 45: ahead and to the left, the
-    person walking towards it on the way out)."""
+    person walking towards it on the way out; the walk is 90 - ``view_deg`` off the
+    picture's plane)."""
 
     seed: int = 0
     fps: float = 30.0
@@ -66,7 +67,8 @@ class Truth:
     """Event times, s: trunk movement, standing reached, first foot off, turn at the line
     starts and ends, the turn before sitting starts, seat contact; the straight parts'
     mean speeds (walk out: standing to turn start; back: turn end to the second turn's
-    start), m/s; the steps of the turn at the line (swings whose middle is inside it:
+    start), m/s: the pelvis's travel along the walkway over that time, the 3-D walking
+    speed whatever the camera's view; the steps of the turn at the line (swings whose middle is inside it:
     the drawn count)."""
 
     move: float
@@ -173,10 +175,17 @@ def _steps(times, fine, travel, psi, body: Body, rng, pace):
         pos[side[0]] = (target, yaw)
         side[0] = "right" if side[0] == "left" else "left"
 
-    t, start, tt = times["walk"], times["turn_start"], times["turn_step"]
-    while t + swing / 2 <= start - CLEAR_S * pace:           # the walk out
-        step(t, swing, t + swing + 0.5 * half)
-        t += half
+    start, tt = times["turn_start"], times["turn_step"]
+    # The walk out: its step time stretched or shrunk (a few %) to a whole number of
+    # steps whose last swing's middle is CLEAR_S before the turn, so both feet land near
+    # where the pelvis stops; with the drawn step time the trailing foot could stay
+    # planted up to a step and a half behind, its leg stretched 50 % past its length.
+    room = start - CLEAR_S * pace - times["walk"]
+    n_out = max(1, round(room / half - SWING / 2))
+    step_out = room / (n_out + SWING / 2)
+    for k in range(n_out + 1):
+        lift = times["walk"] + k * step_out
+        step(lift, SWING * step_out, lift + SWING * step_out + 0.5 * step_out)
     for k in range(times["turn_steps"]):                      # the turn at the line
         lift = start + (k + 0.5) * tt - SWING * tt / 2
         step(lift, SWING * tt, start + (k + 1) * tt)

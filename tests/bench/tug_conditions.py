@@ -11,7 +11,8 @@ import numpy as np
 from tests.bench.tug import Tug, generate
 from tests.bench.scoring import score_recording
 
-# name -> Tug settings that differ from the side view, 4 m, 30 fps, 1 px baseline.
+# name -> Tug settings that differ from the side view, 4 m, 30 fps, 1 px baseline. "45
+# deg", "60 deg off": the walk's angle to the picture's plane (90 - ``view_deg``).
 CONDITIONS = {
     "side 30 fps": {},
     "side 15 fps": {"fps": 15.0},
@@ -22,6 +23,10 @@ CONDITIONS = {
     "45 deg 15 fps": {"view_deg": 45.0, "fps": 15.0},
     "45 deg 60 fps, 2 px": {"view_deg": 45.0, "fps": 60.0, "jitter_px": 2.0},
     "45 deg 15 fps, 2 px": {"view_deg": 45.0, "fps": 15.0, "jitter_px": 2.0},
+    # the walk 60 deg off the picture's plane (within the protocol's limit) and 70 (beyond)
+    "60 deg off, 30 fps": {"view_deg": 30.0},
+    "60 deg off, 15 fps, 2 px": {"view_deg": 30.0, "fps": 15.0, "jitter_px": 2.0},
+    "70 deg off, 30 fps": {"view_deg": 20.0},
     "side, slow (x1.5)": {"pace": 1.5},
     "side, brisk (x0.8)": {"pace": 0.8},
     "side, laptop 0.75 m high": {"camera_height_m": 0.75},
