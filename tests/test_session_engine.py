@@ -623,3 +623,92 @@ def test_the_capture_thread_readies_each_frame_so_the_pose_thread_only_infers():
         assert rgb.flags.c_contiguous
     assert {s.display.shape for s in shown} == {(180, 320, 4)}  # shrunk to the width, BGRA
     assert set(cap.stats.stages) == {"read", "prepare"}
+
+
+# --- the pose thread: inference beside scoring -------------------------------------------
+
+class Clocked(TruthEstimator):
+    """Spends ``ms`` in each detect, as MediaPipe does, without the GIL (a sleep), and
+    notes when each call ran."""
+
+    def __init__(self, synth, ms, spans, fail_at=None):
+        super().__init__(synth)
+        self.ms, self.spans, self.fail_at = ms, spans, fail_at
+
+    def detect(self, frame_bgr, t_s, rgb=None):
+        if self.fail_at is not None and t_s >= self.fail_at:
+            raise RuntimeError("model crashed")
+        t0 = time.perf_counter()
+        time.sleep(self.ms / 1e3)
+        self.spans.append((t0, time.perf_counter()))
+        return super().detect(frame_bgr, t_s, rgb)
+
+
+def _pose_run(synth, estimator_factory, protocol, writer=None):
+    """Every frame (a lossless slot) through capture, pose and processing threads."""
+    slot, finished, errors, snaps = LatestSlot(lossless=True), [], [], []
+    proc = ProcessThread(slot, image_size=synth.image_size, estimator_factory=estimator_factory,
+                         on_snapshot=snaps.append, on_error=errors.append,
+                         on_finished=lambda *a: finished.append(a))
+    cap = CaptureThread(ListFeed(synth, frames=True), slot, realtime=0,
+                        on_end=proc.source_ended)
+    proc.start_test(protocol, writer)
+    proc.start()
+    cap.start()
+    proc.join(30)
+    cap.stop()
+    cap.join(5)
+    assert not proc.is_alive()
+    return finished, errors, snaps
+
+
+def test_the_next_frame_is_inferred_while_this_one_is_scored():
+    """The live chain's two slow steps overlap: a frame's time is the slower of them,
+    not their sum (issue 18). Serial, no inference could start inside an update."""
+    synth, detects, updates = person(duration_s=1.0), [], []
+
+    class Slow(FakeStance):
+        def update(self, frame):
+            t0 = time.perf_counter()
+            time.sleep(0.02)
+            updates.append((t0, time.perf_counter()))
+            return super().update(frame)
+
+    protocol = Slow(Profile(), image_size=synth.image_size, fps=synth.fps)
+    finished, errors, snaps = _pose_run(synth, lambda: Clocked(synth, 20, detects), protocol)
+    assert errors == [] and finished[0][0] == "end of recording"
+    assert [s.index for s in snaps] == list(range(len(synth.t)))  # each frame once, in order
+    assert all(s.inference_ms == 1.0 for s in snaps)  # the estimator's own figure
+    overlapped = sum(any(d0 < u1 and u0 < d1 for d0, d1 in detects) for u0, u1 in updates)
+    assert overlapped >= 0.8 * len(updates), (overlapped, len(updates))
+
+
+@pytest.mark.parametrize("fail_at", [0.0, 0.5])
+def test_a_failing_model_is_reported_and_the_recording_kept(tmp_path, fail_at):
+    """At load (the first detect) or mid-test: the window hears why, the test ends with
+    an error, and the frames scored before it are in the file."""
+    synth = person(duration_s=1.0)
+    path = tmp_path / "s.balance"
+    writer = SessionWriter(path, new_metadata(source="fake", fps=30, image_size=synth.image_size))
+    protocol = FakeStance(Profile(), image_size=synth.image_size, fps=synth.fps)
+    finished, errors, snaps = _pose_run(
+        synth, lambda: Clocked(synth, 0, [], fail_at=fail_at), protocol, writer)
+    assert errors == ["RuntimeError: model crashed"]
+    assert finished[0][0] == "error" and read_session(path).metadata["end_reason"] == "error"
+    assert len(snaps) == round(fail_at * synth.fps)
+
+
+def test_a_model_that_cannot_load_is_reported_before_any_frame():
+    synth = person(duration_s=0.5)
+
+    def missing():
+        raise FileNotFoundError("pose_landmarker.task")
+    protocol = FakeStance(Profile(), image_size=synth.image_size, fps=synth.fps)
+    slot, errors, ready = LatestSlot(), [], []
+    proc = ProcessThread(slot, image_size=synth.image_size, estimator_factory=missing,
+                         on_error=errors.append, on_ready=lambda: ready.append(1))
+    proc.start_test(protocol, None)
+    proc.start()
+    proc.join(5)
+    assert not proc.is_alive() and errors == ["FileNotFoundError: pose_landmarker.task"]
+    assert ready == []  # capture is never started

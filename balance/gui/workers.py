@@ -14,7 +14,7 @@ from balance.session.stride import FrameStride
 
 
 class LiveWorker(QObject):
-    """Owns a capture and a processing thread for one feed.
+    """Owns a capture and a processing thread (with its pose thread) for one feed.
 
     ``drop_late``: frames the processing is late for are dropped (or, on a machine too slow
     for every frame, every second one skipped, ``FrameStride``), as a camera must; by

@@ -1,11 +1,13 @@
-"""The live loop without Qt: capture thread -> one-slot queue -> pose and scoring thread.
+"""The live loop without Qt: capture thread -> one-slot queue -> pose thread -> scoring thread.
 
-Two threads and one rule: never build latency. The capture thread reads frames as they
-come (a webcam) or as they would come (a file paced at its frame rate) and drops them into
-a one-slot queue where the newest frame wins; the processing thread takes whatever is
-newest, finds the pose, feeds the protocol, records to the session and hands a
-`Snapshot` to a callback. The window turns those callbacks into Qt signals
-(`balance.gui.workers`); tests and the benchmark can drive the same code without Qt.
+Three threads and one rule: never build latency. The capture thread reads frames as they
+come (a webcam) or as they would come (a file paced at its frame rate), converts them for
+the model and the screen, and drops them into a one-slot queue where the newest frame
+wins; the pose thread takes whatever is newest and only finds the pose (MediaPipe releases
+the GIL while it infers); the processing thread feeds the protocol, records to the session
+and hands a `Snapshot` to a callback, while the pose thread infers the next frame. The
+window turns those callbacks into Qt signals (`balance.gui.workers`); tests and the
+benchmark can drive the same code without Qt.
 """
 
 from __future__ import annotations
@@ -49,6 +51,7 @@ class Captured:
     pose: tuple[np.ndarray, np.ndarray, bool] | None = None  # image, world, detected
     rgb: np.ndarray | None = None  # the frame in RGB, as the pose model takes it (``prepare``)
     display: np.ndarray | None = None  # the picture for the screen (``prepare``)
+    inference_ms: float = 0.0  # the pose model's time on this frame (`PoseThread`)
 
     def prepare(self, display_width: int) -> None:
         """Done on the capture thread, which is idle most of the time: the colour
@@ -276,8 +279,54 @@ def shrink_for_display(frame_bgr: np.ndarray, max_width: int = DISPLAY_MAX_WIDTH
     return cv2.cvtColor(frame_bgr, cv2.COLOR_BGR2BGRA)
 
 
+class PoseThread(threading.Thread):
+    """Finds the pose of the newest capture, and nothing else, so that inference overlaps
+    the scoring of the frame before.
+
+    ``estimator_factory()`` is called on this thread (MediaPipe wants one thread per
+    landmarker). Items go on into ``out``, a lossless slot: the processing thread scores
+    every frame this thread infers, and while it is busy the capture slot keeps only the
+    newest. ``out`` is closed once the capture slot is closed and drained, or at ``stop``;
+    ``error`` then says what failed, if anything did (the factory or ``detect``).
+    """
+
+    def __init__(self, source: LatestSlot, estimator_factory, stop: threading.Event):
+        super().__init__(name="balance-pose", daemon=True)
+        self.source, self.estimator_factory, self.stop = source, estimator_factory, stop
+        self.out = LatestSlot(lossless=True)
+        self.ready = threading.Event()  # set once the model is loaded (or failed to)
+        self.error: Exception | None = None
+
+    def run(self) -> None:
+        estimator = None
+        try:
+            estimator = self.estimator_factory()
+            self.ready.set()
+            while not self.stop.is_set():
+                item = self.source.get(timeout=0.1)
+                if item is not None:
+                    self._infer(item, estimator)
+                    self.out.put(item, self.stop)
+                elif self.source.closed:
+                    break
+        except Exception as exc:  # reported by the processing thread, which ends the test
+            self.error = exc
+        finally:
+            self.ready.set()
+            self.out.close()
+            if estimator is not None and hasattr(estimator, "close"):
+                estimator.close()
+
+    @staticmethod
+    def _infer(item: Captured, estimator) -> None:
+        if item.pose is None:  # a replay's items carry their landmarks
+            pose = estimator.detect(item.frame, item.t_s, rgb=item.rgb)
+            item.pose = (pose.image, pose.world, pose.detected)
+            item.inference_ms = pose.inference_ms
+
+
 class ProcessThread(threading.Thread):
-    """Takes the newest capture, finds the pose, scores and records it, reports a snapshot.
+    """Takes each frame with its pose, scores and records it, reports a snapshot.
 
     Commands from the window (start a test, stop) arrive through ``command`` and run on
     this thread, so the protocol and the session file are only ever touched here.
@@ -286,13 +335,13 @@ class ProcessThread(threading.Thread):
     ----------
     slot : LatestSlot fed by a CaptureThread.
     estimator_factory : callable returning an object with ``detect(frame_bgr, t_s, rgb=)``
-        (see `balance.pose.estimator`), created on this thread (MediaPipe wants one
-        thread per landmarker); None for a replay, whose items carry their landmarks.
+        (see `balance.pose.estimator`), run by a `PoseThread` this thread starts between
+        ``slot`` and itself; None for a replay, whose items carry their landmarks.
     image_size : (w, h) of the feed.
     on_snapshot(Snapshot), on_trial(dict), on_finished(reason, result, path), on_error(str):
         callbacks, called on this thread; ``on_warm(seconds)`` on the warm-up thread.
-    stride : `FrameStride` told how long each frame took (the capture thread skips frames
-        by it); locked while a test records, unlocked when it ends.
+    stride : `FrameStride` told how long each frame took in the slower of the pose and the
+        scoring thread (the capture thread skips frames by it); locked while a test records, unlocked when it ends.
     warmup : callable compiling the scoring kernels (`balance.core.jit.warmup`), run once
         on a thread of its own from the first frame on, not before it: with a cold numba
         cache it takes seconds, and the preview needs no kernel. A test started sooner
@@ -314,6 +363,7 @@ class ProcessThread(threading.Thread):
         self.stats = stats or LiveStats()
         self.stride = stride
         self.recording: Recording | None = None
+        self.pose: PoseThread | None = None
         self.source_end: str | None = None
         self._commands: queue.SimpleQueue = queue.SimpleQueue()
         self._quit = threading.Event()
@@ -343,13 +393,12 @@ class ProcessThread(threading.Thread):
 
     # The loop --------------------------------------------------------------------------
     def run(self) -> None:
-        estimator = None
         try:
-            estimator = self.estimator_factory() if self.estimator_factory else None
+            frames = self._start_pose()
             if self.warmup is None:
                 self._warm_done.set()
             self.on_ready()
-            self._loop(estimator)
+            self._loop(frames)
         except Exception as exc:  # shown in the window; the recording is still closed
             self.on_error(f"{type(exc).__name__}: {exc}")
             try:
@@ -358,8 +407,21 @@ class ProcessThread(threading.Thread):
                 if self.recording is not None:
                     self.recording.close_files()
         finally:
-            if estimator is not None and hasattr(estimator, "close"):
-                estimator.close()
+            self._quit.set()  # the pose thread stops too
+
+    def _start_pose(self) -> LatestSlot:
+        """The slot this thread reads: the pose thread's, once its model is loaded."""
+        if self.estimator_factory is None:
+            return self.slot
+        self.pose = PoseThread(self.slot, self.estimator_factory, self._quit)
+        self.pose.start()
+        self.pose.ready.wait()
+        self._raise_pose_error()
+        return self.pose.out
+
+    def _raise_pose_error(self) -> None:
+        if self.pose is not None and self.pose.error is not None:
+            raise self.pose.error  # as if it had failed here: the window says what
 
     def _warm(self) -> None:
         start = time.perf_counter()
@@ -372,17 +434,18 @@ class ProcessThread(threading.Thread):
             self._warm_done.set()
         self.on_warm(time.perf_counter() - start)
 
-    def _loop(self, estimator) -> None:
+    def _loop(self, frames: LatestSlot) -> None:
         while not self._quit.is_set():
             self._run_commands()
-            item = self.slot.get(timeout=0.1)
+            item = frames.get(timeout=0.1)
             if item is None:
-                if self.slot.closed:
+                if frames.closed:
+                    self._raise_pose_error()
                     self._run_commands()
                     self._end_recording(self.source_end or reasons.WINDOW_CLOSED)
                     return
                 continue
-            self._process(item, estimator)
+            self._process(item)
         self._run_commands()  # a Stop pressed just before closing still counts
         self._end_recording(reasons.WINDOW_CLOSED)
 
@@ -404,16 +467,9 @@ class ProcessThread(threading.Thread):
                 self.recording.stop(reason, discomfort=discomfort, by=by)
                 self._report_end(self.recording)
 
-    def _process(self, item: Captured, estimator) -> None:
-        if item.pose is not None:
-            image, world, detected = item.pose
-            inference_ms = 0.0
-        elif estimator is not None:
-            pose = estimator.detect(item.frame, item.t_s, rgb=item.rgb)
-            image, world, detected, inference_ms = (pose.image, pose.world, pose.detected,
-                                                    pose.inference_ms)
-        else:
-            image, world, detected, inference_ms = empty_pose(), empty_pose(), False, 0.0
+    def _process(self, item: Captured) -> None:
+        image, world, detected = item.pose or (empty_pose(), empty_pose(), False)
+        inference_ms = item.inference_ms
         status, trial, t_s, rec = None, None, item.t_s, self.recording
         recording = rec is not None and not rec.ended
         score_ms = 0.0
@@ -425,8 +481,9 @@ class ProcessThread(threading.Thread):
             self.stats.stage("score", score_ms)
         self.stats.frame_done(inference_ms)
         if self.stride is not None and self._warm_done.is_set():
-            # Not while the kernels compile: numba holds the GIL, a passing slowness.
-            self.stride.observe(inference_ms + score_ms)
+            # Not while the kernels compile: numba holds the GIL, a passing slowness. The
+            # two threads overlap: the slower of them sets the pace.
+            self.stride.observe(max(inference_ms, score_ms))
         self.on_snapshot(Snapshot(item.index, t_s, item.t_wall, item.display, self.image_size, image,
                                   bool(detected), status, recording, inference_ms, trial, world))
         if self.warmup is not None and not self._warming:

@@ -76,7 +76,7 @@ def pose_model(feed, model_path=None):
 
 
 def estimator_factory(feed, model_path=None, *, checked: bool = False):
-    """A callable that loads the pose model (on the processing thread), or None for a
+    """A callable that loads the pose model (on the pose thread), or None for a
     replay. Unless ``checked`` (see `pose_model`), the model is prepared there too: a first
     run may take a minute to build it."""
     if not feed.source.pictures:
