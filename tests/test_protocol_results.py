@@ -70,3 +70,20 @@ def test_the_registry_knows_sides_depth_and_options():
         registry.spec("hopscotch")
     with pytest.raises(InputError, match="no side"):
         registry.create("bess", image_size=(1280, 720), fps=30.0, side="left")
+
+
+@pytest.mark.parametrize("old, reach, mean", [
+    ({"reach_cm": 28.4, "best_cm": 30.1, "trials_cm": [26.7, 30.1], "completed": True},
+     30.1, 28.4),
+    # Not completed (one good trial of two): no score then, none now.
+    ({"reach_cm": None, "best_cm": 26.7, "trials_cm": [26.7], "completed": False}, None, None),
+    # Today's form reads as it is.
+    ({"reach_cm": 30.1, "mean_cm": 28.4, "trials_cm": [26.7, 30.1]}, 30.1, 28.4),
+])
+def test_a_reach_scored_as_the_mean_before_reads_as_the_best(old, reach, mean):
+    """Sessions stored before functional reach scored the best of its trials gave the
+    mean as ``reach_cm``: the history must not mix means with bests."""
+    result = ProtocolResult.from_dict({"protocol": "functional-reach", "summary": old})
+    assert result.summary.reach_cm == reach and result.summary.mean_cm == mean
+    assert registry.measure("functional-reach").session_value(result) == reach
+    assert "best_cm" not in result.summary.to_dict()

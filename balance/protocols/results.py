@@ -231,6 +231,16 @@ class FunctionalReachSummary(Summary):
     scale: str | None = None
     fps: float | None = None
 
+    @classmethod
+    def from_dict(cls, data: dict | None) -> "FunctionalReachSummary":
+        """Sessions scored before 2026-12-02 stored the trials' mean as ``reach_cm`` and
+        the best as ``best_cm``: read as today's, so a trend compares best with best."""
+        data = dict(data) if isinstance(data, dict) else {}
+        if "best_cm" in data and "mean_cm" not in data:
+            best, mean = data.pop("best_cm"), data.get("reach_cm")
+            data["mean_cm"], data["reach_cm"] = mean, best if mean is not None else None
+        return _build(cls, data)
+
 
 @dataclass
 class YogaSummary(Summary):
