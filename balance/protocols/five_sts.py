@@ -7,7 +7,8 @@ still, the mid-shoulder leaving its seated place, dated back to its onset; it st
 the hips are back on the seat after the fifth good stand, that contact dated back to
 where the level meets the seat. Both datings are the core's hinge fit
 (``events.edge_time``) on the unsmoothed signal: the onset's on the movement up to its
-peak, the contact's on the way down and the samples on the seat up to the next rise.
+peak, the contact's on the way down and the samples on the seat (dated once they have
+lasted ``SETTLE_S``) up to the next rise.
 
 Every stand is checked: arms crossed (hands not pushing, from the seat up), full
 extension (the hips reach ``FULL_STAND`` above the ankles; a rise past half-way that
@@ -38,6 +39,7 @@ SEAT_TOP = 0.4       # the contact fit sees the last 40 % of the way down
 RISE_LOS = 2.0       # the seated stretch ends where the level passes 2 noise floors
 SEAT_MARGIN = 0.1    # back within this (~4 cm) of the level seated before the start
 SETTLE_S = 0.25      # on the seat this long (or standing again) before a contact is dated
+SETTLE_MAX_S = 1.5   # ... or this long after coming down, on the seat or not
 # Full extension: the hips this many shank lengths above the ankles (standing straight
 # ~2: thigh ~ shank), i.e. the knees bent less than ~45 deg. The hip-over-knee level
 # cannot say it from the front: a bent knee comes towards the camera and looks lower.
@@ -149,8 +151,7 @@ class FiveTimesSitToStand(SitToStand):
         out.append(Event(self.start_s, "test_start", {"rule": START_RULE}))
 
     def _follow(self, t_s, what, out) -> None:
-        if self._contact is not None and (what in (STOOD, RESTOOD)
-                                          or t_s - self._t[self._contact[0]] >= self.settle_s):
+        if self._contact is not None and (what in (STOOD, RESTOOD) or self._settled(t_s)):
             self._date_contact(out)
         for up in (self._pending, self._rise):
             if up is not None and not self.cycle.dipped:
@@ -166,6 +167,19 @@ class FiveTimesSitToStand(SitToStand):
         elif what == SANK and self._rise is not None:
             self._rise["ext"] = min(self._rise["ext"], self.full_stand - 1e-3)  # never stood
             self._contact, self._rise = (len(self._t) - 1, self._rise), None
+
+    def _settled(self, t_s) -> bool:
+        """Whether the return waiting can be dated: on the seat (within the fit's noise
+        floor of the seated level) for ``settle_s``, or ``SETTLE_MAX_S`` after it came
+        down (a return that hovers). A slow sitter's level is seated by the chair rule
+        well before the hips land: timed from there, the fit saw no seat to anchor on
+        and dated the contact where its samples ended (0.1-0.2 s early)."""
+        k = self._contact[0]
+        if t_s - self._t[k] >= SETTLE_MAX_S:
+            return True
+        lo = max(NOISE_FLOOR, 3 * self.seat_sd)
+        on = np.flatnonzero(np.array(self._x[k:]) - self.seat_level <= lo)
+        return bool(on.size) and t_s - self._t[k + int(on[0])] >= self.settle_s
 
     def _stand(self, t_s, faults=True) -> dict:
         """A stand (or a rise) seen now: its time, where its history starts, its highest
