@@ -691,8 +691,10 @@ def test_a_failing_model_is_reported_and_the_recording_kept(tmp_path, fail_at):
     path = tmp_path / "s.balance"
     writer = SessionWriter(path, new_metadata(source="fake", fps=30, image_size=synth.image_size))
     protocol = FakeStance(Profile(), image_size=synth.image_size, fps=synth.fps)
-    finished, errors, snaps = _pose_run(
-        synth, lambda: Clocked(synth, 0, [], fail_at=fail_at), protocol, writer)
+    def slow_to_load():  # the first frame waits for the model, then fails at once
+        time.sleep(0.2)
+        return Clocked(synth, 0, [], fail_at=fail_at)
+    finished, errors, snaps = _pose_run(synth, slow_to_load, protocol, writer)
     assert errors == ["RuntimeError: model crashed"]
     assert finished[0][0] == "error" and read_session(path).metadata["end_reason"] == "error"
     assert len(snaps) == round(fail_at * synth.fps)
