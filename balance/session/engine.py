@@ -343,7 +343,8 @@ class ProcessThread(threading.Thread):
     on_snapshot(Snapshot), on_trial(dict), on_finished(reason, result, path), on_error(str):
         callbacks, called on this thread; ``on_warm(seconds)`` on the warm-up thread.
     stride : `FrameStride` told how long each frame took in the slower of the pose and the
-        scoring thread (the capture thread skips frames by it); locked while a test records, unlocked when it ends.
+        scoring thread (the capture thread skips frames by it); locked while a test
+        records, unlocked when it ends.
     warmup : callable compiling the scoring kernels (`balance.core.jit.warmup`), run once
         on a thread of its own from the first frame on, not before it: with a cold numba
         cache it takes seconds, and the preview needs no kernel. A test started sooner
