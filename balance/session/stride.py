@@ -3,9 +3,10 @@
 A pose or processing thread that cannot finish a frame within the camera's frame interval
 drops frames wherever its one-slot queue happens to overflow: a protocol then sees an
 uneven stream at an unknown rate. ``FrameStride`` watches how long each frame took (the
-slower of pose inference and scoring, which overlap) against the interval and, when the mean over the last
-``window`` frames passes ``slow`` x the interval, has the capture thread pass on only every
-second frame: a steady half rate the protocol can be built for (its ``fps`` halved).
+slower of pose inference and scoring, which overlap) against the interval and, when the
+mean over the last ``window`` frames passes ``slow`` x the interval, has the capture
+thread pass on only every second frame: a steady half rate the protocol can be built for
+(its ``fps`` halved).
 It goes back to every frame once the mean falls under ``fast`` x the interval (at half rate
 a frame has two intervals, so the gap between the two thresholds keeps it from flapping).
 
