@@ -17,6 +17,7 @@ each as seconds, milliseconds a frame and the fraction of the recording's own le
 Figures, not pass/fail: nothing asserts.
 """
 
+import argparse
 import subprocess
 import sys
 import tempfile
@@ -58,7 +59,10 @@ def seconds(func) -> tuple[float, object]:
 
 
 def main() -> int:
-    minutes = float(sys.argv[1]) if len(sys.argv) > 1 else 20.0
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("minutes", nargs="?", type=float, default=20.0,
+                        help="length of the generated session (default 20)")
+    minutes = parser.parse_args().minutes
     warmup()
     with tempfile.TemporaryDirectory() as tmp:
         path = long_session(minutes, Path(tmp), PROTOCOL)

@@ -6,6 +6,7 @@ import pytest
 from balance.core import events as ev
 from balance.profile import Profile
 from balance.protocols import create
+from balance.protocols.base import Frame
 from balance.storage.session import read_session
 from balance.testing.synthetic import Lift, generate
 from balance.session.rescore import score_frames
@@ -230,3 +231,21 @@ def test_tap_rule_by_air_time_and_clearance(hold_s, clear_cm, dropped):
     trial = SimpleNamespace(hold_time_s=lambda: hold_s)
     event = SimpleNamespace(payload={"clearance_cm": clear_cm, "height_cm": 20.0})
     assert SingleLegStance._no_attempt(trial, "touchdown", event) is dropped
+
+
+def test_the_result_asked_after_every_hold_matches_one_asked_only_at_the_end():
+    """The recording asks for the result after each hold (finished holds are scored once
+    and kept); the last answer must equal a protocol's that was asked only at its end."""
+    s = generate(duration_s=40.0, jitter_px=1.0, seed=11,
+                 lifts=[Lift("left", 3.0, 9.0), Lift("right", 13.0, 19.5),
+                        Lift("left", 24.0, 29.0), Lift("right", 33.0, 37.5)])
+    profile = Profile(birth_year=1958, height_cm=s.height_cm)
+    asked, _ = score_frames(create("practice", profile, image_size=s.image_size, fps=s.fps),
+                            s.t, s.image, s.world, s.detected)
+    once = create("practice", profile, image_size=s.image_size, fps=s.fps)
+    once.lookahead(s.t - s.t[0], s.image, s.world)
+    for i in range(len(s.t)):
+        once.update(Frame(i, float(s.t[i] - s.t[0]), s.image[i], s.world[i], bool(s.detected[i])))
+    once.stop(float(s.t[-1] - s.t[0]), "source_ended")
+    assert len(asked["trials"]) == 4
+    assert once.result().to_dict() == asked

@@ -27,6 +27,7 @@ picture), from the image only for a landmark CSV.
 """
 
 from collections import deque
+import statistics
 
 import numpy as np
 
@@ -100,6 +101,7 @@ class SingleLegStance(Protocol):
         self.cap_s, self.eyes, self.arms = float(cap_s), eyes, arms
         self.body = BodyTracker(image_size, fps, profile.height_cm)
         self.trials: list[Trial] = []
+        self._scored_trials: list = []  # ``_scored``'s cache, one entry per kept trial
         self.current: Trial | None = None
         self._recent = deque(maxlen=int(3 * fps) + 1)  # Frames for back-filling
         self._unseen = deque(maxlen=int(3 * fps) + 1)  # recent frames with a bad view
@@ -221,7 +223,7 @@ class SingleLegStance(Protocol):
         if d == d:
             self._leg_cm.append(d)
             limit = FOOT_ON_LEG_WORLD_CM if self._on_leg_since is None else FOOT_OFF_LEG_WORLD_CM
-            on = float(np.median(self._leg_cm)) < limit
+            on = statistics.median(self._leg_cm) < limit  # a few floats: no NumPy call per frame
         else:
             on = contact.ankle_to_shank_image_cm(frame.image, self.image_size, raised,
                                                  trial.side, self.body.px_per_cm) < FOOT_ON_LEG_CM
@@ -357,10 +359,17 @@ class SingleLegStance(Protocol):
     # --- the result -----------------------------------------------------------------------
 
     def result(self) -> ProtocolResult:
-        trials = [t.result(self.fps, self.body.camera_view(t)) for t in self.trials]
-        for t in trials:
-            t.end_text = END_TEXT.get(t.end_reason, t.end_reason)
-        return ProtocolResult(self.name, trials, self._summary())
+        return ProtocolResult(self.name, [r for r, _ in self._scored()], self._summary())
+
+    def _scored(self) -> list:
+        """(result, camera view) of each kept trial, computed once: a kept trial no longer
+        changes, and the result is asked after every trial (a 20-minute practice has 60)."""
+        for t in self.trials[len(self._scored_trials):]:
+            view = self.body.camera_view(t)
+            r = t.result(self.fps, view)
+            r.end_text = END_TEXT.get(r.end_reason, r.end_reason)
+            self._scored_trials.append((r, view))
+        return self._scored_trials
 
     def _best(self) -> dict:
         """The best hold per stance leg, s, None for a leg not tested yet."""
@@ -380,7 +389,7 @@ class SingleLegStance(Protocol):
         return bool(best) and min(best.values()) < norms.FALL_RISK_SLS_S
 
     def _sway_axis(self) -> str | None:
-        return axis_text([self.body.camera_view(t) for t in self.trials], bool(self.body.world_cm))
+        return axis_text([v for _, v in self._scored()], bool(self.body.world_cm))
 
     def _summary(self) -> SingleLegSummary:
         best = self._best()
