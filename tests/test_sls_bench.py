@@ -267,3 +267,25 @@ def test_a_toe_straying_up_after_contact_does_not_date_the_touchdown_late(name):
         for hold, trial in pairs:
             assert trial is not None and trial["end_reason"] == "touchdown", seed
             assert abs(trial["end_s"] - hold.contact_s) <= 2 * frame + 0.001, seed
+
+
+# condition -> seed whose lift both fits dated ~0.3 s early, before the foot's mean had
+# left the floor's noise band (the heel still down): the toe read 2-3 px up for six frames
+# before toe-off at ~1 px/cm; one 2-sigma toe reading before a 2-3 sample rise at 15 fps;
+# the world's depth strayed before a forward foot's toe-off (hip flexion).
+EARLY_BEFORE_HEEL = {"near 2 m, low 0.6 m, 640x480": 32, "15 fps, 2 px, dips, drops, tap": 26,
+                     "hip-flexion lift, laptop 0.75 m": 48}
+
+
+@pytest.mark.parametrize("name", sorted(EARLY_BEFORE_HEEL))
+def test_a_lift_is_not_dated_before_the_foot_leaves_the_floor_band(name):
+    from tests.bench.conditions import draw, match, score
+    from tests.bench.scenario import generate
+    seed = EARLY_BEFORE_HEEL[name]
+    rec = generate(draw(name, seed))
+    pairs, extra = match(score(rec), rec.holds)
+    assert not extra
+    for hold, trial in pairs:
+        assert trial is not None and trial["end_reason"] == hold.end_reason
+        assert trial["start_s"] >= hold.heel_off_s - 1.0 / rec.scenario.fps
+        assert abs(trial["hold_time_s"] - hold.expected_s) <= 0.2
