@@ -73,6 +73,10 @@ CLEAR_CM = 4.0  # a world rise under this is too little to tell the image's shar
 # raise (BESS's error) leaves it pinned, 1-2.8 cm of noise: under this travel the toe
 # gives no date.
 TOE_TRAVEL_CM = 6.0
+# How far before the end of the floor's noise band a lift may be dated, s. A foot that
+# rises whole (no heel-off first) stays inside the band for the first two frames of its
+# rise at 60 fps; with heel-off first the band ends before toe-off.
+FLOOR_SLACK_S = 0.04
 
 
 def _floor_before(mean_h: np.ndarray, i: int, lo: float, floor_n: int) -> tuple[int, int]:
@@ -118,14 +122,14 @@ def lift_time(t, mean_h, low_h, detected: int, lo: float, top_frac: float,
 
 
 def _not_before_floor(t0: float, t: np.ndarray, stop: int) -> float:
-    """A lift's date ``t0`` s, moved up to the last sample of its floor stretch (history
-    rows before ``stop``) if it falls before it; NaN stays NaN. The heel leaves the floor
+    """A lift's date ``t0`` s, moved up to ``FLOOR_SLACK_S`` before the last sample of its
+    floor stretch (history rows before ``stop``) if it falls earlier; NaN stays NaN. The heel leaves the floor
     before the toe and the foot's mean rises with it: while the mean is still inside the
     floor's noise band the toe has not left. A toe reading 2-3 px up for six frames before
     toe-off (2 m away, ~1 px/cm), one 2-sigma toe reading just before a 2-3 sample rise
     (15 fps) and the world's depth straying before a forward foot's toe-off each drew the
     fits 0.3 s early, before the heel had risen."""
-    return max(t0, float(t[stop - 1])) if math.isfinite(t0) else t0
+    return max(t0, float(t[stop - 1]) - FLOOR_SLACK_S) if math.isfinite(t0) else t0
 
 
 def touchdown_time(t, mean_h, low_h, detected: int, lo: float, top_frac: float,
