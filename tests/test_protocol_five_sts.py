@@ -117,10 +117,7 @@ def test_a_front_view_lean_that_turns_back_early_is_dated_within_0_2_s(fps, seed
     assert abs(compare(result, rec)["start"]) <= TOLERANCE_S
 
 
-@pytest.mark.parametrize("name", [pytest.param(n, marks=pytest.mark.xfail(
-    strict=True, reason="slow movers: the trunk's onset is dated up to 0.17 s late (a "
-    "parabola on a smooth start), the total 0.215 s short on seed 4 "
-    "(benchmarks/sts_accuracy.py)")) if n == "slow (x1.5)" else n for n in CLEAN])
+@pytest.mark.parametrize("name", CLEAN)
 def test_bench_total_time_within_0_2_s(name):
     assert max(abs(r["time"]) for r in evaluate(name)) <= TOLERANCE_S
 

@@ -5,10 +5,14 @@ hip-over-knee level in shank lengths), so the test works from the front or the s
 There is no "go" cue: the clock starts at the first movement after the person has sat
 still, the mid-shoulder leaving its seated place, dated back to its onset; it stops when
 the hips are back on the seat after the fifth good stand, that contact dated back to
-where the level meets the seat. Both datings are the core's hinge fit
-(``events.edge_time``) on the unsmoothed signal: the onset's on the movement up to its
-peak, the contact's on the way down and the samples on the seat (dated once they have
-lasted ``SETTLE_S``) up to the next rise.
+where the level meets the seat. Both are dated on the unsmoothed signal. The onset is
+the core's hinge fit (``events.edge_time``) on the movement up to its peak. The contact
+is the end of the whole way down, a minimum-jerk ramp with flat ends (``core.ramp_fit``)
+fitted from the stand through the samples on the seat (dated once they have lasted
+``SETTLE_S``) up to the next rise: the hips reach the seat with no speed, and the slower
+the sit the longer its end stays inside the noise, so a hinge on the last part of the way
+down (a parabola from the contact) dated a slow mover's contact early by a share of the
+sit's duration (0.19 s at 1.5 times the pace). (The ramp fit for the onset too was tried: better on some seeds, worse on others.)
 
 Every stand is checked: arms crossed (hands not pushing, from the seat up), full
 extension (the hips reach ``FULL_STAND`` above the ankles; a rise past half-way that
@@ -23,6 +27,7 @@ import numpy as np
 
 from balance.clinical import norms
 from balance.core.events import edge_time
+from balance.core.ramp_fit import ramp_ends
 from balance.events import Event
 from balance.protocols.chair_stand import RESTOOD, SANK, SEATED, STOOD, SitToStand
 from balance.protocols.reps import BAD_TEXT, xy
@@ -34,8 +39,10 @@ RECENT_S = 0.3       # the newest frames are left out of the shoulders' seated p
 MOVE_SHANKS = 0.08   # the shoulders this far (~3.5 cm) from their seated place: moving
 MOVE_FOR_S = 0.1     # ... for this long
 FIT_TOP = 0.25       # the onset is fitted once they are this far: more of the curve
-NOISE_FLOOR = 0.02   # the fits' noise floor, shank lengths, at least (3 noise SDs if more)
-SEAT_TOP = 0.4       # the contact fit sees the last 40 % of the way down
+NOISE_FLOOR = 0.02   # noise floor of the movement and the seat, shank lengths, at least
+                     # (3 noise SDs if more)
+SEAT_LEFT_S = 0.3    # the contact is searched up to this long after the samples fitted:
+                     # a quick rise may leave only a few on the seat
 RISE_LOS = 2.0       # the seated stretch ends where the level passes 2 noise floors
 SEAT_MARGIN = 0.1    # back within this (~4 cm) of the level seated before the start
 SETTLE_S = 0.25      # on the seat this long (or standing again) before a contact is dated
@@ -56,7 +63,7 @@ def _seat_stretch_end(h: np.ndarray, lo: float) -> int:
     """Where the samples on the seat end (exclusive), from the first on it (``h`` at
     most ``lo``): at the last on it before the level next passes ``RISE_LOS`` times
     ``lo`` (the next rise). A noise sample just over ``lo`` does not end it: a stretch
-    cut to one sample leaves the hinge fit nothing flat to anchor on (0.2 s early)."""
+    cut to one sample leaves the fit nothing flat to anchor on (0.2 s early)."""
     on = np.flatnonzero(h <= lo)
     if not on.size:
         return h.size
@@ -188,9 +195,9 @@ class FiveTimesSitToStand(SitToStand):
                 "ext": self._ext, "faults": set(self._rise_flags) if faults else set()}
 
     def _date_contact(self, out) -> None:
-        """Date the seat contact of the return waiting: where the level, coming down
-        from the stand, meets the seat (fitted on the way down and the first samples on
-        the seat, none of the next rise)."""
+        """Date the seat contact of the return waiting: the end of the way down, a
+        minimum-jerk ramp fitted from the stand through the first samples on the seat
+        (none of the next rise)."""
         k, stand = self._contact
         self._contact = None
         t = np.array(self._t[stand["i"]:])
@@ -198,8 +205,8 @@ class FiveTimesSitToStand(SitToStand):
         lo = max(NOISE_FLOOR, 3 * self.seat_sd)
         k -= stand["i"]
         stop = k + _seat_stretch_end(h[k:], lo)
-        hi = SEAT_TOP * max(stand["top"] - self.seat_level, lo)
-        seated = edge_time(t[:stop], h[:stop], lo, hi, rising=False)
+        _, seated = ramp_ends(t[:stop], h[:stop], (float(t[0]), float(t[k])),
+                              (float(t[0]), float(t[stop - 1]) + SEAT_LEFT_S))
         sat = float(np.min(h[k:stop])) <= SEAT_MARGIN
         self._verdict(stand, float(seated) if np.isfinite(seated) else float(t[k]),
                       set() if sat else {"no_seat"}, out)
