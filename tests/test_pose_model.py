@@ -121,6 +121,16 @@ def test_second_call_uses_the_cached_bundle_without_building(built, monkeypatch)
     assert prepare_model(log=quiet) == ModelInfo(info.path, info.sha256, "cached")
 
 
+def test_a_cached_bundle_readable_by_others_is_made_owner_only(built, monkeypatch):
+    info, _ = built
+    monkeypatch.setenv("BALANCE_MODEL_DIR", str(info.path.parent))
+    info.path.chmod(0o644)  # as an older version or a copy by hand left it
+    lines = []
+    assert prepare_model(log=lines.append).origin == "cached"
+    assert info.path.stat().st_mode & 0o777 == 0o600
+    assert any("owner-only" in line for line in lines)
+
+
 def test_a_wheel_given_through_the_environment_is_built_without_trying_the_download(
         built, wheel, model_dir, monkeypatch):
     monkeypatch.setenv("BALANCE_MEDIAPIPE_WHEEL", str(wheel))

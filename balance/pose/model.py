@@ -230,6 +230,7 @@ def _find_cached(directory: Path, log: Log) -> ModelInfo | None:
     for path in [p for p in preferred if p.is_file()] + others:
         reason = _load_error(path)
         if reason is None:
+            _owner_only(path, log)
             return _ready(path, "cached", log)
         aside = path.with_name(path.name + ".broken")
         try:
@@ -238,6 +239,18 @@ def _find_cached(directory: Path, log: Log) -> ModelInfo | None:
         except OSError:
             log(f"pose model: {path} does not load ({reason}); ignoring it")
     return None
+
+
+def _owner_only(path: Path, log: Log) -> None:
+    """Make a cached bundle owner-only: one written by an older version or by hand may be
+    readable by everyone, and this program's files are its user's alone."""
+    try:
+        mode = path.stat().st_mode & 0o777
+        if mode & 0o077:
+            os.chmod(path, mode & 0o700)
+            log(f"pose model: {path.name} was readable by others; now owner-only")
+    except OSError as exc:
+        log(f"pose model: could not make {path.name} owner-only ({exc})")
 
 
 # --- (b) download ---------------------------------------------------------------------------

@@ -12,7 +12,8 @@ fitted from the stand through the samples on the seat (dated once they have last
 ``SETTLE_S``) up to the next rise: the hips reach the seat with no speed, and the slower
 the sit the longer its end stays inside the noise, so a hinge on the last part of the way
 down (a parabola from the contact) dated a slow mover's contact early by a share of the
-sit's duration (0.19 s at 1.5 times the pace). (The ramp fit for the onset too was tried: better on some seeds, worse on others.)
+sit's duration (0.19 s at 1.5 times the pace). (The ramp fit for the onset too was tried:
+better on some seeds, worse on others.)
 
 Every stand is checked: arms crossed (hands not pushing, from the seat up), full
 extension (the hips reach ``FULL_STAND`` above the ankles; a rise past half-way that
