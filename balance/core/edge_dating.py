@@ -105,7 +105,7 @@ def lift_time(t, mean_h, low_h, detected: int, lo: float, top_frac: float,
               floor_n: int) -> float:
     """Toe-off time of a lift detected at index ``detected`` of the history ``t`` with
     the foot's mean and lowest-point heights, cm: the later of the fits of the heights
-    and of them whitened (``LIFT_RHO``), not before the floor's end
+    and of them whitened (``LIFT_RHO``), not much before the floor's end
     (``_not_before_floor``); NaN when there is too little to fit."""
     start, stop = _floor_before(mean_h, detected, lo, floor_n)
     if stop == 0:
@@ -123,9 +123,9 @@ def lift_time(t, mean_h, low_h, detected: int, lo: float, top_frac: float,
 
 def _not_before_floor(t0: float, t: np.ndarray, stop: int) -> float:
     """A lift's date ``t0`` s, moved up to ``FLOOR_SLACK_S`` before the last sample of its
-    floor stretch (history rows before ``stop``) if it falls earlier; NaN stays NaN. The heel leaves the floor
-    before the toe and the foot's mean rises with it: while the mean is still inside the
-    floor's noise band the toe has not left. A toe reading 2-3 px up for six frames before
+    floor stretch (history rows before ``stop``) if it falls earlier; NaN stays NaN. The
+    heel leaves the floor before the toe and the foot's mean rises with it: while the
+    mean is still inside the floor's noise band the toe has not left. A toe reading 2-3 px up for six frames before
     toe-off (2 m away, ~1 px/cm), one 2-sigma toe reading just before a 2-3 sample rise
     (15 fps) and the world's depth straying before a forward foot's toe-off each drew the
     fits 0.3 s early, before the heel had risen."""
@@ -240,8 +240,8 @@ def floor_end(mean_h: np.ndarray, detected: int, lo: float, floor_n: int) -> int
 def forward_lift_time(t, mean_h, toe, detected: int, lo: float, floor_n: int) -> float:
     """Toe-off of a foot raised in front: the start of the toe's world movement ``toe``
     (n, 3) cm, fitted from the floor stretch before the lift (detected at index
-    ``detected``, by the mean height ``mean_h``) to the end of the history, not before
-    the floor's end (``_not_before_floor``). NaN when there is no floor stretch or too
+    ``detected``, by the mean height ``mean_h``) to the end of the history, not much
+    before the floor's end (``_not_before_floor``). NaN when there is no floor stretch or too
     little to fit."""
     start, stop = _floor_before(mean_h, detected, lo, floor_n)
     if stop == 0 or _travel(toe[start:stop], toe[stop:]) < TOE_TRAVEL_CM:

@@ -3,8 +3,8 @@ walk to a line 3 m away, turn, walk back and sit down.
 
 The chair part is the five-times sit-to-stand's machinery with one stand
 (``five_sts.FiveTimesSitToStand``: the one ``StandCycle`` detector, the seat contact dated
-as the end of the way down by a minimum-jerk ramp fit), with the hands free (a chair's arms may be used) and no
-full-extension check. Its level is scaled by the shanks' length on each frame, not once,
+as the end of the way down by a minimum-jerk ramp fit), with the hands free (a chair's
+arms may be used) and no full-extension check. Its level is scaled by the shanks' length on each frame, not once,
 because walking towards or away from the camera changes the picture's scale.
 
 The clock starts at the window's own "Go" (``go="cue"``): once the person has sat still
