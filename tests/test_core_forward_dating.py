@@ -36,8 +36,10 @@ def test_forward_lift_is_dated_at_toe_off_where_the_world_height_alone_is_not():
     new = np.abs(new)
     assert np.isfinite(new).all()
     assert new.max() <= 0.2 and np.mean(new <= 0.1) >= 0.8
-    # The height alone, 4 cm at ~1 cm of noise: undated or up to 0.6 s early.
-    assert np.nanmax(np.abs(height_only)) > 0.4 and np.isnan(height_only).sum() >= 10
+    # The height alone, 4 cm at ~1 cm of noise: undated on most seeds, and dated up to
+    # 0.27 s early on others (0.6 s before a lift was kept near the floor band's end).
+    assert np.isnan(height_only).sum() >= 10
+    assert np.nanmax(np.abs(height_only)) > max(0.2, new.max())
 
 
 def test_forward_touchdown_is_dated_at_first_contact():
