@@ -10,7 +10,8 @@ import pytest
 
 from balance.protocols.single_leg import FIDGET_S
 from balance.testing.synthetic import generate
-from tests.bench.conditions import evaluate
+from tests.bench import scenario as bench
+from tests.bench.conditions import draw, evaluate, match, score
 
 # condition -> (max |error| s, wrong ends allowed). 0.1 s is three frames at 30 fps.
 FIXED = {
@@ -66,11 +67,9 @@ EARLY_LIFT = {
 
 @pytest.mark.parametrize("name", sorted(EARLY_LIFT))
 def test_noisy_or_oblique_hold_starts_at_toe_off_and_ends_at_contact(name):
-    from tests.bench.conditions import draw, match, score
-    from tests.bench.scenario import generate
     start_bound, end_bound, bound = (b + 0.001 for b in EARLY_LIFT[name])  # ms-rounded
     for seed in range(1, 9):
-        rec = generate(draw(name, seed))
+        rec = bench.generate(draw(name, seed))
         pairs, extra = match(score(rec), rec.holds)
         assert not extra, seed
         for hold, trial in pairs:
@@ -165,10 +164,8 @@ def test_a_4_cm_toe_tap_is_no_attempt(name, seeds):
     is a tap below ``TAP_CM``."""
     from dataclasses import replace
 
-    from tests.bench.conditions import draw, match, score
-    from tests.bench.scenario import generate
     for seed in seeds:
-        rec = generate(replace(draw(name, seed), tap_clear_m=0.04))
+        rec = bench.generate(replace(draw(name, seed), tap_clear_m=0.04))
         pairs, extra = match(score(rec), rec.holds)
         assert not extra, (seed, extra)
         assert all(trial is not None for _, trial in pairs)
@@ -180,12 +177,10 @@ def test_long_holds_at_15_fps_and_2_px_end_on_time():
     past the second the touchdown was dated over, and kept the detection's time."""
     from dataclasses import replace
 
-    from tests.bench.conditions import draw, match, score
-    from tests.bench.scenario import generate
     errors = []
     for seed in range(1, 13):
-        rec = generate(replace(draw("long holds 30-48 s", seed), fps=15.0, jitter_px=2.0,
-                               cap_s=60.0))
+        rec = bench.generate(replace(draw("long holds 30-48 s", seed), fps=15.0, jitter_px=2.0,
+                                     cap_s=60.0))
         pairs, extra = match(score(rec), rec.holds)
         assert not extra and all(trial is not None for _, trial in pairs)
         assert all(trial["end_reason"] == "touchdown" for _, trial in pairs)
@@ -215,9 +210,7 @@ def test_foot_set_down_reading_1_2_cm_up_is_down_when_the_world_says_level():
     from balance.core import com
     from balance.core.events import TOUCHDOWN
     from balance.core.live_events import LiveEventDetector
-    from tests.bench.conditions import draw, match, score
-    from tests.bench.scenario import generate
-    rec = generate(draw("weight shifts 3 cm in hold", 42))
+    rec = bench.generate(draw("weight shifts 3 cm in hold", 42))
     (hold, trial), = match(score(rec), rec.holds)[0]
     assert trial is not None and trial["end_reason"] == "touchdown"
     assert abs(trial["end_s"] - hold.contact_s) <= 0.1
@@ -238,9 +231,7 @@ def test_a_stance_foot_blip_before_the_lift_refuses_no_hold():
     foot read 1.7 cm up for 0.27 s, 1.3 s before the real lift. Its touchdown was heard
     0.5 s after it was dated, steadiness counted from then, and the hold was refused
     (not STEADY_S on both feet); counted from the dated touchdown it is timed."""
-    from tests.bench.conditions import draw, match, score
-    from tests.bench.scenario import generate
-    rec = generate(draw("15 fps, 2 px, dips, drops, tap", 36))
+    rec = bench.generate(draw("15 fps, 2 px, dips, drops, tap", 36))
     pairs, extra = match(score(rec), rec.holds)
     assert not extra
     (hold, trial), = pairs
@@ -257,10 +248,8 @@ LATE_TOUCHDOWN = {"frontal 3 m 30 fps": (19, 41), "15 fps": (41,),
 
 @pytest.mark.parametrize("name", sorted(LATE_TOUCHDOWN))
 def test_a_toe_straying_up_after_contact_does_not_date_the_touchdown_late(name):
-    from tests.bench.conditions import draw, match, score
-    from tests.bench.scenario import generate
     for seed in LATE_TOUCHDOWN[name]:
-        rec = generate(draw(name, seed))
+        rec = bench.generate(draw(name, seed))
         frame = 1.0 / rec.scenario.fps
         pairs, extra = match(score(rec), rec.holds)
         assert not extra, seed
@@ -279,10 +268,8 @@ EARLY_BEFORE_HEEL = {"near 2 m, low 0.6 m, 640x480": 32, "15 fps, 2 px, dips, dr
 
 @pytest.mark.parametrize("name", sorted(EARLY_BEFORE_HEEL))
 def test_a_lift_is_not_dated_before_the_foot_leaves_the_floor_band(name):
-    from tests.bench.conditions import draw, match, score
-    from tests.bench.scenario import generate
     seed = EARLY_BEFORE_HEEL[name]
-    rec = generate(draw(name, seed))
+    rec = bench.generate(draw(name, seed))
     pairs, extra = match(score(rec), rec.holds)
     assert not extra
     for hold, trial in pairs:
