@@ -136,6 +136,28 @@ def test_bench_refuses_exactly_the_faulty_stand_and_says_why(name):
         assert abs(row["time"]) <= TOLERANCE_S, row
 
 
+# A return that stopped 12 cm above the seat read 0.61 shank lengths on these seeds, above
+# the fixed half-way (0.6) of the chair detector: it looked like standing, and the stand
+# that never sat was not refused.
+@pytest.mark.parametrize("seed", [304, 306, 318, 319])
+def test_a_return_that_stops_just_above_half_way_is_refused(seed):
+    result, rec = score(Chair(seed=seed, **CONDITIONS["no seat, stand 2"]))
+    assert compare(result, rec)["refused_ok"], result["summary"]["stands"]
+
+
+# How far above the seat a return may stop and still be seen not to sit: from 7 cm (the
+# seat's margin is ~4 cm) to 12 cm (a quarter of the rise), from every side.
+@pytest.mark.parametrize("hover_m", [0.07, 0.12])
+@pytest.mark.parametrize("view", [{}, {"yaw_deg": 90.0}, {"yaw_deg": 45.0},
+                                  {"fps": 15.0, "jitter_px": 2.0},
+                                  {"camera_height_m": 0.75, "distance_m": 2.5}])
+def test_a_stand_that_never_sat_is_refused_from_every_view(hover_m, view):
+    for seed in (21, 22, 23):
+        chair = Chair(seed=seed, stands=6, faults=((1, "no_seat"),), hover_m=hover_m, **view)
+        row = compare(*score(chair))
+        assert row["refused_ok"] and abs(row["time"]) <= TOLERANCE_S, (seed, row)
+
+
 def test_bench_faults_are_not_found_where_there_are_none():
     result, rec = score(Chair(seed=7, yaw_deg=90.0, fps=15.0, jitter_px=2.0))
     assert compare(result, rec)["refused_ok"]

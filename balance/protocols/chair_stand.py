@@ -49,28 +49,39 @@ class StandCycle:
 
     ``update`` says what a frame did: SEATED (the seat reached: the first time, or back
     from standing), STOOD (standing reached from the seat), RESTOOD (standing again after
-    sinking past ``HALF_WAY`` without reaching the seat), SANK (back on the seat from a
-    rise past ``HALF_WAY`` that never reached standing), else None. ``peak`` is the
-    highest level since the last rise began (standing reached, or a rise from the seat).
+    sinking half-way down without reaching the seat), SANK (back on the seat from a rise
+    past ``HALF_WAY`` that never reached standing), else None. ``peak`` is the highest
+    level since the last rise began (standing reached, or a rise from the seat).
+
+    Half-way down is the person's own: half-way from the lowest level of the last seated
+    stretch to ``peak``. The fixed ``HALF_WAY`` missed returns that stopped 12 cm above
+    the seat (a "no seat" stand) when the person sat at 0.28 and stood at 1.08: such a
+    hover sits at 0.61, above it, and looked like standing. ``own_half_way=False`` keeps
+    the fixed one, for a protocol whose person walks (TUG): walking at an angle to the
+    camera, the level can swing below the person's own half-way and back over standing.
     """
 
-    def __init__(self):
+    def __init__(self, own_half_way: bool = True):
+        self.own_half_way = own_half_way
         self.reset()
 
     def reset(self) -> None:
         """Forget the position: the seat must be seen again."""
         self.seated = self.standing = self.dipped = self.rising = False
         self.peak = float("-inf")
+        self.seat = float("inf")  # the lowest level of the last seated stretch
 
     def update(self, x: float) -> str | None:
         if x < STAND.down and not self.seated:
             self.seated, self.standing, self.dipped, self.rising = True, False, False, False
+            self.seat = x
             return SEATED
         if self.seated:
+            self.seat = min(self.seat, x)
             return self._from_seat(x)
         if not self.standing:
             return None
-        if x < HALF_WAY:
+        if x < ((self.seat + self.peak) / 2 if self.own_half_way else HALF_WAY):
             self.dipped = True
         elif self.dipped and x > STAND.up:
             self.dipped, self.peak = False, x

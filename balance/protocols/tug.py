@@ -37,7 +37,7 @@ from balance.core.events import edge_time
 from balance.core.ramp_fit import ramp_ends
 from balance.events import Event
 from balance.pose.landmarks import INDEX
-from balance.protocols.chair_stand import HALF_WAY, SEATED
+from balance.protocols.chair_stand import HALF_WAY, SEATED, StandCycle
 from balance.protocols.five_sts import NOISE_FLOOR, FiveTimesSitToStand, _robust_sd
 from balance.protocols.reps import xy
 from balance.protocols.results import ProtocolResult, TrialResult, TugSummary
@@ -110,6 +110,7 @@ class TimedUpAndGo(FiveTimesSitToStand):
             if value not in allowed:
                 raise ValueError(f"{key} must be one of {', '.join(allowed)}, not {value!r}")
         super().__init__(profile, image_size=image_size, fps=fps, reps=1)
+        self.cycle = StandCycle(own_half_way=False)
         self.go, self.aid, self.chair_arms = go, aid, chair_arms
         self._psi: list[float] = []   # heading per good frame, rad
         self._hx: list[float] = []    # mid-hip right of the image centre, px

@@ -28,8 +28,8 @@ class Chair:
     """One recording's set-up; ``seed`` draws the rest (timing, seat, shank tilt).
 
     ``faults`` maps a stand (0-based) to "hands" (pushing on the thighs), "partial"
-    (knees still ``PARTIAL_KNEE`` deg bent at the top) or "no_seat" (the way down stops ``HOVER_M``
-    above the seat and the next stand starts from there)."""
+    (knees still ``PARTIAL_KNEE`` deg bent at the top) or "no_seat" (the way down stops
+    ``hover_m`` above the seat and the next stand starts from there)."""
 
     seed: int = 0
     fps: float = 30.0
@@ -46,6 +46,7 @@ class Chair:
     jitter_rho: float = 0.5
     lead_s: float = 2.0           # seated still before the first movement
     faults: tuple = ()            # ((stand index, kind), ...)
+    hover_m: float = 0.12         # no_seat: the hips stop this far above the seat
 
 
 @dataclass(frozen=True)
@@ -105,7 +106,6 @@ def _schedule(chair: Chair, rng) -> list[Stand]:
     return out
 
 
-HOVER_M = 0.12     # no_seat: the way down stops with the hips this far above the seat
 PARTIAL_KNEE = 50  # partial: the knees are still this bent (deg) at the top
 
 
@@ -155,9 +155,9 @@ def pose(chair: Chair, body: Body, t, stands, rng) -> np.ndarray:
     n = len(t)
     rise = standing - hip0
     pelvis = np.zeros((n, 3))
-    pelvis[:, 2] = _path(t, stands, hip0[2], standing[2], "z", 1.0, HOVER_M / rise[1])
+    pelvis[:, 2] = _path(t, stands, hip0[2], standing[2], "z", 1.0, chair.hover_m / rise[1])
     pelvis[:, 1] = _path(t, stands, hip0[1], standing[1], "y", (bent - hip0[1]) / rise[1],
-                         HOVER_M / rise[1])
+                         chair.hover_m / rise[1])
     pelvis[:, 0] = sway(t, 0.003, rng)
     trunk = _trunk(t, stands, rng)
     hands = np.zeros(n)
