@@ -276,3 +276,20 @@ def test_a_lift_is_not_dated_before_the_foot_leaves_the_floor_band(name):
         assert trial is not None and trial["end_reason"] == hold.end_reason
         assert trial["start_s"] >= hold.heel_off_s - 1.0 / rec.scenario.fps
         assert abs(trial["hold_time_s"] - hold.expected_s) <= 0.2
+
+
+# A foot held in front of a laptop-height camera sank to 1.5 and 2.1 cm above the floor
+# mid-hold (the bench draws 3-10 cm; the foot sags): its world height fell
+# under the 2 cm lift check, the image (where such a foot reads at the floor) took over and
+# the hold ended 10 s and 4.8 s early. Up in the world, a raised foot stays up until the
+# world reads it under half that.
+@pytest.mark.parametrize("seed", [95, 136])
+def test_a_forward_foot_sagging_to_2_cm_is_still_up(seed):
+    rec = bench.generate(draw("hip-flexion lift, laptop 0.75 m", seed))
+    assert rec.clearance[(rec.t > rec.holds[0].toe_off_s + 0.5)
+                         & (rec.t < rec.holds[0].contact_s - 0.5)].min() < 0.022
+    pairs, extra = match(score(rec), rec.holds)
+    assert not extra
+    for hold, trial in pairs:
+        assert trial is not None and trial["end_reason"] == "touchdown"
+        assert abs(trial["hold_time_s"] - hold.expected_s) <= 0.2

@@ -22,8 +22,9 @@ whole recording.
   image but level in the world was slid back, and its new place becomes the floor
   without an event; a foot whose lift the world never confirmed has no touchdown
   either. A lifted foot the world still sees up (its recent world lifts' median at
-  least ``world_lift_cm``) is not down, whatever the image says: a foot held in front
-  of a camera at laptop height comes towards it and sinks in the image. World heights
+  least half ``world_lift_cm``: a hysteresis, as a foot held 3 cm up in front sags to
+  1.5-2 cm) is not down, whatever the image says: a foot held in front of a camera at
+  laptop height comes towards it and sinks in the image. World heights
   are along the body's up (mid-ankle to mid-shoulder over the first frames), as the
   world axes turn with a pitched camera.
   A raised foot that is still, under its lift threshold in the image, and level with the
@@ -329,7 +330,7 @@ class LiveEventDetector:
             foot = self._feet[k]
             if foot.state and smooth == smooth:
                 self._top[k] = max(self._top[k], smooth)
-            if foot.state and have_world and self._world_up(k):
+            if foot.state and have_world and self._world_up(k, 0.5 * self.cfg.world_lift_cm):
                 smooth = math.nan  # up in the world (held in front, low in the image)
             if foot.update(smooth, tag) is not None:
                 if foot.state:
@@ -351,10 +352,11 @@ class LiveEventDetector:
             self._stance_ref, self._stance_done, self._lob_done = [], False, False
         return events
 
-    def _world_up(self, k) -> bool:
-        """Foot k's recent world lifts say it is up (their median)."""
+    def _world_up(self, k, limit: float | None = None) -> bool:
+        """Foot k's recent world lifts say it is up: their median at least ``limit`` cm
+        (``world_lift_cm`` unless given)."""
         lifts = [v for v in self._lifts[k] if math.isfinite(v)]
-        return bool(lifts) and median(lifts) >= self.cfg.world_lift_cm
+        return bool(lifts) and median(lifts) >= (limit or self.cfg.world_lift_cm)
 
     def _floor_step(self, k, side, have_world, level, smooth, frame):
         """Confirm a lift (world check), follow the floor under a still foot (``level``,
