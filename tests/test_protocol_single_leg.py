@@ -105,6 +105,21 @@ def test_cap_ends_the_trial_and_skips_the_rest_of_that_side():
     assert trial["score"] is not None and trial["score"] > 0
 
 
+def test_a_foot_set_down_just_before_the_cap_is_a_touchdown_not_a_capped_hold():
+    """The touchdown is certain ~0.4 s after the foot lands; the cap waits for it."""
+    s = generate(duration_s=40.0, lifts=[Lift("left", 3.0, 32.8)], seed=8)
+    (trial,) = score(s, cap_s=30.0)[0]["trials"]
+    assert trial["end_reason"] == "touchdown"
+    assert abs(trial["hold_time_s"] - 29.8) <= 2 / s.fps
+
+
+def test_a_recording_ending_in_the_cap_s_wait_is_a_capped_hold():
+    s = generate(duration_s=33.3, lifts=[Lift("left", 3.0, 36.0)], seed=8)
+    (trial,) = score(s, cap_s=30.0)[0]["trials"]
+    assert trial["end_reason"] == "cap" and trial["hold_time_s"] == 30.0
+    assert abs(trial["metrics"]["n"] - 30.0 * s.fps) <= 2  # nothing past the cap
+
+
 def test_a_short_dropout_pauses_the_clock_and_is_not_counted():
     trial = end_of(absent=[(10.0, 11.0)])
     assert trial["end_reason"] == "touchdown"

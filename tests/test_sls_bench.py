@@ -5,6 +5,8 @@ or on 8 for the conditions of ``EARLY_LIFT``: holds found, |hold time error| max
 trials, wrong end reasons.
 """
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
@@ -293,3 +295,27 @@ def test_a_forward_foot_sagging_to_2_cm_is_still_up(seed):
     for hold, trial in pairs:
         assert trial is not None and trial["end_reason"] == "touchdown"
         assert abs(trial["hold_time_s"] - hold.expected_s) <= 0.2
+
+
+def test_a_foot_held_low_in_front_of_a_narrow_person_is_not_on_the_leg():
+    """Seed 150: a 1.58 m, narrow person held the foot 3-10 cm up in front; it passed 15.8
+    cm from the calf's lower end (12 cm in the noisy world), inside the 15 cm on-the-leg
+    limit, and the hold was thrown away as a foot on the leg 0.7 s after the lift."""
+    rec = bench.generate(draw("hip-flexion lift, 1.2 m", 150))
+    pairs, extra = match(score(rec), rec.holds)
+    assert not extra
+    (hold, trial), = pairs
+    assert trial is not None and trial["end_reason"] == "touchdown"
+    assert abs(trial["hold_time_s"] - hold.expected_s) <= 0.2
+
+
+# 15 fps, 2 px: the foot was set down 0.1-0.7 s before the 45 s cap, but the touchdown was
+# certain only after it (0.1 s past the off level, 0.25 s settling, the filter's delay),
+# and these holds read as 45 s capped ones.
+@pytest.mark.parametrize("seed", [45, 164, 183, 185])
+def test_a_foot_set_down_just_before_the_cap_ends_the_hold_there(seed):
+    rec = bench.generate(replace(draw("long holds 30-48 s", seed), fps=15.0, jitter_px=2.0))
+    (hold, trial), = match(score(rec), rec.holds)[0]
+    assert hold.expected_s < rec.scenario.cap_s
+    assert trial["end_reason"] == "touchdown"
+    assert abs(trial["hold_time_s"] - hold.expected_s) <= 0.2

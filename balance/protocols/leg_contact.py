@@ -42,6 +42,23 @@ def ankle_to_calf_world_cm(world, raised: str, stance: str, world_cm) -> float:
     return d if math.isfinite(d) else float("nan")
 
 
+def ahead_of_ankle_cm(world, raised: str, stance: str, world_cm) -> float:
+    """How far the raised ankle is in front of the stance ankle, cm, along the stance
+    foot's heel-to-toe line across the floor (its part square to the shank); NaN without
+    world landmarks. A foot resting on the calf is behind (about -10 cm on the bench), one
+    held low in front with the hip flexed 8-25 cm ahead."""
+    if not world_cm:
+        return float("nan")
+    ankle, knee, heel, toe, p = world[[INDEX[f"{stance}_{n}"] for n in
+                                       ("ankle", "knee", "heel", "foot_index")]
+                                      + [INDEX[f"{raised}_ankle"]], :3].astype(np.float64)
+    up = (knee - ankle) / max(float(np.linalg.norm(knee - ankle)), 1e-12)
+    ahead = (toe - heel) - float(np.dot(toe - heel, up)) * up
+    size = float(np.linalg.norm(ahead))
+    d = float(np.dot(p - ankle, ahead)) / size * world_cm if size > 0 else float("nan")
+    return d if math.isfinite(d) else float("nan")
+
+
 def feet_apart_cm(image, world, image_size, raised: str, stance: str, px_per_cm, world_cm):
     """The raised ankle minus the stance ankle across the floor, cm: (x, z) from world
     landmarks where the frame has them, else (x, 0) from the image (no depth); NaN where

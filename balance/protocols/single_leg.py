@@ -52,6 +52,11 @@ FOOT_ON_LEG_WORLD_CM = 15.0
 # is (a hysteresis): the median still wanders 3-6 cm at rest, and a wander over 15 cm
 # restarted the run, dating the foot's arrival up to 0.3 s late.
 FOOT_OFF_LEG_WORLD_CM = 20.0
+# A raised ankle this far in front of the stance ankle is not on the calf: a foot held
+# low in front (hip flexed) of a short, narrow person passes 12-16 cm from the calf's
+# lower end, inside FOOT_ON_LEG_WORLD_CM, 8-10 cm ahead; one resting on the calf is
+# about 10 cm behind (bench).
+FOOT_IN_FRONT_CM = 3.0
 FOOT_ON_LEG_S = 0.2
 STEP_S = 2.0          # a foot set down this soon ...
 STEP_CM = 50.0        # ... this far (across the floor) from where it left is a step
@@ -66,6 +71,10 @@ FIDGET_CM = 5.0       # ... (a toe-tap, a shuffle) or that a stop cut is not an 
 # plus three such noise SDs. A real lift clears 12-30 cm knee bent, so a real attempt of
 # under 0.5 s still counts; a hip-flexed one of 3-8 cm that short is a tap on camera.
 TAP_S = 0.5
+# An end is certain up to ~0.45 s after it happened (a touchdown: 0.1 s past the off
+# level, 0.25 s settling, the filter's delay), so the cap waits this long for an end
+# dated before it: a foot set down 0.1-0.5 s before 45 s read as a 45 s capped hold.
+CAP_WAIT_S = 0.5
 TAP_CM = 8.0
 OTHER = {"left": "right", "right": "left"}
 
@@ -103,6 +112,7 @@ class SingleLegStance(Protocol):
         self.trials: list[Trial] = []
         self._scored_trials: list = []  # ``_scored``'s cache, one entry per kept trial
         self.current: Trial | None = None
+        self._past_cap: int | None = None  # the current trial's first frame past its cap
         self._recent = deque(maxlen=int(3 * fps) + 1)  # Frames for back-filling
         self._unseen = deque(maxlen=int(3 * fps) + 1)  # recent frames with a bad view
         self._refused: tuple[str, str] | None = None  # (raised foot, why) of a lift not taken
@@ -174,6 +184,7 @@ class SingleLegStance(Protocol):
         apart = [self._feet_apart(f, lift.side, stance) for f in before]
         self._apart = np.nanmedian(np.array(apart or [(np.nan, np.nan)]), axis=0)
         self.live.reset()
+        self._past_cap = None
         for f in self._recent:
             if f.index >= lift.frame:
                 self._sample(f)
@@ -184,19 +195,28 @@ class SingleLegStance(Protocol):
         trial = self.current
         lost = trial.watch_view(frame.t_s, good, keep_s=GAP_S)
         if lost is not None:
-            self._finish(lost, frame.index, "view_lost", out)
+            self._end(lost, frame.index, "view_lost", out)
         if not good:
             return
         self._sample(frame)
+        if self._past_cap is None and trial.elapsed(frame.t_s) >= self.cap_s:
+            self._past_cap = frame.index + 1  # never for practice (no cap)
         reason = self._end_event(trial, found)
         if reason is not None:
-            self._finish(reason[0].t_s, reason[0].frame, reason[1], out, reason[0])
+            self._end(reason[0].t_s, reason[0].frame, reason[1], out, reason[0])
         elif self._stepped(frame, trial):
-            self._finish(frame.t_s, frame.index, "stepped", out)
+            self._end(frame.t_s, frame.index, "stepped", out)
         elif self._foot_on_leg(frame, trial):
-            self._finish(self._on_leg_since, frame.index, "foot_on_leg", out)
-        elif trial.elapsed(frame.t_s) >= self.cap_s:  # never for practice (no cap)
-            self._finish(trial.start_t + trial.paused_s + self.cap_s, frame.index + 1, "cap", out)
+            self._end(self._on_leg_since, frame.index, "foot_on_leg", out)
+        elif trial.elapsed(frame.t_s) >= self.cap_s + CAP_WAIT_S:
+            self._end(frame.t_s, frame.index, "cap", out)
+
+    def _end(self, t_s, frame_index, reason, out, event=None):
+        """``_finish`` the trial, or at its cap when the end came after it."""
+        cap_t = self.current.start_t + self.current.paused_s + self.cap_s
+        if self._past_cap is not None and t_s >= cap_t:
+            t_s, frame_index, reason, event = cap_t, self._past_cap, "cap", None
+        self._finish(t_s, frame_index, reason, out, event)
 
     def _end_event(self, trial, found):
         """The first event in ``found`` that ends the trial, with its end reason."""
@@ -216,10 +236,14 @@ class SingleLegStance(Protocol):
     def _foot_on_leg(self, frame, trial) -> bool:
         """The raised ankle on the stance shank for ``FOOT_ON_LEG_S``: within
         ``FOOT_ON_LEG_WORLD_CM`` of it in 3-D (the median of the last ``FOOT_ON_LEG_S``)
-        with world landmarks (and then on until ``FOOT_OFF_LEG_WORLD_CM``), else within
-        ``FOOT_ON_LEG_CM`` in the image."""
+        and not ``FOOT_IN_FRONT_CM`` ahead of the stance ankle, with world landmarks (and
+        then on until ``FOOT_OFF_LEG_WORLD_CM``), else within ``FOOT_ON_LEG_CM`` in the
+        image."""
         raised = trial.extra["raised_foot"]
         d = contact.ankle_to_calf_world_cm(frame.world, raised, trial.side, self.body.world_cm)
+        if contact.ahead_of_ankle_cm(frame.world, raised, trial.side,
+                                     self.body.world_cm) > FOOT_IN_FRONT_CM:
+            d = float("inf")  # held in front, not on the calf
         if d == d:
             self._leg_cm.append(d)
             limit = FOOT_ON_LEG_WORLD_CM if self._on_leg_since is None else FOOT_OFF_LEG_WORLD_CM
@@ -317,7 +341,7 @@ class SingleLegStance(Protocol):
     def stop(self, t_s: float, reason: str = "stopped") -> list[Event]:
         out = []
         if self.current is not None:
-            self._finish(t_s, 1 << 62, reason, out)
+            self._end(t_s, 1 << 62, reason, out)  # in the cap's wait: capped
         self._stopped = True
         return out
 
@@ -326,7 +350,7 @@ class SingleLegStance(Protocol):
         st = Status(events=out)
         if trial is not None:
             st.trial, st.side = trial.number, trial.side
-            st.elapsed_s = trial.elapsed(frame.t_s)
+            st.elapsed_s = min(trial.elapsed(frame.t_s), self.cap_s)  # the cap waits a little
             st.remaining_s = max(0.0, self.cap_s - st.elapsed_s)
             trial.show_sway(st)
             # Live: the steadiness so far. The trial's final score also weighs the hold
