@@ -5,6 +5,8 @@ or on 8 for the conditions of ``EARLY_LIFT``: holds found, |hold time error| max
 trials, wrong end reasons.
 """
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
@@ -293,3 +295,14 @@ def test_a_forward_foot_sagging_to_2_cm_is_still_up(seed):
     for hold, trial in pairs:
         assert trial is not None and trial["end_reason"] == "touchdown"
         assert abs(trial["hold_time_s"] - hold.expected_s) <= 0.2
+
+
+# 15 fps, 2 px: the stance foot's reference, the median of its first second, was 1.5-2 cm
+# off its place, and a run of noise on its toe-heel offset ended these holds as "standing
+# foot moved" 5-38 s early; the reference now follows the foot (``stance_ref_gate``).
+@pytest.mark.parametrize("seed", [111, 136, 167])
+def test_no_false_stance_foot_move_in_a_long_hold_at_15_fps_and_2_px(seed):
+    rec = bench.generate(replace(draw("long holds 30-48 s", seed), fps=15.0, jitter_px=2.0))
+    (hold, trial), = match(score(rec), rec.holds)[0]
+    assert trial["end_reason"] == hold.end_reason
+    assert abs(trial["hold_time_s"] - hold.expected_s) <= 0.2
