@@ -127,6 +127,20 @@ def test_live_pivot_and_loss_of_balance():
     assert 0 <= moved[0].frame - 4 * fps <= 3
 
 
+@pytest.mark.parametrize("fps", [15, 30])
+def test_a_pivot_late_in_a_long_hold_is_found_where_it_began(fps):
+    """The stance foot's reference follows it through the hold: a 6 cm pivot 26 s in is
+    still measured against where the foot was, not absorbed."""
+    s = generate(fps=fps, duration_s=32, lifts=[("right", 1.5, 31.0)], jitter_px=JITTER_PX,
+                 seed=26)
+    k = 28 * fps
+    s.image[k:, INDEX["left_foot_index"], 0] += 6.0 * s.px_per_cm / s.image_size[0]
+    _, out = _run(s)
+    moved = [e for _, e in out if e.kind == ev.STANCE_FOOT_MOVED]
+    assert [(e.side, e.payload["mode"]) for e in moved] == [("left", "pivot")]
+    assert 0 <= moved[0].frame - k <= 3
+
+
 def test_hysteresis_switches_at_the_start_of_the_qualifying_run():
     x = [0, 2, 0, 2, 2, 2, 0.5, 0.5, -1, float("nan"), -1, -1, 2]
     hyst, state, switches = Hysteresis(1.0, 0.0, 3, 2), [], []

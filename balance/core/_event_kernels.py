@@ -37,8 +37,8 @@ F_LOW = 19  # (left, right)
 N_FEAT = 21
 # Parameters ``par``
 P_SCALE, P_SETTLE, P_WORLD_LIFT, P_MOVE, P_PIVOT, P_HALF, P_MARGIN, P_SPEED = range(8)
-P_HANDS_OFF, P_MIN_N, P_FEET_ONLY, P_LIFT_WAIT = 8, 9, 10, 11
-N_PAR = 12
+P_HANDS_OFF, P_MIN_N, P_FEET_ONLY, P_LIFT_WAIT, P_REF_GATE = 8, 9, 10, 11, 12
+N_PAR = 13
 # Hystereses: rows of ``hi`` (state, run, first frame), ``hx`` (first t, a, b) and
 # ``hp`` (on, off, min_on, min_off)
 H_FOOT, H_HANDS, H_STANCE, H_LOB = 0, 2, 4, 5
@@ -49,10 +49,11 @@ N_HYST = 6
 S_STANCE_INIT, S_STANCE_DONE, S_LOB_DONE, S_LP, S_ZI, S_REF_N = 14, 15, 16, 17, 18, 19
 S_LIFTS_N, S_LIFTS_POS, S_DETECTED = 20, 22, 24  # (left, right), (left, right), one
 S_DUE, S_DUE_AT, S_DUE_FRAME = 25, 27, 29  # a confirmed lift waiting to be dated (l, r)
-N_SI = 31
+S_REF_COUNT = 31  # frames in the stance foot's running reference
+N_SI = 32
 # Float state ``sx``
-X_LEVEL, X_TOP, X_REF = 0, 2, 4  # (left, right), (left, right), (base, offset)
-N_SX = 6
+X_LEVEL, X_TOP, X_REF, X_REF_SUM = 0, 2, 4, 6  # (left, right) twice, (base, offset) twice
+N_SX = 8
 
 _BOTH, _LEFT, _RIGHT, _NONE = st.BOTH, st.LEFT, st.RIGHT, st.NONE
 
@@ -205,12 +206,19 @@ def _stance_move(feat, par, si, sx, hi, hx, hp, ref, zi, zi0, sos, j, frame, t):
         hi[H_STANCE, 0] = hi[H_STANCE, 1] = 0
         for c in range(2):
             sx[X_REF + c] = np.median(ref[:, c])
+            sx[X_REF_SUM + c] = sx[X_REF + c] * ref.shape[0]
+        si[S_REF_COUNT] = ref.shape[0]
     move = abs(x[0] - sx[X_REF]) / par[P_SCALE]
     pivot = abs(x[1] - sx[X_REF + 1]) / par[P_SCALE]
     score = move / par[P_MOVE]
     b = pivot / par[P_PIVOT]
     if b > score:  # Python's max(score, b), NaN included
         score = b
+    if score < par[P_REF_GATE]:  # the reference follows a foot near it
+        si[S_REF_COUNT] += 1
+        for c in range(2):
+            sx[X_REF_SUM + c] += x[c]
+            sx[X_REF + c] = sx[X_REF_SUM + c] / si[S_REF_COUNT]
     if not _hyst(hi, hx, hp, H_STANCE, score, frame, t, move, pivot):
         return False
     si[S_STANCE_DONE] = 1

@@ -90,6 +90,11 @@ class EventConfig:
     stance_move_cm : stance-foot displacement (from its position at the lift) that
         counts as a hop, shift or pivot.
     pivot_cm : change of the toe-to-heel horizontal offset that marks a pivot.
+    stance_ref_gate : the stance foot's reference place (the median of its first second)
+        then follows the foot, as the running mean of its place, on frames whose move and
+        pivot are under this share of their limits. The first second alone was off by up
+        to 2 cm at 15 fps and 2 px, and noise then ended 3 of 200 30-48 s holds early on
+        the bench; a real shift or pivot leaves the reference behind at once.
     hands_off_ratio, hands_on_ratio : wrist-to-hip distance over trunk length above which
         a hand has left the hip, and below which it is back (hysteresis).
     hands_min_s : how long a hand must stay off (or back) to count.
@@ -113,6 +118,7 @@ class EventConfig:
     edge_high: float = 0.5
     stance_move_cm: float = 4.0
     pivot_cm: float = 4.0
+    stance_ref_gate: float = 0.5
     hands_off_ratio: float = 0.40
     hands_on_ratio: float = 0.30
     hands_min_s: float = 0.2

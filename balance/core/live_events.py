@@ -179,6 +179,9 @@ class LiveEventDetector:
         # Frames that fix the stance foot's place: a second, so that at 15 fps and 2 px
         # the reference sits well inside the noise the 4 cm pivot and shift limits allow.
         self.ref_n = max(2 * self.min_n, round(1.0 * self.fps))
+        # Then the reference follows the foot while it is near it (``stance_ref_gate``):
+        # the running mean of its place since the stance began (sum, frames).
+        self._ref_sum, self._ref_count = [0.0, 0.0], 0
         self._stance_done = False
         lob_n = max(1, round(cfg.lob_min_s * self.fps))
         self._lob = Hysteresis(1.0, 0.8, lob_n, lob_n)
@@ -510,9 +513,15 @@ class LiveEventDetector:
         if self._stance_hyst is None:
             self._stance_hyst = self._new_stance_hyst()
             self._ref = np.median(np.array(self._stance_ref), axis=0).tolist()
+            self._ref_sum, self._ref_count = [v * self.ref_n for v in self._ref], self.ref_n
         move = abs(base - self._ref[0]) / self.scale
         pivot = abs(offset - self._ref[1]) / self.scale
         score = max(move / self.cfg.stance_move_cm, pivot / self.cfg.pivot_cm)
+        if score < self.cfg.stance_ref_gate:
+            self._ref_sum[0] += base
+            self._ref_sum[1] += offset
+            self._ref_count += 1
+            self._ref = [self._ref_sum[0] / self._ref_count, self._ref_sum[1] / self._ref_count]
         first = self._stance_hyst.update(score, tag + (move, pivot))
         if first is None:
             return []

@@ -24,10 +24,10 @@ class KernelRules:
         self.par = np.zeros(ek.N_PAR)
         self.par[[ek.P_SCALE, ek.P_SETTLE, ek.P_WORLD_LIFT, ek.P_MOVE, ek.P_PIVOT,
                   ek.P_HALF, ek.P_MARGIN, ek.P_SPEED, ek.P_HANDS_OFF, ek.P_MIN_N, ek.P_FEET_ONLY,
-                  ek.P_LIFT_WAIT]] = (
+                  ek.P_LIFT_WAIT, ek.P_REF_GATE]] = (
             det.scale, det.settle_n, cfg.world_lift_cm, cfg.stance_move_cm, cfg.pivot_cm,
             cfg.bos_half_width_cm, cfg.lob_margin_cm, cfg.lob_speed_cm_s,
-            cfg.hands_off_ratio, n, det.feet_only, det.lift_wait_n)
+            cfg.hands_off_ratio, n, det.feet_only, det.lift_wait_n, cfg.stance_ref_gate)
         self.hp = np.zeros((ek.N_HYST, 4))
         for h, (on, off, n_on, n_off) in enumerate(_thresholds(det)):
             self.hp[h] = on, off, n_on, n_off
@@ -100,6 +100,8 @@ class KernelRules:
         si[ek.S_STANCE_INIT] = det._stance_hyst is not None
         if det._stance_hyst is not None:
             sx[ek.X_REF:ek.X_REF + 2] = det._ref
+            sx[ek.X_REF_SUM:ek.X_REF_SUM + 2] = det._ref_sum
+            si[ek.S_REF_COUNT] = det._ref_count
         si[ek.S_REF_N] = len(det._stance_ref)
         if det._stance_ref:
             self.ref[:len(det._stance_ref)] = det._stance_ref
@@ -149,6 +151,7 @@ class KernelRules:
             if det._stance_hyst is None:
                 det._stance_hyst = det._new_stance_hyst()
             det._ref = sx[ek.X_REF:ek.X_REF + 2]
+            det._ref_sum, det._ref_count = sx[ek.X_REF_SUM:ek.X_REF_SUM + 2], si[ek.S_REF_COUNT]
         det._stance_ref = [tuple(r) for r in self.ref[:si[ek.S_REF_N]].tolist()]
         det._stance_done, det._lob_done = bool(si[ek.S_STANCE_DONE]), bool(si[ek.S_LOB_DONE])
 
