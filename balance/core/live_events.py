@@ -359,7 +359,8 @@ class LiveEventDetector:
         """Foot k's recent world lifts say it is up: their median at least ``limit`` cm
         (``world_lift_cm`` unless given)."""
         lifts = [v for v in self._lifts[k] if math.isfinite(v)]
-        return bool(lifts) and median(lifts) >= (limit or self.cfg.world_lift_cm)
+        return bool(lifts) and median(lifts) >= (self.cfg.world_lift_cm if limit is None
+                                                 else limit)
 
     def _floor_step(self, k, side, have_world, level, smooth, frame):
         """Confirm a lift (world check), follow the floor under a still foot (``level``,

@@ -71,11 +71,11 @@ FIDGET_CM = 5.0       # ... (a toe-tap, a shuffle) or that a stop cut is not an 
 # plus three such noise SDs. A real lift clears 12-30 cm knee bent, so a real attempt of
 # under 0.5 s still counts; a hip-flexed one of 3-8 cm that short is a tap on camera.
 TAP_S = 0.5
+TAP_CM = 8.0
 # An end is certain up to ~0.45 s after it happened (a touchdown: 0.1 s past the off
 # level, 0.25 s settling, the filter's delay), so the cap waits this long for an end
-# dated before it: a foot set down 0.1-0.5 s before 45 s read as a 45 s capped hold.
+# dated before it: at 15 fps a foot set down 0.1-0.7 s before 45 s read as a capped hold.
 CAP_WAIT_S = 0.5
-TAP_CM = 8.0
 OTHER = {"left": "right", "right": "left"}
 
 END_TEXT = {
