@@ -321,3 +321,10 @@ def test_a_foot_set_down_just_before_the_cap_ends_the_hold_there(seed):
 def test_no_false_stance_foot_move_in_a_long_hold_at_15_fps_and_2_px(seed):
     _one_hold_on_time(bench.generate(replace(draw("long holds 30-48 s", seed), fps=15.0,
                                              jitter_px=2.0)))
+
+
+# 15 fps, 2 px: a toe-tap's lowest point peaked at 5.5 cm over its few samples (its
+# smoothed mean at 3.8-4.3 cm) and the tap was counted as a 0.6 s trial.
+@pytest.mark.parametrize("seed", [169, 200])
+def test_a_toe_tap_read_high_on_noise_is_no_attempt(seed):
+    _one_hold_on_time(bench.generate(draw("15 fps, 2 px, dips, drops, tap", seed)))

@@ -306,10 +306,13 @@ class SingleLegStance(Protocol):
         if _interrupted(reason):
             return reason != "view_lost"  # cut by a stop or the end of the recording
         payload = (event.payload or {}) if event is not None else {}
-        # The sole's clearance: a heel raise lifts the foot's mean, not its lowest point.
-        height = payload.get("clearance_cm", payload.get("height_cm"))
+        # The foot's rise: the sole's clearance (a heel raise lifts the foot's mean, not
+        # its lowest point), or the smoothed mean's top where that is lower: at 15 fps and
+        # 2 px the lowest point's peak over a tap's few samples read 5.5 cm, its mean 4.
+        rises = [v for v in (payload.get("clearance_cm"), payload.get("height_cm"))
+                 if v is not None]
         limit = TAP_CM if trial.hold_time_s() < TAP_S else FIDGET_CM
-        return height is None or height < limit
+        return not rises or min(rises) < limit
 
     # --- helpers --------------------------------------------------------------------------
 
