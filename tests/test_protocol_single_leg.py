@@ -120,6 +120,22 @@ def test_a_recording_ending_in_the_cap_s_wait_is_a_capped_hold():
     assert abs(trial["metrics"]["n"] - 30.0 * s.fps) <= 2  # nothing past the cap
 
 
+@pytest.mark.parametrize("down_s, absent, reason, held", [
+    (32.8, (33.1, 34.1), "touchdown", 29.8),  # heard of in the gap, the cap's wait with it
+    (33.1, (33.14, 33.5), "cap", 30.0),       # down after the cap: the gap moves nothing
+    (20.0, (20.3, 20.42), "touchdown", 17.0),  # heard of on a frame of the gap
+    (20.0, (20.3, 23.0), "touchdown", 17.0),   # ... and the view then lost
+])
+def test_an_end_heard_of_while_the_person_is_out_of_view_still_counts(down_s, absent, reason,
+                                                                         held):
+    """The detector is sure of a touchdown ~0.4 s after it; a gap in the view then neither
+    loses it nor counts as a pause of the hold (it came after its end)."""
+    s = generate(duration_s=40.0, lifts=[Lift("left", 3.0, down_s)], seed=8, absent=[absent])
+    (trial,) = score(s, cap_s=30.0)[0]["trials"]
+    assert trial["end_reason"] == reason
+    assert abs(trial["hold_time_s"] - held) <= 2 / s.fps and trial["paused_s"] == 0.0
+
+
 def test_a_short_dropout_pauses_the_clock_and_is_not_counted():
     trial = end_of(absent=[(10.0, 11.0)])
     assert trial["end_reason"] == "touchdown"

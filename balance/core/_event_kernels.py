@@ -118,8 +118,9 @@ def _foot_rise(feat, par, si, sx, hi, hx, hp, lifts, k, j, frame, t):
     h = H_FOOT + k
     if hi[h, 0] and smooth == smooth and smooth > sx[X_TOP + k]:
         sx[X_TOP + k] = smooth
+    stay = 1.0 if si[S_UNCONF + k] else 0.5  # as LiveEventDetector._feet_step
     if hi[h, 0] and feat[j, F_HAVE] > 0.0 and _world_ok(lifts, si, k, True,
-                                                       0.5 * par[P_WORLD_LIFT]):
+                                                       stay * par[P_WORLD_LIFT]):
         smooth = np.nan  # up in the world (held in front, low in the image)
     if _hyst(hi, hx, hp, h, smooth, frame, t, 0.0, 0.0):
         if hi[h, 0]:

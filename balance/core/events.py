@@ -87,8 +87,8 @@ class EventConfig:
     world_lift_cm : with world landmarks, a foot held still higher in the image than its
         floor counts as lifted only if it is this much above the other foot in world
         coordinates; otherwise it was set down further from the camera (re-placed).
-    stance_move_cm : stance-foot displacement (from its position at the lift) that
-        counts as a hop, shift or pivot.
+    stance_move_cm : stance-foot displacement (from where it stands: see
+        ``stance_ref_gate``) that counts as a hop, shift or pivot.
     pivot_cm : change of the toe-to-heel horizontal offset that marks a pivot.
     stance_ref_gate : the stance foot's reference place (the median of its first second)
         then follows the foot, as the running mean of its place, on frames whose move and

@@ -333,8 +333,11 @@ class LiveEventDetector:
             foot = self._feet[k]
             if foot.state and smooth == smooth:
                 self._top[k] = max(self._top[k], smooth)
-            if foot.state and have_world and self._world_up(k, 0.5 * self.cfg.world_lift_cm):
-                smooth = math.nan  # up in the world (held in front, low in the image)
+            # up in the world (held in front, low in the image); once the world confirmed
+            # the lift, until it reads the foot under half the confirming height
+            stay = 1.0 if self._unconfirmed[k] is not None else 0.5
+            if foot.state and have_world and self._world_up(k, stay * self.cfg.world_lift_cm):
+                smooth = math.nan
             if foot.update(smooth, tag) is not None:
                 if foot.state:
                     self._unconfirmed[k] = tag[0]

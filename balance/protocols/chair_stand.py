@@ -22,6 +22,9 @@ STAND = Exercise("sit-to-stand", "Sit to stand",
 
 # Seated ~0.2, standing ~1.05 shank lengths of hip above knee: half-way up is ~0.6.
 HALF_WAY = 0.6
+# The person's own half-way down stays this far under the standing line, so that a
+# spike in the standing peak cannot put it where sway while standing reads as a dip.
+DIP_MARGIN = 0.1
 HANDS_DOWN = 0.7        # wrists this far from shoulders to hips = hands on thighs/chair
 
 
@@ -81,7 +84,8 @@ class StandCycle:
             return self._from_seat(x)
         if not self.standing:
             return None
-        if x < ((self.seat + self.peak) / 2 if self.own_half_way else HALF_WAY):
+        if x < (min((self.seat + self.peak) / 2, STAND.up - DIP_MARGIN) if self.own_half_way
+                else HALF_WAY):
             self.dipped = True
         elif self.dipped and x > STAND.up:
             self.dipped, self.peak = False, x

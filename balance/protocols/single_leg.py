@@ -112,7 +112,8 @@ class SingleLegStance(Protocol):
         self.trials: list[Trial] = []
         self._scored_trials: list = []  # ``_scored``'s cache, one entry per kept trial
         self.current: Trial | None = None
-        self._past_cap: int | None = None  # the current trial's first frame past its cap
+        self._cap: tuple[int, float] | None = None  # the current trial's first frame past its
+        #                                             cap, and the cap's time
         self._recent = deque(maxlen=int(3 * fps) + 1)  # Frames for back-filling
         self._unseen = deque(maxlen=int(3 * fps) + 1)  # recent frames with a bad view
         self._refused: tuple[str, str] | None = None  # (raised foot, why) of a lift not taken
@@ -184,7 +185,7 @@ class SingleLegStance(Protocol):
         apart = [self._feet_apart(f, lift.side, stance) for f in before]
         self._apart = np.nanmedian(np.array(apart or [(np.nan, np.nan)]), axis=0)
         self.live.reset()
-        self._past_cap = None
+        self._cap = None
         for f in self._recent:
             if f.index >= lift.frame:
                 self._sample(f)
@@ -193,14 +194,19 @@ class SingleLegStance(Protocol):
 
     def _track(self, frame, good, found, out):
         trial = self.current
+        found, self._held = self._held + found, []
         lost = trial.watch_view(frame.t_s, good, keep_s=GAP_S)
         if lost is not None:
-            self._end(lost, frame.index, "view_lost", out)
+            reason = self._end_event(trial, found)  # an end dated before the view went
+            if reason is not None and reason[0].t_s <= lost:
+                return self._end(reason[0].t_s, reason[0].frame, reason[1], out, reason[0])
+            return self._end(lost, frame.index, "view_lost", out)
         if not good:
+            self._held = found  # an end found during a short gap is taken when it returns
             return
         self._sample(frame)
-        if self._past_cap is None and trial.elapsed(frame.t_s) >= self.cap_s:
-            self._past_cap = frame.index + 1  # never for practice (no cap)
+        if self._cap is None and trial.elapsed(frame.t_s) >= self.cap_s:  # never for practice
+            self._cap = (frame.index + 1, trial.start_t + trial.paused_s + self.cap_s)
         reason = self._end_event(trial, found)
         if reason is not None:
             self._end(reason[0].t_s, reason[0].frame, reason[1], out, reason[0])
@@ -213,9 +219,8 @@ class SingleLegStance(Protocol):
 
     def _end(self, t_s, frame_index, reason, out, event=None):
         """``_finish`` the trial, or at its cap when the end came after it."""
-        cap_t = self.current.start_t + self.current.paused_s + self.cap_s
-        if self._past_cap is not None and t_s >= cap_t:
-            t_s, frame_index, reason, event = cap_t, self._past_cap, "cap", None
+        if self._cap is not None and t_s >= self._cap[1]:
+            (frame_index, t_s), reason, event = self._cap, "cap", None
         self._finish(t_s, frame_index, reason, out, event)
 
     def _end_event(self, trial, found):

@@ -56,6 +56,7 @@ class Trial:
     views: list[tuple[float, float, float]] = field(default_factory=list)
     extra: dict = field(default_factory=dict)
     bad_since: float | None = None
+    pauses: list[tuple[float, float]] = field(default_factory=list)  # (from, length) in paused_s
     # (samples, end, rate) -> sway metrics: a protocol's result is asked for after every
     # event, and the metrics of trials that ended long ago need not be computed again
     _metrics: tuple = field(default=(None, None), repr=False, compare=False)
@@ -78,7 +79,9 @@ class Trial:
         if good:
             if self.bad_since is not None:
                 gap = t_s - self.bad_since
-                self.paused_s += gap if gap >= keep_s else 0.0
+                if gap >= keep_s:
+                    self.paused_s += gap
+                    self.pauses.append((self.bad_since, gap))
                 self.bad_since = None
             return None
         if self.bad_since is None:
@@ -108,6 +111,8 @@ class Trial:
         """Stop at ``t_s`` (which may lie a few frames back: events are back-dated)."""
         self.end_t = max(t_s, self.start_t)
         self.end_reason = reason
+        # a pause after the end (heard of once the view was back) is not the trial's
+        self.paused_s -= sum(gap for at, gap in self.pauses if at >= self.end_t)
         while self.frames and self.frames[-1] >= frame:
             self.frames.pop()
             self.samples.pop()
