@@ -84,8 +84,7 @@ class StandCycle:
             return self._from_seat(x)
         if not self.standing:
             return None
-        if x < (min((self.seat + self.peak) / 2, STAND.up - DIP_MARGIN) if self.own_half_way
-                else HALF_WAY):
+        if x < self._half_way_down():
             self.dipped = True
         elif self.dipped and x > STAND.up:
             self.dipped, self.peak = False, x
@@ -93,6 +92,11 @@ class StandCycle:
         elif not self.dipped:
             self.peak = max(self.peak, x)
         return None
+
+    def _half_way_down(self) -> float:
+        if not self.own_half_way:
+            return HALF_WAY
+        return min((self.seat + self.peak) / 2, STAND.up - DIP_MARGIN)
 
     def _from_seat(self, x: float) -> str | None:
         if x > STAND.up:

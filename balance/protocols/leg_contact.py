@@ -49,14 +49,27 @@ def ahead_of_ankle_cm(world, raised: str, stance: str, world_cm) -> float:
     held low in front with the hip flexed 8-25 cm ahead."""
     if not world_cm:
         return float("nan")
-    ankle, knee, heel, toe, p = world[[INDEX[f"{stance}_{n}"] for n in
-                                       ("ankle", "knee", "heel", "foot_index")]
-                                      + [INDEX[f"{raised}_ankle"]], :3].astype(np.float64)
-    up = (knee - ankle) / max(float(np.linalg.norm(knee - ankle)), 1e-12)
-    ahead = (toe - heel) - float(np.dot(toe - heel, up)) * up
-    size = float(np.linalg.norm(ahead))
-    d = float(np.dot(p - ankle, ahead)) / size * world_cm if size > 0 else float("nan")
+    # five points, once a trial frame: plain floats, NumPy's per-call cost would be most of it
+    ankle, knee, heel, toe, p = world[_AHEAD_POINTS[stance, raised], :3].tolist()
+    shank, foot, there = _minus(knee, ankle), _minus(toe, heel), _minus(p, ankle)
+    along = _dot(foot, shank) / max(_dot(shank, shank), 1e-24)
+    ahead = _minus(foot, [along * u for u in shank])  # the foot across the floor
+    size = math.sqrt(_dot(ahead, ahead))
+    d = _dot(there, ahead) / size * world_cm if size > 0 else float("nan")
     return d if math.isfinite(d) else float("nan")
+
+
+# stance ankle, knee, heel and toe, then the raised ankle, by (stance, raised)
+_AHEAD_POINTS = {(s, r): [INDEX[f"{s}_{n}"] for n in ("ankle", "knee", "heel", "foot_index")]
+                 + [INDEX[f"{r}_ankle"]] for s in ("left", "right") for r in ("left", "right")}
+
+
+def _minus(a, b) -> tuple[float, float, float]:
+    return a[0] - b[0], a[1] - b[1], a[2] - b[2]
+
+
+def _dot(a, b) -> float:
+    return a[0] * b[0] + a[1] * b[1] + a[2] * b[2]
 
 
 def feet_apart_cm(image, world, image_size, raised: str, stance: str, px_per_cm, world_cm):

@@ -199,7 +199,7 @@ class SingleLegStance(Protocol):
         if lost is not None:
             reason = self._end_event(trial, found)  # an end dated before the view went
             if reason is not None and reason[0].t_s <= lost:
-                return self._end(reason[0].t_s, reason[0].frame, reason[1], out, reason[0])
+                return self._end_at(reason, out)
             return self._end(lost, frame.index, "view_lost", out)
         if not good:
             self._held = found  # an end found during a short gap is taken when it returns
@@ -209,13 +209,18 @@ class SingleLegStance(Protocol):
             self._cap = (frame.index + 1, trial.start_t + trial.paused_s + self.cap_s)
         reason = self._end_event(trial, found)
         if reason is not None:
-            self._end(reason[0].t_s, reason[0].frame, reason[1], out, reason[0])
+            self._end_at(reason, out)
         elif self._stepped(frame, trial):
             self._end(frame.t_s, frame.index, "stepped", out)
         elif self._foot_on_leg(frame, trial):
             self._end(self._on_leg_since, frame.index, "foot_on_leg", out)
         elif trial.elapsed(frame.t_s) >= self.cap_s + CAP_WAIT_S:
             self._end(frame.t_s, frame.index, "cap", out)
+
+    def _end_at(self, found_end, out):
+        """``_end`` at an end event: ``found_end`` is ``_end_event``'s (event, reason)."""
+        event, reason = found_end
+        self._end(event.t_s, event.frame, reason, out, event)
 
     def _end(self, t_s, frame_index, reason, out, event=None):
         """``_finish`` the trial, or at its cap when the end came after it."""

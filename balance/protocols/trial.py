@@ -47,7 +47,6 @@ class Trial:
     target_s: float | None = None
     end_t: float | None = None
     end_reason: str | None = None
-    paused_s: float = 0.0
     errors: list[dict] = field(default_factory=list)
     frames: list[int] = field(default_factory=list)
     samples: list[tuple[float, float, float]] = field(default_factory=list)
@@ -56,10 +55,15 @@ class Trial:
     views: list[tuple[float, float, float]] = field(default_factory=list)
     extra: dict = field(default_factory=dict)
     bad_since: float | None = None
-    pauses: list[tuple[float, float]] = field(default_factory=list)  # (from, length) in paused_s
+    pauses: list[tuple[float, float]] = field(default_factory=list)  # bad views: (from, s)
     # (samples, end, rate) -> sway metrics: a protocol's result is asked for after every
     # event, and the metrics of trials that ended long ago need not be computed again
     _metrics: tuple = field(default=(None, None), repr=False, compare=False)
+
+    @property
+    def paused_s(self) -> float:
+        """Time the clock stood still (bad views of ``keep_s`` or more), s."""
+        return float(sum(gap for _, gap in self.pauses))
 
     @property
     def running(self) -> bool:
@@ -80,7 +84,6 @@ class Trial:
             if self.bad_since is not None:
                 gap = t_s - self.bad_since
                 if gap >= keep_s:
-                    self.paused_s += gap
                     self.pauses.append((self.bad_since, gap))
                 self.bad_since = None
             return None
@@ -112,7 +115,7 @@ class Trial:
         self.end_t = max(t_s, self.start_t)
         self.end_reason = reason
         # a pause after the end (heard of once the view was back) is not the trial's
-        self.paused_s -= sum(gap for at, gap in self.pauses if at >= self.end_t)
+        self.pauses = [p for p in self.pauses if p[0] < self.end_t]
         while self.frames and self.frames[-1] >= frame:
             self.frames.pop()
             self.samples.pop()
