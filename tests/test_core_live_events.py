@@ -1,5 +1,7 @@
 """Live (per-frame) events: same truth as offline, dated back, delivered promptly."""
 
+import math
+
 import numpy as np
 import pytest
 
@@ -139,6 +141,49 @@ def test_a_pivot_late_in_a_long_hold_is_found_where_it_began(fps):
     moved = [e for _, e in out if e.kind == ev.STANCE_FOOT_MOVED]
     assert [(e.side, e.payload["mode"]) for e in moved] == [("left", "pivot")]
     assert 0 <= moved[0].frame - k <= 3
+
+
+FEET = [INDEX[f"{s}_{p}"] for s in ("left", "right") for p in ("ankle", "heel", "foot_index")]
+
+
+def _slow_x_jitter(s, sd_px: float, seed: int, corr_s: float = 0.67) -> None:
+    """Add AR(1) jitter to the feet's image x, correlated over ``corr_s`` (a pose
+    model's: lag-1 correlation 0.86-0.98 at 30 fps on real footage), in place."""
+    rng = np.random.default_rng(seed)
+    rho = np.exp(-1.0 / (corr_s * s.fps))
+    e = np.empty((s.t.size, len(FEET)))
+    e[0] = rng.normal(0.0, sd_px, len(FEET))
+    for i in range(1, s.t.size):
+        e[i] = rho * e[i - 1] + math.sqrt(1.0 - rho * rho) * rng.normal(0.0, sd_px, len(FEET))
+    s.image[:, FEET, 0] += (e / s.image_size[0]).astype(np.float32)
+
+
+@pytest.mark.parametrize("fps", [15, 30])
+def test_slow_foot_jitter_ends_no_hold_and_a_large_pivot_is_still_found(fps):
+    """Slow jitter of 5 px (1.5 cm) passes the low-pass: the stance's limits rise to
+    the noise measured while both feet stood, so no 30 s hold ends on it (4 cm limits
+    ended 4-6 of 10), and a 14 cm pivot still ends one where it began."""
+    for seed in range(6):
+        s = generate(fps=fps, duration_s=36, lifts=[("right", 4.0, 35.0)],
+                     jitter_px=JITTER_PX, seed=40 + seed)
+        _slow_x_jitter(s, 5.0, seed)
+        det, out = _run(s)
+        assert [e for _, e in out if e.kind == ev.STANCE_FOOT_MOVED] == [], seed
+        assert det.limits[1] > ev.EventConfig().pivot_cm
+    k = 28 * fps
+    s.image[k:, INDEX["left_foot_index"], 0] += 14.0 * s.px_per_cm / s.image_size[0]
+    _, out = _run(s)
+    moved = [e for _, e in out if e.kind == ev.STANCE_FOOT_MOVED]
+    assert [(e.side, e.payload["mode"]) for e in moved] == [("left", "pivot")]
+    assert 0 <= moved[0].frame - k <= 3
+
+
+def test_white_foot_jitter_keeps_the_configured_limits():
+    s = generate(fps=30, duration_s=10, lifts=[("right", 4.0, 9.0)], jitter_px=JITTER_PX,
+                 seed=47)
+    det, _ = _run(s)
+    cfg = ev.EventConfig()
+    assert det.limits == (cfg.stance_move_cm, cfg.pivot_cm)
 
 
 def test_hysteresis_switches_at_the_start_of_the_qualifying_run():

@@ -133,17 +133,19 @@ def _not_before_floor(t0: float, t: np.ndarray, stop: int) -> float:
 
 
 def touchdown_time(t, mean_h, low_h, detected: int, lo: float, top_frac: float,
-                   back_n: int, lift_t: float = -math.inf) -> float:
+                   back_n: int, lift_t: float = -math.inf, min_top: float = 0.0) -> float:
     """First-contact time of a touchdown detected at index ``detected``: the earlier of
     the fits of the heights and of them whitened (``TOUCHDOWN_RHO``) that falls after the
     lift's time ``lift_t`` and not after the detection. The history must run on to the
-    foot at rest. NaN when there is too little to fit."""
+    foot at rest. NaN when there is too little to fit, or when the heights from
+    ``back_n`` rows before the detection never reach ``min_top`` cm: the descent began
+    earlier (slow jitter held a landed foot over the off level for a second)."""
     start = max(0, detected - back_n)
     after = np.flatnonzero(mean_h[detected:] <= lo)
     rest = low_h[detected + after[0]:] if after.size else low_h[:0]
     base, lo_low = _low_level(rest[:TD_REST_N], lo)
     h = low_h[start:] - base
-    if not np.isfinite(h).any():
+    if not np.isfinite(h).any() or float(np.nanmax(h)) < min_top:
         return float("nan")
     hi = top_frac * max(float(np.nanmax(h)), lo_low)
     fits = [_unless_degenerate(edge_time(t[start:], h, lo_low, hi, rising=False, rho=rho),

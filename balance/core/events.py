@@ -95,6 +95,9 @@ class EventConfig:
         pivot are under this share of their limits. The first second alone was off by up
         to 2 cm at 15 fps and 2 px, and noise then ended 3 of 200 30-48 s holds early on
         the bench; a real shift or pivot leaves the reference behind at once.
+    stance_noise : the move and pivot limits of a stance are raised to this many SDs of
+        the stance foot's filtered place (base and toe-to-heel offset) while both feet
+        stood before the lift, where that is wider (``stance_limits``).
     hands_off_ratio, hands_on_ratio : wrist-to-hip distance over trunk length above which
         a hand has left the hip, and below which it is back (hysteresis).
     hands_min_s : how long a hand must stay off (or back) to count.
@@ -119,6 +122,7 @@ class EventConfig:
     stance_move_cm: float = 4.0
     pivot_cm: float = 4.0
     stance_ref_gate: float = 0.5
+    stance_noise: float = 5.0
     hands_off_ratio: float = 0.40
     hands_on_ratio: float = 0.30
     hands_min_s: float = 0.2

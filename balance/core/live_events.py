@@ -100,6 +100,10 @@ class Hysteresis:
 # The wait before a lift is dated, s: the toe's rise must be in the history (a hold
 # starts at toe-off). A test that a step fails takes no wait (``protocols.tracking``).
 LIFT_WAIT_S = 0.25
+# A touchdown's fit window must reach this share of the raised foot's top height, or
+# the longer one is tried: slow jitter kept a landed foot over the off level for 1.2 s,
+# and the last second's fit dated the noise a second late.
+TD_TOP_SHARE = 0.25
 
 class LiveEventDetector:
     """Event detection frame by frame (see the module docstring).
@@ -169,6 +173,10 @@ class LiveEventDetector:
         # Unfiltered heights of each foot standing, the last 10 s: its noise, for dating
         # edges (the calibration's half second is too few samples to tell it well).
         self._down = [deque(maxlen=max(30, round(10 * self.fps))) for _ in st.SIDES]
+        # ... and each standing foot's place (base x, toe-minus-heel x, px; ``Signals``):
+        # its noise sets the stance's move and pivot limits (``_stance_limits``).
+        self._place = [deque(maxlen=self._down[0].maxlen) for _ in st.SIDES]
+        self.limits = (cfg.stance_move_cm, cfg.pivot_cm)  # this stance's, cm
         self._pending: list[tuple[int, int] | None] = [None, None]  # (emit at count, frame)
         self._count = 0
         self._stance = st.BOTH
@@ -348,6 +356,7 @@ class LiveEventDetector:
             events += self._floor_step(k, side, have_world, still[k], smooth, tag[0])
             if not foot.state and self._pending[k] is None:
                 self._down[k].append(raw[k])
+                self._place[k].append(tuple(sig.foot[j][k]))
             if self._pending[k] and self._count >= self._pending[k][0]:
                 events.append(self._touchdown(k, side, self._pending[k][1]))
                 self._pending[k] = None
@@ -442,6 +451,7 @@ class LiveEventDetector:
         """The lift (and a hop) of foot k dated at ``t0`` s (NaN: at its detection)."""
         i = _index_at(t, t0, at)
         self._lift_frame[k] = int(frames[i])
+        self.limits = self._stance_limits(1 - k)
         lift = Event(float(t[i]), int(frames[i]), FOOT_LIFT, side, {
             "t_est_s": t0 if math.isfinite(t0) else None, "detected_frame": int(detected)})
         other_up = self._feet[1 - k].state and self._unconfirmed[1 - k] is None
@@ -458,7 +468,8 @@ class LiveEventDetector:
         t_up = t[min(int(np.searchsorted(frames, up)), len(t) - 1)] if up is not None else -math.inf
         for back in (round(self.fps), self._back_n):  # the longer only if the last second fails
             t0, trace = _first_fit(lambda trace, back=back: edge_dating.touchdown_time(
-                t, h, trace, at, self._edge_low(k), self.cfg.edge_high, back, t_up),
+                t, h, trace, at, self._edge_low(k), self.cfg.edge_high, back, t_up,
+                TD_TOP_SHARE * self._top[k]),
                 edge_dating.sole_traces(low, sole, max(0, at - back)))
             if math.isfinite(t0):
                 break
@@ -520,7 +531,7 @@ class LiveEventDetector:
             self._ref_sum, self._ref_count = [v * self.ref_n for v in self._ref], self.ref_n
         move = abs(base - self._ref[0]) / self.scale
         pivot = abs(offset - self._ref[1]) / self.scale
-        score = max(move / self.cfg.stance_move_cm, pivot / self.cfg.pivot_cm)
+        score = max(move / self.limits[0], pivot / self.limits[1])
         if score < self.cfg.stance_ref_gate:
             self._ref_sum[0] += base
             self._ref_sum[1] += offset
@@ -532,6 +543,29 @@ class LiveEventDetector:
         self._stance_done = True  # one event per stance
         return [self._stance_event(first)]
 
+    def _stance_limits(self, k: int) -> tuple[float, float]:
+        """Move and pivot limits, cm, of a stance on foot k: ``stance_move_cm`` and
+        ``pivot_cm``, or ``stance_noise`` SDs of the feet's low-passed places while they
+        stood before the lift, where wider. A pose model's jitter is correlated over most
+        of a second (real footage: lag-1 correlation 0.86-0.98 at 30 fps), and the
+        low-pass keeps most of it: at 2 px such jitter ended 10 of 60 bench holds early.
+        The SD is read from changes over half a second (MAD), which a re-placed foot's
+        step barely moves, of both feet (the same camera's noise, twice the samples);
+        with under a second of either, the configured limits."""
+        cfg, lag = self.cfg, max(1, round(0.5 * self.fps))
+        changes = []
+        for place in (self._place[k], self._place[1 - k]):
+            rows = np.array(place, dtype=np.float64).reshape(-1, 2)
+            rows = rows[np.isfinite(rows).all(axis=1)]
+            if len(rows) < 2 * lag:
+                return cfg.stance_move_cm, cfg.pivot_cm
+            x = CausalLowpass(self.fps, channels=2).extend(rows)
+            changes.append(x[lag:] - x[:-lag])
+        d = np.concatenate(changes)
+        sd = 1.4826 * np.median(np.abs(d - np.median(d, axis=0)), axis=0) / math.sqrt(2.0)
+        move, pivot = cfg.stance_noise * sd / self.scale
+        return max(cfg.stance_move_cm, float(move)), max(cfg.pivot_cm, float(pivot))
+
     def _new_stance_hyst(self) -> Hysteresis:
         n = max(self.min_n, round(0.6 * self.fps))  # a run of jitter is not a move
         return Hysteresis(1.0, 0.7, n, n)
@@ -540,7 +574,7 @@ class LiveEventDetector:
         """The stance foot's event, ``first`` (frame, t, move, pivot) its run's start."""
         side = st.SIDES[0 if self._stance == st.LEFT else 1]
         return Event(first[1], first[0], STANCE_FOOT_MOVED, side, {
-            "mode": "pivot" if first[3] >= self.cfg.pivot_cm else "shift",
+            "mode": "pivot" if first[3] >= self.limits[1] else "shift",
             "displacement_cm": float(first[2]), "pivot_cm": float(first[3])})
 
     # ---------------------------------------------------------------- balance

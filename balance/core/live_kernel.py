@@ -58,7 +58,8 @@ class KernelRules:
                                self.sx, self.hi, self.hx, self.lifts, self.ref, self.zi,
                                self.zi0, self.sos, raw, down)
             stop = min(j + 1, n)
-            _history(det, frames, times, raw, world_rows, down, hist_done, down_done, stop)
+            _history(det, frames, times, raw, world_rows, sig.foot, down, hist_done,
+                     down_done, stop)
             if j < n:  # row j's other foot may still join its history: take it again
                 down[j] = False
             hist_done, down_done = stop, min(j, n)
@@ -78,6 +79,7 @@ class KernelRules:
         """The detector's attributes -> the kernel's arrays."""
         si, sx = self.si, self.sx
         si[ek.S_COUNT], si[ek.S_STANCE] = det._count, det._stance
+        self.par[ek.P_MOVE], self.par[ek.P_PIVOT] = det.limits
         for k in (0, 1):
             unconf, pending = det._unconfirmed[k], det._pending[k]
             si[ek.S_UNCONF + k] = unconf is not None
@@ -172,17 +174,19 @@ def _thresholds(det):
                    (lob.on, lob.off, lob.min_on, lob.min_off)]
 
 
-def _history(det, frames, times, raw, world_rows, down, hist_start: int, down_start: int,
-             stop: int) -> None:
-    """Append rows up to ``stop`` to the detector's edge-dating histories: the heights
-    (and ``world_rows``, the world's sole clearances and toes: ``_feet_step``) from
-    ``hist_start``, the standing feet's heights from ``down_start``."""
+def _history(det, frames, times, raw, world_rows, places, down, hist_start: int,
+             down_start: int, stop: int) -> None:
+    """Append rows up to ``stop`` to the detector's histories: the heights (and
+    ``world_rows``, the world's sole clearances and toes: ``_feet_step``) from
+    ``hist_start``, the standing feet's heights and ``places`` (n, 2, 2) from
+    ``down_start``."""
     a = max(hist_start, stop - det._hist.maxlen)
     det._hist.extend(zip(frames[a:stop].tolist(), times[a:stop].tolist(),
                          *raw[a:stop].T.tolist(), *np.asarray(world_rows)[a:stop].T.tolist()))
     for k in (0, 1):
-        keep = raw[down_start:stop, k][down[down_start:stop, k]]
-        det._down[k].extend(keep[-det._down[k].maxlen:].tolist())
+        rows = down[down_start:stop, k]
+        det._down[k].extend(raw[down_start:stop, k][rows][-det._down[k].maxlen:].tolist())
+        det._place[k].extend(map(tuple, places[down_start:stop, k][rows][-det._place[k].maxlen:].tolist()))
 
 
 def _event(det, p: int) -> list:
