@@ -135,8 +135,13 @@ def test_a_pivot_late_in_a_long_hold_is_found_where_it_began(fps):
     still measured against where the foot was, not absorbed."""
     s = generate(fps=fps, duration_s=32, lifts=[("right", 1.5, 31.0)], jitter_px=JITTER_PX,
                  seed=26)
-    k = 28 * fps
-    s.image[k:, INDEX["left_foot_index"], 0] += 6.0 * s.px_per_cm / s.image_size[0]
+    _assert_left_toe_pivot_found(s, 28 * fps, 6.0)
+
+
+def _assert_left_toe_pivot_found(s, k: int, cm: float) -> None:
+    """Turn the standing left foot's toe ``cm`` out from frame ``k`` on: one pivot, found
+    within 3 frames of where it began."""
+    s.image[k:, INDEX["left_foot_index"], 0] += cm * s.px_per_cm / s.image_size[0]
     _, out = _run(s)
     moved = [e for _, e in out if e.kind == ev.STANCE_FOOT_MOVED]
     assert [(e.side, e.payload["mode"]) for e in moved] == [("left", "pivot")]
@@ -170,12 +175,7 @@ def test_slow_foot_jitter_ends_no_hold_and_a_large_pivot_is_still_found(fps):
         det, out = _run(s)
         assert [e for _, e in out if e.kind == ev.STANCE_FOOT_MOVED] == [], seed
         assert det.limits[1] > ev.EventConfig().pivot_cm
-    k = 28 * fps
-    s.image[k:, INDEX["left_foot_index"], 0] += 14.0 * s.px_per_cm / s.image_size[0]
-    _, out = _run(s)
-    moved = [e for _, e in out if e.kind == ev.STANCE_FOOT_MOVED]
-    assert [(e.side, e.payload["mode"]) for e in moved] == [("left", "pivot")]
-    assert 0 <= moved[0].frame - k <= 3
+    _assert_left_toe_pivot_found(s, 28 * fps, 14.0)
 
 
 def test_white_foot_jitter_keeps_the_configured_limits():
