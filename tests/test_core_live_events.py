@@ -15,12 +15,13 @@ from balance.testing.synthetic import generate
 JITTER_PX = 1.5
 
 
-def _run(session, **kwargs):
-    """Feed a session frame by frame; returns [(frame pushed, event)]."""
+def _run(session, upto=None, **kwargs):
+    """Feed a session frame by frame (up to frame ``upto``); returns the detector and
+    [(frame pushed, event)]."""
     det = LiveEventDetector(session.fps, session.image_size, px_per_cm=session.px_per_cm,
                             **kwargs)
     out = []
-    for i, (t, pose) in enumerate(zip(session.t, session.image)):
+    for i, (t, pose) in enumerate(zip(session.t[:upto], session.image[:upto])):
         out += [(i, e) for e in det.push(i, t, pose)]
     return det, out
 
@@ -165,16 +166,17 @@ def _slow_x_jitter(s, sd_px: float, seed: int, corr_s: float = 0.67) -> None:
 
 @pytest.mark.parametrize("fps", [15, 30])
 def test_slow_foot_jitter_ends_no_hold_and_a_large_pivot_is_still_found(fps):
-    """Slow jitter of 5 px (1.5 cm) passes the low-pass: the stance's limits rise to
-    the noise measured while both feet stood, so no 30 s hold ends on it (4 cm limits
-    ended 4-6 of 10), and a 14 cm pivot still ends one where it began."""
+    """Slow jitter of 4.5 px (1.3 cm) passes the low-pass: the stance's limits rise to
+    the noise measured while the feet stood, so no 30 s hold ends on it (at 15 fps the
+    4 cm limits ended 3 of these 6), and a 14 cm pivot still ends one where it began."""
     for seed in range(6):
         s = generate(fps=fps, duration_s=36, lifts=[("right", 4.0, 35.0)],
                      jitter_px=JITTER_PX, seed=40 + seed)
-        _slow_x_jitter(s, 5.0, seed)
-        det, out = _run(s)
-        assert [e for _, e in out if e.kind == ev.STANCE_FOOT_MOVED] == [], seed
+        _slow_x_jitter(s, 4.5, seed)
+        det, out = _run(s, upto=20 * fps)  # mid-hold: this stance's limits
         assert det.limits[1] > ev.EventConfig().pivot_cm
+        _, out = _run(s)
+        assert [e for _, e in out if e.kind == ev.STANCE_FOOT_MOVED] == [], seed
     _assert_left_toe_pivot_found(s, 28 * fps, 14.0)
 
 
@@ -298,6 +300,20 @@ def test_kernel_rules_equal_their_python_twin(seed, world, feet_only):
         np.testing.assert_array_equal(heights, h_twin)
         assert det.lifted == d_twin.lifted and det.stance == d_twin.stance
         np.testing.assert_array_equal(det.noise_cm, d_twin.noise_cm)
+
+
+def test_kernel_rules_equal_their_twin_with_limits_raised_by_slow_jitter():
+    s = generate(fps=30, duration_s=20, lifts=[("right", 4.0, 18.0)], jitter_px=JITTER_PX,
+                 seed=44)
+    _slow_x_jitter(s, 4.5, 4)
+    s.image[12 * 30:, INDEX["left_foot_index"], 0] += 14.0 * s.px_per_cm / s.image_size[0]
+    whole = [0, s.t.size]
+    twin, _, _ = _blocks(s, 10**9, whole, world=True)
+    moved = [e for e in twin if e.kind == ev.STANCE_FOOT_MOVED]
+    assert len(moved) == 1 and moved[0].payload["limits_cm"][1] > ev.EventConfig().pivot_cm
+    cuts = sorted({0, s.t.size, *np.random.default_rng(4).integers(1, s.t.size, 30).tolist()})
+    for min_frames, blocks in ((1, whole), (8, cuts)):
+        assert _blocks(s, min_frames, blocks, world=True)[0] == twin
 
 
 def test_a_foot_unseen_while_the_floor_is_found_warns_nothing(recwarn):

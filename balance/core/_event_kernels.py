@@ -38,7 +38,8 @@ N_FEAT = 21
 # Parameters ``par``
 P_SCALE, P_SETTLE, P_WORLD_LIFT, P_MOVE, P_PIVOT, P_HALF, P_MARGIN, P_SPEED = range(8)
 P_HANDS_OFF, P_MIN_N, P_FEET_ONLY, P_LIFT_WAIT, P_REF_GATE = 8, 9, 10, 11, 12
-N_PAR = 13
+P_MOVE0, P_PIVOT0 = 13, 14  # the configured limits: P_MOVE, P_PIVOT are this stance's
+N_PAR = 15
 # Hystereses: rows of ``hi`` (state, run, first frame), ``hx`` (first t, a, b) and
 # ``hp`` (on, off, min_on, min_off)
 H_FOOT, H_HANDS, H_STANCE, H_LOB = 0, 2, 4, 5
@@ -309,7 +310,7 @@ def rules_nb(j, p, frames, t, feat, par, hp, si, sx, hi, hx, lifts, ref, zi, zi0
                 if pending and si[S_COUNT] >= si[S_PEND_AT + k]:
                     return j, TOUCHDOWN + 2 * k
         if p < HANDS:
-            _new_stance(si, hi)
+            _new_stance(si, hi, par)
         if par[P_FEET_ONLY]:
             j += 1
             p = 0
@@ -335,8 +336,9 @@ def rules_nb(j, p, frames, t, feat, par, hp, si, sx, hi, hx, lifts, ref, zi, zi0
 
 
 @njit(cache=True)
-def _new_stance(si, hi):
-    """The stance from the feet; a new one resets the stance-foot and balance rules."""
+def _new_stance(si, hi, par):
+    """The stance from the feet; a new one resets the stance-foot and balance rules, and
+    both feet down the configured limits (a lift's dating raises them)."""
     left, right = hi[H_FOOT, 0], hi[H_FOOT + 1, 0]
     stance = (_BOTH if not (left or right) else _LEFT if not left else
               _RIGHT if not right else _NONE)
@@ -344,3 +346,5 @@ def _new_stance(si, hi):
         si[S_STANCE] = stance
         si[S_LP] = si[S_ZI] = si[S_STANCE_INIT] = 0
         si[S_REF_N] = si[S_STANCE_DONE] = si[S_LOB_DONE] = 0
+        if stance == _BOTH:
+            par[P_MOVE], par[P_PIVOT] = par[P_MOVE0], par[P_PIVOT0]

@@ -104,6 +104,10 @@ LIFT_WAIT_S = 0.25
 # the longer one is tried: slow jitter kept a landed foot over the off level for 1.2 s,
 # and the last second's fit dated the noise a second late.
 TD_TOP_SHARE = 0.25
+# The stance limits rise with the feet's slow jitter at most this many times: feet that
+# fidget before the lift (toes swinging 2-3 cm at ~1 Hz) read as noise and raised the
+# pivot limit to 13-20 cm, which no real pivot reaches.
+STANCE_CAP = 2.0
 
 class LiveEventDetector:
     """Event detection frame by frame (see the module docstring).
@@ -365,6 +369,9 @@ class LiveEventDetector:
             self._stance = stance
             self._stance_lp = self._stance_hyst = None
             self._stance_ref, self._stance_done, self._lob_done = [], False, False
+            if stance == st.BOTH:  # the next lift's dating sets its own; a flicker of
+                # the standing foot's state (jitter) keeps this one's
+                self.limits = (self.cfg.stance_move_cm, self.cfg.pivot_cm)
         return events
 
     def _world_up(self, k, limit: float | None = None) -> bool:
@@ -546,12 +553,13 @@ class LiveEventDetector:
     def _stance_limits(self, k: int) -> tuple[float, float]:
         """Move and pivot limits, cm, of a stance on foot k: ``stance_move_cm`` and
         ``pivot_cm``, or ``stance_noise`` SDs of the feet's low-passed places while they
-        stood before the lift, where wider. A pose model's jitter is correlated over most
+        stood (the last 10 s), where wider. A pose model's jitter is correlated over most
         of a second (real footage: lag-1 correlation 0.86-0.98 at 30 fps), and the
-        low-pass keeps most of it: at 2 px such jitter ended 10 of 60 bench holds early.
+        low-pass keeps most of it: at 2 px such jitter ended 8 of 60 bench holds early.
         The SD is read from changes over half a second (MAD), which a re-placed foot's
         step barely moves, of both feet (the same camera's noise, twice the samples);
-        with under a second of either, the configured limits."""
+        at most ``STANCE_CAP`` times the configured ones; with under a second of either
+        foot standing, the configured limits. They hold until both feet are down."""
         cfg, lag = self.cfg, max(1, round(0.5 * self.fps))
         changes = []
         for place in (self._place[k], self._place[1 - k]):
@@ -563,8 +571,9 @@ class LiveEventDetector:
             changes.append(x[lag:] - x[:-lag])
         d = np.concatenate(changes)
         sd = 1.4826 * np.median(np.abs(d - np.median(d, axis=0)), axis=0) / math.sqrt(2.0)
-        move, pivot = cfg.stance_noise * sd / self.scale
-        return max(cfg.stance_move_cm, float(move)), max(cfg.pivot_cm, float(pivot))
+        base = np.array([cfg.stance_move_cm, cfg.pivot_cm])
+        move, pivot = np.clip(cfg.stance_noise * sd / self.scale, base, STANCE_CAP * base)
+        return float(move), float(pivot)
 
     def _new_stance_hyst(self) -> Hysteresis:
         n = max(self.min_n, round(0.6 * self.fps))  # a run of jitter is not a move
@@ -575,7 +584,8 @@ class LiveEventDetector:
         side = st.SIDES[0 if self._stance == st.LEFT else 1]
         return Event(first[1], first[0], STANCE_FOOT_MOVED, side, {
             "mode": "pivot" if first[3] >= self.limits[1] else "shift",
-            "displacement_cm": float(first[2]), "pivot_cm": float(first[3])})
+            "displacement_cm": float(first[2]), "pivot_cm": float(first[3]),
+            "limits_cm": list(self.limits)})
 
     # ---------------------------------------------------------------- balance
     def _balance_step(self, tag, row):

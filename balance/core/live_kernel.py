@@ -24,10 +24,11 @@ class KernelRules:
         self.par = np.zeros(ek.N_PAR)
         self.par[[ek.P_SCALE, ek.P_SETTLE, ek.P_WORLD_LIFT, ek.P_MOVE, ek.P_PIVOT,
                   ek.P_HALF, ek.P_MARGIN, ek.P_SPEED, ek.P_HANDS_OFF, ek.P_MIN_N, ek.P_FEET_ONLY,
-                  ek.P_LIFT_WAIT, ek.P_REF_GATE]] = (
+                  ek.P_LIFT_WAIT, ek.P_REF_GATE, ek.P_MOVE0, ek.P_PIVOT0]] = (
             det.scale, det.settle_n, cfg.world_lift_cm, cfg.stance_move_cm, cfg.pivot_cm,
             cfg.bos_half_width_cm, cfg.lob_margin_cm, cfg.lob_speed_cm_s,
-            cfg.hands_off_ratio, n, det.feet_only, det.lift_wait_n, cfg.stance_ref_gate)
+            cfg.hands_off_ratio, n, det.feet_only, det.lift_wait_n, cfg.stance_ref_gate,
+            cfg.stance_move_cm, cfg.pivot_cm)
         self.hp = np.zeros((ek.N_HYST, 4))
         for h, (on, off, n_on, n_off) in enumerate(_thresholds(det)):
             self.hp[h] = on, off, n_on, n_off
@@ -118,6 +119,7 @@ class KernelRules:
         """The kernel's arrays -> the detector's attributes."""
         si, sx = self.si.tolist(), self.sx.tolist()
         det._count, det._stance = si[ek.S_COUNT], si[ek.S_STANCE]
+        det.limits = (float(self.par[ek.P_MOVE]), float(self.par[ek.P_PIVOT]))
         for k in (0, 1):
             det._unconfirmed[k] = si[ek.S_UNCONF_FRAME + k] if si[ek.S_UNCONF + k] else None
             det._pending[k] = ((si[ek.S_PEND_AT + k], si[ek.S_PEND_FRAME + k])
