@@ -95,9 +95,10 @@ class EventConfig:
         pivot are under this share of their limits. The first second alone was off by up
         to 2 cm at 15 fps and 2 px, and noise then ended 3 of 200 30-48 s holds early on
         the bench; a real shift or pivot leaves the reference behind at once.
-    stance_noise : the move and pivot limits of a stance are raised to this many SDs of
-        the stance foot's filtered place (base and toe-to-heel offset) while both feet
-        stood before the lift, where that is wider (``stance_limits``).
+    stance_noise : at a lift, the stance's move and pivot limits are raised to this many
+        SDs of the feet's low-passed places (base and toe-to-heel offset) over the last
+        10 s they stood, where that is wider, up to ``live_events.STANCE_CAP`` times
+        (``LiveEventDetector._stance_limits``).
     hands_off_ratio, hands_on_ratio : wrist-to-hip distance over trunk length above which
         a hand has left the hip, and below which it is back (hysteresis).
     hands_min_s : how long a hand must stay off (or back) to count.
