@@ -173,7 +173,7 @@ def test_slow_foot_jitter_ends_no_hold_and_a_large_pivot_is_still_found(fps):
         s = generate(fps=fps, duration_s=36, lifts=[("right", 4.0, 35.0)],
                      jitter_px=JITTER_PX, seed=40 + seed)
         _slow_x_jitter(s, 4.5, seed)
-        det, out = _run(s, upto=20 * fps)  # mid-hold: this stance's limits
+        det, _ = _run(s, upto=20 * fps)  # mid-hold: this stance's limits
         assert det.limits[1] > ev.EventConfig().pivot_cm
         _, out = _run(s)
         assert [e for _, e in out if e.kind == ev.STANCE_FOOT_MOVED] == [], seed
