@@ -137,12 +137,14 @@ class EventConfig:
 # Shared by the detector's rules
 # --------------------------------------------------------------------------------------
 
-def noise_sd(x: np.ndarray) -> float:
-    """Robust SD of white noise on a slow signal: MAD of first differences / (0.6745 √2).
+def noise_sd(x: np.ndarray, lag: int = 1) -> float:
+    """Robust SD of white noise on a slow signal: MAD of differences ``lag`` samples
+    apart / (0.6745 √2) (for noise correlated over about ``lag`` samples or less).
 
     Differencing removes the slow movement; the median ignores the few large steps of a
     real lift. NaN samples are skipped; returns 0 for fewer than 3 samples."""
-    d = np.diff(x)
+    x = np.asarray(x, dtype=np.float64)
+    d = x[lag:] - x[:-lag]
     d = d[np.isfinite(d)]
     if d.size < 2:
         return 0.0

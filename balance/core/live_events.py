@@ -561,16 +561,15 @@ class LiveEventDetector:
         at most ``STANCE_CAP`` times the configured ones; with under a second of either
         foot standing, the configured limits. They hold until both feet are down."""
         cfg, lag = self.cfg, max(1, round(0.5 * self.fps))
-        changes = []
+        parts = []
         for place in (self._place[k], self._place[1 - k]):
             rows = np.array(place, dtype=np.float64).reshape(-1, 2)
             rows = rows[np.isfinite(rows).all(axis=1)]
             if len(rows) < 2 * lag:
                 return cfg.stance_move_cm, cfg.pivot_cm
-            x = CausalLowpass(self.fps, channels=2).extend(rows)
-            changes.append(x[lag:] - x[:-lag])
-        d = np.concatenate(changes)
-        sd = 1.4826 * np.median(np.abs(d - np.median(d, axis=0)), axis=0) / math.sqrt(2.0)
+            parts += [CausalLowpass(self.fps, channels=2).extend(rows), np.full((lag, 2), np.nan)]
+        x = np.concatenate(parts)  # NaN rows: no change spans the two feet
+        sd = np.array([noise_sd(x[:, c], lag) for c in (0, 1)])
         base = np.array([cfg.stance_move_cm, cfg.pivot_cm])
         move, pivot = np.clip(cfg.stance_noise * sd / self.scale, base, STANCE_CAP * base)
         return float(move), float(pivot)
