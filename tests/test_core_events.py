@@ -258,13 +258,17 @@ def test_a_lift_is_dated_at_toe_off_through_a_stray_of_the_toe_just_before(seed,
     """A toe that reads 1.5 cm up for ten frames before toe-off (2 px of jitter, a foot
     seen 50 deg from the side) drew the fit of its heights 0.8 s early or to no date; the
     later of that fit and one whitened for correlated noise (``edge_dating.LIFT_RHO``)
-    dates it, and a clean lift, within a frame and a half."""
+    dates it, and a clean lift, within a frame and a half; so does the fit whitened for
+    slow drift alone (``SLOW_JITTER_TAU_S``)."""
     from balance.core import edge_dating
     detected = 88  # the mean passed its threshold 0.1 s before
     for stray in (0.0, 1.5):
         t0 = edge_dating.lift_time(*_lift_trace(stray, seed), detected, 0.75, 0.5, 15)
         assert t0 == pytest.approx(3.0, abs=0.05)
-    monkeypatch.setattr(edge_dating, "LIFT_RHO", 0.0)  # the heights' fit alone, as before
+    monkeypatch.setattr(edge_dating, "LIFT_RHO", 0.0)
+    t0 = edge_dating.lift_time(*_lift_trace(1.5, seed), detected, 0.75, 0.5, 15)
+    assert t0 == pytest.approx(3.0, abs=0.05)
+    monkeypatch.setattr(edge_dating, "SLOW_JITTER_TAU_S", 1e-9)  # the heights' fit alone
     t0 = edge_dating.lift_time(*_lift_trace(1.5, seed), detected, 0.75, 0.5, 15)
     assert not abs(t0 - 3.0) < 0.1  # NaN (no date) or far off
 

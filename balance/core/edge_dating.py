@@ -56,6 +56,17 @@ FORESHORTENED = 0.6  # the image shows under this share of the world's rise: use
 # A fit at or before the lift is no date and the other one is taken (a shuffle's
 # whitened fit fell before its lift, and the touchdown kept its detection's time).
 TOUCHDOWN_RHO = LIFT_RHO
+# A third lift fit is whitened for slower drift: a toe whose jitter wanders with a time
+# constant of about half a second (rho 0.95 a frame at 30 fps) drifts 5-7 px up over the
+# five frames before heel-off, and the mean leaves the floor band with it, so neither
+# the fits above nor ``_not_before_floor`` can tell (lifts 0.25-0.37 s early on the
+# bench's slow-jitter holds at 30 fps). The rho is per sample, from this time constant.
+SLOW_JITTER_TAU_S = 0.6
+# ... and it wins only when it is this much later, s: in white noise it agrees with the
+# other two within a frame or so (bench, seeds 1-60: under 0.06 s) but, fitted almost on
+# the heights' differences, scatters more and moved 1 in 8 holds a frame short; drift
+# puts it 0.2-0.5 s after them.
+SLOW_JITTER_GATE_S = 0.1
 # A foot raised in front is dated on its toe's world movement (``forward_lift_time``),
 # fitted whitened for the same correlation: the world's landmarks stray 2-3 cm for a
 # few frames (its depth the most), and the plain fit stretched the ramp over strays
@@ -105,7 +116,8 @@ def lift_time(t, mean_h, low_h, detected: int, lo: float, top_frac: float,
               floor_n: int) -> float:
     """Toe-off time of a lift detected at index ``detected`` of the history ``t`` with
     the foot's mean and lowest-point heights, cm: the later of the fits of the heights
-    and of them whitened (``LIFT_RHO``), not much before the floor's end
+    and of them whitened (``LIFT_RHO``), or of them whitened for slow drift where that is
+    over ``SLOW_JITTER_GATE_S`` later; not much before the floor's end
     (``_not_before_floor``); NaN when there is too little to fit."""
     start, stop = _floor_before(mean_h, detected, lo, floor_n)
     if stop == 0:
@@ -116,9 +128,20 @@ def lift_time(t, mean_h, low_h, detected: int, lo: float, top_frac: float,
         return float("nan")
     hi = top_frac * max(float(np.nanmax(h)), lo_low)
     fits = [_unless_degenerate(edge_time(t[start:], h, lo_low, hi, rising=True, rho=rho),
-                               t[start:], h, rising=True) for rho in (0.0, LIFT_RHO)]
-    return _not_before_floor(max((v for v in fits if math.isfinite(v)), default=float("nan")),
-                             t, stop)
+                               t[start:], h, rising=True)
+            for rho in (0.0, LIFT_RHO, _slow_rho(t[start:]))]
+    t0 = max((v for v in fits[:2] if math.isfinite(v)), default=float("nan"))
+    if fits[2] > t0 + SLOW_JITTER_GATE_S or not math.isfinite(t0):
+        t0 = fits[2]
+    return _not_before_floor(t0, t, stop)
+
+
+def _slow_rho(t: np.ndarray) -> float:
+    """The per-sample correlation of jitter with time constant ``SLOW_JITTER_TAU_S`` at
+    the sample spacing of ``t`` s (its median step); 0 with fewer than two samples."""
+    if t.size < 2:
+        return 0.0
+    return math.exp(-float(np.median(np.diff(t))) / SLOW_JITTER_TAU_S)
 
 
 def _not_before_floor(t0: float, t: np.ndarray, stop: int) -> float:

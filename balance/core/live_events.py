@@ -108,6 +108,7 @@ TD_TOP_SHARE = 0.25
 # fidget before the lift (toes swinging 2-3 cm at ~1 Hz) read as noise and raised the
 # pivot limit to 13-20 cm, which no real pivot reaches.
 STANCE_CAP = 2.0
+STANCE_RUN_S = 1.0  # how long the stance foot must be off its place to have moved, s
 
 class LiveEventDetector:
     """Event detection frame by frame (see the module docstring).
@@ -575,7 +576,10 @@ class LiveEventDetector:
         return float(move), float(pivot)
 
     def _new_stance_hyst(self) -> Hysteresis:
-        n = max(self.min_n, round(0.6 * self.fps))  # a run of jitter is not a move
+        # A run of jitter is not a move: correlated over most of a second, 2 px of it
+        # held the toe-heel offset over the pivot limit for 0.6 s in 2 of 60 bench holds
+        # at 15 fps. The end is dated where the run began, so the wait costs no accuracy.
+        n = max(self.min_n, round(STANCE_RUN_S * self.fps))
         return Hysteresis(1.0, 0.7, n, n)
 
     def _stance_event(self, first) -> Event:
