@@ -549,7 +549,7 @@ class LiveEventDetector:
         if first is None:
             return []
         self._stance_done = True  # one event per stance
-        return [self._stance_event(first)]
+        return self._stance_event(first)
 
     def _stance_limits(self, k: int) -> tuple[float, float]:
         """Move and pivot limits, cm, of a stance on foot k: ``stance_move_cm`` and
@@ -582,13 +582,23 @@ class LiveEventDetector:
         n = max(self.min_n, round(STANCE_RUN_S * self.fps))
         return Hysteresis(1.0, 0.7, n, n)
 
-    def _stance_event(self, first) -> Event:
-        """The stance foot's event, ``first`` (frame, t, move, pivot) its run's start."""
-        side = st.SIDES[0 if self._stance == st.LEFT else 1]
-        return Event(first[1], first[0], STANCE_FOOT_MOVED, side, {
+    def _stance_event(self, first) -> list[Event]:
+        """The stance foot's event, ``first`` (frame, t, move, pivot) its run's start; or
+        none, when the limits read again from the feet's places now, the hold's frames
+        of the stance foot included, are wider than the run. A real move is one step in
+        those places, which the MAD of their changes ignores; 2-3 s of standing before a
+        lift are too few to tell jitter correlated over 0.65 s, and pivot limits read
+        from them at 4.0-4.2 cm let it end 4 of 520 slow-jitter bench holds early."""
+        k = 0 if self._stance == st.LEFT else 1
+        wider = np.maximum(self._stance_limits(k), self.limits)
+        if first[2] < wider[0] and first[3] < wider[1]:
+            self.limits = (float(wider[0]), float(wider[1]))
+            self._stance_done, self._stance_hyst.state, self._stance_hyst.run = False, 0, 0
+            return []
+        return [Event(first[1], first[0], STANCE_FOOT_MOVED, st.SIDES[k], {
             "mode": "pivot" if first[3] >= self.limits[1] else "shift",
             "displacement_cm": float(first[2]), "pivot_cm": float(first[3]),
-            "limits_cm": list(self.limits)})
+            "limits_cm": list(self.limits)})]
 
     # ---------------------------------------------------------------- balance
     def _balance_step(self, tag, row):

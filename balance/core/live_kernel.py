@@ -205,5 +205,5 @@ def _event(det, p: int) -> list:
         k = p - ek.HANDS
         return [det._hands_event(k, det._hands[k]._first)]
     if p == ek.STANCE:
-        return [det._stance_event(det._stance_hyst._first)]
+        return det._stance_event(det._stance_hyst._first)
     return [det._lob_event(det._lob._first)]
