@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from balance.core import LiveEventDetector, detect_events
-from balance.core import events as ev
+from balance.core import events as ev, live_events
 from balance.core.live_events import Hysteresis
 from balance.errors import InputError
 from balance.pose.landmarks import INDEX
@@ -152,16 +152,17 @@ def _assert_left_toe_pivot_found(s, k: int, cm: float) -> None:
 FEET = [INDEX[f"{s}_{p}"] for s in ("left", "right") for p in ("ankle", "heel", "foot_index")]
 
 
-def _slow_x_jitter(s, sd_px: float, seed: int, corr_s: float = 0.67) -> None:
-    """Add AR(1) jitter to the feet's image x, correlated over ``corr_s`` (a pose
-    model's: lag-1 correlation 0.86-0.98 at 30 fps on real footage), in place."""
+def _slow_jitter(s, sd_px: float, seed: int, corr_s: float = 0.67, axis: int = 0) -> None:
+    """Add AR(1) jitter to the feet's image x (``axis`` 0) or y (1), correlated over
+    ``corr_s`` (a pose model's: lag-1 correlation 0.86-0.98 at 30 fps on real footage),
+    in place."""
     rng = np.random.default_rng(seed)
     rho = np.exp(-1.0 / (corr_s * s.fps))
     e = np.empty((s.t.size, len(FEET)))
     e[0] = rng.normal(0.0, sd_px, len(FEET))
     for i in range(1, s.t.size):
         e[i] = rho * e[i - 1] + math.sqrt(1.0 - rho * rho) * rng.normal(0.0, sd_px, len(FEET))
-    s.image[:, FEET, 0] += (e / s.image_size[0]).astype(np.float32)
+    s.image[:, FEET, axis] += (e / s.image_size[axis]).astype(np.float32)
 
 
 @pytest.mark.parametrize("fps", [15, 30])
@@ -172,12 +173,53 @@ def test_slow_foot_jitter_ends_no_hold_and_a_large_pivot_is_still_found(fps):
     for seed in range(6):
         s = generate(fps=fps, duration_s=36, lifts=[("right", 4.0, 35.0)],
                      jitter_px=JITTER_PX, seed=40 + seed)
-        _slow_x_jitter(s, 4.5, seed)
+        _slow_jitter(s, 4.5, seed)
         det, _ = _run(s, upto=20 * fps)  # mid-hold: this stance's limits
         assert det.limits[1] > ev.EventConfig().pivot_cm
         _, out = _run(s)
         assert [e for _, e in out if e.kind == ev.STANCE_FOOT_MOVED] == [], seed
     _assert_left_toe_pivot_found(s, 28 * fps, 14.0)
+
+
+def _slow_foot_height_jitter(s, sd_px: float, seed: int, corr_s: float = 0.67) -> None:
+    """Add AR(1) jitter, correlated over ``corr_s``, to each foot's image y, one draw
+    moving its ankle, heel and toe together (the whole foot's estimate wanders), in place."""
+    rng = np.random.default_rng(seed)
+    rho = np.exp(-1.0 / (corr_s * s.fps))
+    e = np.empty((s.t.size, 2))
+    e[0] = rng.normal(0.0, sd_px, 2)
+    for i in range(1, s.t.size):
+        e[i] = rho * e[i - 1] + math.sqrt(1.0 - rho * rho) * rng.normal(0.0, sd_px, 2)
+    s.image[:, FEET, 1] += (np.repeat(e, 3, axis=1) / s.image_size[1]).astype(np.float32)
+
+
+def _slow_height_lifts(retune_s: float, monkeypatch) -> list:
+    """Each of 6 sessions' lift times, s, and its detector's lift levels (cm) at the end:
+    a 20 s stand at 30 fps, the right foot up at 12 s, the feet's heights wandering 3 px
+    (0.9 cm) over 0.67 s; the levels set again every ``retune_s``."""
+    monkeypatch.setattr(live_events, "RETUNE_S", retune_s)
+    out = []
+    for seed in range(6):
+        s = generate(fps=30, duration_s=20, lifts=[("right", 12.0, 18.0)],
+                     jitter_px=JITTER_PX, seed=60 + seed)
+        _slow_foot_height_jitter(s, 3.0, seed)
+        det, events = _run(s)
+        out.append(([e.t_s for _, e in events if e.kind == ev.FOOT_LIFT],
+                    [f.on for f in det._feet]))
+    return out
+
+
+def test_slow_foot_height_jitter_raises_the_lift_levels_and_lifts_no_standing_foot(monkeypatch):
+    """The calibration's half second reads slow jitter by its frame-to-frame steps, far
+    under its size: those levels alone lift a standing foot (the contrast below). Set
+    again from 10 s of standing with steps 0.25 s apart, they rise over the configured
+    2 cm and only the real lift is found, within a frame."""
+    cfg = ev.EventConfig()
+    for lifts, levels in _slow_height_lifts(live_events.RETUNE_S, monkeypatch):
+        assert len(lifts) == 1 and abs(lifts[0] - 12.0) <= 1 / 30 + 1e-9, lifts
+        assert min(levels) > cfg.lift_on_cm
+    fixed = _slow_height_lifts(1e9, monkeypatch)
+    assert sum(len(lifts) - 1 for lifts, _ in fixed) >= 2
 
 
 def test_white_foot_jitter_keeps_the_configured_limits():
@@ -305,7 +347,7 @@ def test_kernel_rules_equal_their_python_twin(seed, world, feet_only):
 def test_kernel_rules_equal_their_twin_with_limits_raised_by_slow_jitter():
     s = generate(fps=30, duration_s=20, lifts=[("right", 4.0, 18.0)], jitter_px=JITTER_PX,
                  seed=44)
-    _slow_x_jitter(s, 4.5, 4)
+    _slow_jitter(s, 4.5, 4)
     s.image[12 * 30:, INDEX["left_foot_index"], 0] += 14.0 * s.px_per_cm / s.image_size[0]
     whole = [0, s.t.size]
     twin, _, _ = _blocks(s, 10**9, whole, world=True)

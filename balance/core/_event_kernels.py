@@ -13,8 +13,9 @@ them and the detector's attributes.
 
 Stop points within a frame (``p``): ``LIFT + 2 k`` when foot k's confirmed lift is due,
 ``TOUCHDOWN + 2 k`` when its touchdown is due, ``HANDS + k`` after hand k switched,
-``STANCE`` after the stance foot moved, ``LOB`` after a loss of balance; 0 is a frame's
-start.
+``STANCE`` after the stance foot moved, ``LOB`` after a loss of balance, ``RETUNE`` at
+the end of every ``P_RETUNE``-th frame (Python sets the feet's levels again); 0 is a
+frame's start.
 """
 
 import math
@@ -26,7 +27,7 @@ from balance.core import _numba_cache  # noqa: F401  (before the kernels: where 
 from balance.core import stance as st
 
 # Stop points
-LIFT, TOUCHDOWN, HANDS, STANCE, LOB = 1, 2, 5, 7, 8
+LIFT, TOUCHDOWN, HANDS, STANCE, LOB, RETUNE = 1, 2, 5, 7, 8, 9
 # Feature columns of ``feat`` (n, N_FEAT)
 F_U, F_SMOOTH, F_STILL, F_LIFT = 0, 2, 4, 6  # (left, right) each
 F_HAVE = 8  # 1.0 where the frame has world landmarks
@@ -39,7 +40,8 @@ N_FEAT = 21
 P_SCALE, P_SETTLE, P_WORLD_LIFT, P_MOVE, P_PIVOT, P_HALF, P_MARGIN, P_SPEED = range(8)
 P_HANDS_OFF, P_MIN_N, P_FEET_ONLY, P_LIFT_WAIT, P_REF_GATE = 8, 9, 10, 11, 12
 P_MOVE0, P_PIVOT0 = 13, 14  # the configured limits: P_MOVE, P_PIVOT are this stance's
-N_PAR = 15
+P_RETUNE = 15  # frames between the feet's level settings
+N_PAR = 16
 # Hystereses: rows of ``hi`` (state, run, first frame), ``hx`` (first t, a, b) and
 # ``hp`` (on, off, min_on, min_off)
 H_FOOT, H_HANDS, H_STANCE, H_LOB = 0, 2, 4, 5
@@ -312,6 +314,8 @@ def rules_nb(j, p, frames, t, feat, par, hp, si, sx, hi, hx, lifts, ref, zi, zi0
         if p < HANDS:
             _new_stance(si, hi, par)
         if par[P_FEET_ONLY]:
+            if p < RETUNE and si[S_COUNT] % int(par[P_RETUNE]) == 0:
+                return j, RETUNE
             j += 1
             p = 0
             continue
@@ -330,6 +334,8 @@ def rules_nb(j, p, frames, t, feat, par, hp, si, sx, hi, hx, lifts, ref, zi, zi0
             return j, STANCE
         if p < LOB and _balance_lost(feat, par, si, hi, hx, hp, j, frame, tj):
             return j, LOB
+        if p < RETUNE and si[S_COUNT] % int(par[P_RETUNE]) == 0:
+            return j, RETUNE
         j += 1
         p = 0
     return j, 0

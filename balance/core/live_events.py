@@ -109,6 +109,15 @@ TD_TOP_SHARE = 0.25
 # pivot limit to 13-20 cm, which no real pivot reaches.
 STANCE_CAP = 2.0
 STANCE_RUN_S = 1.0  # how long the stance foot must be off its place to have moved, s
+# Every this many seconds the standing feet's lift and touchdown levels are set again
+# from both feet's last 10 s standing, by differences half of it apart: the
+# calibration's half second, by frame-to-frame steps, read slow (correlated) jitter as
+# 0.24-0.81 cm, so toe-taps crossed too low a lift level and a landed foot's jitter
+# stayed over the off level (bench, 15 fps, 2 px: 4 false trials in 260 seeds, now 1).
+# The reading is divided by sqrt 2, what steps read of noise correlated 0.5 from frame
+# to frame, so the levels keep the calibration's multiples there: undivided, they rose
+# 1.4-1.7x and lost 4 of 120 forward (hip-flexed) lifts, which barely rise in the image.
+RETUNE_S = 0.5
 
 class LiveEventDetector:
     """Event detection frame by frame (see the module docstring).
@@ -150,6 +159,8 @@ class LiveEventDetector:
         self.min_n = max(1, round(cfg.min_state_s * self.fps))
         self.settle_n = max(1, round(settle_s * self.fps))
         self.lift_wait_n = max(0, round(lift_wait_s * self.fps))
+        self.retune_n = max(1, round(RETUNE_S * self.fps))
+        self.retune_lag = max(1, round(RETUNE_S / 2 * self.fps))
         self.signals = Signals(self.fps, image_size, self.scale, cfg,
                                max(3, round(calibration_s * self.fps)))
         # Unfiltered foot heights kept for dating an edge back (``edge_dating``): the
@@ -301,6 +312,8 @@ class LiveEventDetector:
                 events += self._balance_step(tag, sig.balance[j])
             if emitted is not None:
                 emitted += [frames[j]] * (len(events) - before)
+            if self._count % self.retune_n == 0:
+                self._retune_feet()
         return events
 
     # ---------------------------------------------------------------- feet
@@ -323,11 +336,27 @@ class LiveEventDetector:
         return world_lift(world, up), world_low(world, up)
 
     def _start_feet(self):
-        cfg = self.cfg
         for noise in self.signals.noise_cm:
-            on = max(cfg.lift_on_cm, cfg.noise_on * noise)
-            off = max(cfg.lift_off_cm, cfg.noise_off * noise)
-            self._feet.append(Hysteresis(on, off, self.min_n, self.min_n))
+            self._feet.append(Hysteresis(*self._foot_levels(noise), self.min_n, self.min_n))
+
+    def _foot_levels(self, noise: float) -> tuple[float, float]:
+        """(lift, touchdown) levels of a foot's height, cm, for height noise SD ``noise``."""
+        cfg = self.cfg
+        return (max(cfg.lift_on_cm, cfg.noise_on * noise),
+                max(cfg.lift_off_cm, cfg.noise_off * noise))
+
+    def _retune_feet(self):
+        """Both feet's levels from their standing heights' noise (``RETUNE_S``), once there
+        are twice the calibration's differences; a foot changes only while it stands with
+        no run under way and no touchdown pending."""
+        lag = self.retune_lag
+        if sum(max(0, len(d) - lag) for d in self._down) < 2 * self.signals.calib_n:
+            return
+        pooled = np.concatenate([self._down[0], np.full(lag, np.nan), self._down[1]])
+        on, off = self._foot_levels(noise_sd(pooled, lag) / math.sqrt(2.0))
+        for k, foot in enumerate(self._feet):
+            if foot.state == 0 and foot.run == 0 and self._pending[k] is None:
+                foot.on, foot.off = on, off
 
     def _feet_step(self, tag, sig, j, have_world, heights, world_rows):
         """The feet's rules on row j; ``world_rows``: the world sole of each foot, then

@@ -24,11 +24,11 @@ class KernelRules:
         self.par = np.zeros(ek.N_PAR)
         self.par[[ek.P_SCALE, ek.P_SETTLE, ek.P_WORLD_LIFT, ek.P_MOVE, ek.P_PIVOT,
                   ek.P_HALF, ek.P_MARGIN, ek.P_SPEED, ek.P_HANDS_OFF, ek.P_MIN_N, ek.P_FEET_ONLY,
-                  ek.P_LIFT_WAIT, ek.P_REF_GATE, ek.P_MOVE0, ek.P_PIVOT0]] = (
+                  ek.P_LIFT_WAIT, ek.P_REF_GATE, ek.P_MOVE0, ek.P_PIVOT0, ek.P_RETUNE]] = (
             det.scale, det.settle_n, cfg.world_lift_cm, cfg.stance_move_cm, cfg.pivot_cm,
             cfg.bos_half_width_cm, cfg.lob_margin_cm, cfg.lob_speed_cm_s,
             cfg.hands_off_ratio, n, det.feet_only, det.lift_wait_n, cfg.stance_ref_gate,
-            cfg.stance_move_cm, cfg.pivot_cm)
+            cfg.stance_move_cm, cfg.pivot_cm, det.retune_n)
         self.hp = np.zeros((ek.N_HYST, 4))
         for h, (on, off, n_on, n_off) in enumerate(_thresholds(det)):
             self.hp[h] = on, off, n_on, n_off
@@ -82,6 +82,7 @@ class KernelRules:
         si[ek.S_COUNT], si[ek.S_STANCE] = det._count, det._stance
         self.par[ek.P_MOVE], self.par[ek.P_PIVOT] = det.limits
         for k in (0, 1):
+            self.hp[ek.H_FOOT + k, :2] = det._feet[k].on, det._feet[k].off
             unconf, pending = det._unconfirmed[k], det._pending[k]
             si[ek.S_UNCONF + k] = unconf is not None
             si[ek.S_UNCONF_FRAME + k] = unconf or 0
@@ -193,6 +194,9 @@ def _history(det, frames, times, raw, world_rows, places, down, hist_start: int,
 
 def _event(det, p: int) -> list:
     """The events of stop point ``p`` (the detector's state as the kernel left it)."""
+    if p == ek.RETUNE:
+        det._retune_feet()
+        return []
     if p in (ek.LIFT, ek.LIFT + 2):
         k = (p - ek.LIFT) // 2
         return det._lift(k, st.SIDES[k], int(det._kernel.si[ek.S_DETECTED]))
