@@ -156,13 +156,19 @@ def _slow_jitter(s, sd_px: float, seed: int, corr_s: float = 0.67, axis: int = 0
     """Add AR(1) jitter to the feet's image x (``axis`` 0) or y (1), correlated over
     ``corr_s`` (a pose model's: lag-1 correlation 0.86-0.98 at 30 fps on real footage),
     in place."""
+    e = _ar1(s, len(FEET), sd_px, seed, corr_s)
+    s.image[:, FEET, axis] += (e / s.image_size[axis]).astype(np.float32)
+
+
+def _ar1(s, m: int, sd_px: float, seed: int, corr_s: float) -> np.ndarray:
+    """(frames, m) AR(1) noise of SD ``sd_px``, correlated over ``corr_s`` at ``s.fps``."""
     rng = np.random.default_rng(seed)
     rho = np.exp(-1.0 / (corr_s * s.fps))
-    e = np.empty((s.t.size, len(FEET)))
-    e[0] = rng.normal(0.0, sd_px, len(FEET))
+    e = np.empty((s.t.size, m))
+    e[0] = rng.normal(0.0, sd_px, m)
     for i in range(1, s.t.size):
-        e[i] = rho * e[i - 1] + math.sqrt(1.0 - rho * rho) * rng.normal(0.0, sd_px, len(FEET))
-    s.image[:, FEET, axis] += (e / s.image_size[axis]).astype(np.float32)
+        e[i] = rho * e[i - 1] + math.sqrt(1.0 - rho * rho) * rng.normal(0.0, sd_px, m)
+    return e
 
 
 @pytest.mark.parametrize("fps", [15, 30])
@@ -184,12 +190,7 @@ def test_slow_foot_jitter_ends_no_hold_and_a_large_pivot_is_still_found(fps):
 def _slow_foot_height_jitter(s, sd_px: float, seed: int, corr_s: float = 0.67) -> None:
     """Add AR(1) jitter, correlated over ``corr_s``, to each foot's image y, one draw
     moving its ankle, heel and toe together (the whole foot's estimate wanders), in place."""
-    rng = np.random.default_rng(seed)
-    rho = np.exp(-1.0 / (corr_s * s.fps))
-    e = np.empty((s.t.size, 2))
-    e[0] = rng.normal(0.0, sd_px, 2)
-    for i in range(1, s.t.size):
-        e[i] = rho * e[i - 1] + math.sqrt(1.0 - rho * rho) * rng.normal(0.0, sd_px, 2)
+    e = _ar1(s, 2, sd_px, seed, corr_s)
     s.image[:, FEET, 1] += (np.repeat(e, 3, axis=1) / s.image_size[1]).astype(np.float32)
 
 
