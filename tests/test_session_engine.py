@@ -3,6 +3,7 @@ advice, flow, words, tones, replay, terminal demo (the fakes live in tests/helpe
 
 import io
 import re
+import sys
 import threading
 import time
 import wave
@@ -118,6 +119,25 @@ def test_camera_lost_mid_trial_is_marked_interrupted_and_keeps_the_frames(tmp_pa
     assert s.events[1].t_s == s.t[-1] == pytest.approx(74 / 30, abs=0.05)
     assert trial["hold_time_s"] == pytest.approx(s.t[-1] - s.events[0].t_s)
     assert 1.0 < trial["hold_time_s"] < 1.5  # lift seen just after 1.0 s
+
+
+def test_the_live_chain_hands_the_gil_on_quickly_and_restores_it(tmp_path):
+    """While frames cross the threads a waiting one gets the GIL within GIL_SWITCH_S
+    (latency: `bench_live`); afterwards the process has its own setting back."""
+    synth = person(duration_s=1.0, lift=(0.3, 0.6))
+    proto = FakeStance(Profile(height_cm=170.0), image_size=synth.image_size, fps=30.0)
+    before, during = sys.getswitchinterval(), []
+    slot = LatestSlot()
+    proc = ProcessThread(slot, image_size=synth.image_size,
+                         on_snapshot=lambda s: during.append(sys.getswitchinterval()))
+    cap = CaptureThread(ListFeed(synth), slot, realtime=0, on_end=proc.source_ended)
+    proc.start_test(proto, None)
+    proc.start()
+    cap.start()
+    cap.join(20)
+    proc.join(20)
+    assert during and set(during) == {engine.GIL_SWITCH_S} != {before}
+    assert sys.getswitchinterval() == before
 
 
 def test_replay_runs_a_trial_to_its_end_and_records_it(tmp_path):

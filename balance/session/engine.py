@@ -13,6 +13,7 @@ benchmark can drive the same code without Qt.
 from __future__ import annotations
 
 import queue
+import sys
 import threading
 import time
 from collections import deque
@@ -38,6 +39,12 @@ LOST_AFTER_S = 1.0
 # The display never needs more pixels than a screen shows: shrinking in the worker keeps
 # the GUI thread's paint cheap.
 DISPLAY_MAX_WIDTH = 960
+# How long a thread may hold the GIL while another waits for it, s, while the live chain
+# runs (Python's default is 5 ms). Each frame crosses three threads (pose, scoring,
+# paint); at 5 ms a handoff could wait behind the others' Python work, and on an
+# emulated slow CPU (`bench_live --slow-model 5`) p95 latency was 43-44 ms against
+# 34 ms at 1 ms, at the same rate and drops.
+GIL_SWITCH_S = 0.001
 
 
 @dataclass
@@ -396,6 +403,8 @@ class ProcessThread(threading.Thread):
 
     # The loop --------------------------------------------------------------------------
     def run(self) -> None:
+        switch = sys.getswitchinterval()
+        sys.setswitchinterval(GIL_SWITCH_S)
         try:
             frames = self._start_pose()
             if self.warmup is None:
@@ -411,6 +420,7 @@ class ProcessThread(threading.Thread):
                     self.recording.close_files()
         finally:
             self._quit.set()  # the pose thread stops too
+            sys.setswitchinterval(switch)
 
     def _start_pose(self) -> LatestSlot:
         """The slot this thread reads: the pose thread's, once its model is loaded."""
