@@ -79,12 +79,14 @@ def test_a_file_is_paced_like_a_camera():
 
 
 def _run_threads(feed, protocol, writer, *, start_after=0, estimator=None, realtime=1.0,
-                 video=None):
-    """Capture + processing on ``feed`` with a test started at once; returns what ended."""
+                 video=None, on_snapshot=None):
+    """Capture + processing on ``feed`` with a test started at once; returns what ended.
+    ``on_snapshot(snapshot)`` is also called on the processing thread."""
     slot, finished, snaps = LatestSlot(), [], []
     proc = ProcessThread(slot, image_size=feed.size,
                          estimator_factory=(lambda: estimator) if estimator else None,
-                         on_snapshot=snaps.append,
+                         on_snapshot=lambda snap: (snaps.append(snap),
+                                                   on_snapshot and on_snapshot(snap)),
                          on_finished=lambda *a: finished.append(a))
     cap = CaptureThread(feed, slot, realtime=realtime, on_end=proc.source_ended)
     proc.start_test(protocol, writer, video)
@@ -127,15 +129,8 @@ def test_the_live_chain_hands_the_gil_on_quickly_and_restores_it(tmp_path):
     synth = person(duration_s=1.0, lift=(0.3, 0.6))
     proto = FakeStance(Profile(height_cm=170.0), image_size=synth.image_size, fps=30.0)
     before, during = sys.getswitchinterval(), []
-    slot = LatestSlot()
-    proc = ProcessThread(slot, image_size=synth.image_size,
-                         on_snapshot=lambda s: during.append(sys.getswitchinterval()))
-    cap = CaptureThread(ListFeed(synth), slot, realtime=0, on_end=proc.source_ended)
-    proc.start_test(proto, None)
-    proc.start()
-    cap.start()
-    cap.join(20)
-    proc.join(20)
+    _run_threads(ListFeed(synth), proto, None, realtime=0,
+                 on_snapshot=lambda snap: during.append(sys.getswitchinterval()))
     assert during and set(during) == {engine.GIL_SWITCH_S} != {before}
     assert sys.getswitchinterval() == before
 
