@@ -171,6 +171,17 @@ def test_a_4_cm_toe_tap_is_no_attempt(name, seeds):
         assert all(trial is not None for _, trial in pairs)
 
 
+def test_a_fidget_dated_after_its_own_touchdown_is_no_trial():
+    """Fidgets before lift, seeds 554, 650 and 791 (of 251-1000): a fidget's lift,
+    detected on the foot's mean, was dated 0.14-0.2 s later on its lowest point's rise,
+    after its own touchdown's detection. That touchdown, with no date after the lift,
+    fell at its detection, before the lift, and the foot stayed up: false trials of
+    1.3-9 s and a lost hold. A touchdown now always comes after its own lift."""
+    s = evaluate("fidgets before lift", seeds=(554, 650, 791))
+    assert s.found == s.true_holds == 3
+    assert s.false_trials == 0 and s.wrong_end == 0
+
+
 def test_long_holds_at_15_fps_and_2_px_end_on_time():
     """Not a table condition: 30-48 s holds at 15 fps with 2 px jitter, seeds 1-12. A foot
     set down where it reads 1-2 cm higher in the image crossed the off level 1.4 s late,

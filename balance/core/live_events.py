@@ -517,6 +517,8 @@ class LiveEventDetector:
         if not t0 > t_up:
             t0 = math.nan  # dated at or before its own lift: no date (a short tap's noise)
         i = _index_at(t, t0, at)
+        if up is not None and frames[i] <= up:  # its lift dated after this detection
+            i = min(int(np.searchsorted(frames, up, side="right")), len(t) - 1)
         clear = (edge_dating.clearance(low, int(np.searchsorted(frames, up)), i, self._floor_n)
                  if up is not None and frames[0] < up else math.nan)
         self._lift_frame[k] = None
