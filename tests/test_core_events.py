@@ -273,6 +273,42 @@ def test_a_lift_is_dated_at_toe_off_through_a_stray_of_the_toe_just_before(seed,
     assert not abs(t0 - 3.0) < 0.1  # NaN (no date) or far off
 
 
+def _heel_toe_lift(toe_floor_cm: float, seed: int):
+    """15 fps: heel-off at 3.0 s (the heel rising 6 cm in 0.3 s), toe-off at 3.2 s (the
+    toe rising 20 cm in 0.4 s); the toe's calibrated floor ``toe_floor_cm`` under its
+    true one, so it reads that much up while it stands. (t, mean, lowest point, heel
+    above toe) heights, cm, with 0.2 cm of white noise on each landmark; the mean from
+    the floor the detector follows under the foot."""
+    t = np.arange(64) / 15.0
+    mj = lambda u: u ** 3 * (10 - 15 * u + 6 * u ** 2)  # noqa: E731
+    heel = 6.0 * mj(np.clip((t - 3.0) / 0.3, 0.0, 1.0))
+    toe = 20.0 * mj(np.clip((t - 3.2) / 0.4, 0.0, 1.0))
+    heel = np.maximum(heel, toe + 2.0 * (t > 3.2))
+    noise = 0.2 * np.random.default_rng(seed).standard_normal((2, t.size))
+    heel, toe = heel + noise[0], toe + toe_floor_cm + noise[1]
+    return t, 0.5 * (heel + toe - toe_floor_cm), np.fmin(heel, toe), heel - toe
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3, 4])
+def test_a_lift_is_dated_at_toe_off_when_the_toes_floor_is_off_the_heels(seed):
+    """Slow jitter leaves the toe's floor off the heel's (the bench's slow jitter at
+    15 fps, seed 5: 3 cm, the heel reading 1.8 cm low and the toe 1 cm up): the lowest
+    point (the heel's while both stand) jumped by that much at heel-off and the lift was
+    dated there, 0.2 s early. With each landmark's floor set again over the floor stretch
+    (``edge_dating.lowest_point``) it is dated at toe-off, within a frame."""
+    from balance.core import edge_dating
+    t, mean, low, heel_up = _heel_toe_lift(3.0, seed)
+    detected, lo = 50, 0.6  # the mean passed its threshold at 3.33 s
+    start, stop = edge_dating.floor_stretch(mean, detected, lo, 8)
+    rebased = edge_dating.lowest_point(low, heel_up, start, stop)
+    assert edge_dating.lift_time(t, mean, rebased, detected, lo, 0.5, 8) == \
+        pytest.approx(3.2, abs=1 / 15)
+    assert edge_dating.lift_time(t, mean, low, detected, lo, 0.5, 8) < 3.2 - 1.5 / 15
+    # The heel unseen: the lowest point as it was.
+    unseen = np.full_like(heel_up, np.nan)
+    np.testing.assert_array_equal(edge_dating.lowest_point(low, unseen, start, stop), low)
+
+
 def _touchdown_trace(stray_cm: float, seed: int):
     """30 fps; the lowest point comes down from 20 cm (min-jerk, 0.4 s) to first contact
     at 3.0 s; the toe alone is down until the heel lands at 3.2 s, reading ``stray_cm``
@@ -305,6 +341,28 @@ def test_a_touchdown_is_dated_at_first_contact_through_a_stray_of_the_toe_after(
     monkeypatch.setattr(edge_dating, "TOUCHDOWN_RHO", 0.0)  # the heights' fit alone, as before
     off = dates(1.5)
     assert np.sum(~(np.abs(off - 3.0) < 0.15)) >= 3  # NaN (no date) or far off, half the time
+
+
+@pytest.mark.parametrize("seed", range(3, 9))
+def test_an_undatable_touchdown_is_dated_when_the_foot_came_to_rest(seed):
+    """A shuffle set down 2 cm nearer reads 3 cm up in the image, and its rest is found
+    only once the foot has been still (0.7 s later, fidgets before lift, seed 321 of
+    251-1000): the fits had nothing to date and the detection's time made a 0.5 s
+    shuffle a 1.03 s trial. ``rest_since`` gives when the foot came within the band of
+    its rest: no earlier than its descent's last 1.2 cm (0.14 s here) and a frame of
+    noise, and within a few frames after the contact in 0.4 cm noise."""
+    from balance.core import edge_dating
+    t = np.arange(0, 5.0, 1 / 30)
+    u = np.clip((t - 3.4) / 0.25, 0.0, 1.0) - np.clip((t - 3.65) / 0.25, 0.0, 1.0)
+    mean = 3.0 * (t >= 3.4) + 2.0 * u ** 2 * (3 - 2 * u)  # up 2 cm more, down at 3.9 s
+    mean = mean + 0.4 * np.random.default_rng(seed).standard_normal(t.size)
+    detected = round(4.6 * 30)
+    rest = edge_dating.rest_since(t, mean, detected, 1.2, 9)
+    assert 3.9 - 0.14 - 1 / 30 - 1e-9 <= rest <= 3.9 + 0.35
+    # A foot coming down onto its floor as usual: dated near its detection, not earlier.
+    down = 3.0 * np.clip((4.0 - t) / 0.4, 0.0, 1.0) + 0.05 * np.random.default_rng(seed).standard_normal(t.size)
+    assert 3.75 <= edge_dating.rest_since(t, down, round(4.0 * 30), 1.2, 9) <= 4.0 + 1e-9
+    assert np.isnan(edge_dating.rest_since(t, np.full_like(t, np.nan), detected, 1.2, 9))
 
 
 def test_world_lift_along_the_bodys_up_under_a_pitched_camera():

@@ -33,6 +33,7 @@ the floor until toe-off (the heel rolls about it) and from first contact on.
 """
 
 import math
+import warnings
 
 import numpy as np
 
@@ -102,6 +103,32 @@ def _floor_before(mean_h: np.ndarray, i: int, lo: float, floor_n: int) -> tuple[
     while s > 0 and j - s + 1 < floor_n and not mean_h[s - 1] > lo:
         s -= 1
     return s, j + 1
+
+
+def floor_stretch(mean_h: np.ndarray, i: int, lo: float, floor_n: int) -> tuple[int, int]:
+    """(start, stop) of the last still floor stretch at or before index ``i``; (0, 0) if
+    none (``_floor_before``)."""
+    return _floor_before(mean_h, i, lo, floor_n)
+
+
+def lowest_point(low_h: np.ndarray, heel_up: np.ndarray, start: int, stop: int) -> np.ndarray:
+    """The lowest point's heights ``low_h`` (n,) cm with the heel's and the toe's floors
+    each set again to their medians over rows ``start:stop`` (a floor stretch); ``low_h``
+    where ``heel_up`` (n,), the heel's height above the toe, cm, is unknown, or with no
+    stretch. Each landmark's floor comes from the half second of calibration, and slow
+    jitter moves each on its own: the toe's read up to 3 cm off the heel's, and the
+    lowest point, the heel's while both stand, jumped by that much at heel-off, when it
+    became the toe's (lifts dated at heel-off, 0.2 s early at 15 fps)."""
+    if stop - start < 3:
+        return low_h
+    heel, toe = low_h + np.fmax(heel_up, 0.0), low_h + np.fmax(-heel_up, 0.0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # a landmark unseen on the floor
+        heel0, toe0 = np.nanmedian(heel[start:stop]), np.nanmedian(toe[start:stop])
+    if not (math.isfinite(heel0) and math.isfinite(toe0)):
+        return low_h
+    both = np.fmin(heel - heel0, toe - toe0)
+    return np.where(np.isfinite(heel_up), both + min(heel0, toe0), low_h)
 
 
 def _low_level(low_h: np.ndarray, lo: float) -> tuple[float, float]:
@@ -174,6 +201,23 @@ def touchdown_time(t, mean_h, low_h, detected: int, lo: float, top_frac: float,
     fits = [_unless_degenerate(edge_time(t[start:], h, lo_low, hi, rising=False, rho=rho),
                                t[start:], h, rising=False) for rho in (0.0, TOUCHDOWN_RHO)]
     return min((v for v in fits if lift_t < v <= t[detected]), default=float("nan"))
+
+
+def rest_since(t, mean_h, detected: int, band: float, n: int) -> float:
+    """When a foot whose touchdown was detected at index ``detected`` came to rest, s:
+    the first of the samples back from it whose mean height ``mean_h`` (cm) all lie
+    within ``band`` cm of the median of the ``n`` samples from it on (the foot at rest);
+    NaN with fewer than 3 of those. Early by the descent's last ``band`` at most, for a
+    contact no fit could date: a foot set down where the image reads it a few cm up is
+    found only once it has been still, 0.3-0.7 s later, and its descent, little higher
+    than that rest, gives the fits nothing to date."""
+    ref = mean_h[detected:detected + n]
+    if np.isfinite(ref).sum() < 3:
+        return float("nan")
+    level, i = float(np.nanmedian(ref)), detected
+    while i > 0 and not abs(mean_h[i - 1] - level) > band:  # NaN: unseen, passed over
+        i -= 1
+    return float(t[i])
 
 
 def _unless_degenerate(t0: float, t: np.ndarray, h: np.ndarray, rising: bool) -> float:

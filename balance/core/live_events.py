@@ -166,7 +166,7 @@ class LiveEventDetector:
         # Unfiltered foot heights kept for dating an edge back (``edge_dating``): the
         # floor before the edge, the edge, and the waits. Rows (frame, t, left, right,
         # left lowest point, right lowest point, left and right world sole, left toe's
-        # world x, y, z, right toe's; ``_history``).
+        # world x, y, z, right toe's, left and right heel above toe; ``_history``).
         self._floor_n = max(3, round(0.5 * self.fps))
         # A touchdown is dated from a second before it was detected, or if no edge is
         # there, from this far: a foot set down a little higher in the image than it left
@@ -294,18 +294,17 @@ class LiveEventDetector:
         if not self._feet:
             self._start_feet()
         self._count += sig.start
+        extra = np.column_stack([sole, toes, np.asarray(sig.heel_up) / self.scale])
         if len(frames) - sig.start >= self.kernel_min_frames and not jit.twins_active():
             if self._kernel is None:
                 self._kernel = KernelRules(self)
-            return self._kernel.run(self, frames, times, sig, have, heights, emitted,
-                                    np.column_stack([sole, toes]))
+            return self._kernel.run(self, frames, times, sig, have, heights, emitted, extra)
         sig = sig.as_lists()
         events = []
         for j in range(sig.start, len(frames)):
             self._count += 1
             tag, before = (frames[j], times[j]), len(events)
-            events += self._feet_step(tag, sig, j, bool(have[j]), heights,
-                                      sole[j].tolist() + toes[j].tolist())
+            events += self._feet_step(tag, sig, j, bool(have[j]), heights, extra[j].tolist())
             if not self.feet_only:
                 events += self._hands_step(tag, sig.hands[j])
                 events += self._stance_step(tag, sig, j)
@@ -359,8 +358,8 @@ class LiveEventDetector:
                 foot.on, foot.off = on, off
 
     def _feet_step(self, tag, sig, j, have_world, heights, world_rows):
-        """The feet's rules on row j; ``world_rows``: the world sole of each foot, then
-        each toe's world x, y, z (``world_toes``)."""
+        """The feet's rules on row j; ``world_rows``: the world sole of each foot, each
+        toe's world x, y, z (``world_toes``), then each heel's height above its toe, cm."""
         u, u_smooth, still, lift = sig.u[j], sig.u_smooth[j], sig.still[j], sig.lift[j]
         raw = [(self._level[k] - u[k]) / self.scale for k in (0, 1)]
         if heights is not None:
@@ -448,12 +447,12 @@ class LiveEventDetector:
         return bool(lifts) and max(lifts) < 0.5 * self.cfg.world_lift_cm
 
     def _history(self, k):
-        """Foot k's history: frames, t (s), mean and lowest-point heights, world sole (cm)
-        and the toe's world position (n, 3) cm."""
-        rows = np.array([(r[0], r[1], r[2 + k], r[4 + k], r[6 + k], *r[8 + 3 * k:11 + 3 * k])
-                         for r in self._hist])
+        """Foot k's history: frames, t (s), mean and lowest-point heights, world sole (cm),
+        the toe's world position (n, 3) cm and the heel's height above the toe, cm."""
+        rows = np.array([(r[0], r[1], r[2 + k], r[4 + k], r[6 + k], *r[8 + 3 * k:11 + 3 * k],
+                          r[14 + k]) for r in self._hist])
         return (rows[:, 0].astype(np.int64), rows[:, 1], rows[:, 2], rows[:, 3], rows[:, 4],
-                rows[:, 5:8])
+                rows[:, 5:8], rows[:, 8])
 
     def _edge_low(self, k):
         return max(self.cfg.edge_low * self._noise(k), self.cfg.edge_min_cm)
@@ -461,8 +460,10 @@ class LiveEventDetector:
     def _lift(self, k, side, detected):
         """Foot k's lift detected at frame ``detected``, dated: its events, or none while
         a lift that may be a forward one waits for its whole rise (due again next frame)."""
-        frames, t, h, low, sole, toe = self._history(k)
+        frames, t, h, low, sole, toe, heel_up = self._history(k)
         at = min(int(np.searchsorted(frames, detected)), len(t) - 1)
+        low = edge_dating.lowest_point(low, heel_up, *edge_dating.floor_stretch(
+            h, at, self._edge_low(k), self._floor_n))
         if self._deferred[k] is None or self._deferred[k][0] != detected:
             t0, _ = _first_fit(lambda trace: edge_dating.lift_time(
                 t, h, trace, at, self._edge_low(k), self.cfg.edge_high, self._floor_n),
@@ -498,7 +499,7 @@ class LiveEventDetector:
         return [lift]
 
     def _touchdown(self, k, side, detected):
-        frames, t, h, low, sole, toe = self._history(k)
+        frames, t, h, low, sole, toe, _ = self._history(k)
         at = min(int(np.searchsorted(frames, detected)), len(t) - 1)
         t0 = math.nan
         up = self._lift_frame[k]
@@ -516,6 +517,9 @@ class LiveEventDetector:
             t0, self._forward[k] = (fwd if math.isfinite(fwd) else t0), False
         if not t0 > t_up:
             t0 = math.nan  # dated at or before its own lift: no date (a short tap's noise)
+        if not math.isfinite(t0):
+            t0 = edge_dating.rest_since(t, h, at, max(self.cfg.still_cm, 3 * self._noise(k)),
+                                        self.signals.still_n)
         i = _index_at(t, t0, at)
         if up is not None and frames[i] <= up:  # its lift dated after this detection
             i = min(int(np.searchsorted(frames, up, side="right")), len(t) - 1)

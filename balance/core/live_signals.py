@@ -25,7 +25,7 @@ _HEELS = [INDEX["left_heel"], INDEX["right_heel"]]
 _TOES = [INDEX["left_foot_index"], INDEX["right_foot_index"]]
 
 
-_ROWS = ("u", "u_smooth", "low", "still", "lift", "hands", "foot", "balance")
+_ROWS = ("u", "u_smooth", "low", "heel_up", "still", "lift", "hands", "foot", "balance")
 
 
 @dataclass
@@ -42,6 +42,9 @@ class Block:
     low : (left, right) offset of the foot's lowest point (heel or toe, whichever is
         lower), px, down positive: the sole's last point on the floor at toe-off and its
         first at contact, which the edge dating reads.
+    heel_up : (left, right) heel height above the toe, each from its calibrated floor,
+        px: which of the two ``low`` is, so that the edge dating can set each one's floor
+        again (``edge_dating.lowest_point``); NaN where either is not seen.
     still : (left, right) median of ``u`` over the last ``still_s`` where the foot was
         still there (``u_smooth`` spanned less than ``still_cm``, or 2.4 noise SDs), or
         NaN: the floor level under a standing foot.
@@ -58,6 +61,7 @@ class Block:
     u: list
     u_smooth: list
     low: list
+    heel_up: list
     still: list
     lift: list
     hands: list
@@ -125,12 +129,13 @@ class Signals:
         sole = foot_y[:, :, 1:] - self.floor[None, :, 1:]  # heel, toe
         with np.errstate(invalid="ignore"):
             low = np.fmax(sole[..., 0], sole[..., 1])
+        heel_up = sole[..., 1] - sole[..., 0]
         n = len(u)
         if feet_only:
             hands, feet, balance = np.full((n, 2), np.nan), np.full((n, 2, 2), np.nan), np.full((n, 4), np.nan)
         else:
             hands, feet, balance = self._hands(xy, usable), self._feet(xy, usable), self._balance(xy, usable)
-        rows = (u, u_smooth, low, self._still(u, u_smooth), lift, hands, feet, balance)
+        rows = (u, u_smooth, low, heel_up, self._still(u, u_smooth), lift, hands, feet, balance)
         return Block(start, *(_pad(r, start) for r in rows))
 
     def _calibrate(self, foot_y: np.ndarray) -> None:
