@@ -78,7 +78,7 @@ def test_a_file_is_paced_like_a_camera():
     assert got[-1] == 29 and len(got) + slot.dropped == 30
 
 
-def _run_threads(feed, protocol, writer, *, start_after=0, estimator=None, realtime=1.0,
+def _run_threads(feed, protocol, writer, *, estimator=None, realtime=1.0,
                  video=None, on_snapshot=None):
     """Capture + processing on ``feed`` with a test started at once; returns what ended.
     ``on_snapshot(snapshot)`` is also called on the processing thread."""
