@@ -91,7 +91,7 @@ TOE_TRAVEL_CM = 6.0
 FLOOR_SLACK_S = 0.04
 
 
-def _floor_before(mean_h: np.ndarray, i: int, lo: float, floor_n: int) -> tuple[int, int]:
+def floor_stretch(mean_h: np.ndarray, i: int, lo: float, floor_n: int) -> tuple[int, int]:
     """(start, stop) of the last still floor stretch at or before ``i``; (0, 0) if none.
     NaN samples (not seen) neither end nor count as the floor."""
     j = i
@@ -103,12 +103,6 @@ def _floor_before(mean_h: np.ndarray, i: int, lo: float, floor_n: int) -> tuple[
     while s > 0 and j - s + 1 < floor_n and not mean_h[s - 1] > lo:
         s -= 1
     return s, j + 1
-
-
-def floor_stretch(mean_h: np.ndarray, i: int, lo: float, floor_n: int) -> tuple[int, int]:
-    """(start, stop) of the last still floor stretch at or before index ``i``; (0, 0) if
-    none (``_floor_before``)."""
-    return _floor_before(mean_h, i, lo, floor_n)
 
 
 def lowest_point(low_h: np.ndarray, heel_up: np.ndarray, start: int, stop: int) -> np.ndarray:
@@ -146,7 +140,7 @@ def lift_time(t, mean_h, low_h, detected: int, lo: float, top_frac: float,
     and of them whitened (``LIFT_RHO``), or of them whitened for slow drift where that is
     over ``SLOW_JITTER_GATE_S`` later; not much before the floor's end
     (``_not_before_floor``); NaN when there is too little to fit."""
-    start, stop = _floor_before(mean_h, detected, lo, floor_n)
+    start, stop = floor_stretch(mean_h, detected, lo, floor_n)
     if stop == 0:
         return float("nan")
     base, lo_low = _low_level(low_h[start:stop], lo)
@@ -303,7 +297,7 @@ def forward(low_h, world_h, start: int, floor_n: int) -> bool:
 def floor_end(mean_h: np.ndarray, detected: int, lo: float, floor_n: int) -> int:
     """Index just past the last still floor stretch before a lift detected at index
     ``detected`` (the heel-off), 0 when there is none."""
-    return _floor_before(mean_h, detected, lo, floor_n)[1]
+    return floor_stretch(mean_h, detected, lo, floor_n)[1]
 
 
 def forward_lift_time(t, mean_h, toe, detected: int, lo: float, floor_n: int) -> float:
@@ -312,7 +306,7 @@ def forward_lift_time(t, mean_h, toe, detected: int, lo: float, floor_n: int) ->
     ``detected``, by the mean height ``mean_h``) to the end of the history, not much
     before the floor's end (``_not_before_floor``). NaN when there is no floor stretch or too
     little to fit."""
-    start, stop = _floor_before(mean_h, detected, lo, floor_n)
+    start, stop = floor_stretch(mean_h, detected, lo, floor_n)
     if stop == 0 or _travel(toe[start:stop], toe[stop:]) < TOE_TRAVEL_CM:
         return float("nan")
     return _not_before_floor(_toe_ramp(t[start:], toe[start:])[0], t, stop)
