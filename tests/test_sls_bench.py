@@ -354,6 +354,14 @@ def test_a_foot_held_low_in_front_of_a_narrow_person_is_not_on_the_leg():
     _one_hold_on_time(bench.generate(draw("hip-flexion lift, 1.2 m", 150)))
 
 
+def test_a_foot_set_down_beside_the_standing_foot_is_a_touchdown_not_on_the_leg():
+    """Fidgets before lift, seed 255 (of 251-1000): the foot came down close beside the
+    standing one, its ankle's median distance from the calf fell under the 15 cm limit
+    while the touchdown was still being confirmed, and the hold ended as "foot on leg".
+    A foot on the floor (under ``FLOOR_CM`` above the other in the world) is not on it."""
+    _one_hold_on_time(bench.generate(draw("fidgets before lift", 255)))
+
+
 # 15 fps, 2 px: the foot was set down 0.1-0.7 s before the 45 s cap, but the touchdown was
 # certain only after it (0.1 s past the off level, 0.25 s settling, the filter's delay),
 # and these holds read as 45 s capped ones.

@@ -254,6 +254,9 @@ class SingleLegStance(Protocol):
         if contact.ahead_of_ankle_cm(frame.world, raised, trial.side,
                                      self.body.world_cm) > FOOT_IN_FRONT_CM:
             d = float("inf")  # held in front, not on the calf
+        if d < FOOT_OFF_LEG_WORLD_CM and contact.world_height_cm(
+                frame.world, raised, trial.side, self.body.world_cm) < FLOOR_CM:
+            d = float("inf")  # set down beside the standing foot, not resting on the calf
         if d == d:
             self._leg_cm.append(d)
             limit = FOOT_ON_LEG_WORLD_CM if self._on_leg_since is None else FOOT_OFF_LEG_WORLD_CM
