@@ -247,8 +247,8 @@ class SingleLegStance(Protocol):
         """The raised ankle on the stance shank for ``FOOT_ON_LEG_S``: within
         ``FOOT_ON_LEG_WORLD_CM`` of it in 3-D (the median of the last ``FOOT_ON_LEG_S``)
         and not ``FOOT_IN_FRONT_CM`` ahead of the stance ankle, with world landmarks (and
-        then on until ``FOOT_OFF_LEG_WORLD_CM``), else within ``FOOT_ON_LEG_CM`` in the
-        image."""
+        then on until ``FOOT_OFF_LEG_WORLD_CM``; never a foot on the floor, under
+        ``FLOOR_CM`` above the other), else within ``FOOT_ON_LEG_CM`` in the image."""
         raised = trial.extra["raised_foot"]
         d = contact.ankle_to_calf_world_cm(frame.world, raised, trial.side, self.body.world_cm)
         if contact.ahead_of_ankle_cm(frame.world, raised, trial.side,
