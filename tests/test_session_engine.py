@@ -3,6 +3,7 @@ advice, flow, words, tones, replay, terminal demo (the fakes live in tests/helpe
 
 import io
 import re
+import stat
 import sys
 import threading
 import time
@@ -13,6 +14,7 @@ import numpy as np
 import pytest
 
 from balance.capture.sources import VideoFileSource
+from balance.errors import InputError
 from balance.session import engine, flow as F, live, setup_check
 from balance.present import messages, tones
 from balance.session.engine import CaptureThread, FrameFeed, LatestSlot, ProcessThread
@@ -418,6 +420,19 @@ def test_tones_are_valid_short_wavs(tmp_path):
             + int(tones.RATE * 0.18)
     s = tones.tone([(440, 0.1)])
     assert abs(int(s[0])) < 50 and np.abs(s).max() > 10000  # faded in, then loud enough
+
+
+def test_tones_are_owner_only_and_never_written_over_a_file(tmp_path):
+    folder = tmp_path / "cues"
+    paths = tones.write_cues(folder)
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+    assert {stat.S_IMODE(p.stat().st_mode) for p in paths.values()} == {0o600}
+    other = tmp_path / "theirs"
+    other.mkdir()
+    (other / "tick.wav").write_bytes(b"someone's recording")
+    with pytest.raises(InputError, match="tick.wav"):
+        tones.write_cues(other)
+    assert (other / "tick.wav").read_bytes() == b"someone's recording"
 
 
 # --- replay and terminal demo ------------------------------------------------------------

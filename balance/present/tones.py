@@ -12,6 +12,9 @@ from pathlib import Path
 
 import numpy as np
 
+from balance.privacy import private_dir
+from balance.storage.files import atomic_path
+
 RATE = 22050
 # cue -> list of (frequency Hz, duration s); 0 Hz is a pause.
 CUES = {
@@ -49,10 +52,12 @@ def wav_bytes(samples: np.ndarray, rate: int = RATE) -> bytes:
 
 
 def write_cues(folder: Path) -> dict[str, Path]:
-    """Write every cue as ``folder/NAME.wav``; returns name -> path."""
-    folder.mkdir(parents=True, exist_ok=True)
+    """Write every cue as ``folder/NAME.wav``, owner-only, each whole or not at all (a
+    folder made for them, never files that are already there); returns name -> path."""
+    private_dir(folder)
     paths = {}
     for name, pattern in CUES.items():
         paths[name] = folder / f"{name}.wav"
-        paths[name].write_bytes(wav_bytes(tone(pattern)))
+        with atomic_path(paths[name]) as tmp:
+            tmp.write_bytes(wav_bytes(tone(pattern)))
     return paths
