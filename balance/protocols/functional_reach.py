@@ -40,7 +40,8 @@ REPEATS = 2           # voided trials repeated at most this many times
 STEPS = (ev.FOOT_LIFT, ev.STANCE_FOOT_MOVED)
 VOID_TEXT = {"step": "a step", "heel_lift": "a heel lifted"}
 METHOD = ("hips' travel in the image (by the person's height) plus the wrist's about the "
-          "hips from the world landmarks; forward = the raised arm's level direction")
+          "hips from the world landmarks, both across the picture over the share of it "
+          "that forward (the raised arm's level direction) has")
 
 
 class FunctionalReach(Protocol):
