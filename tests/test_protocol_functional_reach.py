@@ -157,6 +157,20 @@ def test_the_reach_is_the_hips_image_travel_plus_the_wrist_about_the_hips(yaw_de
     assert rs.reach_cm(start, image1, world1, size, ppc) == pytest.approx(22.0, abs=1e-6)
 
 
+def test_forward_is_read_over_the_whole_time_the_arm_was_up():
+    """The start is the last still frames; the forward direction, whose depth is the
+    noisiest part of it, comes from every frame the arm was raised (``arm_world``)."""
+    size = (1000, 800)
+    image, world = _pose(600.0, np.array([0.0, -0.5, -0.1]) + 0.6 * _forward(0.0), size)
+    _, earlier = _pose(600.0, np.array([0.0, -0.5, -0.1]) + 0.6 * _forward(20.0), size)
+    start = rs.read_start("left", image[None], world[None], size, 170.0)
+    assert start.angle_deg == pytest.approx(0.0, abs=1e-9)
+    start = rs.read_start("left", image[None], world[None], size, 170.0,
+                          arm_world=np.stack([world, earlier, earlier]))
+    assert start.angle_deg == pytest.approx(20.0)
+    assert start.wrist_x == pytest.approx(world[rs.INDEX["left_wrist"], 0])  # still the start's
+
+
 def test_the_result_card_gives_the_best_each_attempt_and_the_lines():
     from balance.present.messages import result_text
     person = Profile(birth_year=2026 - 76, sex="female")  # in the 70-87 band for years
@@ -178,11 +192,11 @@ def test_the_result_card_gives_the_best_each_attempt_and_the_lines():
 
 CLEAN = [n for n in CONDITIONS if not CONDITIONS[n].get("faults")]
 FAULTS = [n for n in CONDITIONS if CONDITIONS[n].get("faults")]
-# 30 deg off side-on, one trial of the twelve on seeds 1-4 is just over: the world x noise
-# of the bench (0.8 cm a frame per landmark, ten times the real model's on a still arm)
-# divided by the forward direction's x share (benchmarks/reach_accuracy.py; held-out seeds
-# 21-40: 2.03 cm at worst, in the same condition).
-ROUGH = {"30 deg towards the back": 2.01, "30 deg, 0.75 m high, 15 fps": 2.24}
+# Seeds 1-4: one trial of the twelve, a practice, is just over. A slow reach starts inside
+# the still second its start is read from (its wrist moves under STILL_CM for a second),
+# so the start is read 0.76 cm into it (benchmarks/reach_accuracy.py; held-out
+# seeds 21-40: every trial within 1.83 cm).
+ROUGH = {"30 deg towards the back": 2.01}
 
 
 @pytest.mark.parametrize("name", CONDITIONS)

@@ -111,16 +111,14 @@ class Start:
         return float(np.degrees(np.arccos(min(1.0, abs(self.forward[0])))))
 
 
-def read_start(side: str, image, world, image_size, height_cm: float) -> Start | None:
+def read_start(side: str, image, world, image_size, height_cm: float, *,
+               arm_world=None) -> Start | None:
     """The start position from standing frames (n, 33, 4) with the arm raised; None when
-    the forward direction lies too far out of the image plane to measure."""
+    the forward direction lies too far out of the image plane to measure. ``arm_world``
+    (m, 33, 4), default ``world``: the world landmarks the forward direction is read
+    from, which may span longer than the start (the arm raised before it)."""
     w = world[..., :3].astype(float)
-    body = np.median(w[:, SHOULDERS].mean(1) - w[:, ANKLES].mean(1), axis=0)
-    up = np.array([0.0, body[1], body[2]])  # the level camera's x axis is horizontal
-    up /= np.linalg.norm(up)
-    arm = np.median(w[:, INDEX[f"{side}_wrist"]] - w[:, INDEX[f"{side}_shoulder"]], axis=0)
-    flat = arm - (arm @ up) * up
-    forward = flat / np.linalg.norm(flat)
+    forward = _forward(side, w if arm_world is None else arm_world[..., :3].astype(float))
     if abs(forward[0]) < MIN_FORWARD_X:
         return None
     span = np.median(np.linalg.norm(w[:, EYES].mean(1) - w[:, HEELS].mean(1), axis=1))
@@ -129,6 +127,16 @@ def read_start(side: str, image, world, image_size, height_cm: float) -> Start |
                  float(np.median(w[:, INDEX[f"{side}_wrist"], 0])), forward,
                  EYE_HEIGHT_FRACTION * height_cm / float(span),
                  np.median([heels_px(f, image_size) for f in image], axis=0))
+
+
+def _forward(side: str, w: np.ndarray) -> np.ndarray:
+    """The raised arm's level direction, a unit vector, over world frames (n, 33, 3)."""
+    body = np.median(w[:, SHOULDERS].mean(1) - w[:, ANKLES].mean(1), axis=0)
+    up = np.array([0.0, body[1], body[2]])  # the level camera's x axis is horizontal
+    up /= np.linalg.norm(up)
+    arm = np.median(w[:, INDEX[f"{side}_wrist"]] - w[:, INDEX[f"{side}_shoulder"]], axis=0)
+    flat = arm - (arm @ up) * up
+    return flat / np.linalg.norm(flat)
 
 
 def reach_cm(start: Start, image, world, image_size, px_per_cm: float) -> float:
