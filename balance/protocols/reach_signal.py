@@ -17,7 +17,7 @@ takes in half of that depth. The mid-hip is the world origin (within 0.08 cm the
 The price: a hand drifting sideways reads tan(angle) of the drift as reach at an angle
 (nothing side-on).
 
-Forward is the raised arm's horizontal direction in the start position (the clinician's
+Forward is the raised arm's horizontal direction before the reach (the clinician's
 yardstick lies along it). Horizontal is judged against the standing body's axis, mid-ankle
 to mid-shoulder, within the plane the camera's level x axis allows, so a hand that drops
 as the trunk bends forward does not count as reach, whatever the camera's tilt.
