@@ -82,25 +82,19 @@ def test_noisy_or_oblique_hold_starts_at_toe_off_and_ends_at_contact(name):
 
 
 @pytest.mark.parametrize("name", ["hip-flexion lift, laptop 0.75 m", "hip-flexion lift, 1.2 m"])
-def test_hip_flexion_holds_within_0_2_s_on_seeds_1_to_8(name):
+def test_hip_flexion_holds_within_0_2_s_on_seeds_1_to_80(name):
     """Issue 13: a foot raised in front, 3-10 cm, seen from 0.75 or 1.2 m high. Dated on
-    its world height alone, lifts came up to 0.6 s early (5 of 8 holds within 0.2 s)."""
-    s = evaluate(name, seeds=range(1, 9))
-    assert s.found == s.true_holds == 8
+    its world height alone, lifts came up to 0.6 s early (5 of 8 holds within 0.2 s).
+    Dated on the toe's world movement (whitened for correlated noise, seed 14 at 1.2 m),
+    the world's noise still put 2 of 160 holds over 0.2 s (0.234 s at 1.2 m, seed 64)
+    and 68 of 80 within 0.1 s in each; with the toe's place in the picture in the same
+    fit, 71 and 72 of 80."""
+    s = evaluate(name, seeds=range(1, 81))
+    assert s.found == s.true_holds == 80
     assert s.false_trials == 0 and s.wrong_end == 0
-    assert np.max(np.abs(s.errors)) <= 0.2
-
-
-def test_hip_flexion_holds_at_1_2_m_within_0_2_s_on_seeds_1_to_30():
-    """Seed 14: the world's toe strayed for a few frames just before toe-off and after
-    first contact, and the toe ramp fitted on the plain samples stretched over both
-    strays (the hold 0.27 s long); fitted whitened for the correlated noise
-    (``edge_dating.TOE_RHO``) the holds at 1.2 m are within 0.2 s, and more of them
-    within 0.1 s on seeds 1-60 (51 of 60, was 45)."""
-    s = evaluate("hip-flexion lift, 1.2 m", seeds=range(1, 31))
-    assert s.found == s.true_holds == 30
-    assert s.false_trials == 0 and s.wrong_end == 0
-    assert np.max(np.abs(s.errors)) <= 0.2
+    errors = np.abs(s.errors)
+    assert errors.max() <= 0.2
+    assert np.sum(errors <= 0.1 + 1e-9) >= 70
 
 
 @pytest.mark.parametrize("name", ["end of recording mid-lift", "step into a wide stance"])

@@ -210,6 +210,14 @@ def world_toes(world: np.ndarray) -> np.ndarray:
     return toes - feet[:, ::-1]
 
 
+def image_toes(image: np.ndarray, image_size) -> np.ndarray:
+    """Each foot's toe (foot index) in the picture, px, shape (n, 2, 2) for image
+    landmarks (n, 33, 4) and ``image_size`` (width, height): the toe's movement as the
+    camera sees it, with the picture's noise, not the world's inferred depth (``world_toes``)."""
+    toes = np.asarray(image, dtype=np.float64)[:, [_SOLE_IDX[s][1] for s in st.SIDES], :2]
+    return toes * np.asarray(image_size, dtype=np.float64)
+
+
 def body_up(world: np.ndarray) -> np.ndarray:
     """(n, 3) unit vector from the mid-ankle to the mid-shoulder in world coordinates,
     NaN where one is not seen: up, for a person standing on both feet."""

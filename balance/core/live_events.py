@@ -60,7 +60,7 @@ import numpy as np
 from balance.core import _validate, edge_dating, jit, stance as st
 from balance.core.events import (
     FOOT_LIFT, HANDS_OFF_HIPS, HANDS_ON_HIPS, LOSS_OF_BALANCE, STANCE_FOOT_MOVED, TOUCHDOWN,
-    Event, EventConfig, body_up, noise_sd, world_lift, world_low, world_toes,
+    Event, EventConfig, body_up, image_toes, noise_sd, world_lift, world_low, world_toes,
 )
 from balance.core.filters import CausalLowpass
 from balance.core.live_kernel import KernelRules
@@ -166,7 +166,8 @@ class LiveEventDetector:
         # Unfiltered foot heights kept for dating an edge back (``edge_dating``): the
         # floor before the edge, the edge, and the waits. Rows (frame, t, left, right,
         # left lowest point, right lowest point, left and right world sole, left toe's
-        # world x, y, z, right toe's, left and right heel above toe; ``_history``).
+        # world x, y, z, right toe's, left and right heel above toe, left toe's image
+        # x, y, right toe's, cm; ``_history``).
         self._floor_n = max(3, round(0.5 * self.fps))
         # A touchdown is dated from a second before it was detected, or if no edge is
         # there, from this far: a foot set down a little higher in the image than it left
@@ -294,7 +295,8 @@ class LiveEventDetector:
         if not self._feet:
             self._start_feet()
         self._count += sig.start
-        extra = np.column_stack([sole, toes, np.asarray(sig.heel_up) / self.scale])
+        seen = image_toes(image, self.signals.size).reshape(len(frames), 4) / self.scale
+        extra = np.column_stack([sole, toes, np.asarray(sig.heel_up) / self.scale, seen])
         if len(frames) - sig.start >= self.kernel_min_frames and not jit.twins_active():
             if self._kernel is None:
                 self._kernel = KernelRules(self)
@@ -359,7 +361,8 @@ class LiveEventDetector:
 
     def _feet_step(self, tag, sig, j, have_world, heights, world_rows):
         """The feet's rules on row j; ``world_rows``: the world sole of each foot, each
-        toe's world x, y, z (``world_toes``), then each heel's height above its toe, cm."""
+        toe's world x, y, z (``world_toes``), each heel's height above its toe, then each
+        toe's image x, y (``image_toes``), cm."""
         u, u_smooth, still, lift = sig.u[j], sig.u_smooth[j], sig.still[j], sig.lift[j]
         raw = [(self._level[k] - u[k]) / self.scale for k in (0, 1)]
         if heights is not None:
@@ -448,11 +451,12 @@ class LiveEventDetector:
 
     def _history(self, k):
         """Foot k's history: frames, t (s), mean and lowest-point heights, world sole (cm),
-        the toe's world position (n, 3) cm and the heel's height above the toe, cm."""
+        the toe's world position and its place in the picture (n, 5) cm, and the heel's
+        height above the toe, cm."""
         rows = np.array([(r[0], r[1], r[2 + k], r[4 + k], r[6 + k], *r[8 + 3 * k:11 + 3 * k],
-                          r[14 + k]) for r in self._hist])
+                          *r[16 + 2 * k:18 + 2 * k], r[14 + k]) for r in self._hist])
         return (rows[:, 0].astype(np.int64), rows[:, 1], rows[:, 2], rows[:, 3], rows[:, 4],
-                rows[:, 5:8], rows[:, 8])
+                rows[:, 5:10], rows[:, 10])
 
     def _edge_low(self, k):
         return max(self.cfg.edge_low * self._noise(k), self.cfg.edge_min_cm)
