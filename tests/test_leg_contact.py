@@ -47,3 +47,21 @@ def test_ahead_of_the_ankle_is_unknown_without_world_landmarks():
     w[INDEX["right_heel"], :3] = np.nan
     assert np.isnan(contact.ahead_of_ankle_cm(w, "left", "right", 100.0))
     assert np.isnan(contact.ahead_of_ankle_cm(_world((0.1, -0.1, 0.1)), "left", "right", None))
+
+
+def test_ankle_path_is_the_raised_ankle_from_the_stance_ankle_in_the_world_and_the_picture():
+    from balance.protocols.base import Frame
+    size, px_per_cm, world_cm = (1280, 720), 3.0, 105.0
+    frames = []
+    for i, (wx, ix) in enumerate([(0.10, 0.50), (0.05, 0.52)]):
+        image, world = np.full((33, 4), 0.5), _world([wx, -0.2, -0.1])
+        image[INDEX["left_ankle"], :2] = (ix, 0.80)
+        image[INDEX["right_ankle"], :2] = (0.45, 0.90)
+        frames.append(Frame(i, i / 30, image, world, True))
+    path = contact.ankle_path_cm(frames, "left", "right", size, px_per_cm, world_cm)
+    assert path.shape == (2, 5)
+    assert path[0, :3] == pytest.approx(np.array([0.10, -0.2, -0.1]) * world_cm)
+    assert path[1, 3:] == pytest.approx([(0.52 - 0.45) * 1280 / 3.0, -0.10 * 720 / 3.0])
+    # a landmark file has no world landmarks: the picture's path alone
+    alone = contact.ankle_path_cm(frames, "left", "right", size, px_per_cm, None)
+    assert alone == pytest.approx(path[:, 3:])

@@ -231,16 +231,20 @@ def test_a_landed_foot_held_up_by_slow_jitter_is_dated_at_contact():
 
 
 @pytest.mark.parametrize("name", ["foot rests on the leg", "foot rests on the leg, off-centre 1.2 m"])
-def test_foot_resting_on_the_calf_ends_within_0_2_s_on_seeds_1_to_30(name):
+def test_foot_resting_on_the_calf_ends_when_it_comes_to_rest_on_seeds_1_to_80(name):
     """The hold ends when the foot comes to rest on the calf. At rest the 3-D distance's
     median still wanders 3-6 cm (the world's depth noise); one wander over
     ``FOOT_ON_LEG_WORLD_CM`` restarted the 0.2 s run and dated the end 0.23-0.3 s late
     (seed 27 square on; seeds 43 and 55 of 31-60), until the foot stayed on the leg up
-    to ``FOOT_OFF_LEG_WORLD_CM``."""
-    s = evaluate(name, seeds=range(1, 31))
-    assert s.found == s.true_holds == 30
+    to ``FOOT_OFF_LEG_WORLD_CM``. Dated where the distance first read under the limit,
+    63 and 70 of 80 holds were within 0.1 s (a calf read 16 cm away at rest: 0.27 s,
+    seed 126); dated at the end of the ankle's movement onto the calf, 77 and 78."""
+    s = evaluate(name, seeds=range(1, 81))
+    assert s.found == s.true_holds == 80
     assert s.false_trials == 0 and s.wrong_end == 0
-    assert np.max(np.abs(s.errors)) <= 0.2
+    errors = np.abs(s.errors)
+    assert errors.max() <= 0.2
+    assert np.sum(errors <= 0.1 + 1e-9) >= 75
 
 
 def test_foot_set_down_reading_1_2_cm_up_is_down_when_the_world_says_level():

@@ -31,7 +31,7 @@ import statistics
 
 import numpy as np
 
-from balance.core import events as ev
+from balance.core import edge_dating, events as ev
 from balance.clinical import norms
 from balance.protocols import leg_contact as contact
 from balance.protocols.base import Frame, Protocol, Status
@@ -58,6 +58,10 @@ FOOT_OFF_LEG_WORLD_CM = 20.0
 # about 10 cm behind (bench).
 FOOT_IN_FRONT_CM = 3.0
 FOOT_ON_LEG_S = 0.2
+# The foot's arrival on the calf is the end of its movement there, fitted over this long
+# before the distance first read under the limit (the bench's moves take 0.35-0.5 s) ...
+ARRIVAL_S = 1.2
+ARRIVAL_SLACK_S = 0.6  # ... and taken when it is within this of that first reading
 STEP_S = 2.0          # a foot set down this soon ...
 STEP_CM = 50.0        # ... this far (across the floor) from where it left is a step
 FLOOR_CM = 6.0        # in the world, a foot this little above the other is on the floor
@@ -213,7 +217,7 @@ class SingleLegStance(Protocol):
         elif self._stepped(frame, trial):
             self._end(frame.t_s, frame.index, "stepped", out)
         elif self._foot_on_leg(frame, trial):
-            self._end(self._on_leg_since, frame.index, "foot_on_leg", out)
+            self._end(self._arrival(frame, trial), frame.index, "foot_on_leg", out)
         elif trial.elapsed(frame.t_s) >= self.cap_s + CAP_WAIT_S:
             self._end(frame.t_s, frame.index, "cap", out)
 
@@ -270,6 +274,23 @@ class SingleLegStance(Protocol):
             return frame.t_s - self._on_leg_since >= FOOT_ON_LEG_S
         self._on_leg_since = None
         return False
+
+    def _arrival(self, frame, trial) -> float:
+        """When the raised foot came to rest on the leg, s: the first frame at the end of
+        its one movement there (``edge_dating.movement_ends`` of the ankle's path,
+        ``leg_contact.ankle_path_cm``, over ``ARRIVAL_S`` before the run under the limit
+        began), or the run's start when the fit finds no end within ``ARRIVAL_SLACK_S``
+        of it: a distance limit is crossed wherever the noise takes it, before the foot
+        is at rest or (a calf read 16 cm away at rest) up to 0.3 s after."""
+        since = self._on_leg_since
+        frames = [f for f in self._recent if since - ARRIVAL_S <= f.t_s <= frame.t_s]
+        path = contact.ankle_path_cm(frames, trial.extra["raised_foot"], trial.side,
+                                     self.image_size, self.body.px_per_cm, self.body.world_cm)
+        t = np.array([f.t_s for f in frames])
+        end = edge_dating.movement_ends(t, path)[1]
+        if not (abs(end - since) <= ARRIVAL_SLACK_S and trial.start_t < end):
+            return since
+        return float(t[min(int(np.searchsorted(t, end - 1e-9)), len(t) - 1)])
 
     def _stepped(self, frame, trial) -> bool:
         """Within ``STEP_S`` of the lift, the raised foot is on the floor again (under
