@@ -109,10 +109,11 @@ def _to_segment(p, a, b) -> float:
 def ankle_path_cm(frames, raised: str, stance: str, image_size, px_per_cm, world_cm) -> np.ndarray:
     """The raised ankle's place from the stance ankle over ``frames``, cm: in the world
     (x, y, z) and in the picture (x, y), shape (n, 5), or in the picture alone (n, 2)
-    without world landmarks (``world_cm`` None); NaN where a frame lacks a point."""
+    without world landmarks (``world_cm`` None); NaN where a frame lacks a point, and in
+    the picture's columns without a scale (``px_per_cm`` None)."""
     pair = [INDEX[f"{raised}_ankle"], INDEX[f"{stance}_ankle"]]
     image = np.array([f.image[pair, :2] for f in frames], dtype=np.float64) * image_size
-    seen = (image[:, 0] - image[:, 1]) / px_per_cm
+    seen = (image[:, 0] - image[:, 1]) / (px_per_cm or np.nan)
     if not world_cm:
         return seen
     world = np.array([f.world[pair, :3] if f.world is not None else np.full((2, 3), np.nan)
