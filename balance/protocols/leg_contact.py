@@ -116,6 +116,5 @@ def ankle_path_cm(frames, raised: str, stance: str, image_size, px_per_cm, world
     seen = (image[:, 0] - image[:, 1]) / (px_per_cm or np.nan)
     if not world_cm:
         return seen
-    world = np.array([f.world[pair, :3] if f.world is not None else np.full((2, 3), np.nan)
-                      for f in frames], dtype=np.float64)
+    world = np.array([f.world[pair, :3] for f in frames], dtype=np.float64)
     return np.column_stack([(world[:, 0] - world[:, 1]) * world_cm, seen])
