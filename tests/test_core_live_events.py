@@ -7,6 +7,7 @@ import pytest
 
 from balance.core import LiveEventDetector, detect_events
 from balance.core import events as ev, live_events
+from balance.core.edge_dating import RISE_S
 from balance.core.live_events import Hysteresis
 from balance.errors import InputError
 from balance.pose.landmarks import INDEX
@@ -44,9 +45,10 @@ def test_live_lift_and_touchdown_within_one_frame(fps, seed):
     for truth, (i_lift, lift), (i_down, down) in zip(s.truth_frames, lifts, downs):
         assert abs(lift.frame - truth["lift_frame"]) <= 1
         assert abs(down.frame - truth["touchdown_frame"]) <= 1
-        # Heard of within min_state + filter delay + the rise (+ the wait for the lowest
-        # point's rise for a lift, + settle for a touchdown).
-        assert i_lift - lift.frame <= det.min_n + det.lift_wait_n + round(0.2 * fps)
+        # A lift held up is heard of once its whole rise is in (``RISE_S`` after the
+        # floor's end, about toe-off), a touchdown within min_state + filter delay +
+        # the descent + settle.
+        assert i_lift - lift.frame <= round((RISE_S + 0.1) * fps)
         assert i_down - down.frame <= det.min_n + det.settle_n + round(0.2 * fps)
 
 

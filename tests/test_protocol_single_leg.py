@@ -232,6 +232,25 @@ def test_a_lift_that_starts_no_trial_says_why_until_the_foot_is_down():
     assert "lift" in at(10.0)
 
 
+def test_a_foot_up_before_its_trial_starts_is_told_to_hold_not_to_lift():
+    """A held lift is dated once its whole rise is in, up to a second after it left the
+    floor: until then the words are not "lift your foot when ready"."""
+    from balance.protocols.single_leg import RISING
+    s = generate(duration_s=8.0, jitter_px=1.0, seed=7, lifts=[Lift("left", 2.0, 6.0)])
+    p = create("single-leg-stance", Profile(height_cm=s.height_cm), image_size=s.image_size,
+               fps=s.fps)
+    said, started = [], None
+    for i in range(s.t.size):
+        st = p.update(Frame(i, s.t[i], s.image[i], s.world[i], True))
+        said.append(st.instruction)
+        if started is None and any(e.kind == "trial_start" for e in st.events):
+            started = i
+    assert started is not None and s.t[started] > 2.5  # heard of after the lift
+    up = range(int(2.4 * s.fps), started)
+    assert [said[i] for i in up] == [RISING] * len(up)
+    assert "when ready" in said[int(1.5 * s.fps)] and "when ready" not in said[started]
+
+
 def test_lifting_for_a_leg_already_done_names_the_leg_to_stand_on():
     from balance.protocols.base import Frame
     s = generate(duration_s=14.0, jitter_px=1.0, seed=6,

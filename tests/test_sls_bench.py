@@ -97,6 +97,24 @@ def test_hip_flexion_holds_within_0_2_s_on_seeds_1_to_80(name):
     assert np.sum(errors <= 0.1 + 1e-9) >= 70
 
 
+@pytest.mark.parametrize("name", ["15 fps, 2 px, dips, drops, tap", "slow jitter 2 px",
+                                  "slow jitter 2 px, 15 fps"])
+def test_knee_bent_lift_and_touchdown_each_within_0_1_s_on_seeds_91_to_150(name):
+    """Dated on the few samples about the edge alone (the hinge fits), a stray of
+    correlated noise beside it drew a lift to heel-off (the 15 fps mix, seed 108: 0.27 s
+    early) and touchdowns 0.2 s late (slow jitter). A held lift and its touchdown are
+    now dated on the lowest point's whole movement as well (``edge_dating.near_ramp``)."""
+    for seed in range(91, 151):
+        rec = bench.generate(draw(name, seed))
+        pairs, extra = match(score(rec), rec.holds)
+        assert not extra, seed
+        for hold, trial in pairs:
+            assert trial is not None and trial["end_reason"] == hold.end_reason, seed
+            assert abs(trial["start_s"] - hold.toe_off_s) <= 0.101, seed
+            if hold.end_reason == "touchdown" and hold.contact_s is not None:
+                assert abs(trial["end_s"] - hold.contact_s) <= 0.101, seed
+
+
 @pytest.mark.parametrize("name", ["end of recording mid-lift", "step into a wide stance"])
 def test_fragment_or_step_is_no_trial(name):
     s = evaluate(name)

@@ -7,7 +7,7 @@ whole recording.
 
 * Foot lift / touchdown. The floor level of each foot landmark and the noise of the foot
   heights are measured over the first ``calibration_s`` (the person must start on both
-  feet). Heights then go through the causal low-pass and a hysteresis. A lift is emitted
+  feet). Heights then go through the causal low-pass and a hysteresis. A lift is fitted
   ``lift_wait_s`` after the hysteresis is sure (``min_state_s`` after the foot passed
   ``lift_on_cm``) and *dated back* by the hinge fit (``edge_dating``) on the unfiltered
   heights: its ``frame`` is the first frame that showed the foot off the floor. The wait
@@ -30,14 +30,19 @@ whole recording.
   A raised foot that is still, under its lift threshold in the image, and level with the
   other foot in the world (``_world_level``) is down: set down where the image reads it
   1-2 cm up, it can stay over the off level for seconds.
-  A lift the world rose more than the image for (a foot raised in front) is dated once
-  its whole rise is in the history (``edge_dating.RISE_S`` after heel-off), on the toe's
-  world movement, and so is its touchdown (``edge_dating.forward_lift_time``).
+  A lift still up once its whole rise is in the history (``edge_dating.RISE_S`` after
+  heel-off) is dated then, on the whole movement: of the toe in the world and the
+  picture if the world rose more than the image (a foot raised in front,
+  ``edge_dating.forward_lift_time``), else of the lowest point, the hinge's date kept
+  near it (``edge_dating.knee_lift_time``, ``near_ramp``); its touchdown the same way
+  (``edge_dating.rest_time``). A detector with no ``lift_wait_s`` (a test a step fails)
+  dates every lift at once, on the hinge fits.
 * Hands off / on the hips, stance-foot shift or pivot, loss of balance: hystereses on
   causally filtered signals, dated at the first frame of the qualifying run.
 
-An event arrives ``min_state_s`` (plus ``lift_wait_s`` for a lift, ``settle_s`` for a
-touchdown, plus ~30 ms of filter delay) after it happened, but its ``frame`` and
+An event arrives ``min_state_s`` (plus ``lift_wait_s`` for a lift that came down again,
+``RISE_S`` from heel-off for one held up, ``settle_s`` for a touchdown, plus ~30 ms of
+filter delay) after it happened, but its ``frame`` and
 ``t_s`` are when it happened: a protocol stops its hold timer at ``t_s``, not at the
 frame it hears of it.
 
@@ -136,7 +141,8 @@ class LiveEventDetector:
     settle_s : float
         Extra wait before dating a touchdown.
     lift_wait_s : float
-        Extra wait before dating a lift (its lowest point's rise must be in the history).
+        Extra wait before dating a lift (its lowest point's rise must be in the history);
+        0 dates every lift at once (see the module docstring).
 
     Attributes
     ----------
@@ -472,12 +478,13 @@ class LiveEventDetector:
             t0, _ = _first_fit(lambda trace: edge_dating.lift_time(
                 t, h, trace, at, self._edge_low(k), self.cfg.edge_high, self._floor_n),
                 edge_dating.sole_traces(low, sole, at, self._floor_n))
-            if not (self._feet[k].state and edge_dating.maybe_forward(low, sole, at, self._floor_n)):
+            if not (self._feet[k].state and self.lift_wait_n):  # down again already (a
+                # short lift), or a step that fails a test, wanted at once: the hinge's date
                 return self._lift_events(k, side, detected, frames, t, at, t0)
             self._deferred[k] = (detected, t0)
         t0 = self._deferred[k][1]
         stop = edge_dating.floor_end(h, at, self._edge_low(k), self._floor_n)
-        if self._feet[k].state and stop:  # still up: wait for the rise, then choose
+        if self._feet[k].state and stop:  # still up: wait for the rise, then date it
             if t[-1] < t[stop - 1] + edge_dating.RISE_S:
                 self._due[k] = (self._count + 1, detected)
                 return []
@@ -486,6 +493,9 @@ class LiveEventDetector:
                                                     self._floor_n)
                 if math.isfinite(fwd):
                     t0, self._forward[k] = fwd, True
+            else:
+                t0 = edge_dating.near_ramp(t0, edge_dating.knee_lift_time(
+                    t, h, low, at, self._edge_low(k), self._floor_n))
         self._deferred[k] = None
         return self._lift_events(k, side, detected, frames, t, at, t0)
 
@@ -515,10 +525,17 @@ class LiveEventDetector:
                 edge_dating.sole_traces(low, sole, max(0, at - back)))
             if math.isfinite(t0):
                 break
-        low = trace
+        low, back = trace, round(self.fps)
         if self._forward[k]:  # raised in front: the end of the toe's movement, if found
-            fwd = edge_dating.forward_touchdown_time(t, toe, at, round(self.fps))
-            t0, self._forward[k] = (fwd if math.isfinite(fwd) else t0), False
+            fwd = edge_dating.rest_time(t, toe, at, back)
+            t0 = fwd if math.isfinite(fwd) else t0
+        else:  # from a second before the hinge's date: a foot slow jitter kept over the
+            # off level is detected up to a second after it landed, its descent earlier
+            first = int(np.searchsorted(t, t0 - 1.0)) if math.isfinite(t0) else max(0, at - back)
+            if up is None or frames[first] > up:  # ... and if all of it was in the air
+                t0 = edge_dating.near_ramp(t0, edge_dating.rest_time(t, low[:, None], at,
+                                                                     at - first))
+        self._forward[k] = False
         if not t0 > t_up:
             t0 = math.nan  # dated at or before its own lift: no date (a short tap's noise)
         if not math.isfinite(t0):

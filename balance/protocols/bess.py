@@ -38,6 +38,7 @@ the order of the trials, not seen. While the view is bad the clock pauses; after
 
 
 from balance.core import events as ev
+from balance.core.edge_dating import RISE_S
 from balance.pose.landmarks import INDEX
 from balance.protocols import feet
 from balance.clinical import norms
@@ -54,6 +55,9 @@ from balance.protocols.view import MESSAGES
 from balance.events import Event
 
 TRIAL_S = norms.BESS_TRIAL_S
+# How long after the single-leg stance is seen its lift may still be coming, s: the
+# detector dates a lift held up once its whole rise is in (``edge_dating.RISE_S``).
+LIFT_DUE_S = RISE_S + 0.3
 ASSUMED_DOMINANT = "right"
 
 
@@ -129,6 +133,8 @@ class BESS(StanceTest):
             if stance == SINGLE:  # the lift event dates the start to the frame
                 lifts = [e.t_s for e in self._found if e.kind == ev.FOOT_LIFT
                          and e.side == self.dominant and start - 0.5 <= e.t_s <= start]
+                if not lifts and frame.t_s - start < LIFT_DUE_S:
+                    return  # not dated yet
                 start = lifts[-1] if lifts else start
             self._begin(start, surface, stance, out)
 

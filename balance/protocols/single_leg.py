@@ -33,7 +33,7 @@ import numpy as np
 
 from balance.core import edge_dating, events as ev
 from balance.clinical import norms
-from balance.protocols import leg_contact as contact
+from balance.protocols import feet, leg_contact as contact
 from balance.protocols.base import Frame, Protocol, Status
 from balance.protocols.results import ProtocolResult, SingleLegSummary
 from balance.protocols.tracking import BodyTracker
@@ -42,6 +42,9 @@ from balance.protocols.view import GOOD, MESSAGES
 from balance.events import Event
 
 CAPS_S = (30.0, 45.0, 60.0)
+# A foot up whose lift is not dated yet (the detector waits for the whole rise, up to a
+# second): the clock will start from when it left the floor.
+RISING = "Hold it: timing from when your foot left the floor."
 STEADY_S = 1.0        # both feet still on the floor this long before a lift counts
 FOOT_ON_LEG_CM = 3.0  # raised ankle this close to the stance shank in the image = on it
 # In 3-D the ankle joint resting on the calf is ~10 cm from the shank's axis (calf and
@@ -410,6 +413,8 @@ class SingleLegStance(Protocol):
             st.instruction = MESSAGES[self.body.view_state]
         elif self._refused:  # standing on one leg, and no clock running: say why
             st.instruction = self._refused[1]
+        elif feet.raised_foot(frame.image) is not None:  # up, its lift not dated yet
+            st.instruction = RISING
         elif either:
             st.instruction = "Hands on hips. Stand on one leg: lift either foot when ready."
         else:

@@ -40,8 +40,9 @@ class BodyTracker:
         in ``scale_note``).
     events : False skips the event detector (a protocol that needs none saves its time).
     lift_wait_s : the detector's wait before it dates a lift (``live_events.LIFT_WAIT_S``:
-        a hold starts at toe-off, which it waits for); a test a step fails wants the lift
-        at once (``STEP_LIFT_WAIT_S``).
+        a hold starts at toe-off, which it waits for, and a lift held up is dated again
+        once its whole rise is in); a test a step fails wants the lift at once
+        (``STEP_LIFT_WAIT_S``).
     """
 
     def __init__(self, image_size, fps: float, height_cm: float | None = None, *,
