@@ -433,6 +433,7 @@ def test_tones_are_owner_only_and_never_written_over_a_file(tmp_path):
     with pytest.raises(InputError, match="tick.wav"):
         tones.write_cues(other)
     assert (other / "tick.wav").read_bytes() == b"someone's recording"
+    assert [p.name for p in other.iterdir()] == ["tick.wav"]  # no other cue written
 
 
 # --- replay and terminal demo ------------------------------------------------------------

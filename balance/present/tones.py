@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 
 from balance.privacy import private_dir
-from balance.storage.files import atomic_path
+from balance.storage.files import atomic_path, check_target
 
 RATE = 22050
 # cue -> list of (frequency Hz, duration s); 0 Hz is a pause.
@@ -55,9 +55,10 @@ def write_cues(folder: Path) -> dict[str, Path]:
     """Write every cue as ``folder/NAME.wav``, owner-only, each whole or not at all (a
     folder made for them, never files that are already there); returns name -> path."""
     private_dir(folder)
-    paths = {}
+    paths = {name: folder / f"{name}.wav" for name in CUES}
+    for path in paths.values():  # every name free before any is written: none half done
+        check_target(path, overwrite=False)
     for name, pattern in CUES.items():
-        paths[name] = folder / f"{name}.wav"
         with atomic_path(paths[name]) as tmp:
             tmp.write_bytes(wav_bytes(tone(pattern)))
     return paths
