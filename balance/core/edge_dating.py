@@ -99,7 +99,7 @@ RISE_S = 0.9
 # touchdowns: worst 0.067 s, against 0.27 s for the hinge) but dates a foot that leaves
 # or lands on a smoothstep (``balance.testing.synthetic``) up to 0.067 s early or late,
 # where the hinge is within a frame. Real feet were not measured; kept within this of
-# the ramp, the hinge's date is no worse than 0.067 s on the bench.
+# the ramp, the hinge's date is within 0.1 s on the bench and a frame on the smoothstep.
 HINGE_SLACK_S = 0.035
 # A foot raised in front carries its toe 12-31 cm (the bench's hip-flexion lifts); a heel
 # raise (BESS's error) leaves it pinned, 1-2.8 cm of noise: under this travel the toe
