@@ -69,16 +69,23 @@ EARLY_LIFT = {
 
 @pytest.mark.parametrize("name", sorted(EARLY_LIFT))
 def test_noisy_or_oblique_hold_starts_at_toe_off_and_ends_at_contact(name):
-    start_bound, end_bound, bound = (b + 0.001 for b in EARLY_LIFT[name])  # ms-rounded
-    for seed in range(1, 9):
+    _edges_within(name, range(1, 9), *EARLY_LIFT[name])
+
+
+def _edges_within(name, seeds, start_s, end_s, hold_s=np.inf):
+    """Every hold of condition ``name`` over ``seeds`` found, with its end reason and no
+    other trial; its start within ``start_s`` of toe-off, its end within ``end_s`` of
+    first contact (where the foot came down) and its time within ``hold_s`` (ms-rounded)."""
+    for seed in seeds:
         rec = bench.generate(draw(name, seed))
         pairs, extra = match(score(rec), rec.holds)
         assert not extra, seed
         for hold, trial in pairs:
             assert trial is not None and trial["end_reason"] == hold.end_reason, seed
-            assert abs(trial["start_s"] - hold.toe_off_s) <= start_bound, seed
-            assert abs(trial["end_s"] - hold.contact_s) <= end_bound, seed
-            assert abs(trial["hold_time_s"] - hold.expected_s) <= bound, seed
+            assert abs(trial["start_s"] - hold.toe_off_s) <= start_s + 0.001, seed
+            if hold.contact_s is not None:
+                assert abs(trial["end_s"] - hold.contact_s) <= end_s + 0.001, seed
+            assert abs(trial["hold_time_s"] - hold.expected_s) <= hold_s + 0.001, seed
 
 
 @pytest.mark.parametrize("name", ["hip-flexion lift, laptop 0.75 m", "hip-flexion lift, 1.2 m"])
@@ -104,15 +111,7 @@ def test_knee_bent_lift_and_touchdown_each_within_0_1_s_on_seeds_91_to_150(name)
     correlated noise beside it drew a lift to heel-off (the 15 fps mix, seed 108: 0.27 s
     early) and touchdowns 0.2 s late (slow jitter). A held lift and its touchdown are
     now dated on the lowest point's whole movement as well (``edge_dating.near_ramp``)."""
-    for seed in range(91, 151):
-        rec = bench.generate(draw(name, seed))
-        pairs, extra = match(score(rec), rec.holds)
-        assert not extra, seed
-        for hold, trial in pairs:
-            assert trial is not None and trial["end_reason"] == hold.end_reason, seed
-            assert abs(trial["start_s"] - hold.toe_off_s) <= 0.101, seed
-            if hold.end_reason == "touchdown" and hold.contact_s is not None:
-                assert abs(trial["end_s"] - hold.contact_s) <= 0.101, seed
+    _edges_within(name, range(91, 151), 0.1, 0.1)
 
 
 @pytest.mark.parametrize("name", ["end of recording mid-lift", "step into a wide stance"])
