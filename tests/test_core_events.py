@@ -239,6 +239,18 @@ def test_clearance_is_the_soles_rise_and_ignores_one_glitch():
     assert np.isnan(clearance(tap, 1, 45, 15))  # no floor before it to measure from
 
 
+@pytest.mark.parametrize("seed", range(4))
+def test_a_touchdown_after_an_abduction_is_not_dated_at_the_leg_s_return(seed):
+    """The second before this touchdown holds the leg's swing back from abduction, a
+    movement in the air of its own: no one-movement fit there may date the contact
+    (it read 7.53 s for 8.0 s)."""
+    s = generate(fps=15, duration_s=10, lifts=[("right", 2.0, 8.0)], abductions=[(6.0, 7.5)],
+                 jitter_px=1.5, seed=seed)
+    events = detect_events(s.t, s.image, s.image_size, px_per_cm=s.px_per_cm, world=s.world)
+    (down,) = _kinds(events, ev.TOUCHDOWN)
+    assert abs(down.frame - s.truth_frames[0]["touchdown_frame"]) <= 1
+
+
 def _lift_trace(stray_cm: float, seed: int):
     """30 fps, up to 0.27 s after toe-off (the detector dates a lift ``lift_wait_s`` after
     it is sure of it): heel-off at 2.7 s, toe-off at 3.0 s, the toe rising 20 cm in 0.4 s

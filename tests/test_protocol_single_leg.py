@@ -251,6 +251,38 @@ def test_a_foot_up_before_its_trial_starts_is_told_to_hold_not_to_lift():
     assert "when ready" in said[int(1.5 * s.fps)] and "when ready" not in said[started]
 
 
+def test_no_hold_words_once_a_trial_has_ended_with_the_foot_still_up():
+    from balance.protocols.single_leg import RISING
+    s = generate(duration_s=16.0, lifts=[Lift("right", 3.0, 13.0)], jitter_px=1.0, seed=7,
+                 hands_off=[(7.0, 9.0)])
+    p = create("single-leg-stance", Profile(height_cm=s.height_cm), image_size=s.image_size,
+               fps=s.fps)
+    said = [p.update(Frame(i, s.t[i], s.image[i], s.world[i], True)).instruction
+            for i in range(s.t.size)]
+    (trial,) = p.result().to_dict()["trials"]
+    assert trial["end_reason"] == "hands_off_hips" and trial["end_s"] < 7.5
+    assert RISING not in said[int(7.5 * s.fps):]  # that lift will start no clock
+
+
+@pytest.mark.parametrize("before_s", [0.3, 0.1])
+def test_a_hop_just_before_the_cap_ends_the_hold_there(before_s):
+    """A hop is dated at once, not once its rise is in: heard of 0.9 s late it came after
+    the cap's wait, and the trial read as a full (capped) hold."""
+    from balance.pose.landmarks import INDEX
+    s = generate(fps=30.0, duration_s=35.0, jitter_px=1.0, seed=7, lifts=[Lift("right", 2.0, 34.0)])
+    s.world[:] = np.nan
+    p = create("single-leg-stance", Profile(height_cm=s.height_cm), image_size=s.image_size,
+               fps=s.fps, cap_s=30.0, sides=("left",), trials_per_side=1)
+    hop = slice(int((32.0 - before_s) * s.fps), int((33.2 - before_s) * s.fps))
+    for name in ("left_ankle", "left_heel", "left_foot_index"):  # the stance foot, 6 cm up
+        s.image[hop, INDEX[name], 1] -= 6.0 * s.px_per_cm / s.image_size[1]
+    for i in range(s.t.size):
+        p.update(Frame(i, s.t[i], s.image[i], s.world[i], True))
+    (trial,) = p.result().to_dict()["trials"]
+    assert trial["end_reason"] == "stance_foot_moved"
+    assert trial["hold_time_s"] == pytest.approx(30.0 - before_s, abs=0.1)
+
+
 def test_lifting_for_a_leg_already_done_names_the_leg_to_stand_on():
     from balance.protocols.base import Frame
     s = generate(duration_s=14.0, jitter_px=1.0, seed=6,

@@ -34,7 +34,7 @@ comes towards the camera: the image shows a fraction of it, and the world's heig
 alone, at ~1 cm of noise, leaves a parabola's start anywhere in the floor's wander
 (dated up to 0.6 s early). Its edges are instead dated on the whole movement of the toe
 in the world, forward as well as up, and of its place in the picture
-(``forward_lift_time``, ``forward_touchdown_time``): one minimum-jerk ramp fitted to
+(``forward_lift_time``, ``rest_time``): one minimum-jerk ramp fitted to
 its five axes at once (``ramp_fit.joint_ramp_ends``), each weighted by its own noise
 (the world's depth is the noisiest; the picture's axes, with the picture's noise, carry
 what of the movement the camera sees: bench, hip-flexion lifts, camera 1.2 m
@@ -101,6 +101,7 @@ RISE_S = 0.9
 # where the hinge is within a frame. Real feet were not measured; kept within this of
 # the ramp, the hinge's date is within 0.1 s on the bench and a frame on the smoothstep.
 HINGE_SLACK_S = 0.035
+TOP_SHARE = 0.5  # a lift is re-dated on its whole rise only while this high still
 # A foot raised in front carries its toe 12-31 cm (the bench's hip-flexion lifts); a heel
 # raise (BESS's error) leaves it pinned, 1-2.8 cm of noise: under this travel the toe
 # gives no date.
@@ -317,12 +318,15 @@ def knee_lift_time(t, mean_h, low_h, detected: int, lo: float, floor_n: int) -> 
     (``RISE_S``): the start of the lowest point's one movement ``low_h`` (n,) cm
     (``movement_ends``), fitted from the floor stretch before the lift (detected at index
     ``detected``, by the mean height ``mean_h``) to the end of the history, not much
-    before the floor's end (``_not_before_floor``). NaN when there is no floor stretch or
-    too little to fit."""
+    before the floor's end (``_not_before_floor``). NaN when there is no floor stretch,
+    too little to fit, or the last samples are under ``TOP_SHARE`` of the top (the foot
+    coming down, which the hysteresis hears of 0.2-0.5 s later: a 0.7 s hold at 15 fps
+    was dated on its descent, 0.4 s late)."""
     start, stop = floor_stretch(mean_h, detected, lo, floor_n)
-    if stop == 0:
-        return float("nan")
-    return _not_before_floor(movement_ends(t[start:], low_h[start:, None])[0], t, stop)
+    path = low_h[start:]
+    if stop == 0 or not _peak_median3(path[-3:]) >= TOP_SHARE * _peak_median3(path):
+        return float("nan")  # no floor, or on its way down already: not one movement
+    return _not_before_floor(movement_ends(t[start:], path[:, None])[0], t, stop)
 
 
 def forward_lift_time(t, mean_h, toe, detected: int, lo: float, floor_n: int) -> float:

@@ -36,12 +36,13 @@ whole recording.
   ``edge_dating.forward_lift_time``), else of the lowest point, the hinge's date kept
   near it (``edge_dating.knee_lift_time``, ``near_ramp``); its touchdown the same way
   (``edge_dating.rest_time``). A detector with no ``lift_wait_s`` (a test a step fails)
-  dates every lift at once, on the hinge fits.
+  dates every lift at once, on the hinge fits, and so does any detector a hop. So lifts
+  may arrive after events that happened later.
 * Hands off / on the hips, stance-foot shift or pivot, loss of balance: hystereses on
   causally filtered signals, dated at the first frame of the qualifying run.
 
-An event arrives ``min_state_s`` (plus ``lift_wait_s`` for a lift that came down again,
-``RISE_S`` from heel-off for one held up, ``settle_s`` for a touchdown, plus ~30 ms of
+An event arrives ``min_state_s`` (plus ``lift_wait_s`` for a lift, or for one still up
+then, up to ``RISE_S`` from heel-off; ``settle_s`` for a touchdown; plus ~30 ms of
 filter delay) after it happened, but its ``frame`` and
 ``t_s`` are when it happened: a protocol stops its hold timer at ``t_s``, not at the
 frame it hears of it.
@@ -469,7 +470,7 @@ class LiveEventDetector:
 
     def _lift(self, k, side, detected):
         """Foot k's lift detected at frame ``detected``, dated: its events, or none while
-        a lift that may be a forward one waits for its whole rise (due again next frame)."""
+        a lift still up waits for its whole rise (due again next frame)."""
         frames, t, h, low, sole, toe, heel_up = self._history(k)
         at = min(int(np.searchsorted(frames, detected)), len(t) - 1)
         low = edge_dating.lowest_point(low, heel_up, *edge_dating.floor_stretch(
@@ -478,8 +479,8 @@ class LiveEventDetector:
             t0, _ = _first_fit(lambda trace: edge_dating.lift_time(
                 t, h, trace, at, self._edge_low(k), self.cfg.edge_high, self._floor_n),
                 edge_dating.sole_traces(low, sole, at, self._floor_n))
-            if not (self._feet[k].state and self.lift_wait_n):  # down again already (a
-                # short lift), or a step that fails a test, wanted at once: the hinge's date
+            if not (self._feet[k].state and self.lift_wait_n) or self._hop(k):  # down again
+                # (a short lift), a step that fails a test or a hop: at once, the hinge's date
                 return self._lift_events(k, side, detected, frames, t, at, t0)
             self._deferred[k] = (detected, t0)
         t0 = self._deferred[k][1]
@@ -506,11 +507,16 @@ class LiveEventDetector:
         self.limits = self._stance_limits(1 - k)
         lift = Event(float(t[i]), int(frames[i]), FOOT_LIFT, side, {
             "t_est_s": t0 if math.isfinite(t0) else None, "detected_frame": int(detected)})
-        other_up = self._feet[1 - k].state and self._unconfirmed[1 - k] is None
-        if other_up and self._pending[1 - k] is None:
+        if self._hop(k):
             return [lift, Event(lift.t_s, lift.frame, STANCE_FOOT_MOVED, side,
                                 {"mode": "hop"})]
         return [lift]
+
+    def _hop(self, k) -> bool:
+        """A lift of foot k now is a hop: the other foot is up (its lift confirmed, no
+        touchdown pending)."""
+        return bool(self._feet[1 - k].state and self._unconfirmed[1 - k] is None
+                    and self._pending[1 - k] is None)
 
     def _touchdown(self, k, side, detected):
         frames, t, h, low, sole, toe, _ = self._history(k)
@@ -529,9 +535,9 @@ class LiveEventDetector:
         if self._forward[k]:  # raised in front: the end of the toe's movement, if found
             fwd = edge_dating.rest_time(t, toe, at, back)
             t0 = fwd if math.isfinite(fwd) else t0
-        else:  # from a second before the hinge's date: a foot slow jitter kept over the
-            # off level is detected up to a second after it landed, its descent earlier
-            first = int(np.searchsorted(t, t0 - 1.0)) if math.isfinite(t0) else max(0, at - back)
+        elif math.isfinite(t0):  # from a second before the hinge's date: a foot slow
+            # jitter kept over the off level is detected up to a second after it landed
+            first = int(np.searchsorted(t, t0 - 1.0))
             if up is None or frames[first] > up:  # ... and if all of it was in the air
                 t0 = edge_dating.near_ramp(t0, edge_dating.rest_time(t, low[:, None], at,
                                                                      at - first))

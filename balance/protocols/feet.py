@@ -8,6 +8,8 @@ over time by the protocols). Foot sizes are fractions of standing height (Winter
 foot length 0.152 H; a foot is about 0.055 H wide).
 """
 
+import warnings
+
 import numpy as np
 
 from balance.pose.landmarks import INDEX
@@ -59,12 +61,14 @@ def raised_foot(image: np.ndarray) -> str | None:
     ankle, heel and toe sit higher than the other's by ``RAISED_LEG_FRACTION`` of the
     leg length (hip to ankle). For a still photo, where there is no floor level to learn."""
     y = {}
-    for side in ("left", "right"):
-        pts = image[[INDEX[f"{side}_{p}"] for p in ("ankle", "heel", "foot_index")], 1]
-        y[side] = float(np.nanmean(pts))
-    legs = [np.hypot(*(image[INDEX[f"{s}_hip"], :2] - image[INDEX[f"{s}_ankle"], :2]))
-            for s in ("left", "right")]
-    leg = float(np.nanmean(legs))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # a frame with no person: NaN
+        for side in ("left", "right"):
+            pts = image[[INDEX[f"{side}_{p}"] for p in ("ankle", "heel", "foot_index")], 1]
+            y[side] = float(np.nanmean(pts))
+        legs = [np.hypot(*(image[INDEX[f"{s}_hip"], :2] - image[INDEX[f"{s}_ankle"], :2]))
+                for s in ("left", "right")]
+        leg = float(np.nanmean(legs))
     diff = y["right"] - y["left"]  # image y grows downwards: positive = left foot higher
     if not (np.isfinite(diff) and leg > 0) or abs(diff) < RAISED_LEG_FRACTION * leg:
         return None

@@ -45,6 +45,7 @@ CAPS_S = (30.0, 45.0, 60.0)
 # A foot up whose lift is not dated yet (the detector waits for the whole rise, up to a
 # second): the clock will start from when it left the floor.
 RISING = "Hold it: timing from when your foot left the floor."
+RISE_WAIT_S = edge_dating.RISE_S + 0.3
 STEADY_S = 1.0        # both feet still on the floor this long before a lift counts
 FOOT_ON_LEG_CM = 3.0  # raised ankle this close to the stance shank in the image = on it
 # In 3-D the ankle joint resting on the calf is ~10 cm from the shank's axis (calf and
@@ -134,11 +135,14 @@ class SingleLegStance(Protocol):
         self._apart = np.array([np.nan, np.nan])  # raised minus stance ankle at the lift
         self.live = LiveSway(fps)
         self._stopped = False
+        self._up_since: float | None = None  # a foot raised in the picture since, s
 
     # --- the state machine --------------------------------------------------------------
 
     def update(self, frame: Frame) -> Status:
         self._last_t = frame.t_s
+        up = feet.raised_foot(frame.image) is not None
+        self._up_since = (self._up_since or frame.t_s) if up else None
         found = self.body.push(frame)
         out: list[Event] = []
         good = self.body.view_state == GOOD
@@ -413,7 +417,7 @@ class SingleLegStance(Protocol):
             st.instruction = MESSAGES[self.body.view_state]
         elif self._refused:  # standing on one leg, and no clock running: say why
             st.instruction = self._refused[1]
-        elif feet.raised_foot(frame.image) is not None:  # up, its lift not dated yet
+        elif self._rising(frame.t_s):
             st.instruction = RISING
         elif either:
             st.instruction = "Hands on hips. Stand on one leg: lift either foot when ready."
@@ -421,6 +425,12 @@ class SingleLegStance(Protocol):
             st.instruction = (f"Hands on hips. Stand on your {nxt} leg: lift your "
                               f"{OTHER[nxt]} foot when ready.")
         return st
+
+    def _rising(self, t_s: float) -> bool:
+        """A foot raised since the last trial ended, for no longer than its lift takes to
+        be dated (``edge_dating.RISE_S``, and a little)."""
+        since, last = self._up_since, self.trials[-1].end_t if self.trials else -np.inf
+        return since is not None and since > last and t_s - since <= RISE_WAIT_S
 
     # --- the result -----------------------------------------------------------------------
 

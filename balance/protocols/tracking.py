@@ -1,9 +1,9 @@
 """The per-frame body picture every protocol shares: view, scale, events, centre of mass.
 
 Events come from the core's ``LiveEventDetector``, one frame at a time. It back-dates
-each event to the frame it happened on, so a lift heard of 0.2 s late still starts the
-timer on the right frame; and since it only ever looks backwards, a recorded session
-scores exactly as the live stream did.
+each event to the frame it happened on, so a lift heard of up to a second late still
+starts the timer on the right frame; and since it only ever looks backwards, a recorded
+session scores exactly as the live stream did.
 """
 
 from collections import deque
@@ -110,7 +110,9 @@ class BodyTracker:
         self._detector = None
 
     def flush(self) -> list[ev.Event]:
-        """Nothing is held back: events are reported as soon as they are certain."""
+        """Nothing is held back: events are reported as soon as they are certain. (A
+        lift still up when the stream ends, under ``edge_dating.RISE_S`` from heel-off,
+        never is: its date waits for its whole rise.)"""
         return []
 
     def _restart(self) -> list[ev.Event]:
