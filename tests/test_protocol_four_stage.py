@@ -94,3 +94,16 @@ def test_a_recording_cut_off_before_tandem_gives_no_verdict():
     assert trials[0]["held"] and not trials[1]["held"]
     assert trials[1]["end_reason"] not in ("feet_moved", "touchdown", "loss_of_balance")
     assert result["summary"]["fall_risk"] is None
+
+
+def test_the_one_foot_stage_samples_its_sway_from_the_lift():
+    """Its clock starts on the lift's event, which comes once the whole rise is in (up to
+    a second after the lift): the sway is sampled back to the lift, not from the event."""
+    s = generate(fps=30.0, duration_s=52.0, jitter_px=1.5, seed=30,
+                 stances=[(0, "hip_width"), (12, "semi_tandem"), (24, "tandem")],
+                 lifts=[Lift("left", 37.0, 49.0)])
+    p = create("four-stage", image_size=s.image_size, fps=s.fps)
+    score_frames(p, s.t, s.image, s.world, s.detected)
+    one_foot = p.trials[3]
+    assert one_foot.stance == "single_leg" and one_foot.frames[0] - one_foot.start_frame <= 1
+    assert len(one_foot.frames) >= 10.0 * s.fps - 2  # every frame of the 10 s

@@ -6,6 +6,8 @@ when it was reached), advances by itself, and stops at the first stage not held.
 body may move; the feet may not. Not holding tandem for 10 s flags increased fall risk.
 """
 
+from collections import deque
+
 from balance.core import events as ev
 from balance.protocols import feet
 from balance.clinical import norms
@@ -41,6 +43,9 @@ class FourStage(Protocol):
         self._seen_since: float | None = None
         self._off_since: float | None = None
         self._failed = self._stopped = False
+        # Good frames of the last 3 s: the one-foot stage starts on its lift's event, up to
+        # a second after the lift (``live_events``), and samples the sway back to it.
+        self._recent: deque[Frame] = deque(maxlen=int(3 * fps) + 1)
 
     @property
     def done(self) -> bool:
@@ -50,6 +55,8 @@ class FourStage(Protocol):
         found = self.body.push(frame)
         out: list[Event] = []
         good = self.body.view_state == GOOD
+        if good:
+            self._recent.append(frame)
         if not self.done and self.body.px_per_cm:
             if self.current is None:
                 self._wait(frame, good, found, out)
@@ -86,6 +93,10 @@ class FourStage(Protocol):
         self._off_since = None
         if raised is None:
             self.body.set_epoch(index)  # the feet are placed: detect from here on
+        else:  # the frames since the lift, before its event came
+            for f in self._recent:
+                if f.index >= index:
+                    self._sample(f)
         out.append(Event(t_s, "stage_start", {"stage": self.stage + 1, "stance": stance}))
 
     def _hold(self, frame, good, found, out):
@@ -95,13 +106,16 @@ class FourStage(Protocol):
             self._end(lost, "view_lost", out)
         if not good:
             return
-        h, v = self.body.com_cm(frame)
-        self.body.sample(trial, frame, h, v)
+        self._sample(frame)
         broken = self._broken(frame, found, trial)
         if broken is not None:
             self._end(broken[0], broken[1], out)
         elif trial.elapsed(frame.t_s) >= self.hold_s:
             self._end(trial.start_t + trial.paused_s + self.hold_s, "held", out)
+
+    def _sample(self, frame: Frame) -> None:
+        h, v = self.body.com_cm(frame)
+        self.body.sample(self.current, frame, h, v)
 
     def _broken(self, frame, found, trial):
         """(time, reason) when the feet left the stance, else None."""
