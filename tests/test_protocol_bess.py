@@ -220,3 +220,15 @@ def test_score_command_runs_bess_and_romberg(tmp_path, capsys):
     out = json.loads(capsys.readouterr().out)
     assert out["protocol"] == "romberg" and out["summary"]["sharpened"] is True
     assert out["trials"] == []  # hands on hips, feet together: not a sharpened Romberg
+
+
+def test_a_heel_raised_in_the_last_second_is_still_an_error():
+    """A lift still up is dated once its rise is in, up to a second after it: a trial at
+    full time waits for the events of its last second before it ends."""
+    s = generate(duration_s=25.0, jitter_px=1.5, seed=9, stances=TOGETHER,
+                 heel_raises=[("left", 20.6, 22.5)])
+    (trial,) = score(s, stances=("double_leg",))[0]["trials"]
+    assert trial["complete"] and trial["hold_time_s"] == 20.0
+    assert trial["end_s"] - 1.0 < 20.6 < trial["end_s"]  # inside the trial's last second
+    assert kinds(trial) == ["forefoot_heel_lift"]
+    assert abs(trial["errors"][0]["t_s"] - 20.6) <= 0.3

@@ -102,6 +102,7 @@ RISE_S = 0.9
 # the ramp, the hinge's date is within 0.1 s on the bench and a frame on the smoothstep.
 HINGE_SLACK_S = 0.035
 TOP_SHARE = 0.5  # a lift is re-dated on its whole rise only while this high still
+RAMP_RISE_CM = 6.0  # ... and a rise under this is no lift to fit (knee bent: 12-30 cm)
 # A foot raised in front carries its toe 12-31 cm (the bench's hip-flexion lifts); a heel
 # raise (BESS's error) leaves it pinned, 1-2.8 cm of noise: under this travel the toe
 # gives no date.
@@ -319,14 +320,38 @@ def knee_lift_time(t, mean_h, low_h, detected: int, lo: float, floor_n: int) -> 
     (``movement_ends``), fitted from the floor stretch before the lift (detected at index
     ``detected``, by the mean height ``mean_h``) to the end of the history, not much
     before the floor's end (``_not_before_floor``). NaN when there is no floor stretch,
-    too little to fit, or the last samples are under ``TOP_SHARE`` of the top (the foot
-    coming down, which the hysteresis hears of 0.2-0.5 s later: a 0.7 s hold at 15 fps
-    was dated on its descent, 0.4 s late)."""
+    too little to fit, or no one movement (``_one_movement``: the foot coming down,
+    which the hysteresis hears of 0.2-0.5 s later, dated a 0.7 s hold at 15 fps on its
+    descent, 0.4 s late)."""
     start, stop = floor_stretch(mean_h, detected, lo, floor_n)
     path = low_h[start:]
-    if stop == 0 or not _peak_median3(path[-3:]) >= TOP_SHARE * _peak_median3(path):
-        return float("nan")  # no floor, or on its way down already: not one movement
+    if stop == 0 or not _one_movement(path, path[-3:], low_h[start:stop]):
+        return float("nan")
     return _not_before_floor(movement_ends(t[start:], path[:, None])[0], t, stop)
+
+
+def knee_touchdown_time(t, low_h, detected: int, back_n: int) -> float:
+    """``rest_time`` of a knee-bent foot's lowest point ``low_h`` (n,) cm, NaN unless its
+    ``back_n`` rows before the detection (index ``detected``) came down from over
+    ``RAMP_RISE_CM`` above where the foot is at rest."""
+    start = max(0, detected - back_n)
+    path = low_h[start:]
+    if not _one_movement(path, path[:3], path[-3:]):
+        return float("nan")
+    return rest_time(t, low_h[:, None], detected, back_n)
+
+
+def _one_movement(path, top_end, floor) -> bool:
+    """The lowest point's ``path`` (n,) cm is one movement between the floor and the
+    raised foot: its top is ``RAMP_RISE_CM`` over the median of ``floor``, and the end
+    ``top_end`` of it that should be up (its last samples for a lift, its first for a
+    touchdown) is still over ``TOP_SHARE`` of the top. A heel raise, its toe down, has
+    no such movement, and a short hold already coming down has two."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # an unseen stretch: NaN, False
+        base = float(np.nanmedian(floor)) if len(floor) else math.nan
+    top = _peak_median3(path) - base
+    return bool(top >= RAMP_RISE_CM and _peak_median3(top_end) - base >= TOP_SHARE * top)
 
 
 def forward_lift_time(t, mean_h, toe, detected: int, lo: float, floor_n: int) -> float:

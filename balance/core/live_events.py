@@ -539,8 +539,8 @@ class LiveEventDetector:
             # jitter kept over the off level is detected up to a second after it landed
             first = int(np.searchsorted(t, t0 - 1.0))
             if up is None or frames[first] > up:  # ... and if all of it was in the air
-                t0 = edge_dating.near_ramp(t0, edge_dating.rest_time(t, low[:, None], at,
-                                                                     at - first))
+                t0 = edge_dating.near_ramp(t0, edge_dating.knee_touchdown_time(
+                    t, low, at, at - first))
         self._forward[k] = False
         if not t0 > t_up:
             t0 = math.nan  # dated at or before its own lift: no date (a short tap's noise)

@@ -55,8 +55,9 @@ from balance.protocols.view import MESSAGES
 from balance.events import Event
 
 TRIAL_S = norms.BESS_TRIAL_S
-# How long after the single-leg stance is seen its lift may still be coming, s: the
-# detector dates a lift held up once its whole rise is in (``edge_dating.RISE_S``).
+# How long after it happened a lift may still be coming, s: the detector dates a lift
+# held up once its whole rise is in (``edge_dating.RISE_S``). A single-leg trial waits
+# this long for its lift, and a full-time trial for the errors of its last second.
 LIFT_DUE_S = RISE_S + 0.3
 ASSUMED_DOMINANT = "right"
 
@@ -162,6 +163,12 @@ class BESS(StanceTest):
 
     def _run(self, frame, good, found, out):
         trial = self.current
+        end_t = trial.start_t + trial.paused_s + self.trial_s
+        if frame.t_s >= end_t:  # the full time: its last errors' events, then the end
+            self._watch.events(found)
+            if frame.t_s >= end_t + LIFT_DUE_S:
+                self._end(end_t, "completed", out)
+            return
         lost = trial.watch_view(frame.t_s, good)
         if lost is not None:
             self._end(lost, "view_lost", out)
@@ -169,11 +176,7 @@ class BESS(StanceTest):
             return
         self._watch.events(found)
         self._watch.frame(frame)
-        end_t = trial.start_t + trial.paused_s + self.trial_s
-        if frame.t_s >= end_t:
-            self._end(end_t, "completed", out)
-        else:
-            out += self._watch.settle(frame.t_s - SETTLE_ERRORS_S)
+        out += self._watch.settle(frame.t_s - SETTLE_ERRORS_S)
 
     def _end(self, t_s, reason, out):
         trial, watch = self.current, self._watch
@@ -215,8 +218,8 @@ class BESS(StanceTest):
         trial = self.current
         if trial is not None:
             st.side, st.phase = trial.side, "running" if good else "paused"
-            st.elapsed_s = trial.elapsed(frame.t_s)
-            st.remaining_s = max(0.0, self.trial_s - st.elapsed_s)
+            st.elapsed_s = min(trial.elapsed(frame.t_s), self.trial_s)
+            st.remaining_s = self.trial_s - st.elapsed_s
             st.instruction = ("Eyes closed, hands on hips. Hold still." if good
                               else MESSAGES[self.body.view_state])
             trial.show_sway(st)
