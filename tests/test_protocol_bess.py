@@ -232,3 +232,9 @@ def test_a_heel_raised_in_the_last_second_is_still_an_error():
     assert trial["end_s"] - 1.0 < 20.6 < trial["end_s"]  # inside the trial's last second
     assert kinds(trial) == ["forefoot_heel_lift"]
     assert abs(trial["errors"][0]["t_s"] - 20.6) <= 0.3
+
+
+def test_a_recording_ending_just_after_the_full_time_completes_the_trial():
+    s = generate(duration_s=21.8, jitter_px=1.5, seed=9, stances=TOGETHER)  # 20 s + ~0.5
+    (trial,) = score(s, stances=("double_leg",))[0]["trials"]
+    assert trial["complete"] and trial["hold_time_s"] == 20.0

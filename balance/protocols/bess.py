@@ -163,7 +163,7 @@ class BESS(StanceTest):
 
     def _run(self, frame, good, found, out):
         trial = self.current
-        end_t = trial.start_t + trial.paused_s + self.trial_s
+        end_t = self._full_time(trial)
         if frame.t_s >= end_t:  # the full time: its last errors' events, then the end
             self._watch.events(found)
             if frame.t_s >= end_t + LIFT_DUE_S:
@@ -204,10 +204,15 @@ class BESS(StanceTest):
         self._watch.add(t_s, kind, "tester")
         return []
 
+    def _full_time(self, trial) -> float:
+        """When ``trial`` reaches its full time, s (its pauses added)."""
+        return trial.start_t + trial.paused_s + self.trial_s
+
     def stop(self, t_s: float, reason: str = "stopped") -> list[Event]:
         out = []
-        if self.current is not None:
-            self._end(t_s, reason, out)
+        if self.current is not None:  # stopped while waiting for its last events: done
+            full = self._full_time(self.current)
+            self._end(*((full, "completed") if t_s >= full else (t_s, reason)), out)
         self._stopped = True
         return out
 
