@@ -36,7 +36,8 @@ whole recording.
   ``edge_dating.forward_lift_time``), else of the lowest point, the hinge's date kept
   near it (``edge_dating.knee_lift_time``, ``near_ramp``); its touchdown the same way
   (``edge_dating.rest_time``). A detector with no ``lift_wait_s`` (a test a step fails)
-  dates every lift at once, on the hinge fits, and so does any detector a hop. So lifts
+  dates every lift at once, on the hinge fits, one with no ``rise_dating`` after
+  ``lift_wait_s`` (BESS), and any detector a hop. So lifts
   may arrive after events that happened later.
 * Hands off / on the hips, stance-foot shift or pivot, loss of balance: hystereses on
   causally filtered signals, dated at the first frame of the qualifying run.
@@ -144,6 +145,9 @@ class LiveEventDetector:
     lift_wait_s : float
         Extra wait before dating a lift (its lowest point's rise must be in the history);
         0 dates every lift at once (see the module docstring).
+    rise_dating : bool
+        False dates a lift still up ``lift_wait_s`` after it is sure of it then, on the
+        hinge fits, not once its whole rise is in (up to a second later).
 
     Attributes
     ----------
@@ -156,8 +160,9 @@ class LiveEventDetector:
     def __init__(self, fps: float, image_size, *, px_per_cm: float,
                  config: EventConfig | None = None, calibration_s: float = 0.5,
                  settle_s: float = 0.25, lift_wait_s: float = LIFT_WAIT_S,
-                 feet_only: bool = False):
+                 feet_only: bool = False, rise_dating: bool = True):
         self.cfg = cfg = config or EventConfig()
+        self.rise_dating = rise_dating
         # Only lifts and touchdowns (and so the stance): what a timeline needs of a
         # session that recorded its events; the other rules cost most of the time.
         self.feet_only = feet_only
@@ -479,8 +484,9 @@ class LiveEventDetector:
             t0, _ = _first_fit(lambda trace: edge_dating.lift_time(
                 t, h, trace, at, self._edge_low(k), self.cfg.edge_high, self._floor_n),
                 edge_dating.sole_traces(low, sole, at, self._floor_n))
-            if not (self._feet[k].state and self.lift_wait_n) or self._hop(k):  # down again
-                # (a short lift), a step that fails a test or a hop: at once, the hinge's date
+            if not (self._feet[k].state and self.lift_wait_n and self.rise_dating) \
+                    or self._hop(k):  # down again (a short lift), a step that fails a
+                # test, a detector told not to wait, or a hop: now, the hinge's date
                 return self._lift_events(k, side, detected, frames, t, at, t0)
             self._deferred[k] = (detected, t0)
         t0 = self._deferred[k][1]

@@ -38,7 +38,6 @@ the order of the trials, not seen. While the view is bad the clock pauses; after
 
 
 from balance.core import events as ev
-from balance.core.edge_dating import RISE_S
 from balance.pose.landmarks import INDEX
 from balance.protocols import feet
 from balance.clinical import norms
@@ -55,10 +54,6 @@ from balance.protocols.view import MESSAGES
 from balance.events import Event
 
 TRIAL_S = norms.BESS_TRIAL_S
-# How long after it happened a lift may still be coming, s: the detector dates a lift
-# held up once its whole rise is in (``edge_dating.RISE_S``). A single-leg trial waits
-# this long for its lift, and a full-time trial for the errors of its last second.
-LIFT_DUE_S = RISE_S + 0.3
 ASSUMED_DOMINANT = "right"
 
 
@@ -83,7 +78,7 @@ class BESS(StanceTest):
         self.stance_leg = OTHER[self.dominant]
         self.plan = [(s, k) for s in self.surfaces for k in STANCE_ORDER if k in stances]
         self.planned_trials = len(self.plan)
-        self.body = BodyTracker(image_size, fps, profile.height_cm)
+        self.body = BodyTracker(image_size, fps, profile.height_cm, rise_dating=False)
         self.trials: list[Trial] = []
         self.current: Trial | None = None
         self.step = 0
@@ -134,8 +129,6 @@ class BESS(StanceTest):
             if stance == SINGLE:  # the lift event dates the start to the frame
                 lifts = [e.t_s for e in self._found if e.kind == ev.FOOT_LIFT
                          and e.side == self.dominant and start - 0.5 <= e.t_s <= start]
-                if not lifts and frame.t_s - start < LIFT_DUE_S:
-                    return  # not dated yet
                 start = lifts[-1] if lifts else start
             self._begin(start, surface, stance, out)
 
@@ -163,12 +156,6 @@ class BESS(StanceTest):
 
     def _run(self, frame, good, found, out):
         trial = self.current
-        end_t = self._full_time(trial)
-        if frame.t_s >= end_t:  # the full time: its last errors' events, then the end
-            self._watch.events(found)
-            if frame.t_s >= end_t + LIFT_DUE_S:
-                self._end(end_t, "completed", out)
-            return
         lost = trial.watch_view(frame.t_s, good)
         if lost is not None:
             self._end(lost, "view_lost", out)
@@ -176,7 +163,11 @@ class BESS(StanceTest):
             return
         self._watch.events(found)
         self._watch.frame(frame)
-        out += self._watch.settle(frame.t_s - SETTLE_ERRORS_S)
+        end_t = trial.start_t + trial.paused_s + self.trial_s
+        if frame.t_s >= end_t:
+            self._end(end_t, "completed", out)
+        else:
+            out += self._watch.settle(frame.t_s - SETTLE_ERRORS_S)
 
     def _end(self, t_s, reason, out):
         trial, watch = self.current, self._watch
@@ -204,15 +195,10 @@ class BESS(StanceTest):
         self._watch.add(t_s, kind, "tester")
         return []
 
-    def _full_time(self, trial) -> float:
-        """When ``trial`` reaches its full time, s (its pauses added)."""
-        return trial.start_t + trial.paused_s + self.trial_s
-
     def stop(self, t_s: float, reason: str = "stopped") -> list[Event]:
         out = []
-        if self.current is not None:  # stopped while waiting for its last events: done
-            full = self._full_time(self.current)
-            self._end(*((full, "completed") if t_s >= full else (t_s, reason)), out)
+        if self.current is not None:
+            self._end(t_s, reason, out)
         self._stopped = True
         return out
 
@@ -223,8 +209,8 @@ class BESS(StanceTest):
         trial = self.current
         if trial is not None:
             st.side, st.phase = trial.side, "running" if good else "paused"
-            st.elapsed_s = min(trial.elapsed(frame.t_s), self.trial_s)
-            st.remaining_s = self.trial_s - st.elapsed_s
+            st.elapsed_s = trial.elapsed(frame.t_s)
+            st.remaining_s = max(0.0, self.trial_s - st.elapsed_s)
             st.instruction = ("Eyes closed, hands on hips. Hold still." if good
                               else MESSAGES[self.body.view_state])
             trial.show_sway(st)

@@ -43,11 +43,16 @@ class BodyTracker:
         a hold starts at toe-off, which it waits for, and a lift held up is dated again
         once its whole rise is in); a test a step fails wants the lift at once
         (``STEP_LIFT_WAIT_S``).
+    rise_dating : False: a lift held up is dated ``lift_wait_s`` after it is sure, on the
+        hinge fits, not up to a second later on its whole rise (BESS: its errors need no
+        finer date, and a trial's last second would otherwise be heard of after its end).
     """
 
     def __init__(self, image_size, fps: float, height_cm: float | None = None, *,
-                 events: bool = True, lift_wait_s: float = LIFT_WAIT_S):
+                 events: bool = True, lift_wait_s: float = LIFT_WAIT_S,
+                 rise_dating: bool = True):
         self.events, self.lift_wait_s = events, float(lift_wait_s)
+        self.rise_dating = rise_dating
         self.image_size = tuple(image_size)
         self.fps = float(fps)
         self.height_cm = height_cm or DEFAULT_HEIGHT_CM
@@ -117,7 +122,8 @@ class BodyTracker:
 
     def _restart(self) -> list[ev.Event]:
         self._detector = LiveEventDetector(self.fps, self.image_size, px_per_cm=self.px_per_cm,
-                                           lift_wait_s=self.lift_wait_s)
+                                           lift_wait_s=self.lift_wait_s,
+                                           rise_dating=self.rise_dating)
         frames = [f for f in self._recent if f.index >= self._epoch]
         if self._ahead is not None:  # the same frames, as a block, and on from there
             self._due.clear()
