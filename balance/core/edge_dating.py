@@ -325,7 +325,7 @@ def knee_lift_time(t, mean_h, low_h, detected: int, lo: float, floor_n: int) -> 
     descent, 0.4 s late)."""
     start, stop = floor_stretch(mean_h, detected, lo, floor_n)
     path = low_h[start:]
-    if stop == 0 or not _one_movement(path, path[-3:], low_h[start:stop]):
+    if stop == 0 or not _one_movement(path, _seen(path)[-3:], low_h[start:stop]):
         return float("nan")
     return _not_before_floor(movement_ends(t[start:], path[:, None])[0], t, stop)
 
@@ -336,16 +336,20 @@ def knee_touchdown_time(t, low_h, detected: int, back_n: int) -> float:
     ``RAMP_RISE_CM`` above where the foot is at rest."""
     start = max(0, detected - back_n)
     path = low_h[start:]
-    if not _one_movement(path, path[:3], path[-3:]):
+    if not _one_movement(path, _seen(path)[:3], _seen(path)[-3:]):
         return float("nan")
     return rest_time(t, low_h[:, None], detected, back_n)
+
+
+def _seen(x: np.ndarray) -> np.ndarray:
+    return x[np.isfinite(x)]
 
 
 def _one_movement(path, top_end, floor) -> bool:
     """The lowest point's ``path`` (n,) cm is one movement between the floor and the
     raised foot: its top is ``RAMP_RISE_CM`` over the median of ``floor``, and the end
-    ``top_end`` of it that should be up (its last samples for a lift, its first for a
-    touchdown) is still over ``TOP_SHARE`` of the top. A heel raise, its toe down, has
+    ``top_end`` of it that should be up (its last seen samples for a lift, its first for
+    a touchdown) is still over ``TOP_SHARE`` of the top. A heel raise, its toe down, has
     no such movement, and a short hold already coming down has two."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)  # an unseen stretch: NaN, False
