@@ -35,10 +35,10 @@ whole recording.
   picture if the world rose more than the image (a foot raised in front,
   ``edge_dating.forward_lift_time``), else of the lowest point, the hinge's date kept
   near it (``edge_dating.knee_lift_time``, ``near_ramp``); its touchdown the same way
-  (``edge_dating.rest_time``). A detector with no ``lift_wait_s`` (a test a step fails)
-  dates every lift at once, on the hinge fits, one with no ``rise_dating`` after
-  ``lift_wait_s`` (BESS), and any detector a hop. So lifts
-  may arrive after events that happened later.
+  (``edge_dating.rest_time``). On the hinge fits instead: every lift of a detector with
+  no ``lift_wait_s`` (a test a step fails), at once; every lift of one with no
+  ``rise_dating`` (BESS), after ``lift_wait_s``; and any hop. So a lift may arrive after
+  events that happened later.
 * Hands off / on the hips, stance-foot shift or pivot, loss of balance: hystereses on
   causally filtered signals, dated at the first frame of the qualifying run.
 
@@ -537,9 +537,9 @@ class LiveEventDetector:
                 edge_dating.sole_traces(low, sole, max(0, at - back)))
             if math.isfinite(t0):
                 break
-        low, back = trace, round(self.fps)
+        low = trace
         if self._forward[k]:  # raised in front: the end of the toe's movement, if found
-            fwd = edge_dating.rest_time(t, toe, at, back)
+            fwd = edge_dating.rest_time(t, toe, at, round(self.fps))
             t0 = fwd if math.isfinite(fwd) else t0
         elif math.isfinite(t0):  # from a second before the hinge's date: a foot slow
             # jitter kept over the off level is detected up to a second after it landed
