@@ -334,9 +334,9 @@ def knee_touchdown_time(t, low_h, detected: int, back_n: int) -> float:
     """``rest_time`` of a knee-bent foot's lowest point ``low_h`` (n,) cm, NaN unless its
     ``back_n`` rows before the detection (index ``detected``) came down from over
     ``RAMP_RISE_CM`` above where the foot is at rest."""
-    start = max(0, detected - back_n)
-    path = low_h[start:]
-    if not _one_movement(path, _seen(path)[:3], _seen(path)[-3:]):
+    path = low_h[max(0, detected - back_n):]
+    seen = _seen(path)
+    if not _one_movement(path, seen[:3], seen[-3:]):
         return float("nan")
     return rest_time(t, low_h[:, None], detected, back_n)
 

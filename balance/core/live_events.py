@@ -195,9 +195,9 @@ class LiveEventDetector:
         self._top = [0.0, 0.0]
         self._up, self._up_rows = None, []  # world up (3,), from the first frames
         self._lift_frame: list[int | None] = [None, None]  # each raised foot's dated lift
-        # A lift waiting for its whole rise: (detected frame, its date from the image or
-        # world height, s); and whether each raised foot's lift was dated as a forward one.
-        self._deferred: list[tuple[int, float] | None] = [None, None]
+        # A lift waiting for its whole rise: (detected frame, its hinge date, when its
+        # rise is all in, s); and whether each raised foot's lift was dated as a forward one.
+        self._deferred: list[tuple[int, float, float] | None] = [None, None]
         self._forward = [False, False]
         # Unfiltered heights of each foot standing, the last 10 s: its noise, for dating
         # edges (the calibration's half second is too few samples to tell it well).
@@ -476,25 +476,31 @@ class LiveEventDetector:
     def _lift(self, k, side, detected):
         """Foot k's lift detected at frame ``detected``, dated: its events, or none while
         a lift still up waits for its whole rise (due again next frame)."""
+        wait = self._deferred[k]
+        if wait is not None and wait[0] == detected:
+            if self._feet[k].state and self._hist[-1][1] < wait[2]:
+                self._due[k] = (self._count + 1, detected)  # its rise not all in yet
+                return []
+            self._deferred[k] = None
         frames, t, h, low, sole, toe, heel_up = self._history(k)
         at = min(int(np.searchsorted(frames, detected)), len(t) - 1)
         low = edge_dating.lowest_point(low, heel_up, *edge_dating.floor_stretch(
             h, at, self._edge_low(k), self._floor_n))
-        if self._deferred[k] is None or self._deferred[k][0] != detected:
+        if wait is None or wait[0] != detected:
             t0, _ = _first_fit(lambda trace: edge_dating.lift_time(
                 t, h, trace, at, self._edge_low(k), self.cfg.edge_high, self._floor_n),
                 edge_dating.sole_traces(low, sole, at, self._floor_n))
-            if not (self._feet[k].state and self.lift_wait_n and self.rise_dating) \
+            stop = edge_dating.floor_end(h, at, self._edge_low(k), self._floor_n)
+            if not (self._feet[k].state and stop and self.lift_wait_n and self.rise_dating) \
                     or self._hop(k):  # down again (a short lift), a step that fails a
                 # test, a detector told not to wait, or a hop: now, the hinge's date
                 return self._lift_events(k, side, detected, frames, t, at, t0)
-            self._deferred[k] = (detected, t0)
-        t0 = self._deferred[k][1]
-        stop = edge_dating.floor_end(h, at, self._edge_low(k), self._floor_n)
-        if self._feet[k].state and stop:  # still up: wait for the rise, then date it
-            if t[-1] < t[stop - 1] + edge_dating.RISE_S:
-                self._due[k] = (self._count + 1, detected)
+            wait = (detected, t0, float(t[stop - 1]) + edge_dating.RISE_S)  # due at, s
+            if t[-1] < wait[2]:
+                self._deferred[k], self._due[k] = wait, (self._count + 1, detected)
                 return []
+        t0 = wait[1]
+        if self._feet[k].state:  # still up, its whole rise in: date it on that
             if edge_dating.forward(low, sole, at, self._floor_n):
                 fwd = edge_dating.forward_lift_time(t, h, toe, at, self._edge_low(k),
                                                     self._floor_n)
@@ -503,7 +509,6 @@ class LiveEventDetector:
             else:
                 t0 = edge_dating.near_ramp(t0, edge_dating.knee_lift_time(
                     t, h, low, at, self._edge_low(k), self._floor_n))
-        self._deferred[k] = None
         return self._lift_events(k, side, detected, frames, t, at, t0)
 
     def _lift_events(self, k, side, detected, frames, t, at, t0):

@@ -135,14 +135,16 @@ class SingleLegStance(Protocol):
         self._apart = np.array([np.nan, np.nan])  # raised minus stance ankle at the lift
         self.live = LiveSway(fps)
         self._stopped = False
-        self._up_since: float | None = None  # a foot raised in the picture since, s
+        # A foot raised in the picture since, s (-inf: since a trial that has ended).
+        self._up_since: float | None = None
 
     # --- the state machine --------------------------------------------------------------
 
     def update(self, frame: Frame) -> Status:
         self._last_t = frame.t_s
-        up = feet.raised_foot(frame.image) is not None
-        self._up_since = (self._up_since or frame.t_s) if up else None
+        if self.current is None:  # a foot raised in the picture, no clock running: since
+            up = feet.raised_foot(frame.image) is not None
+            self._up_since = (self._up_since or frame.t_s) if up else None
         found = self.body.push(frame)
         out: list[Event] = []
         good = self.body.view_state == GOOD
@@ -320,6 +322,7 @@ class SingleLegStance(Protocol):
         trial.end(t_s, frame_index, reason)
         self.current = None
         self._leg_cm.clear()
+        self._up_since = -np.inf  # a foot still up is this trial's: it starts no clock
         if self._no_attempt(trial, reason, event):
             self._steady_since = t_s  # steady again from the fidget's end
             self._on_leg_since = None
@@ -429,8 +432,7 @@ class SingleLegStance(Protocol):
     def _rising(self, t_s: float) -> bool:
         """A foot raised since the last trial ended, for no longer than its lift takes to
         be dated (``edge_dating.RISE_S``, and a little)."""
-        since, last = self._up_since, self.trials[-1].end_t if self.trials else -np.inf
-        return since is not None and since > last and t_s - since <= RISE_WAIT_S
+        return self._up_since is not None and t_s - self._up_since <= RISE_WAIT_S
 
     # --- the result -----------------------------------------------------------------------
 
