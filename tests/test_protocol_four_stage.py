@@ -107,3 +107,22 @@ def test_the_one_foot_stage_samples_its_sway_from_the_lift():
     one_foot = p.trials[3]
     assert one_foot.stance == "single_leg" and one_foot.frames[0] - one_foot.start_frame <= 1
     assert len(one_foot.frames) >= 10.0 * s.fps - 2  # every frame of the 10 s
+
+
+@pytest.mark.parametrize("unseen, reason, paused", [((37.3, 37.8), "held", 0.5),
+                                                    ((37.3, 39.6), "view_lost", None)])
+def test_the_one_foot_stage_pauses_for_a_bad_view_before_its_lift_is_heard_of(
+        unseen, reason, paused):
+    """Nobody seen from 0.3 s after the lift, before its event comes: the stage's clock
+    pauses as if it had started at once (0.5 s), and a view gone for 2.3 s interrupts it
+    where it went, not 10 s later as "held"."""
+    s = generate(fps=30.0, duration_s=52.0, jitter_px=1.5, seed=7,
+                 stances=[(0, "hip_width"), (12, "semi_tandem"), (24, "tandem")],
+                 lifts=[Lift("left", 37.0, 49.0)], absent=[unseen])
+    result, _ = run(s)
+    one_foot = result["trials"][-1]
+    assert one_foot["stance"] == "single_leg" and one_foot["end_reason"] == reason
+    if paused is None:
+        assert abs(one_foot["hold_time_s"] - 0.3) <= 0.1
+    else:
+        assert abs(one_foot["paused_s"] - paused) <= 0.05 and one_foot["hold_time_s"] == 10.0

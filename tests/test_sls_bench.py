@@ -415,3 +415,43 @@ def test_no_false_stance_foot_move_in_a_long_hold_at_15_fps_and_2_px(seed):
 @pytest.mark.parametrize("seed", [169, 200])
 def test_a_toe_tap_read_high_on_noise_is_no_attempt(seed):
     _one_hold_on_time(bench.generate(draw("15 fps, 2 px, dips, drops, tap", seed)))
+
+
+def _unseen(rec, a_s, b_s):
+    """``rec`` with no person found from ``a_s`` to ``b_s`` after the hold's toe-off, and
+    how long of the hold that was unseen, s."""
+    toe_off = rec.holds[0].toe_off_s
+    cut = (rec.t >= toe_off + a_s) & (rec.t < toe_off + b_s)
+    rec.detected[cut] = False
+    rec.image[cut] = np.nan
+    rec.world[cut] = np.nan
+    return rec, float(np.sum(cut & (rec.t >= toe_off))) / rec.scenario.fps
+
+
+# The lift is heard of up to a second after toe-off (``edge_dating.RISE_S``). A bad view
+# of 0.3 s or more in that second used to drop it (the steadiness before it was reset, or
+# the lift was dated in the unseen stretch), and the hold was never timed.
+@pytest.mark.parametrize("seed", [1, 2])
+@pytest.mark.parametrize("unseen", [(0.1, 0.6), (0.3, 0.8), (0.5, 1.0), (-0.4, 0.3)])
+def test_a_view_lost_for_half_a_second_just_after_the_lift_pauses_the_hold(seed, unseen):
+    rec, unseen_s = _unseen(bench.generate(draw("frontal 3 m 30 fps", seed)), *unseen)
+    (hold, trial), = match(score(rec), rec.holds)[0]
+    seen_s = hold.expected_s - unseen_s  # the clock pauses while unseen
+    assert trial is not None and trial["end_reason"] == "touchdown"
+    assert abs(trial["hold_time_s"] - seen_s) <= 0.1
+
+
+def test_a_view_lost_for_good_just_after_the_lift_interrupts_its_trial():
+    """Unseen for 2.7 s from 0.3 s after toe-off: as for a trial heard of at once, it ends
+    "view lost" where the view went (an interrupted trial: no fall-risk verdict)."""
+    rec, _ = _unseen(bench.generate(draw("frontal 3 m 30 fps", 3)), 0.3, 3.0)
+    trials = score(rec)
+    assert [t["end_reason"] for t in trials] == ["view_lost"]
+    assert abs(trials[0]["hold_time_s"] - 0.3) <= 0.1
+
+
+def test_a_lift_seen_only_after_a_long_bad_view_still_wants_a_steady_second():
+    """Unseen from 2 s to 0.5 s before toe-off: the second of standing before the lift was
+    not seen, and the lift starts no trial (the window asks for a steady stance first)."""
+    rec, _ = _unseen(bench.generate(draw("frontal 3 m 30 fps", 4)), -2.0, -0.5)
+    assert score(rec) == []

@@ -93,7 +93,8 @@ class FourStage(Protocol):
         self._off_since = None
         if raised is None:
             self.body.set_epoch(index)  # the feet are placed: detect from here on
-        else:  # the frames since the lift, before its event came
+        else:  # the frames and views since the lift, before its event came
+            self.current.replay_view(self.body.bad_views(t_s))
             for f in self._recent:
                 if f.index >= index:
                     self._sample(f)

@@ -14,6 +14,8 @@ Timing: the hold runs from toe-off (the first frame with the whole foot off the 
 to first contact, both dated back by the detector on the foot's lowest point. A bad view
 shorter than ``GAP_S`` neither resets the steadiness nor loses a lift seen during it, and
 during a trial it counts as held (a stopwatch does not stop for a dropped frame). A
+lift is heard of up to a second after toe-off: one dated before a longer bad view (or in
+it, under ``VIEW_LOST_S``) still starts its trial, paused over what was not seen. A
 toe-tap or shuffle (under ``FIDGET_S`` with the foot under ``FIDGET_CM``, or under
 ``TAP_S`` with it under ``TAP_CM``: a tap's brief flight reads noisy), a fragment
 under ``FIDGET_S`` cut by the end of the recording, and a step into a new stance (within
@@ -37,7 +39,7 @@ from balance.protocols import feet, leg_contact as contact
 from balance.protocols.base import Frame, Protocol, Status
 from balance.protocols.results import ProtocolResult, SingleLegSummary
 from balance.protocols.tracking import BodyTracker
-from balance.protocols.trial import LiveSway, Trial, axis_text
+from balance.protocols.trial import VIEW_LOST_S, LiveSway, Trial, axis_text
 from balance.protocols.view import GOOD, MESSAGES
 from balance.events import Event
 
@@ -85,6 +87,7 @@ TAP_CM = 8.0
 # dated before it: at 15 fps a foot set down 0.1-0.7 s before 45 s read as a capped hold.
 CAP_WAIT_S = 0.5
 OTHER = {"left": "right", "right": "left"}
+NO_GAP = (-np.inf, -np.inf, None)
 
 END_TEXT = {
     "touchdown": "the raised foot touched down",
@@ -128,6 +131,9 @@ class SingleLegStance(Protocol):
         self._steady_since: float | None = None
         self._bad_since: float | None = None
         self._held: list = []  # events seen during a short bad view, waiting
+        # The last bad view with no trial running: (from, to (inf while it lasts), the
+        # steadiness before it), s: a lift heard of after it may have left the floor before.
+        self._gap: tuple = NO_GAP
         self._last_t = 0.0
         self._on_leg_since: float | None = None
         self._leg_cm = deque(maxlen=max(2, round(FOOT_ON_LEG_S * fps)))  # world distances
@@ -160,13 +166,17 @@ class SingleLegStance(Protocol):
 
     def _wait(self, frame, good, found, out):
         if not good:
-            self._bad_since = frame.t_s if self._bad_since is None else self._bad_since
+            if self._bad_since is None:
+                self._bad_since, self._gap = frame.t_s, (frame.t_s, np.inf, self._steady_since)
             self._held += found  # a lift during a short gap is taken when the view returns
-            if frame.t_s - self._bad_since >= GAP_S:
-                self._steady_since, self._held = None, []
+            if not self._take(self._held, out, before=self._bad_since) and \
+                    frame.t_s - self._bad_since >= GAP_S:  # no steadiness seen from here on
+                self._steady_since = None
+                self._held = [e for e in self._held if e.kind == ev.FOOT_LIFT]
             return
+        if self._bad_since is not None:
+            self._gap = (self._gap[0], frame.t_s, self._gap[2])
         found, self._held, self._bad_since = self._held + found, [], None
-        lifts = [e for e in found if e.kind == ev.FOOT_LIFT]
         # Steady since the foot came down (a touchdown's dated time), not since the
         # detector was sure of it 0.3-0.5 s later: at 15 fps and 2 px a stance foot's
         # brief "lift" 1.3 s before the real one left it 0.4 s short of STEADY_S.
@@ -177,21 +187,37 @@ class SingleLegStance(Protocol):
             self._steady_since = frame.t_s
         if self._refused and any(e.kind == ev.TOUCHDOWN and e.side == self._refused[0] for e in found):
             self._refused = None
-        for e in lifts:
+        self._take(found, out)
+
+    def _take(self, found, out, before=np.inf) -> bool:
+        """Start the trial of the first lift in ``found`` (dated before ``before`` s) that
+        may start one, and keep the events after it for the trial; True if one started.
+        A lift is heard of up to a second late (``edge_dating.RISE_S``): one dated before
+        the last bad view, or in it when it was shorter than ``VIEW_LOST_S`` (what a
+        running trial survives), is judged by the steadiness seen before it."""
+        for e in found:
+            if e.kind != ev.FOOT_LIFT or not e.t_s < before:
+                continue
             stance = OTHER[e.side]
-            ready = (self._steady_since is not None
-                     and e.t_s - self._steady_since >= STEADY_S)
+            gap = self._gap  # left the floor before the last bad view, or in a short one
+            before_gap = e.t_s < gap[0] or (e.t_s < gap[1] and gap[1] - gap[0] < VIEW_LOST_S)
+            since = gap[2] if before_gap else self._steady_since
+            ready = since is not None and e.t_s - since >= STEADY_S
             if ready and self._remaining(stance):
                 self._refused = None
                 self._start(e, stance, out)
-                return
+                self._held = [x for x in found if x is not e]  # the trial's own ends
+                return True
             self._refused = (e.side, _why_not(ready, stance))
+        return False
 
     def _start(self, lift: ev.Event, stance: str, out):
         number = len(self.trials) + 1
+        self._gap = NO_GAP  # the trial watches the view from here on (and since the lift)
         self.current = Trial(number, stance, "single_leg", lift.t_s, lift.frame,
                              target_s=self.cap_s if np.isfinite(self.cap_s) else None,
                              extra={"eyes": self.eyes, "raised_foot": lift.side})
+        self.current.replay_view(self.body.bad_views(lift.t_s), keep_s=GAP_S)
         before = [f for f in self._recent if f.index <= lift.frame][-5:]
         ref = [self.body.foot_cm(f.image, stance) for f in before]
         self._ref = np.nanmedian(np.array(ref or [(np.nan, np.nan)]), axis=0)

@@ -75,6 +75,7 @@ class BodyTracker:
         # row of each frame it samples (``sample``), so none is kept for the whole session.
         # Twice the protocols' back-fill (3 s of frames a trial start may sample late).
         self._views: deque = deque(maxlen=2 * self._recent.maxlen)
+        self._good: deque = deque(maxlen=self._recent.maxlen)  # (t, view good) of each
 
     def lookahead(self, t, image, world) -> None:
         """The frames this stream will bring, by frame index (a recording replayed):
@@ -97,6 +98,7 @@ class BodyTracker:
             row = camera_view.frame_views(frame.image[None], _world_block(frame), self.image_size)
             self._views.append((frame.index, tuple(float(x[0]) for x in row)))
         self._recent.append(frame)
+        self._good.append((frame.t_s, self.view_state == GOOD))
         if self.px_per_cm is None and self.view_state == GOOD:
             self._learn_scale(frame)
         if not self.events or self.px_per_cm is None:
@@ -107,6 +109,20 @@ class BodyTracker:
             return self._new(self._certain_by(frame.index))
         return self._new(self._detector.push(frame.index, frame.t_s, frame.image,
                                              _world(frame)))
+
+    def bad_views(self, since_s: float) -> list[tuple[float, float]]:
+        """The runs of bad view (``view_state`` not good) of the last few seconds that
+        end after ``since_s``: (first bad frame, first good one after it) s, inf for one
+        that lasts."""
+        runs, start = [], None
+        for t, good in self._good:
+            if not good and start is None:
+                start = t
+            elif good and start is not None:
+                if t > since_s:
+                    runs.append((start, t))
+                start = None
+        return runs + ([(start, float("inf"))] if start is not None else [])
 
     def set_epoch(self, index: int) -> None:
         """Restart the detector from frame ``index`` (within the last few seconds): the

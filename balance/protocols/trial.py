@@ -91,6 +91,17 @@ class Trial:
             self.bad_since = t_s
         return self.bad_since if t_s - self.bad_since >= VIEW_LOST_S else None
 
+    def replay_view(self, bad_views, keep_s: float = 0.0) -> None:
+        """Take the bad views since the start that came before the trial was heard of (a
+        lift dated back up to a second): ``bad_views`` [(from, to), s, to inf while it
+        lasts], as ``watch_view`` would have seen them."""
+        for since, until in bad_views:
+            since = max(since, self.start_t)
+            if until == float("inf"):
+                self.bad_since = since
+            elif until - since >= keep_s:
+                self.pauses.append((since, until - since))
+
     def add_sample(self, frame: int, h_cm: float, v_cm: float,
                    ap_cm: float = float("nan"), view=(float("nan"),) * 3) -> None:
         """CoM position in cm: image horizontal and vertical, and the depth estimate;
