@@ -20,7 +20,7 @@ from balance.protocols import reasons
 from balance.session import live
 from balance.session.recording import Recording
 
-HOLD_S = 3.0  # the protocols keep this much for back-dating (single_leg._recent)
+HOLD_S = 3.0  # the protocols keep this much for back-dating (BodyTracker.seen_frames)
 HEADER = (f"{'time':>6}  {'phase':<8} {'trial':>5} {'side':<5} {'hold s':>6} "
           f"{'sway ML cm':>10} {'AP est.':>7} {'steady':>6}  instruction")
 LEGEND = ("sway ML: the centre of mass side to side from the standing foot; AP est.: its "

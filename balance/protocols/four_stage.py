@@ -6,8 +6,6 @@ when it was reached), advances by itself, and stops at the first stage not held.
 body may move; the feet may not. Not holding tandem for 10 s flags increased fall risk.
 """
 
-from collections import deque
-
 from balance.core import events as ev
 from balance.protocols import feet
 from balance.clinical import norms
@@ -43,9 +41,6 @@ class FourStage(Protocol):
         self._seen_since: float | None = None
         self._off_since: float | None = None
         self._failed = self._stopped = False
-        # Good frames of the last 3 s: the one-foot stage starts on its lift's event, up to
-        # a second after the lift (``live_events``), and samples the sway back to it.
-        self._recent: deque[Frame] = deque(maxlen=int(3 * fps) + 1)
 
     @property
     def done(self) -> bool:
@@ -55,8 +50,6 @@ class FourStage(Protocol):
         found = self.body.push(frame)
         out: list[Event] = []
         good = self.body.view_state == GOOD
-        if good:
-            self._recent.append(frame)
         if not self.done and self.body.px_per_cm:
             if self.current is None:
                 self._wait(frame, good, found, out)
@@ -93,9 +86,9 @@ class FourStage(Protocol):
         self._off_since = None
         if raised is None:
             self.body.set_epoch(index)  # the feet are placed: detect from here on
-        else:  # the frames and views since the lift, before its event came
+        else:  # the frames and views since the lift, before its event came (up to a second)
             self.current.replay_view(self.body.bad_views(t_s))
-            for f in self._recent:
+            for f in self.body.seen_frames():
                 if f.index >= index:
                     self._sample(f)
         out.append(Event(t_s, "stage_start", {"stage": self.stage + 1, "stance": stance}))

@@ -125,7 +125,6 @@ class SingleLegStance(Protocol):
         self.current: Trial | None = None
         self._cap: tuple[int, float] | None = None  # the current trial's first frame past its
         #                                             cap, and the cap's time
-        self._recent = deque(maxlen=int(3 * fps) + 1)  # Frames for back-filling
         self._unseen = deque(maxlen=int(3 * fps) + 1)  # recent frames with a bad view
         self._refused: tuple[str, str] | None = None  # (raised foot, why) of a lift not taken
         self._steady_since: float | None = None
@@ -154,9 +153,7 @@ class SingleLegStance(Protocol):
         found = self.body.push(frame)
         out: list[Event] = []
         good = self.body.view_state == GOOD
-        if good:
-            self._remember(frame)
-        else:
+        if not good:
             self._unseen.append(frame.index)
         if self.current is not None:
             self._track(frame, good, found, out)
@@ -218,14 +215,15 @@ class SingleLegStance(Protocol):
                              target_s=self.cap_s if np.isfinite(self.cap_s) else None,
                              extra={"eyes": self.eyes, "raised_foot": lift.side})
         self.current.replay_view(self.body.bad_views(lift.t_s), keep_s=GAP_S)
-        before = [f for f in self._recent if f.index <= lift.frame][-5:]
+        seen = self.body.seen_frames()
+        before = [f for f in seen if f.index <= lift.frame][-5:]
         ref = [self.body.foot_cm(f.image, stance) for f in before]
         self._ref = np.nanmedian(np.array(ref or [(np.nan, np.nan)]), axis=0)
         apart = [self._feet_apart(f, lift.side, stance) for f in before]
         self._apart = np.nanmedian(np.array(apart or [(np.nan, np.nan)]), axis=0)
         self.live.reset()
         self._cap = None
-        for f in self._recent:
+        for f in seen:
             if f.index >= lift.frame:
                 self._sample(f)
         out.append(Event(lift.t_s, "trial_start", {"trial": number, "side": stance,
@@ -318,7 +316,7 @@ class SingleLegStance(Protocol):
         of it: a distance limit is crossed wherever the noise takes it, before the foot
         is at rest or (a calf read 16 cm away at rest) up to 0.3 s after."""
         since = self._on_leg_since
-        frames = [f for f in self._recent if since - ARRIVAL_S <= f.t_s <= frame.t_s]
+        frames = [f for f in self.body.seen_frames() if since - ARRIVAL_S <= f.t_s <= frame.t_s]
         path = contact.ankle_path_cm(frames, trial.extra["raised_foot"], trial.side,
                                      self.image_size, self.body.px_per_cm, self.body.world_cm)
         t = np.array([f.t_s for f in frames])
@@ -385,9 +383,6 @@ class SingleLegStance(Protocol):
         return not rises or min(rises) < limit
 
     # --- helpers --------------------------------------------------------------------------
-
-    def _remember(self, frame: Frame):
-        self._recent.append(frame)
 
     def _sample(self, frame: Frame):
         h, v = self.body.com_cm(frame)

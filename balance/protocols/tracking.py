@@ -64,7 +64,7 @@ class BodyTracker:
         self.world_cm: float | None = None   # cm per world metre (None: no world landmarks)
         self.last_index = -1
         self._upright = []
-        self._recent = deque(maxlen=int(REPLAY_S * self.fps) + 1)
+        self._recent = deque(maxlen=int(REPLAY_S * self.fps) + 1)  # (Frame, view good)
         self._detector: LiveEventDetector | None = None
         self._epoch = 0
         self._seen: list[ev.Event] = []
@@ -75,7 +75,6 @@ class BodyTracker:
         # row of each frame it samples (``sample``), so none is kept for the whole session.
         # Twice the protocols' back-fill (3 s of frames a trial start may sample late).
         self._views: deque = deque(maxlen=2 * self._recent.maxlen)
-        self._good: deque = deque(maxlen=self._recent.maxlen)  # (t, view good) of each
 
     def lookahead(self, t, image, world) -> None:
         """The frames this stream will bring, by frame index (a recording replayed):
@@ -97,8 +96,7 @@ class BodyTracker:
         if self._ahead is None:
             row = camera_view.frame_views(frame.image[None], _world_block(frame), self.image_size)
             self._views.append((frame.index, tuple(float(x[0]) for x in row)))
-        self._recent.append(frame)
-        self._good.append((frame.t_s, self.view_state == GOOD))
+        self._recent.append((frame, self.view_state == GOOD))
         if self.px_per_cm is None and self.view_state == GOOD:
             self._learn_scale(frame)
         if not self.events or self.px_per_cm is None:
@@ -115,14 +113,19 @@ class BodyTracker:
         end after ``since_s``: (first bad frame, first good one after it) s, inf for one
         that lasts."""
         runs, start = [], None
-        for t, good in self._good:
+        for f, good in self._recent:
             if not good and start is None:
-                start = t
+                start = f.t_s
             elif good and start is not None:
-                if t > since_s:
-                    runs.append((start, t))
+                if f.t_s > since_s:
+                    runs.append((start, f.t_s))
                 start = None
         return runs + ([(start, float("inf"))] if start is not None else [])
+
+    def seen_frames(self) -> list[Frame]:
+        """The frames of the last ``REPLAY_S`` with a good view, oldest first: what a trial
+        heard of late samples back to its start."""
+        return [f for f, good in self._recent if good]
 
     def set_epoch(self, index: int) -> None:
         """Restart the detector from frame ``index`` (within the last few seconds): the
@@ -140,7 +143,7 @@ class BodyTracker:
         self._detector = LiveEventDetector(self.fps, self.image_size, px_per_cm=self.px_per_cm,
                                            lift_wait_s=self.lift_wait_s,
                                            rise_dating=self.rise_dating)
-        frames = [f for f in self._recent if f.index >= self._epoch]
+        frames = [f for f, _ in self._recent if f.index >= self._epoch]
         if self._ahead is not None:  # the same frames, as a block, and on from there
             self._due.clear()
             self._fed = frames[0].index if frames else self.last_index + 1
