@@ -10,6 +10,7 @@ private temporary folder; ``balance score`` then scores the recorded session aga
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from tests.helpers import balance
@@ -54,3 +55,25 @@ def test_real_clip_is_no_counted_trial_and_no_fall_risk(analysed, clip):
         assert [(t["side"], t["hold_time_s"], t["end_reason"]) for t in result["trials"]] == []
         assert result["summary"]["fall_risk"] is False
         assert result["summary"]["best_hold_s"] == {"left": None, "right": None}
+
+
+# Warrior II, 30 fps: she stands side-on, steps her far foot out and back (its toes touch
+# the mat at frame 132-133, marked by eye on the frames), holds the pose to about frame
+# 630 and steps back.
+CONTACT_FRAME = 132.5
+
+
+def test_warrior_ii_step_touches_down_at_contact_and_stays_down(analysed):
+    """Set down further from the camera than it left, the foot reads 5 cm up on its old
+    floor: it is down from its contact on, not up for the 16 s of the pose."""
+    from balance.core import events as ce
+    from balance.core.com import px_per_cm_from_height
+    from balance.storage.session import read_session
+    s = read_session(analysed("warrior II")[0])
+    found, trace = ce.detect_events(
+        s.t, s.image, s.image_size, world=s.world, return_trace=True,
+        px_per_cm=px_per_cm_from_height(s.image, s.image_size, 170.0))
+    first = [e for e in found if e.kind == ce.TOUCHDOWN][0]
+    assert abs(first.frame - CONTACT_FRAME) <= 3  # 0.1 s
+    frames = np.arange(len(s.t))
+    assert not trace.lifted[(frames >= 140) & (frames < 600)].any()

@@ -35,13 +35,15 @@ F_HANDS = 9  # (left, right)
 F_FOOT = 11  # (base, offset) of the left foot, then of the right
 F_BAL = 15  # CoM x, left x, right x, speed
 F_LOW = 19  # (left, right)
-N_FEAT = 21
+F_APART = 21  # the feet's distance across the floor in the world, cm
+N_FEAT = 22
 # Parameters ``par``
 P_SCALE, P_SETTLE, P_WORLD_LIFT, P_MOVE, P_PIVOT, P_HALF, P_MARGIN, P_SPEED = range(8)
 P_HANDS_OFF, P_MIN_N, P_FEET_ONLY, P_LIFT_WAIT, P_REF_GATE = 8, 9, 10, 11, 12
 P_MOVE0, P_PIVOT0 = 13, 14  # the configured limits: P_MOVE, P_PIVOT are this stance's
 P_RETUNE = 15  # frames between the feet's level settings
-N_PAR = 16
+P_WIDE, P_WIDE_LEVEL = 16, 17  # EventConfig.wide_cm, wide_level_cm
+N_PAR = 18
 # Hystereses: rows of ``hi`` (state, run, first frame), ``hx`` (first t, a, b) and
 # ``hp`` (on, off, min_on, min_off)
 H_FOOT, H_HANDS, H_STANCE, H_LOB = 0, 2, 4, 5
@@ -148,12 +150,17 @@ def _foot_rise(feat, par, si, sx, hi, hx, hp, lifts, k, j, frame, t):
         elif hi[h, 0] == 1 and si[S_UNCONF + k]:
             sx[X_LEVEL + k] = level  # set down further back: no event
             hi[h, 0], hi[h, 1], si[S_UNCONF + k] = 0, 0, 0
-        elif (hi[h, 0] == 1 and not si[S_PEND + k] and not si[S_DUE + k]
-              and feat[j, F_HAVE] > 0.0 and smooth < hp[h, 0]
-              and _world_level(lifts, si, k, 0.5 * par[P_WORLD_LIFT])):
-            hi[h, 0], hi[h, 1] = 0, 0  # still, low, level in the world: set down
-            si[S_PEND + k], si[S_PEND_FRAME + k] = 1, frame
-            si[S_PEND_AT + k] = si[S_COUNT] + int(par[P_SETTLE])
+        elif hi[h, 0] == 1 and not si[S_PEND + k] and not si[S_DUE + k] \
+                and feat[j, F_HAVE] > 0.0:
+            low = smooth < hp[h, 0] and _world_level(lifts, si, k, 0.5 * par[P_WORLD_LIFT])
+            wide = (not low and feat[j, F_APART] >= par[P_WIDE]
+                    and not _world_ok(lifts, si, k, True, par[P_WIDE_LEVEL]))
+            if wide:
+                sx[X_LEVEL + k] = level  # out in a wide stance: its new floor at once
+            if low or wide:  # still, low and level in the world, or wide: set down
+                hi[h, 0], hi[h, 1] = 0, 0
+                si[S_PEND + k], si[S_PEND_FRAME + k] = 1, frame
+                si[S_PEND_AT + k] = si[S_COUNT] + int(par[P_SETTLE])
     return False
 
 

@@ -87,6 +87,15 @@ class EventConfig:
     world_lift_cm : with world landmarks, a foot held still higher in the image than its
         floor counts as lifted only if it is this much above the other foot in world
         coordinates; otherwise it was set down further from the camera (re-placed).
+    wide_cm, wide_level_cm : with world landmarks, a raised foot that is still, this
+        far from the other across the floor and under ``wide_level_cm`` above it in the
+        world (the median of its recent world lifts) is down, however high the image
+        reads it: stepped out into a wide stance (warrior II) and set down further from
+        the camera. Held up, a foot this far out is well above the other (a leg 85 cm
+        long reaching 40 cm out from its hip lifts its sole 10 cm with the pelvis
+        level), while the world's up, off by a degree or two, reads a foot set down 1 m
+        out 2-3 cm up. On the bench a foot held in front at 4-9 cm is at most 36 cm from
+        the other.
     stance_move_cm : stance-foot displacement (from where it stands: see
         ``stance_ref_gate``) that counts as a hop, shift or pivot.
     pivot_cm : change of the toe-to-heel horizontal offset that marks a pivot.
@@ -119,6 +128,8 @@ class EventConfig:
     still_s: float = 0.3
     still_cm: float = 1.0
     world_lift_cm: float = 2.0
+    wide_cm: float = 50.0
+    wide_level_cm: float = 5.0
     edge_high: float = 0.5
     stance_move_cm: float = 4.0
     pivot_cm: float = 4.0
@@ -197,6 +208,18 @@ def world_low(world: np.ndarray, up) -> np.ndarray:
         low = np.column_stack([np.fmin(h[:, _SOLE_IDX[s][0]], h[:, _SOLE_IDX[s][1]])
                                for s in st.SIDES])
     return 100.0 * (low - _feet_mean(h)[:, ::-1])
+
+
+def world_apart(world: np.ndarray, up) -> np.ndarray:
+    """How far apart the feet are across the floor in the world, cm, shape (n,): the
+    distance between each foot's mean of ankle, heel and toe, square to ``up`` (n, 3)
+    (NaN where a foot is not seen)."""
+    p = np.asarray(world, dtype=np.float64)[..., :3]
+    up = np.broadcast_to(np.asarray(up, float), (p.shape[0], 3))
+    feet = np.stack([_feet_mean(p[..., c]) for c in range(3)], axis=-1)  # (n, 2, 3)
+    d = feet[:, 0] - feet[:, 1]
+    across = d - np.einsum("nc,nc->n", d, up)[:, None] * up
+    return 100.0 * np.linalg.norm(across, axis=1)
 
 
 def world_toes(world: np.ndarray) -> np.ndarray:

@@ -29,7 +29,11 @@ whole recording.
   world axes turn with a pitched camera.
   A raised foot that is still, under its lift threshold in the image, and level with the
   other foot in the world (``_world_level``) is down: set down where the image reads it
-  1-2 cm up, it can stay over the off level for seconds.
+  1-2 cm up, it can stay over the off level for seconds. So is one still ``wide_cm``
+  or more from the other across the floor and under ``wide_level_cm`` above it in the
+  world, however high the image reads it: stepped out into a wide stance and set down
+  further from the camera (warrior II), its new place is its floor at once, and its
+  touchdown is where its lowest point came to rest from its top.
   A lift still up once its whole rise is in the history (``edge_dating.RISE_S`` after
   heel-off) is dated then, on the whole movement: of the toe in the world and the
   picture if the world rose more than the image (a foot raised in front,
@@ -67,7 +71,8 @@ import numpy as np
 from balance.core import _validate, edge_dating, jit, stance as st
 from balance.core.events import (
     FOOT_LIFT, HANDS_OFF_HIPS, HANDS_ON_HIPS, LOSS_OF_BALANCE, STANCE_FOOT_MOVED, TOUCHDOWN,
-    Event, EventConfig, body_up, image_toes, noise_sd, world_lift, world_low, world_toes,
+    Event, EventConfig, body_up, image_toes, noise_sd, world_apart, world_lift, world_low,
+    world_toes,
 )
 from balance.core.filters import CausalLowpass
 from balance.core.live_kernel import KernelRules
@@ -179,7 +184,7 @@ class LiveEventDetector:
         # floor before the edge, the edge, and the waits. Rows (frame, t, left, right,
         # left lowest point, right lowest point, left and right world sole, left toe's
         # world x, y, z, right toe's, left and right heel above toe, left toe's image
-        # x, y, right toe's, cm; ``_history``).
+        # x, y, right toe's, the feet's distance apart in the world, cm; ``_history``).
         self._floor_n = max(3, round(0.5 * self.fps))
         # A touchdown is dated from a second before it was detected, or if no edge is
         # there, from this far: a foot set down a little higher in the image than it left
@@ -195,6 +200,7 @@ class LiveEventDetector:
         self._top = [0.0, 0.0]
         self._up, self._up_rows = None, []  # world up (3,), from the first frames
         self._lift_frame: list[int | None] = [None, None]  # each raised foot's dated lift
+        self._lift_level = [math.nan, math.nan]  # ... and its floor then
         # A lift waiting for its whole rise: (detected frame, its hinge date, when its
         # rise is all in, s); and whether each raised foot's lift was dated as a forward one.
         self._deferred: list[tuple[int, float, float] | None] = [None, None]
@@ -294,13 +300,13 @@ class LiveEventDetector:
         """
         frames = [int(f) for f in frames]
         times = [float(v) for v in t]
-        lift, sole = (None, np.full((len(frames), 2), np.nan)) if world is None \
+        lift, sole, apart = (None, np.full((len(frames), 2), np.nan), None) if world is None \
             else self._world_lift(np.asarray(world, np.float64))
         toes = (np.full((len(frames), 6), np.nan) if world is None
                 else world_toes(world).reshape(len(frames), 6))
         have = (np.zeros(len(frames), bool) if world is None
                 else np.isfinite(np.asarray(world)[..., :3]).any(axis=(1, 2)))
-        sig = self.signals.extend(image, lift, feet_only=self.feet_only)
+        sig = self.signals.extend(image, lift, apart, feet_only=self.feet_only)
         if sig is None:
             self._count += len(frames)
             return []
@@ -308,7 +314,8 @@ class LiveEventDetector:
             self._start_feet()
         self._count += sig.start
         seen = image_toes(image, self.signals.size).reshape(len(frames), 4) / self.scale
-        extra = np.column_stack([sole, toes, np.asarray(sig.heel_up) / self.scale, seen])
+        extra = np.column_stack([sole, toes, np.asarray(sig.heel_up) / self.scale, seen,
+                                 sig.apart])
         if len(frames) - sig.start >= self.kernel_min_frames and not jit.twins_active():
             if self._kernel is None:
                 self._kernel = KernelRules(self)
@@ -330,23 +337,23 @@ class LiveEventDetector:
         return events
 
     # ---------------------------------------------------------------- feet
-    def _world_lift(self, world: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """``events.world_lift`` and ``world_low`` along the up of the first ``calib_n``
-        frames with a body in the world (the person stands on both feet then), the
-        camera's y before."""
+    def _world_lift(self, world: np.ndarray):
+        """``events.world_lift``, ``world_low`` and ``world_apart`` along the up of the
+        first ``calib_n`` frames with a body in the world (the person stands on both feet
+        then), the camera's y before."""
         up = np.tile([0.0, -1.0, 0.0], (len(world), 1))
         if self._up is not None:
             up[:] = self._up
-            return world_lift(world, up), world_low(world, up)
-        for i, v in enumerate(body_up(world)):
-            if np.isfinite(v).all():
-                self._up_rows.append(v)
-                if len(self._up_rows) == self.signals.calib_n:
-                    m = np.mean(self._up_rows, axis=0)
-                    self._up = m / np.linalg.norm(m)
-                    up[i + 1:] = self._up
-                    break
-        return world_lift(world, up), world_low(world, up)
+        else:
+            for i, v in enumerate(body_up(world)):
+                if np.isfinite(v).all():
+                    self._up_rows.append(v)
+                    if len(self._up_rows) == self.signals.calib_n:
+                        m = np.mean(self._up_rows, axis=0)
+                        self._up = m / np.linalg.norm(m)
+                        up[i + 1:] = self._up
+                        break
+        return world_lift(world, up), world_low(world, up), world_apart(world, up)
 
     def _start_feet(self):
         for noise in self.signals.noise_cm:
@@ -373,8 +380,8 @@ class LiveEventDetector:
 
     def _feet_step(self, tag, sig, j, have_world, heights, world_rows):
         """The feet's rules on row j; ``world_rows``: the world sole of each foot, each
-        toe's world x, y, z (``world_toes``), each heel's height above its toe, then each
-        toe's image x, y (``image_toes``), cm."""
+        toe's world x, y, z (``world_toes``), each heel's height above its toe, each
+        toe's image x, y (``image_toes``), then the feet's distance apart, cm."""
         u, u_smooth, still, lift = sig.u[j], sig.u_smooth[j], sig.still[j], sig.lift[j]
         raw = [(self._level[k] - u[k]) / self.scale for k in (0, 1)]
         if heights is not None:
@@ -401,7 +408,8 @@ class LiveEventDetector:
                     self._unconfirmed[k] = None  # down before the world confirmed it up
                 else:
                     self._pending[k] = (self._count + self.settle_n, tag[0])
-            events += self._floor_step(k, side, have_world, still[k], smooth, tag[0])
+            events += self._floor_step(k, side, have_world, still[k], smooth, tag[0],
+                                       sig.apart[j])
             if not foot.state and self._pending[k] is None:
                 self._down[k].append(raw[k])
                 self._place[k].append(tuple(sig.foot[j][k]))
@@ -425,10 +433,11 @@ class LiveEventDetector:
         return bool(lifts) and median(lifts) >= (self.cfg.world_lift_cm if limit is None
                                                  else limit)
 
-    def _floor_step(self, k, side, have_world, level, smooth, frame):
+    def _floor_step(self, k, side, have_world, level, smooth, frame, apart):
         """Confirm a lift (world check), follow the floor under a still foot (``level``,
         NaN unless the foot is still: ``Signals``), or set a still raised foot down
-        (``smooth``: its filtered height, cm; ``frame`` this one)."""
+        (``smooth``: its filtered height, cm; ``frame`` this one; ``apart``: the feet's
+        distance across the floor in the world, cm)."""
         foot = self._feet[k]
         if self._unconfirmed[k] is not None:
             if not have_world or self._world_up(k):
@@ -446,12 +455,21 @@ class LiveEventDetector:
             # the foot was set down further back. It becomes the floor; no event.
             self._level[k] = level
             foot.state, foot.run, self._unconfirmed[k] = 0, 0, None
-        elif (foot.state == 1 and self._pending[k] is None and self._due[k] is None
-              and have_world and smooth < foot.on and self._world_level(k)):
-            # Still, under the lift level in the image and level with the other foot in
-            # the world: set down where the image reads it 1-2 cm up (further from the
-            # camera), over the off level for seconds. A touchdown, dated back as any.
-            foot.state, foot.run = 0, 0
+        elif foot.state == 1 and self._pending[k] is None and self._due[k] is None \
+                and have_world:
+            if smooth < foot.on and self._world_level(k):
+                # Still, under the lift level in the image and level with the other foot
+                # in the world: set down where the image reads it 1-2 cm up (further from
+                # the camera), over the off level for seconds.
+                pass
+            elif apart >= self.cfg.wide_cm and not self._world_up(k, self.cfg.wide_level_cm):
+                # Still, out in a wide stance and not well above the other foot: set down
+                # where the image reads it up, its new place the floor at once (over the
+                # lift level, it would read as lifted again).
+                self._level[k] = level
+            else:
+                return []
+            foot.state, foot.run = 0, 0  # a touchdown, dated back as any
             self._pending[k] = (self._count + self.settle_n, frame)
         return []
 
@@ -514,7 +532,7 @@ class LiveEventDetector:
     def _lift_events(self, k, side, detected, frames, t, at, t0):
         """The lift (and a hop) of foot k dated at ``t0`` s (NaN: at its detection)."""
         i = _index_at(t, t0, at)
-        self._lift_frame[k] = int(frames[i])
+        self._lift_frame[k], self._lift_level[k] = int(frames[i]), self._level[k]
         self.limits = self._stance_limits(1 - k)
         lift = Event(float(t[i]), int(frames[i]), FOOT_LIFT, side, {
             "t_est_s": t0 if math.isfinite(t0) else None, "detected_frame": int(detected)})
@@ -543,7 +561,14 @@ class LiveEventDetector:
             if math.isfinite(t0):
                 break
         low = trace
-        if self._forward[k]:  # raised in front: the end of the toe's movement, if found
+        if self._level[k] != self._lift_level[k]:  # set down out in a wide stance, on
+            # a floor that is not the one it left: where its lowest point came to rest
+            # from its top since the lift, up to the detection (the rows after it read
+            # from the new floor)
+            seg = low[int(np.searchsorted(frames, up)) if up is not None else 0:at + 1]
+            top = at + 1 - len(seg) + (int(np.nanargmax(seg)) if np.isfinite(seg).any() else 0)
+            t0 = edge_dating.rest_time(t[:at + 1], low[:at + 1, None], at, at - top)
+        elif self._forward[k]:  # raised in front: the end of the toe's movement, if found
             fwd = edge_dating.rest_time(t, toe, at, round(self.fps))
             t0 = fwd if math.isfinite(fwd) else t0
         elif math.isfinite(t0):  # from a second before the hinge's date: a foot slow

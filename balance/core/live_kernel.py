@@ -24,11 +24,12 @@ class KernelRules:
         self.par = np.zeros(ek.N_PAR)
         self.par[[ek.P_SCALE, ek.P_SETTLE, ek.P_WORLD_LIFT, ek.P_MOVE, ek.P_PIVOT,
                   ek.P_HALF, ek.P_MARGIN, ek.P_SPEED, ek.P_HANDS_OFF, ek.P_MIN_N, ek.P_FEET_ONLY,
-                  ek.P_LIFT_WAIT, ek.P_REF_GATE, ek.P_MOVE0, ek.P_PIVOT0, ek.P_RETUNE]] = (
+                  ek.P_LIFT_WAIT, ek.P_REF_GATE, ek.P_MOVE0, ek.P_PIVOT0, ek.P_RETUNE,
+                  ek.P_WIDE, ek.P_WIDE_LEVEL]] = (
             det.scale, det.settle_n, cfg.world_lift_cm, cfg.stance_move_cm, cfg.pivot_cm,
             cfg.bos_half_width_cm, cfg.lob_margin_cm, cfg.lob_speed_cm_s,
             cfg.hands_off_ratio, n, det.feet_only, det.lift_wait_n, cfg.stance_ref_gate,
-            cfg.stance_move_cm, cfg.pivot_cm, det.retune_n)
+            cfg.stance_move_cm, cfg.pivot_cm, det.retune_n, cfg.wide_cm, cfg.wide_level_cm)
         self.hp = np.zeros((ek.N_HYST, 4))
         for h, (on, off, n_on, n_off) in enumerate(_thresholds(det)):
             self.hp[h] = on, off, n_on, n_off

@@ -25,7 +25,8 @@ _HEELS = [INDEX["left_heel"], INDEX["right_heel"]]
 _TOES = [INDEX["left_foot_index"], INDEX["right_foot_index"]]
 
 
-_ROWS = ("u", "u_smooth", "low", "heel_up", "still", "lift", "hands", "foot", "balance")
+_ROWS = ("u", "u_smooth", "low", "heel_up", "still", "lift", "apart", "hands", "foot",
+         "balance")
 
 
 @dataclass
@@ -49,6 +50,7 @@ class Block:
         still there (``u_smooth`` spanned less than ``still_cm``, or 2.4 noise SDs), or
         NaN: the floor level under a standing foot.
     lift : (left, right) foot height above the other in world coordinates, cm.
+    apart : the feet's distance across the floor in world coordinates, cm.
     hands : (left, right) wrist-to-hip distance over trunk length, low-passed; NaN
         where a wrist or the trunk is not seen.
     foot : ((base x, toe-minus-heel x) of the left foot, of the right foot), px, raw;
@@ -64,6 +66,7 @@ class Block:
     heel_up: list
     still: list
     lift: list
+    apart: list
     hands: list
     foot: list
     balance: list
@@ -73,13 +76,15 @@ class Block:
         return Block(self.start, *(np.asarray(getattr(self, name)).tolist() for name in _ROWS))
 
     def features(self, have: np.ndarray) -> np.ndarray:
-        """(n, 21) float64: u, u_smooth, still, lift (2 each), ``have`` (1.0 where the
+        """(n, 22) float64: u, u_smooth, still, lift (2 each), ``have`` (1.0 where the
         frame has world landmarks), hands (2), foot (base, offset of the left foot, then
-        of the right), balance (4) and low (2): the columns of ``_event_kernels.F_*``."""
+        of the right), balance (4), low (2) and apart: the columns of
+        ``_event_kernels.F_*``."""
         n = len(self.u)
         return np.column_stack([self.u, self.u_smooth, self.still, self.lift,
                                 np.asarray(have, dtype=np.float64), self.hands,
-                                np.reshape(self.foot, (n, 4)), self.balance, self.low])
+                                np.reshape(self.foot, (n, 4)), self.balance, self.low,
+                                self.apart])
 
 
 class Signals:
@@ -106,9 +111,10 @@ class Signals:
         self.still_n = max(3, round(cfg.still_s * fps))
         self._tail = np.empty((0, 2, 2))  # the last still_n - 1 rows of (u, u_smooth)
 
-    def extend(self, image, lift=None, *, feet_only: bool = False) -> Block | None:
+    def extend(self, image, lift=None, apart=None, *, feet_only: bool = False) -> Block | None:
         """Signals of the frames ``image`` (n, 33, 4); ``lift`` (n, 2) from
-        ``events.world_lift``, or None without world landmarks. None while the floor is
+        ``events.world_lift`` and ``apart`` (n,) from ``events.world_apart``, or None
+        without world landmarks. None while the floor is
         still being calibrated at the block's end. ``feet_only``: the foot heights only
         (``hands``, ``foot`` and ``balance`` stay NaN)."""
         image = np.asarray(image, dtype=np.float64)
@@ -126,6 +132,7 @@ class Signals:
         u = _foot_offsets(foot_y - self.floor)
         u_smooth = np.column_stack([lp.extend(u[:, k]) for k, lp in enumerate(self._foot_lp)])
         lift = np.full(u.shape, np.nan) if lift is None else np.asarray(lift)[start:]
+        apart = np.full(len(u), np.nan) if apart is None else np.asarray(apart)[start:]
         sole = foot_y[:, :, 1:] - self.floor[None, :, 1:]  # heel, toe
         with np.errstate(invalid="ignore"):
             low = np.fmax(sole[..., 0], sole[..., 1])
@@ -135,7 +142,8 @@ class Signals:
             hands, feet, balance = np.full((n, 2), np.nan), np.full((n, 2, 2), np.nan), np.full((n, 4), np.nan)
         else:
             hands, feet, balance = self._hands(xy, usable), self._feet(xy, usable), self._balance(xy, usable)
-        rows = (u, u_smooth, low, heel_up, self._still(u, u_smooth), lift, hands, feet, balance)
+        rows = (u, u_smooth, low, heel_up, self._still(u, u_smooth), lift, apart, hands, feet,
+                balance)
         return Block(start, *(_pad(r, start) for r in rows))
 
     def _calibrate(self, foot_y: np.ndarray) -> None:

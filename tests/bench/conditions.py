@@ -39,6 +39,9 @@ CONDITIONS = {
     "one-frame glitch": {"glitches": 2},
     "end of recording mid-lift": {"cut_after_s": (0.3, 0.6)},
     "step into a wide stance": {"step_m": (0.5, 0.8), "hold_s": (0.6, 1.5)},
+    # ... set down 15-40 cm further back, where the picture reads it 5-12 cm up
+    "step wide and back": {"step_m": (0.5, 0.8), "step_back_m": (0.15, 0.4),
+                           "hold_s": (0.6, 1.5), "after_s": 6.0},
     "15 fps, 2 px, dips, drops, tap": {"fps": 15.0, "jitter_px": 2.0, "dips": 2, "drops": 1,
                                        "taps": 1, "lift_at_s": 5.0},
     # A pose model's jitter is slow: lag-1 correlation 0.86-0.98 at 30 fps, 0.2-2.3 px,

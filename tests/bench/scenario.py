@@ -34,7 +34,9 @@ class Scenario:
     ``rest_on_leg_s``: that long after the foot is up it moves onto the standing calf and
     rests there until it is lowered (the test's "foot on leg" end), or None.
     ``step_m``: the lift is a step into a wide stance, no hold: the foot lands that much
-    further out to its side, ``hold_s`` after toe-off; or None.
+    further out to its side, ``hold_s`` after toe-off, and ``step_back_m`` further back
+    (away from the way the person faces: further from a camera in front, higher in its
+    picture, as stepping back into warrior II); or None.
     """
 
     seed: int = 0
@@ -69,6 +71,7 @@ class Scenario:
     glitch_px: float = 30.0
     rest_on_leg_s: float | None = None
     step_m: float | None = None
+    step_back_m: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -194,7 +197,7 @@ def _schedule(sc: Scenario, body: Body, rng, home, yaw):
     if sc.rest_on_leg_s is not None:
         lift = _rest_on_leg(sc, body, rng, lift, -home[0])  # the stance ankle's x
     if sc.step_m is not None:
-        lift = replace(lift, land=lift.land + [side * sc.step_m, 0.0, 0.0])
+        lift = replace(lift, land=lift.land + [side * sc.step_m, 0.0, -sc.step_back_m])
     moves.append(lift)
     return moves, non, lift
 
