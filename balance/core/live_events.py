@@ -184,7 +184,7 @@ class LiveEventDetector:
         # floor before the edge, the edge, and the waits. Rows (frame, t, left, right,
         # left lowest point, right lowest point, left and right world sole, left toe's
         # world x, y, z, right toe's, left and right heel above toe, left toe's image
-        # x, y, right toe's, the feet's distance apart in the world, cm; ``_history``).
+        # x, y, right toe's, cm; ``_history``).
         self._floor_n = max(3, round(0.5 * self.fps))
         # A touchdown is dated from a second before it was detected, or if no edge is
         # there, from this far: a foot set down a little higher in the image than it left
@@ -314,8 +314,7 @@ class LiveEventDetector:
             self._start_feet()
         self._count += sig.start
         seen = image_toes(image, self.signals.size).reshape(len(frames), 4) / self.scale
-        extra = np.column_stack([sole, toes, np.asarray(sig.heel_up) / self.scale, seen,
-                                 sig.apart])
+        extra = np.column_stack([sole, toes, np.asarray(sig.heel_up) / self.scale, seen])
         if len(frames) - sig.start >= self.kernel_min_frames and not jit.twins_active():
             if self._kernel is None:
                 self._kernel = KernelRules(self)
@@ -380,8 +379,8 @@ class LiveEventDetector:
 
     def _feet_step(self, tag, sig, j, have_world, heights, world_rows):
         """The feet's rules on row j; ``world_rows``: the world sole of each foot, each
-        toe's world x, y, z (``world_toes``), each heel's height above its toe, each
-        toe's image x, y (``image_toes``), then the feet's distance apart, cm."""
+        toe's world x, y, z (``world_toes``), each heel's height above its toe, then each
+        toe's image x, y (``image_toes``), cm."""
         u, u_smooth, still, lift = sig.u[j], sig.u_smooth[j], sig.still[j], sig.lift[j]
         raw = [(self._level[k] - u[k]) / self.scale for k in (0, 1)]
         if heights is not None:
@@ -457,18 +456,19 @@ class LiveEventDetector:
             foot.state, foot.run, self._unconfirmed[k] = 0, 0, None
         elif foot.state == 1 and self._pending[k] is None and self._due[k] is None \
                 and have_world:
-            if smooth < foot.on and self._world_level(k):
-                # Still, under the lift level in the image and level with the other foot
-                # in the world: set down where the image reads it 1-2 cm up (further from
-                # the camera), over the off level for seconds.
-                pass
-            elif apart >= self.cfg.wide_cm and not self._world_up(k, self.cfg.wide_level_cm):
-                # Still, out in a wide stance and not well above the other foot: set down
-                # where the image reads it up, its new place the floor at once (over the
-                # lift level, it would read as lifted again).
-                self._level[k] = level
-            else:
+            # Still, under the lift level in the image and level with the other foot in
+            # the world: set down where the image reads it 1-2 cm up (further from the
+            # camera), over the off level for seconds. Or still, out in a wide stance and
+            # not well above the other foot: set down where the image reads it up, its
+            # new place the floor at once (over the lift level, it would read as lifted
+            # again).
+            low = smooth < foot.on and self._world_level(k)
+            wide = (not low and apart >= self.cfg.wide_cm
+                    and not self._world_up(k, self.cfg.wide_level_cm))
+            if not (low or wide):
                 return []
+            if wide:
+                self._level[k] = level
             foot.state, foot.run = 0, 0  # a touchdown, dated back as any
             self._pending[k] = (self._count + self.settle_n, frame)
         return []
@@ -561,12 +561,13 @@ class LiveEventDetector:
             if math.isfinite(t0):
                 break
         low = trace
-        if self._level[k] != self._lift_level[k]:  # set down out in a wide stance, on
-            # a floor that is not the one it left: where its lowest point came to rest
-            # from its top since the lift, up to the detection (the rows after it read
-            # from the new floor)
-            seg = low[int(np.searchsorted(frames, up)) if up is not None else 0:at + 1]
-            top = at + 1 - len(seg) + (int(np.nanargmax(seg)) if np.isfinite(seg).any() else 0)
+        if up is not None and self._level[k] != self._lift_level[k]:
+            # Set down out in a wide stance, on another floor: where its lowest point came
+            # to rest from its top since the lift, up to the detection (later rows read
+            # from the new floor).
+            top = min(int(np.searchsorted(frames, up)), at)
+            if np.isfinite(low[top:at + 1]).any():
+                top += int(np.nanargmax(low[top:at + 1]))
             t0 = edge_dating.rest_time(t[:at + 1], low[:at + 1, None], at, at - top)
         elif self._forward[k]:  # raised in front: the end of the toe's movement, if found
             fwd = edge_dating.rest_time(t, toe, at, round(self.fps))
